@@ -1,0 +1,1 @@
+"""Stridescope's Qt-free core: interpreter, snapshots, layout explanations, traces."""

@@ -1,0 +1,144 @@
+"""Resource guard: size every tensor operation on the meta device before running it for real."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from engine.errors import ResourceLimitError
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Configurable limits; the defaults sit well under a 24 GiB machine."""
+
+    max_alloc_bytes: int = 2 * 1024**3
+    # Above this many logical elements an op that computes (not a view) is refused: a
+    # reduction over a 10^12-element expanded tensor allocates little but never ends.
+    max_compute_elements: int = 2**30
+    max_operations: int = 1_000_000
+    max_seconds: float = 30.0
+
+
+def iter_tensors(value: Any, depth: int = 0):
+    """Every tensor inside value (lists, tuples, dicts), a few levels deep."""
+    if isinstance(value, torch.Tensor):
+        yield value
+    elif depth < 4 and isinstance(value, (list, tuple)):
+        for item in value:
+            yield from iter_tensors(item, depth + 1)
+    elif depth < 4 and isinstance(value, dict):
+        for item in value.values():
+            yield from iter_tensors(item, depth + 1)
+
+
+def meta_twin(tensor: torch.Tensor) -> torch.Tensor:
+    """A meta tensor with the same dtype, shape, stride, offset and storage size."""
+    if tensor.is_meta:
+        return tensor
+    itemsize = tensor.element_size()
+    storage_elems = -(-tensor.untyped_storage().nbytes() // itemsize)
+    base = torch.empty(storage_elems, dtype=tensor.dtype, device="meta")
+    return base.as_strided(tensor.shape, tensor.stride(), tensor.storage_offset())
+
+
+def _twins(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, torch.Tensor):
+        return meta_twin(value)
+    if depth < 4 and isinstance(value, list):
+        return [_twins(v, depth + 1) for v in value]
+    if depth < 4 and isinstance(value, tuple) and not isinstance(value, torch.Size):
+        return tuple(_twins(v, depth + 1) for v in value)
+    if depth < 4 and isinstance(value, dict):
+        return {k: _twins(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _format_bytes(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    raise AssertionError  # pragma: no cover
+
+
+_PROBE_FAILED = object()
+
+
+def _targets_meta(kwargs: dict) -> bool:
+    """A factory told device="meta" allocates nothing, whatever its size."""
+    device = kwargs.get("device")
+    return device is not None and str(device) == "meta"
+
+
+def check_call(
+    probe: Callable[..., Any] | None,
+    args: tuple,
+    kwargs: dict,
+    limits: Limits,
+    *,
+    line: int | None,
+    what: str,
+    force_probe: bool = False,
+) -> None:
+    """Raise ResourceLimitError if running probe's real counterpart would be too costly.
+
+    `probe` is the same operation, to be applied to meta twins of the arguments (for a
+    factory it already passes device="meta"). A probe that itself fails (data-dependent
+    output, an op meta does not implement, or the very error the real call will raise)
+    falls back to the input-size check alone.
+    """
+    real_inputs = [t for t in iter_tensors((args, kwargs)) if not t.is_meta]
+    if probe is None or _targets_meta(kwargs):
+        return
+    if not (real_inputs or force_probe or "device" in kwargs):
+        return
+    twin_args, twin_kwargs = _twins(args), _twins(kwargs)
+    if "device" in twin_kwargs:
+        twin_kwargs["device"] = "meta"
+    before = {}
+    for twin in iter_tensors((twin_args, twin_kwargs)):
+        storage = twin.untyped_storage()
+        before[storage._cdata] = storage.nbytes()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = probe(*twin_args, **twin_kwargs)
+    except Exception:
+        result = _PROBE_FAILED
+    largest = max((t.numel() for t in real_inputs), default=0)
+    if result is _PROBE_FAILED:
+        if largest > limits.max_compute_elements:
+            raise ResourceLimitError(
+                f"{what} would work through {largest:,} elements, more than the limit of "
+                f"{limits.max_compute_elements:,}; use device=\"meta\" to explore the layout",
+                line,
+            )
+        return
+    allocated = 0
+    seen: set[int] = set()
+    for out in iter_tensors(result):
+        storage = out.untyped_storage()
+        key = storage._cdata
+        if key in seen:
+            continue
+        seen.add(key)
+        allocated += max(0, storage.nbytes() - before.get(key, 0))
+    if allocated > limits.max_alloc_bytes:
+        raise ResourceLimitError(
+            f"{what} would allocate {_format_bytes(allocated)}, more than the limit of "
+            f"{_format_bytes(limits.max_alloc_bytes)}. Nothing was allocated. To explore a "
+            f"layout this large, create the tensor with device=\"meta\": it has real shapes, "
+            f"strides and offsets but no memory",
+            line,
+        )
+    if allocated and largest > limits.max_compute_elements:
+        raise ResourceLimitError(
+            f"{what} would compute over {largest:,} elements, more than the limit of "
+            f"{limits.max_compute_elements:,}",
+            line,
+        )

@@ -1,0 +1,678 @@
+"""An allowlisted AST interpreter that runs PyTorch scripts on real torch, one statement at a time.
+
+User text is never passed to exec/eval/compile. Each top-level statement is first vetted
+statically (node types, names, attribute names) so a refused construct runs nothing, then
+evaluated node by node; attribute reads and calls are checked again against the runtime
+type, and every tensor operation is sized on the meta device before it runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import operator
+import re
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from engine import policy
+from engine.errors import (
+    BudgetExceededError,
+    NotSupportedError,
+    RefusedError,
+    ResourceLimitError,
+    ScriptError,
+)
+from engine.guard import Limits, check_call
+
+_BINOPS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+    ast.Pow: operator.pow, ast.MatMult: operator.matmul, ast.LShift: operator.lshift,
+    ast.RShift: operator.rshift, ast.BitAnd: operator.and_, ast.BitOr: operator.or_,
+    ast.BitXor: operator.xor,
+}
+_INPLACE: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.iadd, ast.Sub: operator.isub, ast.Mult: operator.imul,
+    ast.Div: operator.itruediv, ast.FloorDiv: operator.ifloordiv, ast.Mod: operator.imod,
+    ast.Pow: operator.ipow, ast.MatMult: operator.imatmul, ast.LShift: operator.ilshift,
+    ast.RShift: operator.irshift, ast.BitAnd: operator.iand, ast.BitOr: operator.ior,
+    ast.BitXor: operator.ixor,
+}
+_UNARY: dict[type, Callable[[Any], Any]] = {
+    ast.UAdd: operator.pos, ast.USub: operator.neg, ast.Not: operator.not_,
+    ast.Invert: operator.invert,
+}
+_COMPARE: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_,
+    ast.IsNot: operator.is_not, ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+
+_ALLOWED_STATEMENTS = (
+    ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Import, ast.ImportFrom, ast.If,
+    ast.For, ast.Pass, ast.Delete, ast.Break, ast.Continue, ast.Assert,
+)
+_STATEMENT_NAMES = {
+    ast.FunctionDef: "def (function definitions)", ast.AsyncFunctionDef: "async def",
+    ast.ClassDef: "class definitions", ast.Return: "return", ast.While: "while loops",
+    ast.With: "with blocks", ast.AsyncWith: "async with", ast.Try: "try blocks",
+    ast.Raise: "raise", ast.Global: "global", ast.Nonlocal: "nonlocal",
+    ast.AsyncFor: "async for", ast.Match: "match statements",
+}
+if hasattr(ast, "TryStar"):
+    _STATEMENT_NAMES[ast.TryStar] = "try blocks"
+# Constructs that are refused (not merely unsupported): they define or run code.
+_REFUSED_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.While,
+                       ast.With, ast.AsyncWith, ast.Try, ast.Global, ast.Nonlocal)
+_EXPRESSION_NAMES = {
+    ast.Lambda: "lambda", ast.Yield: "yield", ast.YieldFrom: "yield from",
+    ast.Await: "await", ast.NamedExpr: "the walrus operator :=",
+}
+# Tensor methods that only read metadata: never probed (probing storage() would also use
+# up torch's one-time deprecation warning on the meta twin).
+_METADATA_METHODS = frozenset(
+    "storage untyped_storage stride size dim ndimension storage_offset is_contiguous "
+    "data_ptr element_size numel nelement is_floating_point is_complex get_device "
+    "_is_view".split()
+)
+_SETTABLE_ATTRIBUTES = frozenset({"requires_grad"})
+_HUGE_WIDTH = re.compile(r"\d{7,}")
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ViewFailure:
+    """The inputs of a failed view(), kept so the engine can explain the failure."""
+
+    shape: tuple[int, ...]
+    stride: tuple[int, ...]
+    requested: tuple[int, ...]
+
+
+def _line(node: ast.AST) -> int | None:
+    return getattr(node, "lineno", None)
+
+
+class _Vetter(ast.NodeVisitor):
+    """Static check of one statement: refuses what must never run, before anything runs."""
+
+    def generic_visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.stmt) and not isinstance(node, _ALLOWED_STATEMENTS):
+            what = _STATEMENT_NAMES.get(type(node), type(node).__name__)
+            error = RefusedError if isinstance(node, _REFUSED_STATEMENTS) else NotSupportedError
+            verb = "refused" if error is RefusedError else "not supported"
+            raise error(f"{verb}: {what}", _line(node))
+        if type(node) in _EXPRESSION_NAMES:
+            error = RefusedError if isinstance(node, ast.Lambda) else NotSupportedError
+            verb = "refused" if error is RefusedError else "not supported"
+            raise error(f"{verb}: {_EXPRESSION_NAMES[type(node)]}", _line(node))
+        super().generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        check_name(node.id, _line(node))
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        check_attribute_name(node.attr, _line(node))
+        self.visit(node.value)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.name != "torch":
+                raise RefusedError(
+                    f"refused: import {alias.name} — only 'import torch' is allowed", _line(node))
+            if alias.asname:
+                check_name(alias.asname, _line(node))
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.module != "torch" or node.level:
+            raise RefusedError(
+                f"refused: from {node.module} import … — only torch may be imported", _line(node))
+        for alias in node.names:
+            if alias.name == "*":
+                raise NotSupportedError("not supported: from torch import *", _line(node))
+            check_attribute_name(alias.name, _line(node))
+            if alias.name not in policy.torch_attributes():
+                raise NotSupportedError(
+                    f"not supported: torch.{alias.name} is not in Stridescope's allowlist",
+                    _line(node))
+            check_name(alias.asname or alias.name, _line(node))
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if not isinstance(target, ast.Name):
+                raise RefusedError("refused: del of anything but a name", _line(node))
+            self.visit(target)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if any(k.arg == "file" for k in node.keywords):
+            raise RefusedError("refused: file=... — a script may not write files", _line(node))
+        if isinstance(func, ast.Attribute) and func.attr in ("format", "format_map"):
+            raise NotSupportedError("not supported: str.format (use an f-string)", _line(node))
+        self.generic_visit(node)
+
+
+def check_name(name: str, line: int | None) -> None:
+    if name.startswith("__"):
+        raise RefusedError(f"refused: the dunder name {name}", line)
+    if name in policy.FORBIDDEN_NAMES:
+        raise RefusedError(f"refused: {name}() — {policy.FORBIDDEN_NAMES[name]}", line)
+
+
+def check_attribute_name(name: str, line: int | None) -> None:
+    if name.startswith("__"):
+        raise RefusedError(f"refused: the dunder attribute .{name}", line)
+    if name.startswith("_") and name not in policy.PRIVATE_ATTRIBUTES_ALLOWED:
+        raise RefusedError(f"refused: the private attribute .{name}", line)
+    if name in policy.DANGEROUS_ATTRIBUTES:
+        raise RefusedError(f"refused: .{name} — {policy.DANGEROUS_ATTRIBUTES[name]}", line)
+
+
+def vet(statement: ast.stmt) -> None:
+    """Raise RefusedError/NotSupportedError if the statement may not run."""
+    _Vetter().visit(statement)
+
+
+@dataclass(frozen=True, slots=True)
+class StatementResult:
+    stdout: str
+    error: BaseException | None
+    warnings: tuple[str, ...]
+    view_failure: ViewFailure | None
+
+
+class Interpreter:
+    """Holds one script's namespace; runs its top-level statements one at a time."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self.namespace: dict[str, Any] = {}
+        self._builtins = policy.safe_builtins()
+        self._builtins["print"] = self._print
+        self._builtins["pow"] = self._pow
+        self._torch_names = {id(getattr(torch, n)): n for n in policy.torch_attributes()
+                             if callable(getattr(torch, n))}
+        self._stdout = io.StringIO()
+        self._operations = 0
+        self._deadline = 0.0
+        self._view_failure: ViewFailure | None = None
+
+    # ----------------------------------------------------------------- public API
+    def run_statement(self, statement: ast.stmt) -> StatementResult:
+        self._stdout = io.StringIO()
+        self._operations = 0
+        self._deadline = time.monotonic() + self.limits.max_seconds
+        self._view_failure = None
+        error: BaseException | None = None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                vet(statement)
+                self._exec(statement)
+            except (_Break, _Continue):
+                error = SyntaxError("'break' outside loop")
+            except RecursionError:
+                error = NotSupportedError("expression nested too deeply", _line(statement))
+            except MemoryError:
+                error = ResourceLimitError("out of memory", _line(statement))
+            except Exception as exc:  # torch and Python errors are the user's to see
+                error = exc
+        messages = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+        return StatementResult(self._stdout.getvalue(), error, messages, self._view_failure)
+
+    def user_names(self) -> dict[str, Any]:
+        return {k: v for k, v in self.namespace.items() if not k.startswith("_")}
+
+    # ----------------------------------------------------------------- statements
+    def _exec(self, node: ast.stmt) -> None:
+        self._tick(node)
+        method = getattr(self, f"_exec_{type(node).__name__}", None)
+        if method is None:  # the vetter lets only known statements through
+            raise NotSupportedError(f"not supported: {type(node).__name__}", _line(node))
+        method(node)
+
+    def _exec_block(self, body: list[ast.stmt]) -> None:
+        for statement in body:
+            self._exec(statement)
+
+    def _exec_Expr(self, node: ast.Expr) -> None:
+        self._eval(node.value)
+
+    def _exec_Pass(self, node: ast.Pass) -> None:
+        pass
+
+    def _exec_Break(self, node: ast.Break) -> None:
+        raise _Break
+
+    def _exec_Continue(self, node: ast.Continue) -> None:
+        raise _Continue
+
+    def _exec_Assign(self, node: ast.Assign) -> None:
+        value = self._eval(node.value)
+        for target in node.targets:
+            self._assign(target, value)
+
+    def _exec_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._assign(node.target, self._eval(node.value))
+
+    def _exec_AugAssign(self, node: ast.AugAssign) -> None:
+        op = _INPLACE[type(node.op)]
+        target = node.target
+        if isinstance(target, ast.Name):
+            current = self._lookup(target.id, target)
+            self.namespace[target.id] = self._binary(op, current, self._eval(node.value), node)
+        elif isinstance(target, ast.Subscript):
+            container = self._eval(target.value)
+            index = self._eval(target.slice)
+            current = self._getitem(container, index, target)
+            updated = self._binary(op, current, self._eval(node.value), node)
+            operator.setitem(container, index, updated)
+        else:
+            raise NotSupportedError("not supported: augmented assignment to an attribute",
+                                    _line(node))
+
+    def _exec_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if target.id not in self.namespace:
+                raise NameError(f"name '{target.id}' is not defined")
+            del self.namespace[target.id]
+
+    def _exec_Assert(self, node: ast.Assert) -> None:
+        if not self._eval(node.test):
+            raise AssertionError(*(() if node.msg is None else (self._eval(node.msg),)))
+
+    def _exec_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self.namespace[alias.asname or alias.name] = torch
+
+    def _exec_ImportFrom(self, node: ast.ImportFrom) -> None:
+        for alias in node.names:
+            self.namespace[alias.asname or alias.name] = getattr(torch, alias.name)
+
+    def _exec_If(self, node: ast.If) -> None:
+        self._exec_block(node.body if self._eval(node.test) else node.orelse)
+
+    def _exec_For(self, node: ast.For) -> None:
+        iterable = self._eval(node.iter)
+        self._check_iteration(iterable, node)
+        for item in iterable:
+            self._tick(node)
+            self._assign(node.target, item)
+            try:
+                self._exec_block(node.body)
+            except _Break:
+                return
+            except _Continue:
+                continue
+        self._exec_block(node.orelse)
+
+    def _assign(self, target: ast.expr, value: Any) -> None:
+        if isinstance(target, ast.Name):
+            self.namespace[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            self._unpack(target, value)
+        elif isinstance(target, ast.Subscript):
+            container = self._eval(target.value)
+            index = self._eval(target.slice)
+            if not isinstance(container, (torch.Tensor, list, dict)):
+                raise NotSupportedError(
+                    f"not supported: item assignment on {type(container).__name__}",
+                    _line(target))
+            operator.setitem(container, index, value)
+        elif isinstance(target, ast.Attribute):
+            obj = self._eval(target.value)
+            if target.attr not in _SETTABLE_ATTRIBUTES or not isinstance(obj, torch.Tensor):
+                raise NotSupportedError(
+                    f"not supported: setting the attribute .{target.attr}", _line(target))
+            setattr(obj, target.attr, value)
+        else:
+            raise NotSupportedError(
+                f"not supported: assignment to {type(target).__name__}", _line(target))
+
+    def _unpack(self, target: ast.Tuple | ast.List, value: Any) -> None:
+        self._check_iteration(value, target)
+        items = list(value)
+        starred = [i for i, elt in enumerate(target.elts) if isinstance(elt, ast.Starred)]
+        count = len(target.elts)
+        if not starred:
+            if len(items) > count:
+                raise ValueError(f"too many values to unpack (expected {count})")
+            if len(items) < count:
+                raise ValueError(
+                    f"not enough values to unpack (expected {count}, got {len(items)})")
+            for elt, item in zip(target.elts, items):
+                self._assign(elt, item)
+            return
+        star = starred[0]
+        after = count - star - 1
+        if len(items) < count - 1:
+            raise ValueError(
+                f"not enough values to unpack (expected at least {count - 1}, got {len(items)})")
+        for elt, item in zip(target.elts[:star], items[:star]):
+            self._assign(elt, item)
+        self._assign(target.elts[star].value, items[star:len(items) - after])
+        for elt, item in zip(target.elts[star + 1:], items[len(items) - after:]):
+            self._assign(elt, item)
+
+    # ----------------------------------------------------------------- expressions
+    def _eval(self, node: ast.expr) -> Any:
+        self._tick(node)
+        method = getattr(self, f"_eval_{type(node).__name__}", None)
+        if method is None:
+            raise NotSupportedError(f"not supported: {type(node).__name__}", _line(node))
+        return method(node)
+
+    def _eval_Constant(self, node: ast.Constant) -> Any:
+        return node.value
+
+    def _eval_Name(self, node: ast.Name) -> Any:
+        return self._lookup(node.id, node)
+
+    def _lookup(self, name: str, node: ast.AST) -> Any:
+        if name in self.namespace:
+            return self.namespace[name]
+        if name in self._builtins:
+            return self._builtins[name]
+        if policy.is_python_builtin(name):
+            raise NotSupportedError(f"not supported: the builtin {name}", _line(node))
+        raise NameError(f"name '{name}' is not defined")
+
+    def _eval_Attribute(self, node: ast.Attribute) -> Any:
+        return self._getattr(self._eval(node.value), node.attr, node)
+
+    def _getattr(self, obj: Any, name: str, node: ast.AST) -> Any:
+        check_attribute_name(name, _line(node))
+        allowed = policy.allowed_attributes(obj)
+        if allowed is not None and name in allowed:
+            return getattr(obj, name)
+        if not hasattr(obj, name):
+            return getattr(obj, name)  # raises Python's own AttributeError
+        owner = "torch" if obj is torch else type(obj).__name__
+        raise NotSupportedError(
+            f"not supported: {owner}.{name} is not in Stridescope's allowlist", _line(node))
+
+    def _eval_Subscript(self, node: ast.Subscript) -> Any:
+        return self._getitem(self._eval(node.value), self._eval(node.slice), node)
+
+    def _getitem(self, container: Any, index: Any, node: ast.AST) -> Any:
+        if isinstance(container, torch.Tensor):
+            check_call(operator.getitem, (container, index), {}, self.limits,
+                       line=_line(node), what="this indexing")
+        return container[index]
+
+    def _eval_Slice(self, node: ast.Slice) -> slice:
+        def part(n: ast.expr | None) -> Any:
+            return None if n is None else self._eval(n)
+        return slice(part(node.lower), part(node.upper), part(node.step))
+
+    def _eval_Tuple(self, node: ast.Tuple) -> tuple:
+        return tuple(self._eval_items(node.elts))
+
+    def _eval_List(self, node: ast.List) -> list:
+        return self._eval_items(node.elts)
+
+    def _eval_Set(self, node: ast.Set) -> set:
+        return set(self._eval_items(node.elts))
+
+    def _eval_items(self, elts: list[ast.expr]) -> list:
+        items: list = []
+        for elt in elts:
+            if isinstance(elt, ast.Starred):
+                value = self._eval(elt.value)
+                self._check_iteration(value, elt)
+                items.extend(value)
+            else:
+                items.append(self._eval(elt))
+        return items
+
+    def _eval_Dict(self, node: ast.Dict) -> dict:
+        result: dict = {}
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                result.update(self._eval(value))
+            else:
+                result[self._eval(key)] = self._eval(value)
+        return result
+
+    def _eval_JoinedStr(self, node: ast.JoinedStr) -> str:
+        return "".join(str(self._eval(v)) if isinstance(v, ast.Constant) else self._eval(v)
+                       for v in node.values)
+
+    def _eval_FormattedValue(self, node: ast.FormattedValue) -> str:
+        value = self._eval(node.value)
+        if node.conversion == ord("r"):
+            value = repr(value)
+        elif node.conversion == ord("s"):
+            value = str(value)
+        elif node.conversion == ord("a"):
+            value = ascii(value)
+        spec = "" if node.format_spec is None else self._eval(node.format_spec)
+        if _HUGE_WIDTH.search(spec):
+            raise ResourceLimitError("format width too large", _line(node))
+        return format(value, spec)
+
+    def _eval_BinOp(self, node: ast.BinOp) -> Any:
+        left = self._eval(node.left)
+        right = self._eval(node.right)
+        return self._binary(_BINOPS[type(node.op)], left, right, node)
+
+    def _binary(self, op: Callable, left: Any, right: Any, node: ast.AST) -> Any:
+        self._check_python_size(op, left, right, node)
+        if isinstance(left, torch.Tensor) or isinstance(right, torch.Tensor):
+            check_call(op, (left, right), {}, self.limits, line=_line(node),
+                       what="this operation")
+        return op(left, right)
+
+    def _check_python_size(self, op: Callable, left: Any, right: Any, node: ast.AST) -> None:
+        """Refuse giant Python strings, lists and integers before they are built."""
+        sequences = (str, bytes, list, tuple)
+        if op in (operator.mul, operator.imul):
+            for seq, count in ((left, right), (right, left)):
+                if (isinstance(seq, sequences) and isinstance(count, int)
+                        and len(seq) * count > policy.MAX_SEQUENCE_LENGTH):
+                    raise ResourceLimitError(
+                        f"a sequence of {len(seq) * count:,} items is too large", _line(node))
+        if op in (operator.pow, operator.ipow) and _is_int(left) and _is_int(right):
+            if policy.int_result_bits(left, right) > policy.MAX_INT_BITS:
+                raise ResourceLimitError("this power is too large to compute", _line(node))
+        if op in (operator.lshift, operator.ilshift) and _is_int(left) and _is_int(right):
+            if right > policy.MAX_INT_BITS:
+                raise ResourceLimitError("this shift is too large to compute", _line(node))
+        if op in (operator.mod, operator.imod) and isinstance(left, str):
+            if _HUGE_WIDTH.search(left):
+                raise ResourceLimitError("format width too large", _line(node))
+
+    def _pow(self, base: Any, exp: Any, mod: Any = None) -> Any:
+        if mod is None:
+            self._check_python_size(operator.pow, base, exp, None)  # type: ignore[arg-type]
+            return pow(base, exp)
+        return pow(base, exp, mod)
+
+    def _eval_UnaryOp(self, node: ast.UnaryOp) -> Any:
+        return _UNARY[type(node.op)](self._eval(node.operand))
+
+    def _eval_BoolOp(self, node: ast.BoolOp) -> Any:
+        value = None
+        for operand in node.values:
+            value = self._eval(operand)
+            if isinstance(node.op, ast.And) and not value:
+                return value
+            if isinstance(node.op, ast.Or) and value:
+                return value
+        return value
+
+    def _eval_Compare(self, node: ast.Compare) -> Any:
+        left = self._eval(node.left)
+        result: Any = True
+        for op, right_node in zip(node.ops, node.comparators):
+            right = self._eval(right_node)
+            result = self._binary(_COMPARE[type(op)], left, right, node)
+            if not result:
+                return result
+            left = right
+        return result
+
+    def _eval_IfExp(self, node: ast.IfExp) -> Any:
+        return self._eval(node.body) if self._eval(node.test) else self._eval(node.orelse)
+
+    def _eval_Starred(self, node: ast.Starred) -> Any:
+        raise NotSupportedError("not supported: starred expression here", _line(node))
+
+    # comprehensions run in a child scope, as in Python 3
+    def _comprehension(self, node: Any, emit: Callable[[], None]) -> None:
+        saved = dict(self.namespace)
+        try:
+            self._run_generators(node.generators, 0, emit)
+        finally:
+            self.namespace = saved
+
+    def _run_generators(self, generators: list[ast.comprehension], depth: int,
+                        emit: Callable[[], None]) -> None:
+        if depth == len(generators):
+            emit()
+            return
+        gen = generators[depth]
+        if gen.is_async:
+            raise NotSupportedError("not supported: async comprehension", _line(gen.target))
+        iterable = self._eval(gen.iter)
+        self._check_iteration(iterable, gen.iter)
+        for item in iterable:
+            self._tick(gen.iter)
+            self._assign(gen.target, item)
+            if all(self._eval(cond) for cond in gen.ifs):
+                self._run_generators(generators, depth + 1, emit)
+
+    def _eval_ListComp(self, node: ast.ListComp) -> list:
+        out: list = []
+        self._comprehension(node, lambda: out.append(self._eval(node.elt)))
+        return out
+
+    _eval_GeneratorExp = _eval_ListComp  # evaluated eagerly: no lazy generators escape
+
+    def _eval_SetComp(self, node: ast.SetComp) -> set:
+        out: set = set()
+        self._comprehension(node, lambda: out.add(self._eval(node.elt)))
+        return out
+
+    def _eval_DictComp(self, node: ast.DictComp) -> dict:
+        out: dict = {}
+
+        def emit() -> None:
+            out[self._eval(node.key)] = self._eval(node.value)
+        self._comprehension(node, emit)
+        return out
+
+    def _eval_Call(self, node: ast.Call) -> Any:
+        receiver: Any = None
+        if isinstance(node.func, ast.Attribute):
+            receiver = self._eval(node.func.value)
+            func = self._getattr(receiver, node.func.attr, node.func)
+            name = node.func.attr
+        else:
+            func = self._eval(node.func)
+            name = getattr(func, "__name__", "this call")
+        args = tuple(self._eval_items(node.args))
+        kwargs: dict[str, Any] = {}
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                kwargs.update(self._eval(keyword.value))
+            else:
+                kwargs[keyword.arg] = self._eval(keyword.value)
+        self._check_callable(func, node)
+        self._check_arguments(func, args, kwargs, node)
+        probe, force = self._probe_for(receiver, func, name)
+        check_call(probe, self._wrap_receiver(receiver, args), kwargs, self.limits,
+                   line=_line(node), what=f"{name}()", force_probe=force)
+        try:
+            return func(*args, **kwargs)
+        except RuntimeError:
+            if isinstance(receiver, torch.Tensor) and name == "view":
+                self._remember_view_failure(receiver, args, kwargs)
+            raise
+
+    def _probe_for(self, receiver: Any, func: Any, name: str) -> tuple[Callable | None, bool]:
+        """The same operation on meta twins, or None when it touches no tensors."""
+        if isinstance(receiver, torch.Tensor):
+            if name in _METADATA_METHODS:
+                return None, False
+            return (lambda twin, *a, **k: getattr(twin, name)(*a, **k)), False
+        torch_name = name if receiver is torch else self._torch_names.get(id(func))
+        if torch_name is None:
+            return None, False
+        torch_func = getattr(torch, torch_name)
+        if torch_name in policy.FACTORIES:
+            return (lambda *a, **k: torch_func(*a, **{**k, "device": "meta"})), True
+        return torch_func, False
+
+    def _wrap_receiver(self, receiver: Any, args: tuple) -> tuple:
+        return (receiver, *args) if isinstance(receiver, torch.Tensor) else args
+
+    def _check_callable(self, func: Any, node: ast.Call) -> None:
+        if isinstance(func, type) and func not in policy.ALLOWED_CONSTRUCTORS:
+            raise NotSupportedError(
+                f"not supported: calling the class {func.__name__}", _line(node))
+        if not callable(func):
+            raise TypeError(f"'{type(func).__name__}' object is not callable")
+
+    def _check_arguments(self, func: Any, args: tuple, kwargs: dict, node: ast.Call) -> None:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, range) and len(value) > policy.MAX_SEQUENCE_LENGTH:
+                raise ResourceLimitError(
+                    f"a range of {len(value):,} items is too large to pass on", _line(node))
+            if (func in (list, tuple, sorted, sum, min, max, set, any, all)
+                    and isinstance(value, torch.Tensor) and value.dim() > 0
+                    and len(value) > 100_000):
+                raise ResourceLimitError(
+                    f"iterating {len(value):,} rows in Python is too slow; use tensor ops",
+                    _line(node))
+
+    def _check_iteration(self, value: Any, node: ast.AST) -> None:
+        if isinstance(value, range) and len(value) > policy.MAX_SEQUENCE_LENGTH:
+            raise ResourceLimitError(
+                f"a range of {len(value):,} items is too large", _line(node))
+
+    def _remember_view_failure(self, tensor: torch.Tensor, args: tuple, kwargs: dict) -> None:
+        shape_args = kwargs.get("size", args)
+        if len(args) == 1 and isinstance(args[0], (list, tuple)):
+            shape_args = args[0]
+        if isinstance(shape_args, (list, tuple)) and all(_is_int(s) for s in shape_args):
+            self._view_failure = ViewFailure(
+                tuple(tensor.shape), tuple(tensor.stride()), tuple(int(s) for s in shape_args))
+
+    def _print(self, *args: Any, sep: str | None = " ", end: str | None = "\n",
+               file: Any = None, flush: bool = False) -> None:
+        if file is not None:
+            raise RefusedError("refused: print(file=...) — a script may not write files")
+        print(*args, sep=sep, end=end, file=self._stdout)
+
+    def _tick(self, node: ast.AST) -> None:
+        self._operations += 1
+        if self._operations > self.limits.max_operations:
+            raise BudgetExceededError(
+                f"the statement ran past its budget of {self.limits.max_operations:,} "
+                f"operations — is a loop running too long?", _line(node))
+        if self._operations % 256 == 0 and time.monotonic() > self._deadline:
+            raise BudgetExceededError(
+                f"the statement ran longer than {self.limits.max_seconds:g} s", _line(node))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+__all__ = ["Interpreter", "StatementResult", "ViewFailure", "ScriptError", "vet"]

@@ -1,0 +1,202 @@
+"""Run a script statement by statement and record a frozen Step after each one."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+import torch
+
+from engine.guard import Limits
+from engine.interpreter import Interpreter, StatementResult
+from engine.layout import explain_view
+from engine.state import (
+    STORAGE_BYTES_LIMIT,
+    TRACE_VALUE_LIMIT,
+    ErrorInfo,
+    Produced,
+    RunResult,
+    Step,
+    StorageState,
+    TensorState,
+)
+
+
+def parse(source: str) -> tuple[list[ast.stmt], ErrorInfo | None]:
+    try:
+        return ast.parse(source).body, None
+    except SyntaxError as exc:
+        return [], ErrorInfo("SyntaxError", exc.msg, exc.lineno)
+    except (ValueError, MemoryError, RecursionError) as exc:  # NUL bytes, absurd nesting
+        return [], ErrorInfo("SyntaxError", str(exc) or type(exc).__name__, None)
+
+
+def run_script(source: str, limits: Limits | None = None) -> RunResult:
+    statements, syntax_error = parse(source)
+    if syntax_error:
+        return RunResult(source, (), syntax_error)
+    recorder = _Recorder(limits)
+    steps = []
+    for index, statement in enumerate(statements):
+        step = recorder.run(statement, source, index)
+        steps.append(step)
+        if step.error is not None:
+            break
+    return RunResult(source, tuple(steps))
+
+
+class _Recorder:
+    """Runs statements and turns the namespace into Steps, tracking storage identity.
+
+    Storage identity: the StorageImpl address (`_cdata`). The previous step's storages are
+    kept alive until the next snapshot, so an address cannot be freed and reused between two
+    consecutive steps and mistaken for the same storage.
+    """
+
+    def __init__(self, limits: Limits | None) -> None:
+        self.interpreter = Interpreter(limits)
+        self._labels: dict[int, int] = {}
+        self._next_label = 1
+        self._pinned: list[Any] = []
+        self._previous_objects: dict[str, Any] = {}
+        self._previous_raw: dict[int, bytes | None] = {}
+
+    def run(self, statement: ast.stmt, source: str, index: int) -> Step:
+        result = self.interpreter.run_statement(statement)
+        names = self.interpreter.user_names()
+        tensors_by_name = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
+        labels = self._label_storages(tensors_by_name.values())
+        storages = self._storage_states(tensors_by_name.values(), labels)
+        tensor_states = tuple(
+            _tensor_state(name, t, labels, tensors_by_name) for name, t in tensors_by_name.items()
+        )
+        written = tuple(
+            s.id for s in storages
+            if s.id in self._previous_raw and s.raw is not None
+            and self._previous_raw[s.id] is not None and s.raw != self._previous_raw[s.id]
+        )
+        produced = self._produced(statement, tensors_by_name, labels)
+        step = Step(
+            index=index,
+            line=statement.lineno,
+            end_line=statement.end_lineno or statement.lineno,
+            source=ast.get_source_segment(source, statement) or "",
+            stdout=result.stdout,
+            error=_error_info(result, statement),
+            tensors=tensor_states,
+            storages=storages,
+            produced=produced,
+            written_storages=written,
+            warnings=result.warnings,
+        )
+        self._pinned = [t.untyped_storage() for t in tensors_by_name.values()]
+        self._previous_objects = dict(tensors_by_name)
+        self._previous_raw = {s.id: s.raw for s in storages}
+        return step
+
+    def _label_storages(self, tensors) -> dict[int, int]:
+        live = {t.untyped_storage()._cdata for t in tensors}
+        # forget labels of storages that died: their address may be reused later
+        self._labels = {k: v for k, v in self._labels.items() if k in live}
+        for key in live:
+            if key not in self._labels:
+                self._labels[key] = self._next_label
+                self._next_label += 1
+        return self._labels
+
+    def _storage_states(self, tensors, labels) -> tuple[StorageState, ...]:
+        seen: dict[int, StorageState] = {}
+        for t in tensors:
+            storage = t.untyped_storage()
+            label = labels[storage._cdata]
+            if label in seen:
+                continue
+            nbytes = storage.nbytes()
+            raw = None
+            if not t.is_meta and t.device.type == "cpu" and nbytes <= STORAGE_BYTES_LIMIT:
+                raw = _storage_bytes(storage, self._previous_raw.get(label))
+            seen[label] = StorageState(label, storage.data_ptr(), nbytes, str(t.device), raw)
+        return tuple(sorted(seen.values(), key=lambda s: s.id))
+
+    def _produced(self, statement: ast.stmt, tensors: dict[str, torch.Tensor],
+                  labels: dict[int, int]) -> tuple[Produced, ...]:
+        previous = self._previous_objects
+        previous_storages = {labels.get(t.untyped_storage()._cdata) for t in previous.values()}
+        referenced = [n.id for n in ast.walk(statement)
+                      if isinstance(n, ast.Name) and n.id in previous]
+        out = []
+        for name, tensor in tensors.items():
+            if previous.get(name) is tensor:
+                continue
+            alias = next((n for n, t in previous.items() if t is tensor), None)
+            if alias is not None:
+                out.append(Produced(name, "alias", alias))
+                continue
+            label = labels[tensor.untyped_storage()._cdata]
+            if label in previous_storages:
+                base = tensor._base
+                source = next((n for n, t in previous.items() if base is not None and t is base),
+                              None)
+                if source is None:
+                    on_storage = [n for n, t in previous.items()
+                                  if labels.get(t.untyped_storage()._cdata) == label]
+                    source = next((n for n in referenced if n in on_storage),
+                                  on_storage[0] if on_storage else None)
+                out.append(Produced(name, "view", source))
+            else:
+                source = next((n for n in referenced if n != name or name in previous), None)
+                out.append(Produced(name, "copy" if source else "new", source))
+        return tuple(out)
+
+
+def _storage_bytes(storage: torch.UntypedStorage, previous: bytes | None) -> bytes:
+    as_bytes = torch.empty(0, dtype=torch.uint8)
+    as_bytes.set_(storage, 0, (storage.nbytes(),), (1,))
+    raw = as_bytes.numpy().tobytes()
+    return previous if previous == raw else raw  # share unchanged bytes between steps
+
+
+def _tensor_state(name: str, t: torch.Tensor, labels: dict[int, int],
+                  named: dict[str, torch.Tensor]) -> TensorState:
+    storage = t.untyped_storage()
+    values = None
+    if not t.is_meta and t.numel() <= TRACE_VALUE_LIMIT and t.layout == torch.strided:
+        values = t.detach().cpu().resolve_conj().resolve_neg().tolist()
+    base = t._base
+    base_name = None
+    if base is not None:
+        base_name = next((n for n, other in named.items() if other is base), None)
+    return TensorState(
+        name=name,
+        shape=tuple(t.shape),
+        stride=tuple(t.stride()),
+        storage_offset=t.storage_offset(),
+        dtype=str(t.dtype),
+        itemsize=t.element_size(),
+        device=str(t.device),
+        data_ptr=t.data_ptr(),
+        storage_data_ptr=storage.data_ptr(),
+        storage_nbytes=storage.nbytes(),
+        numel=t.numel(),
+        is_contiguous=t.is_contiguous(),
+        is_channels_last=(t.is_contiguous(memory_format=torch.channels_last)
+                          if t.dim() == 4 else None),
+        storage_id=labels[storage._cdata],
+        values=values,
+        requires_grad=t.requires_grad,
+        is_meta=t.is_meta,
+        base_name=base_name,
+        is_view=t._is_view(),
+    )
+
+
+def _error_info(result: StatementResult, statement: ast.stmt) -> ErrorInfo | None:
+    error = result.error
+    if error is None:
+        return None
+    explanation = None
+    failure = result.view_failure
+    if failure is not None:
+        explanation = explain_view(failure.shape, failure.stride, failure.requested)
+    line = getattr(error, "line", None) or statement.lineno
+    return ErrorInfo(type(error).__name__, str(error), line, explanation)

@@ -1,0 +1,134 @@
+"""Frozen values describing what every tensor and storage is after a step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from engine.layout import ViewExplanation
+
+TRACE_VALUE_LIMIT = 10_000           # numel up to which `values` (tolist) is recorded
+STORAGE_BYTES_LIMIT = 64 * 1024**2   # storages up to this size keep a copy of their bytes
+
+
+@dataclass(frozen=True, slots=True)
+class TensorState:
+    name: str
+    shape: tuple[int, ...]
+    stride: tuple[int, ...]
+    storage_offset: int
+    dtype: str            # str(t.dtype), e.g. "torch.int64"
+    itemsize: int
+    device: str
+    data_ptr: int
+    storage_data_ptr: int
+    storage_nbytes: int
+    numel: int
+    is_contiguous: bool
+    is_channels_last: bool | None  # None unless 4-D
+    storage_id: int       # stable label of the storage within a run: S1, S2, …
+    values: Any = field(compare=False)  # tolist(), or None (meta / too large)
+    requires_grad: bool = False
+    is_meta: bool = False
+    base_name: str | None = None  # the named tensor that t._base is, if any
+    is_view: bool = False
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def storage_numel(self) -> int:
+        """Storage length in elements of this tensor's dtype."""
+        return self.storage_nbytes // self.itemsize if self.itemsize else 0
+
+
+@dataclass(frozen=True, slots=True)
+class StorageState:
+    id: int
+    data_ptr: int
+    nbytes: int
+    device: str
+    raw: bytes | None = field(compare=False, repr=False)  # None: meta or too large
+
+    @property
+    def label(self) -> str:
+        return f"S{self.id}"
+
+    def elements(self, dtype: str) -> np.ndarray | None:
+        """The storage read as `dtype` (a torch dtype string), or None without data."""
+        if self.raw is None:
+            return None
+        torch_dtype = getattr(torch, dtype.removeprefix("torch."))
+        itemsize = torch.empty(0, dtype=torch_dtype).element_size()
+        usable = len(self.raw) - len(self.raw) % itemsize
+        if usable == 0:
+            return np.empty(0)
+        flat = torch.frombuffer(bytearray(self.raw[:usable]), dtype=torch_dtype)
+        if torch_dtype in (torch.bfloat16, torch.float16) or not _numpy_ok(torch_dtype):
+            flat = flat.to(torch.float32) if not flat.is_complex() else flat.to(torch.complex64)
+        return flat.numpy()
+
+
+def _numpy_ok(dtype: torch.dtype) -> bool:
+    try:
+        torch.empty(0, dtype=dtype).numpy()
+        return True
+    except (TypeError, RuntimeError):
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorInfo:
+    type: str
+    message: str
+    line: int | None
+    explanation: ViewExplanation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Produced:
+    """A name the step (re)bound to a tensor, and how that tensor relates to what existed."""
+
+    name: str
+    kind: str               # "view" | "copy" | "new" | "alias"
+    source: str | None      # the named tensor it views/copies/aliases
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    index: int
+    line: int
+    end_line: int
+    source: str
+    stdout: str
+    error: ErrorInfo | None
+    tensors: tuple[TensorState, ...]
+    storages: tuple[StorageState, ...]
+    produced: tuple[Produced, ...] = ()
+    written_storages: tuple[int, ...] = ()  # storages whose bytes this step changed
+    warnings: tuple[str, ...] = ()
+
+    def tensor(self, name: str) -> TensorState | None:
+        return next((t for t in self.tensors if t.name == name), None)
+
+    def storage(self, storage_id: int) -> StorageState | None:
+        return next((s for s in self.storages if s.id == storage_id), None)
+
+    def names_on(self, storage_id: int) -> tuple[str, ...]:
+        return tuple(t.name for t in self.tensors if t.storage_id == storage_id)
+
+    def produced_for(self, name: str) -> Produced | None:
+        return next((p for p in self.produced if p.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """A whole script: its steps, or the syntax error that stopped it from parsing."""
+
+    source: str
+    steps: tuple[Step, ...]
+    syntax_error: ErrorInfo | None = None

@@ -1,0 +1,121 @@
+"""Stridescope: see how PyTorch tensors sit in memory. Entry point for the window and the CLI.
+
+    python main.py                       open the window on the built-in lesson
+    python main.py FILE.py               open a script in the window
+    python main.py --script F --json OUT write the stridescope-trace/1 JSON, no window
+    python main.py --script F --export OUT.png|svg|pdf [--step N] [--focus NAME] [--size WxH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXPORT_SUFFIXES = (".png", ".svg", ".pdf")
+MAX_SCRIPT_BYTES = 1024 * 1024
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, e.g. 1200x800, not {text!r}")
+    if not (16 <= w <= 8000 and 16 <= h <= 8000):
+        raise argparse.ArgumentTypeError("width and height must be between 16 and 8000")
+    return w, h
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stridescope",
+        description="See how PyTorch tensors sit in memory: storage, shape, stride, offset.")
+    parser.add_argument("file", nargs="?", help="a PyTorch script to open in the window")
+    parser.add_argument("--script", help="run this script headless (with --json or --export)")
+    parser.add_argument("--json", metavar="OUT", help="write the trace JSON to OUT ('-': stdout)")
+    parser.add_argument("--export", metavar="OUT", help="render the canvas to OUT (.png .svg .pdf)")
+    parser.add_argument("--step", type=int, help="step to show (1-based; default: the last)")
+    parser.add_argument("--focus", metavar="NAME", help="tensor to focus in the logical grid")
+    parser.add_argument("--size", type=_size, default=(1200, 800), metavar="WxH",
+                        help="export size in pixels (default 1200x800)")
+    return parser
+
+
+def read_script(path: str) -> str:
+    """The script's text; OSError/ValueError with a clear message when it cannot be used."""
+    p = Path(path)
+    if not p.is_file():
+        raise OSError(f"cannot read {path}: no such file")
+    if p.stat().st_size > MAX_SCRIPT_BYTES:
+        raise ValueError(f"cannot read {path}: larger than {MAX_SCRIPT_BYTES // 1024} KiB")
+    try:
+        return p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"cannot read {path}: not UTF-8 text")
+
+
+def default_lesson_path() -> Path:
+    return Path(__file__).resolve().parent / "resources" / "lessons" / "tutorial.py"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    headless = args.json is not None or args.export is not None
+    if headless and not args.script:
+        parser.error("--json and --export need --script FILE")
+    if args.script and not headless:
+        parser.error("--script needs --json OUT or --export OUT")
+    if args.export and not args.export.lower().endswith(EXPORT_SUFFIXES):
+        parser.error(f"--export: the file must end in one of {', '.join(EXPORT_SUFFIXES)}")
+    if args.step is not None and args.step < 1:
+        parser.error("--step counts from 1")
+
+    if not headless:
+        from gui.app import run_window  # Qt is imported only for the window
+
+        return run_window(args.file or str(default_lesson_path()))
+
+    try:
+        source = read_script(args.script)
+    except (OSError, ValueError) as exc:
+        print(f"stridescope: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _headless(args, source, parser)
+    except Exception as exc:  # an internal failure: say so, exit 1
+        print(f"stridescope: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentParser) -> int:
+    from engine.runner import run_script
+    from engine.trace import trace_json
+
+    result = run_script(source)
+    if args.json is not None:
+        text = json.dumps(trace_json(result), ensure_ascii=False, indent=1)
+        if args.json == "-":
+            sys.stdout.write(text + "\n")
+        else:
+            try:
+                Path(args.json).write_text(text + "\n", encoding="utf-8")
+            except OSError as exc:
+                print(f"stridescope: cannot write {args.json}: {exc}", file=sys.stderr)
+                return 2
+    if args.export is not None:
+        if args.step is not None and args.step > max(len(result.steps), 1):
+            parser.error(f"--step {args.step}: the script has {len(result.steps)} steps")
+        from gui.export import export_still
+
+        try:
+            export_still(result, args.export, step=args.step, focus=args.focus, size=args.size)
+        except ValueError as exc:  # an unknown --focus name, for example
+            print(f"stridescope: {exc}", file=sys.stderr)
+            return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

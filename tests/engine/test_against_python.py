@@ -1,0 +1,139 @@
+"""Hypothesis: random scripts traced by the engine equal plain CPython + torch, field by field."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.runner import run_script
+from engine.trace import trace_json
+from tests.engine.plain_python import plain_trace, same_values, sharing_groups
+
+CREATIONS = [
+    "torch.arange({n}).reshape({a}, {b})",
+    "torch.arange({n}, dtype=torch.float32).view({a}, {b})",
+    "torch.randn({a}, {b})",
+    "torch.zeros({a}, {b}, dtype=torch.int32)",
+    "torch.ones({a}, 1, {b})",
+    "torch.tensor([[1.5, -2.0, 3.25], [4.0, 5.5, -6.0]])",
+    "torch.arange({n}).reshape({a}, {b}).t()",
+    "torch.rand({a}, {b}, dtype=torch.float64)",
+    "torch.full(({a}, {b}), 7, dtype=torch.int16)",
+    "torch.eye({a})",
+    "torch.empty_strided(({a}, {b}), (1, {a})).fill_(2)",
+    "torch.linspace(0, 1, {n}).reshape({a}, {b})",
+    "torch.arange({n}).reshape({a}, {b}) + 1j",
+]
+OPS = [
+    "{x}.transpose(0, 1)", "{x}.t()", "{x}.T", "{x}.mT", "{x}.permute(1, 0)",
+    "{x}[1:, ::2]", "{x}[::-1]" , "{x}[0]", "{x}[..., 1]", "{x}[None, :, 0]", "{x}[[0, 1]]",
+    "{x}.unsqueeze(0)", "{x}.squeeze()", "{x}.contiguous()", "{x}.clone()", "{x}.flip(0)",
+    "{x}.reshape(-1)", "{x}.view(-1)", "{x}.flatten()", "{x}.narrow(0, 0, 1)",
+    "{x}.select(1, 0)", "{x}.diagonal()", "{x}.unfold(0, 2, 1)", "{x}.chunk(2, dim=1)[0]",
+    "{x}.float()", "{x}.double()", "{x}.to(torch.int64)", "{x}.expand(3, -1, -1)",
+    "{x}.movedim(0, -1)", "{x}.swapaxes(0, 1)", "{x}.roll(1, 0)", "{x} * 2", "{x} + {y}",
+    "{x}.sum(0)", "{x}.view({a}, -1)", "{x}.unflatten(0, (1, -1))", "{x}.split(1)[0]",
+    "{x}.as_strided((2, 2), (1, 2))", "{x}.detach()", "{x}.real", "{x}.abs()",
+    "torch.stack([{x}, {x}])", "torch.cat([{x}, {x}], dim=0)", "{x}.expand_as({x})",
+]
+STATEMENTS = [
+    "{x}.mul_(2)", "{x}.fill_(3)", "{x}.zero_()", "{x}[0] = 5", "{x}[:, 0] = -1",
+    "{x} += 1", "print({x})", "print({x}.stride(), {x}.storage_offset(), {x}.is_contiguous())",
+    "print({x}.shape, {x}.dtype, len({x}))", "print({x}.storage().tolist())",
+    "print(f'{{{x}.numel()}} {{{x}.data_ptr() - {x}.untyped_storage().data_ptr()}}')",
+    "{x}.add_({y})", "print(torch.equal({x}, {y}))", "print({x}.tolist())",
+    "a0, a1 = {x}.chunk(2, dim=0)", "print({x}.untyped_storage().nbytes())",
+]
+
+
+@st.composite
+def scripts(draw) -> str:
+    a = draw(st.integers(1, 4))
+    b = draw(st.integers(1, 4))
+    lines = ["import torch", f"torch.manual_seed({draw(st.integers(0, 99))})"]
+    names = []
+    for _ in range(draw(st.integers(1, 2))):
+        name = f"t{len(names)}"
+        template = draw(st.sampled_from(CREATIONS))
+        lines.append(f"{name} = " + template.format(n=a * b, a=a, b=b))
+        names.append(name)
+    for _ in range(draw(st.integers(1, 7))):
+        x = draw(st.sampled_from(names))
+        y = draw(st.sampled_from(names))
+        if draw(st.booleans()):
+            name = f"t{len(names)}"
+            op = draw(st.sampled_from(OPS)).format(x=x, y=y, a=a)
+            lines.append(f"{name} = {op}")
+            names.append(name)
+        else:
+            lines.append(draw(st.sampled_from(STATEMENTS)).format(x=x, y=y))
+    return "\n".join(lines) + "\n"
+
+
+def check_equal(source: str) -> None:
+    ours = json.loads(json.dumps(trace_json(run_script(source))))["steps"]
+    plain = plain_trace(source)
+    assert len(ours) == len(plain), source
+    for mine, ref in zip(ours, plain):
+        context = f"{source}\n-- at line {ref['line']}: {ref['source']}"
+        assert mine["source"] == ref["source"], context
+        assert mine["line"] == ref["line"], context
+        assert mine["stdout"] == ref["stdout"], context
+        if ref["error"] is None:
+            assert mine["error"] is None, context
+        else:
+            assert mine["error"]["type"] == ref["error"]["type"], context
+            assert mine["error"]["message"] == ref["error"]["message"], context
+        assert mine["tensors"].keys() == ref["tensors"].keys(), context
+        for name, expected in ref["tensors"].items():
+            got = mine["tensors"][name]
+            for key in ("shape", "stride", "storage_offset", "dtype", "itemsize", "device",
+                        "is_contiguous", "storage_nbytes"):
+                assert got[key] == expected[key], f"{context}\n{name}.{key}"
+            assert got["data_ptr"] - got["storage_data_ptr"] == expected["ptr_delta"], context
+            assert ("values" in got) == ("values" in expected), context
+            if "values" in expected:
+                assert same_values(_from_json(got["values"], expected["values"]),
+                                   expected["values"]), f"{context}\n{name}.values"
+        assert sharing_groups(mine["tensors"], "storage_id") == sharing_groups(
+            ref["tensors"], "storage_key"), context
+
+
+def _from_json(got, like):
+    """JSON turns complex into [re, im]; turn it back where the reference has complex."""
+    if isinstance(like, complex):
+        return complex(*got)
+    if isinstance(like, list):
+        return [_from_json(g, lk) for g, lk in zip(got, like)]
+    return got
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scripts())
+def test_random_scripts_match_plain_python(source: str) -> None:
+    check_equal(source)
+
+
+def test_founding_tutorial_matches_plain_python() -> None:
+    check_equal(
+        "import torch\n"
+        "tensorA = torch.arange(12).reshape(3, 4)\n"
+        "print(tensorA.storage().tolist())\n"
+        "print(tensorA.storage().data_ptr() == tensorA.data_ptr())\n"
+        "tensorA_T = tensorA.transpose(0,  # 第一维\n"
+        "                              1)\n"
+        "tensorB = tensorA[1:3, 0:2]\n"
+        "print(tensorB.storage_offset(), tensorB.stride(), tensorB.is_contiguous())\n"
+        "viewA = tensorA.transpose(0, 1).contiguous().view(1, 12)\n"
+        "seed = 8\n"
+        "torch.manual_seed(seed)\n"
+        "random_tensor = torch.rand((3, 4))\n"
+        '"""a docstring-like block"""\n'
+        "print(tensorA.storage())\n"
+        "b = tensorA.float()\n"
+        "b[0][0] = 3.14\n"
+        "print(b, b.dtype, b.shape, b.device)\n"
+        "bad = tensorA_T.view(12)\n"
+    )

@@ -1,0 +1,84 @@
+"""Resource guard: huge allocations and runaway loops are refused before they happen."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from engine.guard import Limits
+from engine.runner import run_script
+
+HUGE = [
+    "x = torch.zeros(10**6, 10**6)",
+    "x = torch.empty(2**40, dtype=torch.uint8)",
+    "x = torch.ones(100000, 100000)",
+    "x = torch.arange(10**12)",
+    "x = torch.zeros(1).expand(10**6, 10**6).contiguous()",
+    "x = torch.zeros(1).expand(10**6, 10**6).sum()",
+    "x = torch.zeros(1).expand(10**6, 10**6) + 1",
+    "x = torch.zeros(1).expand(10**6, 10**6).clone()",
+    "x = torch.zeros(3).new_zeros(10**12)",
+    "x = torch.zeros_like(torch.empty(10**12, device='meta'), device='cpu')",
+    "x = torch.zeros(3); x.resize_(10**12)",
+    "x = torch.zeros(1).expand(10**6, 10**6)[torch.tensor([0, 1])]",
+    "x = [0] * 10**9",
+    "x = 'ab' * 10**9",
+    "x = 10 ** 10 ** 10",
+    "x = 1 << 10**10",
+    "x = list(range(10**12))",
+    "x = f'{1:99999999999}'",
+]
+
+
+@pytest.mark.parametrize("statement", HUGE)
+def test_huge_allocation_is_refused_fast(statement):
+    start = time.monotonic()
+    result = run_script(f"import torch\n{statement}\n")
+    elapsed = time.monotonic() - start
+    error = result.steps[-1].error
+    assert error is not None and error.type == "ResourceLimitError", (statement, error)
+    assert elapsed < 5
+
+
+def test_allocation_message_suggests_meta():
+    error = run_script("import torch\nx = torch.zeros(10**6, 10**6)\n").steps[-1].error
+    assert 'device="meta"' in error.message
+    assert "Nothing was allocated" in error.message
+
+
+def test_meta_tensors_explore_huge_layouts():
+    result = run_script(
+        "import torch\nx = torch.empty(10**6, 10**7, device='meta')\ny = x.t()\n"
+        "z = y.contiguous()\nprint(z.stride(), z.is_meta)\n")
+    assert result.steps[-1].error is None
+    assert result.steps[-1].stdout == "(1000000, 1) True\n"
+    z = result.steps[-1].tensor("z")
+    assert z.values is None and z.is_meta and z.shape == (10**7, 10**6)
+
+
+def test_configurable_limit():
+    limits = Limits(max_alloc_bytes=1000)
+    assert run_script("import torch\nx = torch.zeros(100)\n", limits).steps[-1].error is None
+    error = run_script("import torch\nx = torch.zeros(1000)\n", limits).steps[-1].error
+    assert error.type == "ResourceLimitError"
+
+
+def test_endless_loop_stops_with_budget_error():
+    start = time.monotonic()
+    result = run_script("for i in range(10**7):\n    x = i\n", Limits(max_operations=50_000))
+    assert result.steps[-1].error.type == "BudgetExceededError"
+    assert "budget" in result.steps[-1].error.message
+    assert time.monotonic() - start < 5
+
+
+def test_time_limit_stops_a_slow_statement():
+    result = run_script("import torch\nfor i in range(10**6):\n    x = torch.zeros(100).sum()\n",
+                        Limits(max_seconds=0.3))
+    assert result.steps[-1].error.type == "BudgetExceededError"
+
+
+def test_loops_within_budget_run():
+    result = run_script("import torch\nx = torch.zeros(4)\nfor i in range(4):\n"
+                        "    x[i] = i * i\nprint(x.tolist())\n")
+    assert result.steps[-1].stdout == "[0.0, 1.0, 4.0, 9.0]\n"
