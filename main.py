@@ -37,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--export", metavar="OUT", help="render the canvas to OUT (.png .svg .pdf)")
     parser.add_argument("--step", type=int, help="step to show (1-based; default: the last)")
     parser.add_argument("--focus", metavar="NAME", help="tensor to focus in the logical grid")
+    parser.add_argument("--lesson", metavar="NAME", help="a built-in lesson (see --list-lessons)")
+    parser.add_argument("--list-lessons", action="store_true", help="print the lesson names")
+    parser.add_argument("--lang", choices=("en", "zh_CN"), default="en",
+                        help="language of lesson captions in exports (default en)")
+    parser.add_argument("--screenshot", metavar="OUT.png",
+                        help="open the window, save a screenshot of it to OUT.png, and quit")
     parser.add_argument("--size", type=_size, default=(1200, 800), metavar="WxH",
                         help="export size in pixels (default 1200x800)")
     return parser
@@ -62,8 +68,23 @@ def default_lesson_path() -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.list_lessons:
+        from engine.lessons import lesson_names
+
+        print("\n".join(lesson_names()))
+        return 0
+    lesson = None
+    if args.lesson:
+        from engine.lessons import load_lesson
+
+        try:
+            lesson = load_lesson(args.lesson)
+        except KeyError as exc:
+            parser.error(str(exc.args[0]))
+        if args.script:
+            parser.error("give --lesson or --script, not both")
     headless = args.json is not None or args.export is not None
-    if headless and not args.script:
+    if headless and not (args.script or lesson):
         parser.error("--json and --export need --script FILE")
     if args.script and not headless:
         parser.error("--script needs --json OUT or --export OUT")
@@ -75,21 +96,30 @@ def main(argv: list[str] | None = None) -> int:
     if not headless:
         from gui.app import run_window  # Qt is imported only for the window
 
-        return run_window(args.file or str(default_lesson_path()))
+        if lesson:
+            from engine.lessons import LESSON_DIR
 
+            return run_window(str(LESSON_DIR / f"{lesson.name}.py"), args.step,
+                              args.screenshot)
+        return run_window(args.file or str(default_lesson_path()), args.step, args.screenshot)
+
+    if lesson is not None:
+        source = lesson.script
+    else:
+        try:
+            source = read_script(args.script)
+        except (OSError, ValueError) as exc:
+            print(f"stridescope: {exc}", file=sys.stderr)
+            return 2
     try:
-        source = read_script(args.script)
-    except (OSError, ValueError) as exc:
-        print(f"stridescope: {exc}", file=sys.stderr)
-        return 2
-    try:
-        return _headless(args, source, parser)
+        return _headless(args, source, parser, lesson)
     except Exception as exc:  # an internal failure: say so, exit 1
         print(f"stridescope: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
 
 
-def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentParser) -> int:
+def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentParser,
+              lesson=None) -> int:
     from engine.runner import run_script
     from engine.trace import trace_json
 
@@ -110,7 +140,9 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
         from gui.export import export_still
 
         try:
-            export_still(result, args.export, step=args.step, focus=args.focus, size=args.size)
+            captions = (lambda step: lesson.caption(step.source, args.lang)) if lesson else None
+            export_still(result, args.export, step=args.step, focus=args.focus, size=args.size,
+                         captions=captions)
         except ValueError as exc:  # an unknown --focus name, for example
             print(f"stridescope: {exc}", file=sys.stderr)
             return 2

@@ -60,6 +60,7 @@ class _Recorder:
         self._pinned: list[Any] = []
         self._previous_objects: dict[str, Any] = {}
         self._previous_raw: dict[int, bytes | None] = {}
+        self._origins: dict[str, Produced] = {}
 
     def run(self, statement: ast.stmt, source: str, index: int) -> Step:
         result = self.interpreter.run_statement(statement)
@@ -67,15 +68,19 @@ class _Recorder:
         tensors_by_name = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
         labels = self._label_storages(tensors_by_name.values())
         storages = self._storage_states(tensors_by_name.values(), labels)
+        produced = self._produced(statement, tensors_by_name, labels)
+        self._origins = {name: origin for name, origin in self._origins.items()
+                         if name in tensors_by_name}
+        self._origins.update({p.name: p for p in produced})
         tensor_states = tuple(
-            _tensor_state(name, t, labels, tensors_by_name) for name, t in tensors_by_name.items()
+            _tensor_state(name, t, labels, tensors_by_name, self._origins.get(name))
+            for name, t in tensors_by_name.items()
         )
         written = tuple(
             s.id for s in storages
             if s.id in self._previous_raw and s.raw is not None
             and self._previous_raw[s.id] is not None and s.raw != self._previous_raw[s.id]
         )
-        produced = self._produced(statement, tensors_by_name, labels)
         step = Step(
             index=index,
             line=statement.lineno,
@@ -157,7 +162,7 @@ def _storage_bytes(storage: torch.UntypedStorage, previous: bytes | None) -> byt
 
 
 def _tensor_state(name: str, t: torch.Tensor, labels: dict[int, int],
-                  named: dict[str, torch.Tensor]) -> TensorState:
+                  named: dict[str, torch.Tensor], origin: Produced | None) -> TensorState:
     storage = t.untyped_storage()
     values = None
     if not t.is_meta and t.numel() <= TRACE_VALUE_LIMIT and t.layout == torch.strided:
@@ -187,6 +192,7 @@ def _tensor_state(name: str, t: torch.Tensor, labels: dict[int, int],
         is_meta=t.is_meta,
         base_name=base_name,
         is_view=t._is_view(),
+        origin=origin,
     )
 
 

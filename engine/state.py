@@ -15,6 +15,15 @@ STORAGE_BYTES_LIMIT = 64 * 1024**2   # storages up to this size keep a copy of t
 
 
 @dataclass(frozen=True, slots=True)
+class Produced:
+    """A name the step (re)bound to a tensor, and how that tensor relates to what existed."""
+
+    name: str
+    kind: str               # "view" | "copy" | "new" | "alias"
+    source: str | None      # the named tensor it views/copies/aliases
+
+
+@dataclass(frozen=True, slots=True)
 class TensorState:
     name: str
     shape: tuple[int, ...]
@@ -35,6 +44,7 @@ class TensorState:
     is_meta: bool = False
     base_name: str | None = None  # the named tensor that t._base is, if any
     is_view: bool = False
+    origin: Produced | None = None  # how the statement that last bound this name made it
 
     @property
     def ndim(self) -> int:
@@ -87,15 +97,6 @@ class ErrorInfo:
     message: str
     line: int | None
     explanation: ViewExplanation | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Produced:
-    """A name the step (re)bound to a tensor, and how that tensor relates to what existed."""
-
-    name: str
-    kind: str               # "view" | "copy" | "new" | "alias"
-    source: str | None      # the named tensor it views/copies/aliases
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,8 @@
+#! title (en): From the tutorial: transpose, slicing, contiguous() and view()
+#! title (zh): 教程示例：transpose、切片、contiguous() 与 view()
+import torch
 #: en: A 3×4 tensor of the numbers 0…11. Its storage is one flat strip of 12 int64 cells; shape (3, 4) and stride (4, 1) map each row/column to a cell.
 #: zh: 一个 3×4 的张量，内容是 0…11。它的存储是一条连续的 12 个 int64 单元；shape (3, 4) 和 stride (4, 1) 把每个行/列位置映射到一个单元。
-import torch
 
 tensorA = torch.arange(12).reshape(3, 4)
 #: en: storage() lists the flat storage in memory order — the same 12 numbers, no rows.

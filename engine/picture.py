@@ -1,0 +1,217 @@
+"""What the canvas shows for one step, as plain values: storage strips, overlays, the grid.
+
+All index arithmetic the canvas needs lives here (numpy, no Qt): which storage cell each
+logical element reads, which cells a tensor covers, which dims a grid panel shows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.state import Step, StorageState, TensorState
+
+# Above this many cells a strip/grid is not resolved cell by cell up front (meta tensors of
+# terabytes, for example); the canvas then asks for the visible window only.
+DENSE_LIMIT = 1 << 24
+MAX_PANELS = 64  # 2-D slices drawn for a ≥3-D tensor; the rest are reached by the selector
+
+
+@dataclass(frozen=True, slots=True)
+class Overlay:
+    """One tensor drawn over a storage strip."""
+
+    name: str
+    color: int                    # index into the theme's tensor palette
+    offset: int
+    extent: tuple[int, int]       # lowest and highest storage index it reads (inclusive)
+    covered: np.ndarray | None = field(compare=False, repr=False)  # bool per cell
+    numel: int = 0
+
+    def covers(self, cell: int) -> bool:
+        if self.covered is not None:
+            return bool(0 <= cell < len(self.covered) and self.covered[cell])
+        return self.extent[0] <= cell <= self.extent[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Strip:
+    storage: StorageState
+    dtype: str
+    itemsize: int
+    cells: int
+    values: np.ndarray | None = field(compare=False, repr=False)
+    overlays: tuple[Overlay, ...] = ()
+    written: bool = False
+
+    def value_text(self, cell: int) -> str:
+        if self.values is None or cell >= len(self.values):
+            return "?"
+        return format_value(self.values[cell])
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """The focused tensor's logical grid: 2-D panels (rows × cols) for every leading index."""
+
+    tensor: TensorState
+    values: np.ndarray | None = field(compare=False, repr=False)  # the storage as dtype
+
+    @property
+    def rows(self) -> int:
+        return self.tensor.shape[-2] if self.tensor.ndim >= 2 else 1
+
+    @property
+    def cols(self) -> int:
+        return self.tensor.shape[-1] if self.tensor.ndim >= 1 else 1
+
+    @property
+    def panel_dims(self) -> tuple[int, ...]:
+        return tuple(self.tensor.shape[:-2]) if self.tensor.ndim > 2 else ()
+
+    def panels(self) -> list[tuple[int, ...]]:
+        """Leading indices of the drawn 2-D panels, in order (capped at MAX_PANELS)."""
+        return list(itertools.islice(itertools.product(*(range(s) for s in self.panel_dims)),
+                                     MAX_PANELS))
+
+    @property
+    def panel_count(self) -> int:
+        return math.prod(self.panel_dims)
+
+    def logical_index(self, panel: tuple[int, ...], row: int, col: int) -> tuple[int, ...]:
+        ndim = self.tensor.ndim
+        if ndim == 0:
+            return ()
+        if ndim == 1:
+            return (col,)
+        return (*panel, row, col)
+
+    def storage_index(self, panel: tuple[int, ...], row: int, col: int) -> int:
+        t = self.tensor
+        return t.storage_offset + sum(
+            i * s for i, s in zip(self.logical_index(panel, row, col), t.stride))
+
+    def storage_indices(self, panel: tuple[int, ...], rows: range, cols: range) -> np.ndarray:
+        """Storage index of every cell in the window rows × cols of a panel."""
+        t = self.tensor
+        base = t.storage_offset + sum(i * s for i, s in zip(panel, t.stride))
+        if t.ndim == 0:
+            return np.array([[base]])
+        col_stride = t.stride[-1]
+        row_stride = t.stride[-2] if t.ndim >= 2 else 0
+        r = np.arange(rows.start, rows.stop, dtype=np.int64)[:, None]
+        c = np.arange(cols.start, cols.stop, dtype=np.int64)[None, :]
+        return base + r * row_stride + c * col_stride
+
+    def value_text(self, storage_index: int) -> str:
+        if self.values is None or not 0 <= storage_index < len(self.values):
+            return "?"
+        return format_value(self.values[storage_index])
+
+    def cells_reading(self, storage_index: int, panel: tuple[int, ...]) -> list[tuple[int, int]]:
+        """(row, col) cells of a panel that read storage_index (several when strides overlap)."""
+        if self.rows * self.cols > DENSE_LIMIT:
+            return []
+        idx = self.storage_indices(panel, range(self.rows), range(self.cols))
+        return [(int(r), int(c)) for r, c in zip(*np.nonzero(idx == storage_index))]
+
+    def formula(self, panel: tuple[int, ...], row: int, col: int) -> Formula:
+        t = self.tensor
+        index = self.logical_index(panel, row, col)
+        k = self.storage_index(panel, row, col)
+        return Formula(t.storage_offset, tuple(zip(index, t.stride)), k, t.storage_data_ptr,
+                       t.itemsize)
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """storage index = offset + Σ iₖ·strideₖ, and the byte address it lands on."""
+
+    offset: int
+    terms: tuple[tuple[int, int], ...]  # (index, stride) per dim
+    result: int
+    storage_ptr: int
+    itemsize: int
+
+    @property
+    def address(self) -> int:
+        return self.storage_ptr + self.result * self.itemsize
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    step: Step
+    strips: tuple[Strip, ...]
+    grid: Grid | None
+    focus: str | None
+
+
+def format_value(value) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "T" if value else "F"
+    if isinstance(value, (complex, np.complexfloating)):
+        return f"{value.real:.3g}{value.imag:+.3g}j"
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value) or math.isinf(value):
+            return str(float(value))
+        if float(value).is_integer() and abs(value) < 1e6:
+            return f"{value:.1f}"
+        return f"{value:.4g}"
+    return str(int(value)) if isinstance(value, (np.integer, int)) else str(value)
+
+
+def default_focus(step: Step) -> str | None:
+    """The tensor the step produced last, else the last tensor bound."""
+    if step.produced:
+        for produced in reversed(step.produced):
+            if step.tensor(produced.name) is not None:
+                return produced.name
+    return step.tensors[-1].name if step.tensors else None
+
+
+def build_picture(step: Step, focus: str | None = None,
+                  tensor_colors: dict[str, int] | None = None) -> Picture:
+    """Everything the canvas draws for `step`, with `focus` in the logical grid."""
+    if focus is None or step.tensor(focus) is None:
+        focus = default_focus(step)
+    colors = tensor_colors or {}
+    strips = []
+    for storage in step.storages:
+        on_storage = [t for t in step.tensors if t.storage_id == storage.id]
+        # the strip reads its cells in the dtype of the focused tensor if it lives here
+        reader = next((t for t in on_storage if t.name == focus), on_storage[0])
+        cells = storage.nbytes // reader.itemsize if reader.itemsize else 0
+        overlays = tuple(
+            _overlay(t, cells, colors.get(t.name, i)) for i, t in enumerate(on_storage))
+        strips.append(Strip(storage, reader.dtype, reader.itemsize, cells,
+                            storage.elements(reader.dtype), overlays,
+                            storage.id in step.written_storages))
+    grid = None
+    focused = step.tensor(focus) if focus else None
+    if focused is not None:
+        storage = step.storage(focused.storage_id)
+        grid = Grid(focused, storage.elements(focused.dtype) if storage else None)
+    return Picture(step, tuple(strips), grid, focus)
+
+
+def extent(t: TensorState) -> tuple[int, int]:
+    if t.numel == 0:
+        return (t.storage_offset, t.storage_offset - 1)
+    low = t.storage_offset + sum((s - 1) * st for s, st in zip(t.shape, t.stride) if st < 0)
+    high = t.storage_offset + sum((s - 1) * st for s, st in zip(t.shape, t.stride) if st > 0)
+    return (low, high)
+
+
+def _overlay(t: TensorState, cells: int, color: int) -> Overlay:
+    covered = None
+    if t.numel <= DENSE_LIMIT and cells <= DENSE_LIMIT and t.numel:
+        covered = np.zeros(cells, dtype=bool)
+        indices = t.storage_offset + sum(
+            np.arange(size, dtype=np.int64).reshape((-1,) + (1,) * (t.ndim - d - 1)) * stride
+            for d, (size, stride) in enumerate(zip(t.shape, t.stride)))
+        flat = np.asarray(indices, dtype=np.int64).ravel()
+        covered[flat[(flat >= 0) & (flat < cells)]] = True
+    return Overlay(t.name, color, t.storage_offset, extent(t), covered, t.numel)

@@ -1,0 +1,92 @@
+"""The document: a script plus a cursor (which step is shown) and the focused tensor."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field, replace
+
+from engine.guard import Limits
+from engine.runner import run_script
+from engine.state import RunResult, Step
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Immutable session state; every edit returns a new Document."""
+
+    script: str
+    cursor: int = -1           # step index shown; -1: the last step
+    focus: str | None = None   # focused tensor name; None: the step's default
+    result: RunResult = field(default=None, compare=False, repr=False)  # type: ignore
+
+    @staticmethod
+    def from_script(script: str, limits: Limits | None = None) -> Document:
+        return Document(script, -1, None, run_script(script, limits))
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.result.steps
+
+    @property
+    def step_index(self) -> int:
+        if not self.steps:
+            return -1
+        return len(self.steps) - 1 if self.cursor < 0 else min(self.cursor, len(self.steps) - 1)
+
+    @property
+    def step(self) -> Step | None:
+        return self.steps[self.step_index] if self.steps else None
+
+    def with_script(self, script: str, limits: Limits | None = None) -> Document:
+        if script == self.script:
+            return self
+        result = run_script(script, limits)
+        # keep the cursor on the same step when it still exists, else show the last
+        cursor = self.cursor if 0 <= self.cursor < len(result.steps) else -1
+        return Document(script, cursor, self.focus, result)
+
+    def at(self, index: int) -> Document:
+        if not self.steps:
+            return self
+        return replace(self, cursor=max(0, min(index, len(self.steps) - 1)))
+
+    def focused(self, name: str | None) -> Document:
+        return replace(self, focus=name)
+
+    def appended(self, statement: str, limits: Limits | None = None) -> Document:
+        """The script with `statement` added at the end, shown at its last step."""
+        script = self.script
+        if script and not script.endswith("\n"):
+            script += "\n"
+        document = self.with_script(script + statement.strip("\n") + "\n", limits)
+        return replace(document, cursor=-1)
+
+    def step_for_line(self, line: int) -> int:
+        """Index of the last step starting at or before `line` (1-based)."""
+        best = 0
+        for step in self.steps:
+            if step.line <= line:
+                best = step.index
+        return best
+
+
+def fresh_name(taken: set[str], stem: str) -> str:
+    stem = stem if _IDENTIFIER.match(stem) else "t"
+    if stem not in taken:
+        return stem
+    n = 1
+    while f"{stem}{n}" in taken:
+        n += 1
+    return f"{stem}{n}"
+
+
+def check_statement(text: str) -> str | None:
+    """None if `text` parses as Python, else the syntax error message (for inline errors)."""
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return f"line {exc.lineno}: {exc.msg}"
+    return None

@@ -1,0 +1,1 @@
+"""Stridescope's PySide6 + pyqtgraph front end: window, canvas, panels, exporters."""

@@ -1,0 +1,41 @@
+"""QApplication set-up, shared by the window and headless exports."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def ensure_app():
+    """The QApplication, created offscreen when there is no display."""
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("Stridescope")
+        app.setOrganizationName("Stridescope")
+    return app
+
+
+def run_window(path: str, step: int | None = None, screenshot: str | None = None) -> int:
+    app = ensure_app()
+    from PySide6.QtCore import QTimer
+
+    from gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.open_path(path)
+    if step is not None:
+        window.controller.goto(step - 1)
+    window.show()
+    if screenshot:
+        def grab() -> None:
+            ok = window.grab().save(screenshot)
+            print(f"{'saved' if ok else 'could not save'} {screenshot}")
+            app.exit(0 if ok else 1)
+        QTimer.singleShot(600, grab)
+    return app.exec()

@@ -1,0 +1,234 @@
+"""The main window: composition only — canvas in the centre, dockable panels, menus."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
+
+from engine.lessons import Lesson, load_lesson_file
+from engine.picture import build_picture
+from engine.session import Document
+from gui import operations
+from gui.canvas.scene import CanvasScene
+from gui.canvas.view import CanvasView
+from gui.controller import Controller
+from gui.export import render_scene, tensor_colors
+from gui.panels.code_panel import CodePanel
+from gui.panels.info_panels import ConsolePanel, HistoryPanel, InspectorPanel, TensorsPanel
+from gui.theme import LIGHT
+
+MAX_OPEN_BYTES = 1024 * 1024
+
+
+class MainWindow(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("Stridescope")
+        self.resize(1500, 950)
+        self.theme = LIGHT
+        self.lang = "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+        self.lesson: Lesson | None = None
+        self.controller = Controller(parent=self)
+        self.scene = CanvasScene(self.theme)
+        self.view = CanvasView(self.scene)
+        self.view.setObjectName("canvas")
+        self.setCentralWidget(self.view)
+        self.code = CodePanel()
+        self.console = ConsolePanel()
+        self.inspector = InspectorPanel()
+        self.tensors = TensorsPanel()
+        self.history = HistoryPanel()
+        self.docks = {
+            "Code": self._dock("Code", self.code, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "History": self._dock("History", self.history, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "Inspector": self._dock("Inspector", self.inspector,
+                                    Qt.DockWidgetArea.RightDockWidgetArea),
+            "Tensors": self._dock("Tensors", self.tensors, Qt.DockWidgetArea.RightDockWidgetArea),
+            "Console": self._dock("Console", self.console,
+                                  Qt.DockWidgetArea.BottomDockWidgetArea),
+        }
+        self.resizeDocks([self.docks["Code"]], [430], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Inspector"]], [330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Console"]], [170], Qt.Orientation.Vertical)
+        self._build_menus()
+        self._connect()
+        sys.excepthook = self._on_uncaught  # a failing slot is reported, the app keeps going
+
+    def _dock(self, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock{title}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # ----------------------------------------------------------------- menus
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Open script…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "&Save script as…", self.save_dialog,
+                     QKeySequence.StandardKey.SaveAs)
+        self._action(file_menu, "&Export canvas (PNG, SVG, PDF)…", self.export_dialog, "Ctrl+E")
+        self._action(file_menu, "&Copy image", self.copy_image, "Ctrl+Shift+C")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        undo = self.controller.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.controller.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addAction(undo)
+        edit.addAction(redo)
+        step = bar.addMenu("&Step")
+        c = self.controller
+        self._action(step, "&Run script", self.code.run, "Ctrl+Return")
+        self._action(step, "Step &forward", c.step_forward, "Right", also="F10")
+        self._action(step, "Step &back", c.step_back, "Left", also="Shift+F10")
+        self._action(step, "F&irst step", c.first, "Home")
+        self._action(step, "&Last step", c.last, "End")
+        self._action(step, "Run to &cursor", lambda: c.goto_line(
+            self.code.editor.textCursor().blockNumber() + 1), "Ctrl+F10")
+        tensor = bar.addMenu("&Tensor")
+        for text, builder in operations.OPERATIONS:
+            self._action(tensor, text, lambda b=builder: self._apply_operation(b))
+        view = bar.addMenu("&View")
+        self._action(view, "Zoom &in", self.view.zoom_in)
+        self._action(view, "Zoom &out", self.view.zoom_out)
+        self._action(view, "&Actual size", self.view.reset_zoom)
+        self._action(view, "&Fit width", self.view.fit, "Ctrl+9")
+        view.addSeparator()
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+
+    def _action(self, menu, text: str, slot, shortcut=None, also: str | None = None) -> QAction:
+        action = QAction(text, self)
+        keys = []
+        if shortcut is not None:
+            keys.append(QKeySequence(shortcut))
+        if also:
+            keys.append(QKeySequence(also))
+        if keys:
+            action.setShortcuts(keys)
+        action.triggered.connect(lambda checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.sig_changed.connect(self._on_document_changed)
+        self.code.sig_run.connect(lambda text: c.set_script(text, "Run edited script"))
+        self.code.sig_append.connect(self._on_append)
+        self.code.sig_step.connect(lambda delta: c.goto(c.document.step_index + delta))
+        self.code.sig_run_to_line.connect(c.goto_line)
+        self.history.sig_goto.connect(c.goto)
+        self.tensors.sig_focus.connect(c.focus)
+        self.scene.sig_status.connect(lambda text: self.statusBar().showMessage(text))
+
+    # ----------------------------------------------------------------- documents
+    def open_path(self, path: str) -> bool:
+        try:
+            p = Path(path)
+            if p.stat().st_size > MAX_OPEN_BYTES:
+                raise ValueError("the file is larger than 1 MiB")
+            text = p.read_text(encoding="utf-8")
+            lesson = load_lesson_file(p)
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            QMessageBox.warning(self, "Cannot open", f"Cannot open {path}:\n{exc}")
+            return False
+        self.lesson = lesson
+        self.controller.load(lesson.script if lesson else text, path)
+        title = lesson.title(self.lang) if lesson else Path(path).name
+        self.setWindowTitle(f"Stridescope — {title}")
+        return True
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open script", "", "Python (*.py);;All (*)")
+        if path:
+            self.open_path(path)
+
+    def save_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save script", "script.py", "Python (*.py)")
+        if path:
+            try:
+                Path(path).write_text(self.controller.document.script, encoding="utf-8")
+            except OSError as exc:
+                QMessageBox.warning(self, "Cannot save", str(exc))
+
+    def _on_document_changed(self, document: Document, animate: bool) -> None:
+        self.code.set_script(document.script)
+        step = document.step
+        error_line = None
+        if step is not None and step.error is not None:
+            error_line = step.error.line
+        elif document.result.syntax_error is not None:
+            error_line = document.result.syntax_error.line
+        self.code.show_step(step, error_line)
+        self.console.show_document(document)
+        self.history.show_document(document)
+        self._show_canvas(document)
+
+    def _show_canvas(self, document: Document) -> None:
+        step = document.step
+        if step is None:
+            self.scene.clear()
+            self.inspector.show_tensor(None, [])
+            self.tensors.clear()
+            return
+        colors = tensor_colors(document.steps)
+        picture = build_picture(step, document.focus, colors)
+        width = max(self.view.viewport().width(), 900)
+        caption = self.lesson.caption(step.source, self.lang) if self.lesson else ""
+        self.scene.set_picture(picture, self.theme, caption, colors, width, len(document.steps))
+        focused = picture.grid.tensor if picture.grid else None
+        sharing = [n for n in step.names_on(focused.storage_id) if n != focused.name] \
+            if focused else []
+        self.inspector.show_tensor(focused, sharing)
+        self.tensors.show_document(document, picture.focus)
+        self.view.picture_changed()
+
+    def _on_append(self, text: str) -> None:
+        refused = self.controller.rejects(text)
+        message = refused or self.controller.append(text)
+        self.code.show_entry_result(message, appended=refused is None)
+
+    def _apply_operation(self, builder) -> None:
+        doc = self.controller.document
+        focus = self.scene.picture.focus if self.scene.picture else None
+        statement = operations.statement_for(builder, doc.step, focus, self)
+        if statement:
+            error = self.controller.append(statement)
+            if error:
+                self.statusBar().showMessage(error)
+
+    # ----------------------------------------------------------------- export
+    def export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export canvas", "stridescope.png", "PNG (*.png);;SVG (*.svg);;PDF (*.pdf)")
+        if not path:
+            return
+        if Path(path).suffix.lower() not in (".png", ".svg", ".pdf"):
+            path += ".png"
+        rect = self.scene.sceneRect()
+        size = (int(rect.width() * 1.5), int(rect.height() * 1.5))
+        try:
+            render_scene(self.scene, path, size, self.theme.background)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Export failed", str(exc))
+            return
+        self.statusBar().showMessage(f"Exported {path}")
+
+    def copy_image(self) -> None:
+        image = self.view.grab().toImage()
+        QGuiApplication.clipboard().setImage(image)
+        self.statusBar().showMessage("Canvas copied to the clipboard")
+
+    def _on_uncaught(self, kind, value, tb) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb))
+        print(text, file=sys.stderr)
+        self.console.report(f"Internal error (the app keeps running): {kind.__name__}: {value}")
+        self.statusBar().showMessage(f"Internal error: {kind.__name__}: {value}")

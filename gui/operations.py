@@ -1,0 +1,77 @@
+"""Tensor menu: common operations on the focused tensor, each appending a PyTorch statement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from engine import ops
+from engine.state import Step, TensorState
+
+# (menu text, builder(tensor, taken names, parent) -> statement or None when cancelled)
+Builder = Callable[[TensorState, set, QWidget], "str | None"]
+
+
+def _ask(parent: QWidget, title: str, label: str, default: str) -> str | None:
+    text, ok = QInputDialog.getText(parent, title, label, text=default)
+    return text.strip() if ok and text.strip() else None
+
+
+def _transpose(t, taken, parent):
+    if t.ndim < 2:
+        return ops.transpose(t, taken, 0, 0) if t.ndim == 1 else None
+    return ops.transpose(t, taken, t.ndim - 2, t.ndim - 1)
+
+
+def _permute(t, taken, parent):
+    order = _ask(parent, "permute", "New order of the dims:",
+                 ", ".join(str(d) for d in reversed(range(t.ndim))))
+    return None if order is None else f"{ops._name(t, taken, 'p')} = {t.name}.permute({order})"
+
+
+def _slice(t, taken, parent):
+    default = ", ".join(["1:"] + [":"] * (t.ndim - 1)) if t.ndim else "..."
+    index = _ask(parent, "slice", f"Index for {t.name}[ … ]  (e.g. 1:3, ::2):", default)
+    return None if index is None else ops.slice_(t, taken, index)
+
+
+def _view(t, taken, parent):
+    shape = _ask(parent, "view", "New shape:", str(t.numel) if t.ndim != 1 else f"1, {t.numel}")
+    return None if shape is None else ops.view(t, taken, shape)
+
+
+def _reshape(t, taken, parent):
+    shape = _ask(parent, "reshape", "New shape:", "-1")
+    return None if shape is None else ops.reshape(t, taken, shape)
+
+
+def _unsqueeze(t, taken, parent):
+    return ops.unsqueeze(t, taken, 0)
+
+
+def _expand(t, taken, parent):
+    shape = _ask(parent, "expand", "Expand to shape (-1 keeps a dim):",
+                 ", ".join(["2"] + ["-1"] * t.ndim))
+    return None if shape is None else ops.expand(t, taken, shape)
+
+
+OPERATIONS: list[tuple[str, Builder]] = [
+    ("Transpose (swap the last two dims)", _transpose),
+    ("Permute…", _permute),
+    ("Slice…", _slice),
+    ("View…", _view),
+    ("Reshape…", _reshape),
+    ("Contiguous", lambda t, taken, parent: ops.contiguous(t, taken)),
+    ("Unsqueeze (new dim 0)", _unsqueeze),
+    ("Expand…", _expand),
+    ("Flatten", lambda t, taken, parent: ops.flatten(t, taken)),
+]
+
+
+def statement_for(builder: Builder, step: Step | None, focus: str | None,
+                  parent: QWidget) -> str | None:
+    if step is None or focus is None or step.tensor(focus) is None:
+        return None
+    taken = {t.name for t in step.tensors}
+    return builder(step.tensor(focus), taken, parent)

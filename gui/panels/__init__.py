@@ -1,0 +1,1 @@
+"""Dockable panels: code, console, inspector, tensors, history."""

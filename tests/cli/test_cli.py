@@ -1,0 +1,106 @@
+"""main.py as a user runs it: exit codes, JSON on stdout, exports, the window smoke test."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT, env=environment)
+
+
+@pytest.fixture
+def script(tmp_path):
+    path = tmp_path / "s.py"
+    path.write_text("import torch\nx = torch.arange(6).view(2, 3)\nprint(x.t().stride())\n"
+                    "y = x.t().view(6)\n")
+    return path
+
+
+def test_json_to_stdout(script):
+    done = run("--script", str(script), "--json", "-")
+    assert done.returncode == 0, done.stderr
+    trace = json.loads(done.stdout)
+    assert trace["format"] == "stridescope-trace/1"
+    assert [s["line"] for s in trace["steps"]] == [1, 2, 3, 4]
+    assert trace["steps"][2]["stdout"] == "(1, 3)\n"
+    assert trace["steps"][3]["error"]["type"] == "RuntimeError"
+    assert trace["steps"][3]["error"]["explanation"]["blockers"]
+
+
+def test_json_to_file(script, tmp_path):
+    out = tmp_path / "t.json"
+    assert run("--script", str(script), "--json", str(out)).returncode == 0
+    assert json.loads(out.read_text())["steps"][1]["tensors"]["x"]["stride"] == [3, 1]
+
+
+def test_syntax_error_gives_empty_steps_and_exit_0(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("x = 1\ny = (\n")
+    done = run("--script", str(bad), "--json", "-")
+    assert done.returncode == 0
+    trace = json.loads(done.stdout)
+    assert trace["steps"] == [] and trace["error"]["type"] == "SyntaxError"
+    assert trace["error"]["line"] == 2
+
+
+@pytest.mark.parametrize("args", [
+    ("--script", "/no/such/file.py", "--json", "-"),
+    ("--json", "-"),
+    ("--script", "{script}"),
+    ("--script", "{script}", "--export", "x.bmp"),
+    ("--script", "{script}", "--export", "x.png", "--size", "12by3"),
+    ("--script", "{script}", "--export", "x.png", "--step", "0"),
+    ("--script", "{script}", "--export", "x.png", "--step", "99"),
+    ("--script", "{script}", "--export", "{tmp}/x.png", "--focus", "nope"),
+    ("--lesson", "no-such-lesson", "--export", "x.png"),
+    ("--bogus",),
+])
+def test_bad_arguments_exit_2_with_a_message(args, script, tmp_path):
+    args = [a.format(script=script, tmp=tmp_path) for a in args]
+    done = run(*args)
+    assert done.returncode == 2, (args, done.stdout, done.stderr)
+    assert done.stderr.strip()
+
+
+def test_unreadable_binary_file_exits_2(tmp_path):
+    binary = tmp_path / "b.py"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    done = run("--script", str(binary), "--json", "-")
+    assert done.returncode == 2 and "UTF-8" in done.stderr
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
+def test_export_headless(script, tmp_path, suffix):
+    out = tmp_path / f"x.{suffix}"
+    done = run("--script", str(script), "--export", str(out), "--step", "2", "--size", "640x480")
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 1000
+
+
+def test_list_lessons_and_export_a_lesson(tmp_path):
+    done = run("--list-lessons")
+    assert done.returncode == 0 and "tutorial" in done.stdout.split()
+    out = tmp_path / "l.png"
+    assert run("--lesson", "tutorial", "--export", str(out), "--lang", "zh_CN").returncode == 0
+    assert out.stat().st_size > 1000
+
+
+def test_window_smoke_opens_and_screenshots(tmp_path):
+    out = tmp_path / "w.png"
+    done = run("--screenshot", str(out), timeout=90)
+    assert done.returncode == 0, done.stderr
+    from PIL import Image
+
+    with Image.open(out) as image:
+        assert image.width > 800 and image.height > 500
