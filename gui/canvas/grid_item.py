@@ -7,17 +7,19 @@ import math
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPen
-from PySide6.QtWidgets import QGraphicsObject, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
 from engine.picture import Grid
 from gui.canvas.painting import (
     color,
+    draw_cells,
     draw_centered,
     draw_runs,
     fit_text,
     font,
     heatmap_image,
     runs_width,
+    visible_rect,
 )
 from gui.theme import Theme
 
@@ -54,6 +56,8 @@ class GridItem(QGraphicsObject):
         self.flash: set[tuple[tuple, int, int]] = set()
         self._heatmaps: dict[tuple, object] = {}
         self.setAcceptHoverEvents(True)
+        # without this flag option.exposedRect is the whole item and paint() draws every cell
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     # ----------------------------------------------------------------- geometry
     def boundingRect(self) -> QRectF:  # noqa: N802
@@ -103,7 +107,7 @@ class GridItem(QGraphicsObject):
     # ----------------------------------------------------------------- painting
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        exposed = option.exposedRect
+        exposed = visible_rect(painter, option.exposedRect)
         if exposed.top() < TITLE_H + AXIS_H:
             self._paint_title(painter)
         for n, panel in enumerate(self.panels):
@@ -174,18 +178,18 @@ class GridItem(QGraphicsObject):
         fill = color(theme.tensor_color(self.color_index), 55)
         border = QPen(color(theme.cell_border), 1.0)
         border.setCosmetic(True)
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                rect = QRectF(left + c * CELL, top + r * CELL, CELL, CELL)
-                painter.fillRect(rect, fill)
-                painter.setPen(border)
-                painter.drawRect(rect)
-                k = int(indices[r - r0, c - c0])
-                if cell_px >= 18:
-                    text, size = fit_text(self.grid.value_text(k), CELL - 6, 15)
-                    draw_centered(painter, rect.adjusted(0, -4, 0, -4), text, size, theme.text,
-                                  bold=True)
-                if cell_px >= 34:
+        rects = [QRectF(left + c * CELL, top + r * CELL, CELL, CELL)
+                 for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
+        draw_cells(painter, rects, fill, border)
+        if cell_px >= 18:
+            small = cell_px >= 34
+            values = indices.ravel()
+            for rect, k in zip(rects, values):
+                k = int(k)
+                text, size = fit_text(self.grid.value_text(k), CELL - 6, 15)
+                draw_centered(painter, rect.adjusted(0, -4, 0, -4), text, size, theme.text,
+                              bold=True)
+                if small:
                     painter.setFont(font(8.5, mono=True))
                     painter.setPen(color(theme.muted))
                     painter.drawText(rect.adjusted(0, 0, -3, -1),

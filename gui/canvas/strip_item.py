@@ -6,17 +6,19 @@ import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsObject, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
 from engine.picture import Strip
 from gui.canvas.painting import (
     color,
+    draw_cells,
     draw_centered,
     draw_runs,
     fit_text,
     font,
     heatmap_image,
     runs_width,
+    visible_rect,
 )
 from gui.theme import Theme
 
@@ -61,6 +63,8 @@ class StripItem(QGraphicsObject):
         self._heatmap = None
         self._heatmap_done = False
         self.setAcceptHoverEvents(True)
+        # without this flag option.exposedRect is the whole item and paint() draws every cell
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     # ----------------------------------------------------------------- geometry
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
@@ -100,7 +104,7 @@ class StripItem(QGraphicsObject):
         theme = self.theme
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         cell_px = CELL * lod
-        exposed = option.exposedRect
+        exposed = visible_rect(painter, option.exposedRect)
         if exposed.top() < LABEL_H:
             self._paint_title(painter)
         first = max(0, math.floor((exposed.top() - LABEL_H - ARC_H) / self.row_height))
@@ -118,20 +122,20 @@ class StripItem(QGraphicsObject):
         border.setCosmetic(True)
         for row in range(first, last + 1):
             base = row * self.per_row
-            for col in range(col0, col1 + 1):
-                cell = base + col
-                if cell >= self.cells:
-                    break
+            cells = [base + col for col in range(col0, col1 + 1) if base + col < self.cells]
+            plain, tinted = [], []
+            for cell in cells:
+                covered = focus_overlay is not None and focus_overlay.covers(cell)
+                (tinted if covered else plain).append(self.cell_rect(cell))
+            for rects, fill in ((plain, color(theme.cell)),
+                                (tinted, color(theme.tensor_color(focus_overlay.color), 70)
+                                 if focus_overlay else None)):
+                if rects:
+                    draw_cells(painter, rects, fill, border)
+            for cell in cells if cell_px >= 18 else ():
                 rect = self.cell_rect(cell)
-                fill = color(theme.cell)
-                if focus_overlay is not None and focus_overlay.covers(cell):
-                    fill = color(theme.tensor_color(focus_overlay.color), 70)
-                painter.fillRect(rect, fill)
-                painter.setPen(border)
-                painter.drawRect(rect)
-                if cell_px >= 18:
-                    text, size = fit_text(self.strip.value_text(cell), CELL - 6, 15)
-                    draw_centered(painter, rect, text, size, theme.text)
+                text, size = fit_text(self.strip.value_text(cell), CELL - 6, 15)
+                draw_centered(painter, rect, text, size, theme.text)
                 if cell_px >= 34:
                     painter.setFont(font(8.5, mono=True))
                     painter.setPen(color(theme.muted))

@@ -38,7 +38,8 @@ def plain_trace(source: str) -> list[dict]:
                 "storage_offset": value.storage_offset(), "dtype": str(value.dtype),
                 "itemsize": value.element_size(), "device": str(value.device),
                 "is_contiguous": value.is_contiguous(), "storage_nbytes": storage.nbytes(),
-                "ptr_delta": value.data_ptr() - storage.data_ptr(),
+                # empty tensors report data_ptr() == 0, whatever their storage
+                "ptr_delta": value.data_ptr() - storage.data_ptr() if value.data_ptr() else None,
                 "storage_key": storage._cdata,
             }
             if not value.is_meta and value.numel() <= 10_000:
