@@ -13,7 +13,9 @@ import json
 import sys
 from pathlib import Path
 
-EXPORT_SUFFIXES = (".png", ".svg", ".pdf")
+STILL_SUFFIXES = (".png", ".svg", ".pdf")
+ANIMATION_SUFFIXES = (".gif", ".mp4")
+EXPORT_SUFFIXES = STILL_SUFFIXES + ANIMATION_SUFFIXES
 MAX_SCRIPT_BYTES = 1024 * 1024
 
 
@@ -34,7 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("file", nargs="?", help="a PyTorch script to open in the window")
     parser.add_argument("--script", help="run this script headless (with --json or --export)")
     parser.add_argument("--json", metavar="OUT", help="write the trace JSON to OUT ('-': stdout)")
-    parser.add_argument("--export", metavar="OUT", help="render the canvas to OUT (.png .svg .pdf)")
+    parser.add_argument("--export", metavar="OUT",
+                        help="render the canvas to OUT (.png .svg .pdf) or animate the step "
+                             "into it (.gif .mp4)")
+    parser.add_argument("--export-steps", metavar="DIR",
+                        help="write one numbered PNG per step into DIR (with --gif: a GIF too)")
+    parser.add_argument("--gif", action="store_true", help="with --export-steps: GIFs as well")
+    parser.add_argument("--fps", type=int, default=30, help="animation frames per second")
     parser.add_argument("--step", type=int, help="step to show (1-based; default: the last)")
     parser.add_argument("--focus", metavar="NAME", help="tensor to focus in the logical grid")
     parser.add_argument("--lesson", metavar="NAME", help="a built-in lesson (see --list-lessons)")
@@ -83,11 +91,13 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(exc.args[0]))
         if args.script:
             parser.error("give --lesson or --script, not both")
-    headless = args.json is not None or args.export is not None
+    headless = args.json is not None or args.export is not None or args.export_steps is not None
     if headless and not (args.script or lesson):
-        parser.error("--json and --export need --script FILE")
+        parser.error("--json, --export and --export-steps need --script FILE or --lesson NAME")
     if args.script and not headless:
-        parser.error("--script needs --json OUT or --export OUT")
+        parser.error("--script needs --json OUT, --export OUT or --export-steps DIR")
+    if not 1 <= args.fps <= 60:
+        parser.error("--fps must be between 1 and 60")
     if args.export and not args.export.lower().endswith(EXPORT_SUFFIXES):
         parser.error(f"--export: the file must end in one of {', '.join(EXPORT_SUFFIXES)}")
     if args.step is not None and args.step < 1:
@@ -134,18 +144,31 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
             except OSError as exc:
                 print(f"stridescope: cannot write {args.json}: {exc}", file=sys.stderr)
                 return 2
-    if args.export is not None:
-        if args.step is not None and args.step > max(len(result.steps), 1):
-            parser.error(f"--step {args.step}: the script has {len(result.steps)} steps")
-        from gui.export import export_still
+    if args.step is not None and args.step > max(len(result.steps), 1):
+        parser.error(f"--step {args.step}: the script has {len(result.steps)} steps")
+    captions = (lambda step: lesson.caption(step.source, args.lang)) if lesson else None
+    try:
+        if args.export is not None:
+            from gui.export import export_animation, export_still
 
-        try:
-            captions = (lambda step: lesson.caption(step.source, args.lang)) if lesson else None
-            export_still(result, args.export, step=args.step, focus=args.focus, size=args.size,
-                         captions=captions)
-        except ValueError as exc:  # an unknown --focus name, for example
-            print(f"stridescope: {exc}", file=sys.stderr)
-            return 2
+            if args.export.lower().endswith(ANIMATION_SUFFIXES):
+                export_animation(result, args.export, step=args.step, focus=args.focus,
+                                 size=args.size, fps=args.fps, captions=captions)
+            else:
+                export_still(result, args.export, step=args.step, focus=args.focus,
+                             size=args.size, captions=captions)
+        if args.export_steps is not None:
+            from gui.export import export_steps
+
+            written = export_steps(result, args.export_steps, size=args.size, fps=args.fps,
+                                   gif=args.gif, captions=captions)
+            print(f"wrote {len(written)} files to {args.export_steps}")
+    except ValueError as exc:  # an unknown --focus name, for example
+        print(f"stridescope: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, RuntimeError) as exc:  # unwritable folder, missing ffmpeg…
+        print(f"stridescope: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

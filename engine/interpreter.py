@@ -101,6 +101,7 @@ class ViewFailure:
     shape: tuple[int, ...]
     stride: tuple[int, ...]
     requested: tuple[int, ...]
+    receiver: str | None = None  # the name view() was called on, when it was a plain name
 
 
 def _line(node: ast.AST) -> int | None:
@@ -519,10 +520,11 @@ class Interpreter:
     def _eval_Compare(self, node: ast.Compare) -> Any:
         left = self._eval(node.left)
         result: Any = True
-        for op, right_node in zip(node.ops, node.comparators):
+        last = len(node.ops) - 1
+        for n, (op, right_node) in enumerate(zip(node.ops, node.comparators)):
             right = self._eval(right_node)
             result = self._binary(_COMPARE[type(op)], left, right, node)
-            if not result:
+            if n < last and not result:  # a chain is `x < y and y < z`: truthiness between
                 return result
             left = right
         return result
@@ -602,7 +604,9 @@ class Interpreter:
             return func(*args, **kwargs)
         except RuntimeError:
             if isinstance(receiver, torch.Tensor) and name == "view":
-                self._remember_view_failure(receiver, args, kwargs)
+                value = node.func.value if isinstance(node.func, ast.Attribute) else None
+                self._remember_view_failure(
+                    receiver, args, kwargs, value.id if isinstance(value, ast.Name) else None)
             raise
 
     def _probe_for(self, receiver: Any, func: Any, name: str) -> tuple[Callable | None, bool]:
@@ -646,13 +650,15 @@ class Interpreter:
             raise ResourceLimitError(
                 f"a range of {len(value):,} items is too large", _line(node))
 
-    def _remember_view_failure(self, tensor: torch.Tensor, args: tuple, kwargs: dict) -> None:
+    def _remember_view_failure(self, tensor: torch.Tensor, args: tuple, kwargs: dict,
+                               receiver: str | None) -> None:
         shape_args = kwargs.get("size", args)
         if len(args) == 1 and isinstance(args[0], (list, tuple)):
             shape_args = args[0]
         if isinstance(shape_args, (list, tuple)) and all(_is_int(s) for s in shape_args):
             self._view_failure = ViewFailure(
-                tuple(tensor.shape), tuple(tensor.stride()), tuple(int(s) for s in shape_args))
+                tuple(tensor.shape), tuple(tensor.stride()), tuple(int(s) for s in shape_args),
+                receiver)
 
     def _print(self, *args: Any, sep: str | None = " ", end: str | None = "\n",
                file: Any = None, flush: bool = False) -> None:

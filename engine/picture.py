@@ -164,7 +164,15 @@ def format_value(value) -> str:
 
 
 def default_focus(step: Step) -> str | None:
-    """The tensor the step produced last, else the last tensor bound."""
+    """The tensor a failed view() was called on, the tensor the step produced last, else the
+    last tensor bound."""
+    if step.error is not None and step.error.receiver and step.tensor(step.error.receiver):
+        return step.error.receiver
+    if step.written_storages:  # an in-place write: the tensor written through
+        written = [t.name for t in step.tensors if t.storage_id in step.written_storages]
+        named = [n for n in written if n in step.source]
+        if named or written:
+            return (named or written)[0]
     if step.produced:
         for produced in reversed(step.produced):
             if step.tensor(produced.name) is not None:

@@ -10,6 +10,7 @@ import torch
 from engine.guard import Limits
 from engine.interpreter import Interpreter, StatementResult
 from engine.layout import explain_view
+from engine.provenance import replay_sources
 from engine.state import (
     STORAGE_BYTES_LIMIT,
     TRACE_VALUE_LIMIT,
@@ -81,6 +82,7 @@ class _Recorder:
             if s.id in self._previous_raw and s.raw is not None
             and self._previous_raw[s.id] is not None and s.raw != self._previous_raw[s.id]
         )
+        provenance = self._provenance(statement, produced, tensors_by_name, names, labels)
         step = Step(
             index=index,
             line=statement.lineno,
@@ -93,6 +95,7 @@ class _Recorder:
             produced=produced,
             written_storages=written,
             warnings=result.warnings,
+            provenance=provenance,
         )
         self._pinned = [t.untyped_storage() for t in tensors_by_name.values()]
         self._previous_objects = dict(tensors_by_name)
@@ -122,6 +125,19 @@ class _Recorder:
                 raw = _storage_bytes(storage, self._previous_raw.get(label))
             seen[label] = StorageState(label, storage.data_ptr(), nbytes, str(t.device), raw)
         return tuple(sorted(seen.values(), key=lambda s: s.id))
+
+    def _provenance(self, statement, produced, tensors, names, labels):
+        copies = [p for p in produced if p.kind == "copy"]
+        if not copies or not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+            return ()
+        target = statement.targets[0]
+        if not isinstance(target, ast.Name) or copies[0].name != target.id:
+            return ()
+        others = {k: v for k, v in names.items() if not isinstance(v, torch.Tensor)}
+        cdata_labels = {k: v for k, v in labels.items()}
+        sources = replay_sources(statement, self._previous_objects, others,
+                                 tensors[target.id], cdata_labels)
+        return ((target.id, sources),) if sources is not None else ()
 
     def _produced(self, statement: ast.stmt, tensors: dict[str, torch.Tensor],
                   labels: dict[int, int]) -> tuple[Produced, ...]:
@@ -201,8 +217,10 @@ def _error_info(result: StatementResult, statement: ast.stmt) -> ErrorInfo | Non
     if error is None:
         return None
     explanation = None
+    receiver = None
     failure = result.view_failure
     if failure is not None:
         explanation = explain_view(failure.shape, failure.stride, failure.requested)
+        receiver = failure.receiver
     line = getattr(error, "line", None) or statement.lineno
-    return ErrorInfo(type(error).__name__, str(error), line, explanation)
+    return ErrorInfo(type(error).__name__, str(error), line, explanation, receiver)

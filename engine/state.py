@@ -97,6 +97,7 @@ class ErrorInfo:
     message: str
     line: int | None
     explanation: ViewExplanation | None = None
+    receiver: str | None = None  # for a failed view(): the tensor it was called on
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,11 @@ class Step:
     produced: tuple[Produced, ...] = ()
     written_storages: tuple[int, ...] = ()  # storages whose bytes this step changed
     warnings: tuple[str, ...] = ()
+    # for copies: (name, ((source storage id, cell) per element in logical order))
+    provenance: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()
+
+    def sources_of(self, name: str) -> tuple[tuple[int, int], ...] | None:
+        return next((cells for n, cells in self.provenance if n == name), None)
 
     def tensor(self, name: str) -> TensorState | None:
         return next((t for t in self.tensors if t.name == name), None)

@@ -6,14 +6,16 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 
 from engine.lessons import Lesson, load_lesson_file
 from engine.picture import build_picture
 from engine.session import Document
+from engine.transition import plan_transition
 from gui import operations
+from gui.animation import Animator
 from gui.canvas.scene import CanvasScene
 from gui.canvas.view import CanvasView
 from gui.controller import Controller
@@ -37,6 +39,9 @@ class MainWindow(QMainWindow):
         self.scene = CanvasScene(self.theme)
         self.view = CanvasView(self.scene)
         self.view.setObjectName("canvas")
+        self.animator = Animator(self.scene, self)
+        self._autoplay = QTimer(self)
+        self._autoplay.timeout.connect(self._autoplay_tick)
         self.setCentralWidget(self.view)
         self.code = CodePanel()
         self.console = ConsolePanel()
@@ -91,6 +96,15 @@ class MainWindow(QMainWindow):
         self._action(step, "Step &back", c.step_back, "Left", also="Shift+F10")
         self._action(step, "F&irst step", c.first, "Home")
         self._action(step, "&Last step", c.last, "End")
+        self._action(step, "&Replay this step", self.replay, "R")
+        self._action(step, "&Play / pause", self.toggle_autoplay, "Space")
+        speed = step.addMenu("Animation &speed")
+        for factor in (0.25, 0.5, 1.0, 2.0, 4.0):
+            self._action(speed, f"{factor:g}×", lambda f=factor: self.set_speed(f))
+        reduced = self._action(step, "Reduced &motion (no animation)",
+                               lambda: setattr(self.animator, "reduced_motion",
+                                               reduced.isChecked()))
+        reduced.setCheckable(True)
         self._action(step, "Run to &cursor", lambda: c.goto_line(
             self.code.editor.textCursor().blockNumber() + 1), "Ctrl+F10")
         tensor = bar.addMenu("&Tensor")
@@ -160,6 +174,7 @@ class MainWindow(QMainWindow):
                 QMessageBox.warning(self, "Cannot save", str(exc))
 
     def _on_document_changed(self, document: Document, animate: bool) -> None:
+        self.animator.finish()  # a new step ends the running animation at once
         self.code.set_script(document.script)
         step = document.step
         error_line = None
@@ -171,6 +186,38 @@ class MainWindow(QMainWindow):
         self.console.show_document(document)
         self.history.show_document(document)
         self._show_canvas(document)
+        step = document.step
+        if animate and step is not None and step.index > 0:
+            before = document.steps[step.index - 1]
+            self.animator.play(plan_transition(before, step, self.scene.picture.focus))
+
+    def replay(self) -> None:
+        document = self.controller.document
+        step = document.step
+        if step is not None and step.index > 0:
+            self._show_canvas(document)
+            self.animator.play(plan_transition(document.steps[step.index - 1], step,
+                                               self.scene.picture.focus))
+
+    def set_speed(self, factor: float) -> None:
+        self.animator.speed = factor
+        self._autoplay.setInterval(int(1600 / factor))
+
+    def toggle_autoplay(self) -> None:
+        if self._autoplay.isActive():
+            self._autoplay.stop()
+            return
+        if self.controller.document.step_index >= len(self.controller.document.steps) - 1:
+            self.controller.first()
+        self._autoplay.setInterval(int(1600 / self.animator.speed))
+        self._autoplay.start()
+
+    def _autoplay_tick(self) -> None:
+        document = self.controller.document
+        if document.step_index >= len(document.steps) - 1:
+            self._autoplay.stop()
+            return
+        self.controller.step_forward()
 
     def _show_canvas(self, document: Document) -> None:
         step = document.step

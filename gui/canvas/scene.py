@@ -9,6 +9,8 @@ from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsObject, QGraphicsPathItem, QGraphicsScene, QGraphicsTextItem
 
 from engine.picture import Formula, Picture
+from engine.transition import Frame, GridCell, Plan, StorageCell
+from gui.canvas.animation_item import AnimationItem
 from gui.canvas.grid_item import GridItem
 from gui.canvas.painting import Run, color, draw_runs, runs_width
 from gui.canvas.strip_item import StripItem
@@ -81,6 +83,9 @@ class CanvasScene(QGraphicsScene):
         self.selection: tuple | None = None  # a clicked cell stays lit when the mouse leaves
         self.caption: str = ""
         self.step_count = 0
+        self.overlay: AnimationItem | None = None
+        self.ghost: GridItem | None = None
+        self.plan: Plan | None = None
 
     # ----------------------------------------------------------------- building
     def set_picture(self, picture: Picture, theme: Theme | None = None, caption: str = "",
@@ -91,6 +96,9 @@ class CanvasScene(QGraphicsScene):
         self.picture = picture
         self.caption = caption
         self.step_count = step_count or picture.step.index + 1
+        self.overlay = None  # clear() below deletes it
+        self.ghost = None
+        self.plan = None
         self.clear()  # deletes the old items
         self.strip_items = {}
         self.grid_item = None
@@ -283,3 +291,57 @@ class CanvasScene(QGraphicsScene):
         pen.setCosmetic(True)
         self.link_item.setPen(pen)
         self.link_item.setPath(path)
+
+    # ----------------------------------------------------------------- animation
+    def begin_animation(self, plan: Plan) -> None:
+        """Prepare to paint frames of `plan` over the current picture."""
+        self.end_animation()
+        self.plan = plan
+        self.ghost = None
+        if plan.before is not None and self.grid_item is not None and self.picture is not None:
+            from engine.picture import Grid
+
+            self.ghost = GridItem(Grid(plan.before, None), self.theme, 0,
+                                  max_width=self.grid_item.boundingRect().width())
+        tween_at = QPointF(MARGIN, MARGIN + 20)
+        if self.grid_item is not None:
+            tween_at = self.grid_item.mapToScene(QPointF(0, 44))
+        self.overlay = AnimationItem(self.theme, self.locate, self.sceneRect(), tween_at)
+        self.addItem(self.overlay)
+
+    def show_frame(self, frame: Frame) -> None:
+        if self.overlay is None or self.plan is None:
+            return
+        self.overlay.set_frame(frame)
+        if self.grid_item is not None and self.plan.kind in ("view", "copy", "new", "fade"):
+            self.grid_item.setOpacity(frame.result_opacity)
+        new_strip = self.strip_items.get(self.plan.new_storage or -1)
+        if new_strip is not None:
+            new_strip.setOpacity(0.25 + 0.75 * frame.result_opacity)
+
+    def end_animation(self) -> None:
+        if self.overlay is not None:
+            self.removeItem(self.overlay)
+            self.overlay.deleteLater()
+            self.overlay = None
+        for item in (self.grid_item, *self.strip_items.values()):
+            if item is not None:
+                item.setOpacity(1.0)
+        self.plan = None
+        self.ghost = None
+
+    def locate(self, anchor) -> QRectF | None:
+        """Scene rectangle of an engine anchor (a grid cell or a storage cell)."""
+        if isinstance(anchor, StorageCell):
+            item = self.strip_items.get(anchor.storage_id)
+            if item is None or not 0 <= anchor.cell < item.cells:
+                return None
+            return item.mapRectToScene(item.cell_rect(anchor.cell))
+        if isinstance(anchor, GridCell) and self.grid_item is not None:
+            if anchor.which == "after":
+                return self.grid_item.mapRectToScene(
+                    self.grid_item.cell_rect(anchor.panel, anchor.row, anchor.col))
+            if self.ghost is not None:
+                return self.ghost.cell_rect(anchor.panel, anchor.row, anchor.col).translated(
+                    self.grid_item.pos())
+        return None

@@ -37,6 +37,7 @@ OPS = [
     "{x}.sum(0)", "{x}.view({a}, -1)", "{x}.unflatten(0, (1, -1))", "{x}.split(1)[0]",
     "{x}.as_strided((2, 2), (1, 2))", "{x}.detach()", "{x}.real", "{x}.abs()",
     "torch.stack([{x}, {x}])", "torch.cat([{x}, {x}], dim=0)", "{x}.expand_as({x})",
+    "{x}[{x} > 0]", "({x} == {y}).all()", "{x}.t().contiguous()", "{x}.t().reshape(-1)",
 ]
 STATEMENTS = [
     "{x}.mul_(2)", "{x}.fill_(3)", "{x}.zero_()", "{x}[0] = 5", "{x}[:, 0] = -1",

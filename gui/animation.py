@@ -1,0 +1,58 @@
+"""One animation clock for the canvas: plays a Plan, never queues (a new step finishes it)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEasingCurve, QObject, QVariantAnimation, Signal
+
+from engine.transition import Plan, frame_at
+from gui.canvas.scene import CanvasScene
+
+BASE_DURATION_MS = 1200
+
+
+class Animator(QObject):
+    sig_finished = Signal()
+
+    def __init__(self, scene: CanvasScene, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.scene = scene
+        self.speed = 1.0
+        self.reduced_motion = False
+        self.plan: Plan | None = None
+        self._clock = QVariantAnimation(self)
+        self._clock.setStartValue(0.0)
+        self._clock.setEndValue(1.0)
+        # easing lives in the engine's frame_at; the clock itself runs linearly
+        self._clock.setEasingCurve(QEasingCurve.Type.Linear)
+        self._clock.valueChanged.connect(self._on_value)
+        self._clock.finished.connect(self._on_finished)
+
+    @property
+    def running(self) -> bool:
+        return self._clock.state() == QVariantAnimation.State.Running
+
+    def play(self, plan: Plan) -> None:
+        self.finish()
+        if self.reduced_motion or plan.kind == "none":
+            return
+        self.plan = plan
+        self.scene.begin_animation(plan)
+        self.scene.show_frame(frame_at(plan, 0.0))
+        self._clock.setDuration(max(1, int(BASE_DURATION_MS / self.speed)))
+        self._clock.start()
+
+    def finish(self) -> None:
+        """Jump to the end of the running animation at once (stepping never queues)."""
+        if self.running:
+            self._clock.stop()
+        if self.plan is not None:
+            self.plan = None
+            self.scene.end_animation()
+            self.sig_finished.emit()
+
+    def _on_value(self, value: float) -> None:
+        if self.plan is not None:
+            self.scene.show_frame(frame_at(self.plan, float(value)))
+
+    def _on_finished(self) -> None:
+        self.finish()

@@ -1,0 +1,95 @@
+"""The animation overlay: paints one Frame (moving values, flashes, the view walk, tweens)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsObject
+
+from engine.transition import Frame
+from gui.canvas.painting import color, draw_centered, draw_runs, runs_width
+from gui.theme import Theme
+
+
+def _lerp(a: QRectF, b: QRectF, p: float) -> QRectF:
+    return QRectF(a.x() + (b.x() - a.x()) * p, a.y() + (b.y() - a.y()) * p,
+                  a.width() + (b.width() - a.width()) * p,
+                  a.height() + (b.height() - a.height()) * p)
+
+
+class AnimationItem(QGraphicsObject):
+    """Sits above everything; `locate(anchor)` maps engine anchors to scene rectangles."""
+
+    def __init__(self, theme: Theme, locate, bounds: QRectF, tween_at: QPointF) -> None:
+        super().__init__()
+        self.theme = theme
+        self.locate = locate
+        self.bounds = bounds
+        self.tween_at = tween_at
+        self.frame: Frame | None = None
+        self.setZValue(50)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_frame(self, frame: Frame | None) -> None:
+        self.frame = frame
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self.bounds
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        frame = self.frame
+        if frame is None or frame.t >= 1.0:
+            return
+        theme = self.theme
+        for anchor in frame.flash:
+            rect = self.locate(anchor)
+            if rect is not None:
+                painter.fillRect(rect, color(theme.written, int(170 * frame.flash_strength)))
+        for n, anchor in enumerate(frame.walk_cells):
+            rect = self.locate(anchor)
+            if rect is None:
+                continue
+            current = n >= len(frame.walk_cells) - 2
+            hex_code = theme.error if frame.broken and current else theme.highlight
+            painter.setPen(QPen(color(hex_code), 4.5 if current else 2.0))
+            painter.drawRect(rect.adjusted(3, 3, -3, -3))
+        if frame.pointer is not None:
+            self._paint_pointer(painter, frame)
+        for sprite in frame.sprites:
+            a, b = self.locate(sprite.source), self.locate(sprite.target)
+            if a is None or b is None:
+                continue
+            rect = _lerp(a, b, sprite.progress).adjusted(4, 4, -4, -4)
+            painter.setOpacity(sprite.opacity)
+            painter.setPen(QPen(color(theme.text), 1.5))
+            painter.setBrush(color(theme.highlight, 235))
+            painter.drawRoundedRect(rect, 6, 6)
+            draw_centered(painter, rect, sprite.text, 14, "#000000", bold=True)
+        painter.setOpacity(1.0)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if frame.tweens:
+            runs = []
+            for label, values in frame.tweens:
+                shown = ", ".join(str(round(v)) for v in values)
+                runs += [(f"{label} ", theme.muted, False), (f"({shown})  ", theme.text, True)]
+            x, y = self.tween_at.x(), self.tween_at.y()
+            width = runs_width(runs, 13, mono=True)
+            painter.fillRect(QRectF(x - 6, y - 20, width + 12, 28), color(theme.panel, 235))
+            draw_runs(painter, x, y, runs, 13, mono=True)
+
+    def _paint_pointer(self, painter: QPainter, frame: Frame) -> None:
+        storage_id, start, end = frame.pointer
+        from engine.transition import StorageCell
+
+        a = self.locate(StorageCell(storage_id, int(start)))
+        b = self.locate(StorageCell(storage_id, int(end)))
+        if a is None or b is None:
+            return
+        p = frame.pointer_progress
+        x = a.left() + (b.left() - a.left()) * p
+        y = a.top() + (b.top() - a.top()) * p - 6
+        tri = QPolygonF([QPointF(x, y), QPointF(x + 14, y), QPointF(x + 7, y + 12)])
+        painter.setPen(QPen(color(self.theme.text), 1.0))
+        painter.setBrush(color(self.theme.highlight))
+        painter.drawPolygon(tri)

@@ -1,0 +1,136 @@
+"""The animation clock: completes, leaves nothing running, never queues; GIF/MP4 exports."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QAbstractAnimation, QTimer
+
+from engine.runner import run_script
+from gui.export import export_animation, export_still
+from gui.main_window import MainWindow
+
+SCRIPT = ("import torch\na = torch.arange(12).reshape(3, 4)\nb = a.t()\nc = b.contiguous()\n"
+          "c[0, 0] = 99\nd = a[1:, :2]\n")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    path = tmp_path / "s.py"
+    path.write_text(SCRIPT)
+    w.open_path(str(path))
+    w.controller.first()
+    w.show()
+    yield w
+    # no animation or timer may outlive a test
+    w.animator.finish()
+    assert not w.animator.running
+    assert not w._autoplay.isActive()
+
+
+def test_step_forward_animates_and_completes(window, qtbot):
+    window.animator.speed = 8.0
+    window.controller.goto(1)
+    window.controller.step_forward()  # b = a.t(): a view
+    assert window.animator.running
+    assert window.scene.overlay is not None
+    qtbot.waitUntil(lambda: not window.animator.running, timeout=3000)
+    assert window.scene.overlay is None
+    assert window.scene.grid_item.opacity() == 1.0
+
+
+def test_rapid_stepping_does_not_queue(window, qtbot):
+    window.animator.speed = 0.25  # slow: each animation would take ~5 s
+    for _ in range(4):
+        window.controller.step_forward()
+    assert window.controller.document.step_index == 4
+    # only the last step's animation runs; earlier ones finished at once
+    assert window.animator.running
+    assert window.animator.plan.focus == "c"
+    window.animator.finish()
+    assert window.scene.overlay is None
+
+
+def test_step_back_is_instant(window):
+    window.controller.goto(3)
+    window.animator.finish()
+    window.controller.step_back()
+    assert not window.animator.running
+
+
+def test_reduced_motion_shows_no_animation(window):
+    window.animator.reduced_motion = True
+    window.controller.step_forward()
+    assert not window.animator.running and window.scene.overlay is None
+
+
+def test_replay_and_autoplay(window, qtbot):
+    window.animator.speed = 4.0
+    window.controller.goto(2)
+    window.replay()
+    assert window.animator.running
+    window.toggle_autoplay()
+    assert window._autoplay.isActive()
+    qtbot.waitUntil(lambda: window.controller.document.step_index == 5, timeout=8000)
+    qtbot.waitUntil(lambda: not window._autoplay.isActive(), timeout=4000)
+
+
+def test_no_stray_timers_after_animation(window, qtbot):
+    window.animator.speed = 8.0
+    window.controller.goto(2)
+    qtbot.waitUntil(lambda: not window.animator.running, timeout=3000)
+    assert window.animator._clock.state() == QAbstractAnimation.State.Stopped
+    assert [t for t in window.findChildren(QTimer) if t.isActive()
+            and t is not window.code._debounce] == []
+
+
+@pytest.mark.parametrize("step", [3, 4, 5, 6])
+def test_gif_frames_size_and_last_frame_equals_still(tmp_path, step):
+    result = run_script(SCRIPT)
+    gif, png = tmp_path / "a.gif", tmp_path / "s.png"
+    frames = export_animation(result, str(gif), step=step, size=(640, 480), fps=10,
+                              seconds=1.0)
+    export_still(result, str(png), step=step, size=(640, 480))
+    with Image.open(gif) as animation:
+        assert animation.size == (640, 480)
+        assert animation.n_frames >= 3  # identical frames (a settled flash, the hold) merge
+        assert frames == 10 + 5
+        animation.seek(0)
+        first = animation.convert("RGB")
+        animation.seek(animation.n_frames - 1)
+        last = animation.convert("RGB")
+    with Image.open(png) as still:
+        still = still.convert("RGB")
+    assert _difference(first, last) > 0.05  # the animation shows change (one cell, at least)
+    assert _difference(last, still) < 2.0  # ends on the still picture (GIF palette aside)
+
+
+def _difference(a: Image.Image, b: Image.Image) -> float:
+    """Mean absolute difference per channel (0..255)."""
+    from PIL import ImageChops, ImageStat
+
+    return sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / 3
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_mp4_export(tmp_path):
+    pytest.importorskip("imageio_ffmpeg")
+    import imageio.v2 as imageio
+
+    path = tmp_path / "a.mp4"
+    export_animation(run_script(SCRIPT), str(path), step=3, size=(640, 480), fps=12,
+                     seconds=1.0)
+    reader = imageio.get_reader(str(path))
+    frames = [f for f in reader]
+    reader.close()
+    assert len(frames) == 12 + 6
+    assert frames[0].shape == (480, 640, 3)
+
+
+def test_unknown_animation_suffix_is_refused(tmp_path):
+    with pytest.raises(ValueError):
+        export_animation(run_script(SCRIPT), str(tmp_path / "a.avi"), size=(320, 240), fps=2,
+                         seconds=1.0)
