@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPen, QPolygonF
+from PySide6.QtGui import QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QGraphicsObject
 
 from engine.transition import Frame
@@ -27,6 +27,7 @@ class AnimationItem(QGraphicsObject):
         self.bounds = bounds
         self.tween_at = tween_at
         self.frame: Frame | None = None
+        self._sprites: dict[tuple, QPixmap] = {}
         self.setZValue(50)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
@@ -62,10 +63,8 @@ class AnimationItem(QGraphicsObject):
                 continue
             rect = _lerp(a, b, sprite.progress).adjusted(4, 4, -4, -4)
             painter.setOpacity(sprite.opacity)
-            painter.setPen(QPen(color(theme.text), 1.5))
-            painter.setBrush(color(theme.highlight, 235))
-            painter.drawRoundedRect(rect, 6, 6)
-            draw_centered(painter, rect, sprite.text, 14, "#000000", bold=True)
+            painter.drawPixmap(rect, self._sprite(sprite.text, rect.width(), rect.height()),
+                               QRectF(0, 0, rect.width() * 2, rect.height() * 2))
         painter.setOpacity(1.0)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if frame.tweens:
@@ -77,6 +76,25 @@ class AnimationItem(QGraphicsObject):
             width = runs_width(runs, 13, mono=True)
             painter.fillRect(QRectF(x - 6, y - 20, width + 12, 28), color(theme.panel, 235))
             draw_runs(painter, x, y, runs, 13, mono=True)
+
+    def _sprite(self, text: str, width: float, height: float) -> QPixmap:
+        """A moving value, drawn once at 2× and reused: 1,000 sprites stay cheap per frame."""
+        key = (text, round(width), round(height))
+        pixmap = self._sprites.get(key)
+        if pixmap is None:
+            pixmap = QPixmap(max(1, round(width * 2)), max(1, round(height * 2)))
+            pixmap.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pixmap)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.scale(2, 2)
+            rect = QRectF(0.75, 0.75, width - 1.5, height - 1.5)
+            p.setPen(QPen(color(self.theme.text), 1.5))
+            p.setBrush(color(self.theme.highlight, 235))
+            p.drawRoundedRect(rect, 6, 6)
+            draw_centered(p, rect, text, 14, "#000000", bold=True)
+            p.end()
+            self._sprites[key] = pixmap
+        return pixmap
 
     def _paint_pointer(self, painter: QPainter, frame: Frame) -> None:
         storage_id, start, end = frame.pointer

@@ -6,7 +6,13 @@ import html
 
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsObject, QGraphicsPathItem, QGraphicsScene, QGraphicsTextItem
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsObject,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsTextItem,
+)
 
 from engine.picture import Formula, Picture
 from engine.transition import Frame, GridCell, Plan, StorageCell
@@ -308,6 +314,10 @@ class CanvasScene(QGraphicsScene):
             tween_at = self.grid_item.mapToScene(QPointF(0, 44))
         self.overlay = AnimationItem(self.theme, self.locate, self.sceneRect(), tween_at)
         self.addItem(self.overlay)
+        # static items are painted once into a device cache while the overlay moves
+        for item in (self.grid_item, *self.strip_items.values()):
+            if item is not None:
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def show_frame(self, frame: Frame) -> None:
         if self.overlay is None or self.plan is None:
@@ -327,6 +337,7 @@ class CanvasScene(QGraphicsScene):
         for item in (self.grid_item, *self.strip_items.values()):
             if item is not None:
                 item.setOpacity(1.0)
+                item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         self.plan = None
         self.ghost = None
 

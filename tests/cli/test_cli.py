@@ -104,3 +104,23 @@ def test_window_smoke_opens_and_screenshots(tmp_path):
 
     with Image.open(out) as image:
         assert image.width > 800 and image.height > 500
+
+
+@pytest.mark.parametrize("suffix", ["gif", "mp4"])
+def test_animation_export_headless(script, tmp_path, suffix):
+    out = tmp_path / f"a.{suffix}"
+    done = run("--script", str(script), "--export", str(out), "--step", "2", "--size",
+               "480x320", "--fps", "8")
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 1000
+
+
+def test_export_steps_writes_one_png_per_step(script, tmp_path):
+    folder = tmp_path / "figures"
+    done = run("--script", str(script), "--export-steps", str(folder), "--size", "480x320")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [f"step-0{i}.png" for i in (1, 2, 3, 4)]
+
+
+def test_bad_fps_exits_2(script):
+    assert run("--script", str(script), "--export", "a.gif", "--fps", "0").returncode == 2
