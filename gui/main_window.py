@@ -8,7 +8,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+)
 
 from engine.lessons import Lesson, load_lesson_file
 from engine.picture import build_picture
@@ -19,7 +26,7 @@ from gui.animation import Animator
 from gui.canvas.scene import CanvasScene
 from gui.canvas.view import CanvasView
 from gui.controller import Controller
-from gui.export import render_scene, tensor_colors
+from gui.export import export_animation, render_scene, tensor_colors
 from gui.panels.code_panel import CodePanel
 from gui.panels.info_panels import ConsolePanel, HistoryPanel, InspectorPanel, TensorsPanel
 from gui.theme import LIGHT
@@ -79,6 +86,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Save script as…", self.save_dialog,
                      QKeySequence.StandardKey.SaveAs)
         self._action(file_menu, "&Export canvas (PNG, SVG, PDF)…", self.export_dialog, "Ctrl+E")
+        self._action(file_menu, "Export &animation of this step (GIF, MP4)…",
+                     self.export_animation_dialog, "Ctrl+Shift+E")
         self._action(file_menu, "&Copy image", self.copy_image, "Ctrl+Shift+C")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -267,6 +276,38 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as exc:
             QMessageBox.warning(self, "Export failed", str(exc))
             return
+        self.statusBar().showMessage(f"Exported {path}")
+
+    def export_animation_dialog(self) -> None:
+        document = self.controller.document
+        if document.step is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export animation", "stridescope.gif",
+                                              "GIF (*.gif);;MP4 (*.mp4)")
+        if not path:
+            return
+        if Path(path).suffix.lower() not in (".gif", ".mp4"):
+            path += ".gif"
+        progress = QProgressDialog("Rendering frames…", "", 0, 100, self)
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+
+        def report(done: int, total: int) -> None:
+            progress.setMaximum(total)
+            progress.setValue(done)
+            QApplication.processEvents()
+
+        captions = (lambda s: self.lesson.caption(s.source, self.lang)) if self.lesson else None
+        try:
+            export_animation(document.result, path, step=document.step_index + 1,
+                             focus=document.focus, size=(1200, 800), captions=captions,
+                             progress=report)
+        except (OSError, ValueError, RuntimeError) as exc:
+            QMessageBox.warning(self, "Export failed", str(exc))
+            return
+        finally:
+            progress.close()
         self.statusBar().showMessage(f"Exported {path}")
 
     def copy_image(self) -> None:

@@ -183,3 +183,18 @@ def test_lesson_file_shows_captions(qtbot):
     assert "#:" not in w.controller.document.script
     w.controller.goto(3)
     assert "transpose" in w.scene.caption
+
+
+def test_export_menus_write_files(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    for name in ("c.png", "c.svg", "c.pdf"):
+        target = str(tmp_path / name)
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (t, ""))
+        window.export_dialog()
+        assert (tmp_path / name).stat().st_size > 500
+    target = str(tmp_path / "a.gif")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (target, ""))
+    window.controller.goto(2)
+    window.export_animation_dialog()
+    assert (tmp_path / "a.gif").stat().st_size > 1000
