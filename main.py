@@ -47,8 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--focus", metavar="NAME", help="tensor to focus in the logical grid")
     parser.add_argument("--lesson", metavar="NAME", help="a built-in lesson (see --list-lessons)")
     parser.add_argument("--list-lessons", action="store_true", help="print the lesson names")
-    parser.add_argument("--lang", choices=("en", "zh_CN"), default="en",
-                        help="language of lesson captions in exports (default en)")
+    parser.add_argument("--lang", choices=("en", "zh_CN"),
+                        help="language of lesson captions (default: the system's; en in exports)")
+    parser.add_argument("--theme", choices=("light", "dark", "high-contrast"),
+                        help="colour theme (default light)")
+    parser.add_argument("--present", action="store_true",
+                        help="open in presentation mode (full screen, big type; Esc leaves)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="open the window, save a screenshot of it to OUT.png, and quit")
     parser.add_argument("--size", type=_size, default=(1200, 800), metavar="WxH",
@@ -109,9 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         if lesson:
             from engine.lessons import LESSON_DIR
 
-            return run_window(str(LESSON_DIR / f"{lesson.name}.py"), args.step,
-                              args.screenshot)
-        return run_window(args.file or str(default_lesson_path()), args.step, args.screenshot)
+            path = str(LESSON_DIR / f"{lesson.name}.py")
+        else:
+            path = args.file or str(default_lesson_path())
+        return run_window(path, args.step, args.screenshot, args.theme, args.lang, args.present)
 
     if lesson is not None:
         source = lesson.script
@@ -146,22 +151,26 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
                 return 2
     if args.step is not None and args.step > max(len(result.steps), 1):
         parser.error(f"--step {args.step}: the script has {len(result.steps)} steps")
-    captions = (lambda step: lesson.caption(step.source, args.lang)) if lesson else None
+    lang = args.lang or "en"
+    captions = (lambda step: lesson.caption(step.source, lang)) if lesson else None
+    from gui.theme import LIGHT, THEMES
+
+    theme = THEMES[args.theme] if args.theme else LIGHT
     try:
         if args.export is not None:
             from gui.export import export_animation, export_still
 
             if args.export.lower().endswith(ANIMATION_SUFFIXES):
                 export_animation(result, args.export, step=args.step, focus=args.focus,
-                                 size=args.size, fps=args.fps, captions=captions)
+                                 size=args.size, fps=args.fps, captions=captions, theme=theme)
             else:
                 export_still(result, args.export, step=args.step, focus=args.focus,
-                             size=args.size, captions=captions)
+                             size=args.size, captions=captions, theme=theme)
         if args.export_steps is not None:
             from gui.export import export_steps
 
             written = export_steps(result, args.export_steps, size=args.size, fps=args.fps,
-                                   gif=args.gif, captions=captions)
+                                   gif=args.gif, captions=captions, theme=theme)
             print(f"wrote {len(written)} files to {args.export_steps}")
     except ValueError as exc:  # an unknown --focus name, for example
         print(f"stridescope: {exc}", file=sys.stderr)

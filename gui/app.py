@@ -21,17 +21,24 @@ def ensure_app():
     return app
 
 
-def run_window(path: str, step: int | None = None, screenshot: str | None = None) -> int:
+def run_window(path: str, step: int | None = None, screenshot: str | None = None,
+               theme: str | None = None, lang: str | None = None, present: bool = False) -> int:
     app = ensure_app()
     from PySide6.QtCore import QTimer
 
     from gui.main_window import MainWindow
 
     window = MainWindow()
+    if lang:
+        window.lang = lang
     window.open_path(path)
+    if theme:
+        window.set_theme(theme)
     if step is not None:
         window.controller.goto(step - 1)
     window.show()
+    if present:
+        window.toggle_presentation()
     if screenshot:
         def grab() -> None:
             ok = window.grab().save(screenshot)

@@ -29,7 +29,7 @@ from gui.controller import Controller
 from gui.export import export_animation, render_scene, tensor_colors
 from gui.panels.code_panel import CodePanel
 from gui.panels.info_panels import ConsolePanel, HistoryPanel, InspectorPanel, TensorsPanel
-from gui.theme import LIGHT
+from gui.theme import HIGH_CONTRAST, LIGHT, THEMES
 
 MAX_OPEN_BYTES = 1024 * 1024
 
@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["Code"]], [430], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Inspector"]], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Console"]], [170], Qt.Orientation.Vertical)
+        self._saved_layout = None
         self._build_menus()
         self._connect()
         sys.excepthook = self._on_uncaught  # a failing slot is reported, the app keeps going
@@ -120,6 +121,13 @@ class MainWindow(QMainWindow):
         for text, builder in operations.OPERATIONS:
             self._action(tensor, text, lambda b=builder: self._apply_operation(b))
         view = bar.addMenu("&View")
+        self._action(view, "&Presentation mode", self.toggle_presentation, "F5")
+        theme_menu = view.addMenu("&Theme")
+        for name in THEMES:
+            self._action(theme_menu, name, lambda n=name: self.set_theme(n))
+        language = view.addMenu("Caption &language")
+        for code, label in (("en", "English"), ("zh_CN", "简体中文")):
+            self._action(language, label, lambda c=code: self.set_lang(c))
         self._action(view, "Zoom &in", self.view.zoom_in)
         self._action(view, "Zoom &out", self.view.zoom_out)
         self._action(view, "&Actual size", self.view.reset_zoom)
@@ -139,6 +147,7 @@ class MainWindow(QMainWindow):
             action.setShortcuts(keys)
         action.triggered.connect(lambda checked=False: slot())
         menu.addAction(action)
+        self.addAction(action)  # shortcuts keep working with the menu bar hidden (presenting)
         return action
 
     def _connect(self) -> None:
@@ -199,6 +208,48 @@ class MainWindow(QMainWindow):
         if animate and step is not None and step.index > 0:
             before = document.steps[step.index - 1]
             self.animator.play(plan_transition(before, step, self.scene.picture.focus))
+
+    def set_theme(self, name: str) -> None:
+        self.theme = THEMES[name]
+        self._show_canvas(self.controller.document)
+
+    def set_lang(self, code: str) -> None:
+        self.lang = code
+        self._show_canvas(self.controller.document)
+        if self.lesson:
+            self.setWindowTitle(f"Stridescope — {self.lesson.title(code)}")
+
+    @property
+    def presenting(self) -> bool:
+        return self._saved_layout is not None
+
+    def toggle_presentation(self) -> None:
+        """Full screen, canvas only, high contrast, big type; Esc or F5 restores."""
+        if self.presenting:
+            state, theme, geometry = self._saved_layout
+            self._saved_layout = None
+            self.showNormal()
+            self.restoreState(state)
+            self.restoreGeometry(geometry)
+            self.menuBar().show()
+            self.statusBar().show()
+            self.theme = theme
+        else:
+            self._saved_layout = (self.saveState(), self.theme, self.saveGeometry())
+            for dock in self.docks.values():
+                dock.hide()
+            self.menuBar().hide()
+            self.statusBar().hide()
+            self.theme = HIGH_CONTRAST
+            self.showFullScreen()
+        self.view.auto_fit = True
+        self._show_canvas(self.controller.document)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and self.presenting:
+            self.toggle_presentation()
+            return
+        super().keyPressEvent(event)
 
     def replay(self) -> None:
         document = self.controller.document

@@ -198,3 +198,27 @@ def test_export_menus_write_files(window, tmp_path, monkeypatch):
     window.controller.goto(2)
     window.export_animation_dialog()
     assert (tmp_path / "a.gif").stat().st_size > 1000
+
+
+def test_presentation_mode_toggles_and_restores(window, qtbot):
+    from gui.theme import HIGH_CONTRAST, LIGHT
+
+    assert not window.presenting
+    window.toggle_presentation()
+    assert window.presenting
+    assert window.theme is HIGH_CONTRAST
+    assert all(not d.isVisible() for d in window.docks.values())
+    assert window.menuBar().isHidden()
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.presenting
+    assert window.theme is LIGHT
+    assert window.docks["Code"].isVisible() and not window.menuBar().isHidden()
+
+
+def test_theme_and_caption_language_switch(window):
+    window.set_theme("dark")
+    assert window.scene.theme.name == "dark"
+    window.set_lang("zh_CN")
+    assert window.lang == "zh_CN"
