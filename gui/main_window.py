@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from engine.lessons import Lesson, load_lesson_file
 from engine.picture import build_picture
+from engine.runner import parse
 from engine.session import Document
 from engine.transition import plan_transition
 from gui import operations
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["Inspector"]], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Console"]], [170], Qt.Orientation.Vertical)
         self._saved_layout = None
+        self._shown_script: str | None = None
         self._build_menus()
         self._connect()
         sys.excepthook = self._on_uncaught  # a failing slot is reported, the app keeps going
@@ -153,7 +155,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         c = self.controller
         c.sig_changed.connect(self._on_document_changed)
-        self.code.sig_run.connect(lambda text: c.set_script(text, "Run edited script"))
+        self.code.sig_run.connect(self._on_run)
         self.code.sig_append.connect(self._on_append)
         self.code.sig_step.connect(lambda delta: c.goto(c.document.step_index + delta))
         self.code.sig_run_to_line.connect(c.goto_line)
@@ -193,7 +195,9 @@ class MainWindow(QMainWindow):
 
     def _on_document_changed(self, document: Document, animate: bool) -> None:
         self.animator.finish()  # a new step ends the running animation at once
-        self.code.set_script(document.script)
+        if document.script != self._shown_script:  # navigation never touches the editor
+            self._shown_script = document.script
+            self.code.set_script(document.script)
         step = document.step
         error_line = None
         if step is not None and step.error is not None:
@@ -297,6 +301,18 @@ class MainWindow(QMainWindow):
         self.inspector.show_tensor(focused, sharing)
         self.tensors.show_document(document, picture.focus)
         self.view.picture_changed()
+
+    def _on_run(self, text: str) -> None:
+        """Run the edited script; while it does not parse, keep the last good picture."""
+        error = parse(text)[1]
+        if error is not None:
+            self.console.show_document(self.controller.document)
+            self.console.report(f"SyntaxError: {error.message} (line {error.line}) — the "
+                                f"canvas shows the last version that ran")
+            self.code.show_step(None, error.line)
+            self.statusBar().showMessage(f"line {error.line}: {error.message}")
+            return
+        self.controller.set_script(text, "Run edited script")
 
     def _on_append(self, text: str) -> None:
         refused = self.controller.rejects(text)

@@ -202,6 +202,16 @@ class StripItem(QGraphicsObject):
             for cell in cells:
                 if lo <= cell < hi and cell < self.cells:
                     painter.drawRect(self.cell_rect(cell).adjusted(2, 2, -2, -2))
+        # every tensor that reads a lit cell: its lane segment is outlined too
+        painter.setPen(QPen(color(self.theme.highlight), 2.5))
+        for cell in self.highlight:
+            if not (lo <= cell < hi and cell < self.cells):
+                continue
+            rect = self.cell_rect(cell)
+            for lane, overlay in enumerate(self.strip.overlays):
+                if overlay.covers(cell):
+                    y = rect.bottom() + 3 + lane * LANE
+                    painter.drawRect(QRectF(rect.left(), y - 1, CELL, LANE - 2))
 
     def _paint_arcs(self, painter: QPainter, first_visible_row: int) -> None:
         """Arcs from the focused tensor's first element, one stride step per dim."""

@@ -222,3 +222,13 @@ def test_theme_and_caption_language_switch(window):
     assert window.scene.theme.name == "dark"
     window.set_lang("zh_CN")
     assert window.lang == "zh_CN"
+
+
+def test_broken_edit_survives_navigation(window):
+    broken = TUTORIAL + "x = (\n"
+    window.code.editor.setPlainText(broken)
+    window.code.run()
+    window.controller.step_back()
+    window.controller.first()
+    assert window.code.editor.toPlainText() == broken  # no lost text
+    assert window.scene.picture is not None  # the last good picture stays
