@@ -29,6 +29,7 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
     from gui.main_window import MainWindow
 
     window = MainWindow()
+    window.restore_layout()
     if lang:
         window.lang = lang
     window.open_path(path)
@@ -37,6 +38,8 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
     if step is not None:
         window.controller.goto(step - 1)
     window.show()
+    if not screenshot:
+        QTimer.singleShot(0, window.offer_restore)
     if present:
         window.toggle_presentation()
     if screenshot:

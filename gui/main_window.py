@@ -21,6 +21,7 @@ from engine.lessons import Lesson, load_lesson_file
 from engine.picture import build_picture
 from engine.runner import parse
 from engine.session import Document
+from engine.session_file import Session, SessionError, load_session, save_session
 from engine.transition import plan_transition
 from gui import operations
 from gui.animation import Animator
@@ -30,6 +31,7 @@ from gui.controller import Controller
 from gui.export import export_animation, render_scene, tensor_colors
 from gui.panels.code_panel import CodePanel
 from gui.panels.info_panels import ConsolePanel, HistoryPanel, InspectorPanel, TensorsPanel
+from gui.settings import Settings, config_dir
 from gui.theme import HIGH_CONTRAST, LIGHT, THEMES
 
 MAX_OPEN_BYTES = 1024 * 1024
@@ -40,8 +42,10 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("Stridescope")
         self.resize(1500, 950)
-        self.theme = LIGHT
-        self.lang = "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+        self.settings = Settings()
+        self.theme = THEMES.get(self.settings.get("theme"), LIGHT)
+        self.lang = self.settings.get("language") or (
+            "zh_CN" if QLocale.system().name().startswith("zh") else "en")
         self.lesson: Lesson | None = None
         self.controller = Controller(parent=self)
         self.scene = CanvasScene(self.theme)
@@ -50,6 +54,13 @@ class MainWindow(QMainWindow):
         self.animator = Animator(self.scene, self)
         self._autoplay = QTimer(self)
         self._autoplay.timeout.connect(self._autoplay_tick)
+        self.animator.speed = self.settings.get("animation/speed")
+        self.animator.reduced_motion = self.settings.get("animation/reduced_motion")
+        self.autosave_path = config_dir() / "autosave.stridescope"
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(1500)
+        self._autosave.timeout.connect(self.write_autosave)
         self.setCentralWidget(self.view)
         self.code = CodePanel()
         self.console = ConsolePanel()
@@ -88,6 +99,9 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Open script…", self.open_dialog, QKeySequence.StandardKey.Open)
         self._action(file_menu, "&Save script as…", self.save_dialog,
                      QKeySequence.StandardKey.SaveAs)
+        self._action(file_menu, "Save session as…", self.save_session_dialog, "Ctrl+Shift+S")
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self._fill_recent(self.settings.get("recent_files"))
         self._action(file_menu, "&Export canvas (PNG, SVG, PDF)…", self.export_dialog, "Ctrl+E")
         self._action(file_menu, "Export &animation of this step (GIF, MP4)…",
                      self.export_animation_dialog, "Ctrl+Shift+E")
@@ -114,9 +128,9 @@ class MainWindow(QMainWindow):
         for factor in (0.25, 0.5, 1.0, 2.0, 4.0):
             self._action(speed, f"{factor:g}×", lambda f=factor: self.set_speed(f))
         reduced = self._action(step, "Reduced &motion (no animation)",
-                               lambda: setattr(self.animator, "reduced_motion",
-                                               reduced.isChecked()))
+                               lambda: self.set_reduced_motion(reduced.isChecked()))
         reduced.setCheckable(True)
+        reduced.setChecked(self.settings.get("animation/reduced_motion"))
         self._action(step, "Run to &cursor", lambda: c.goto_line(
             self.code.editor.textCursor().blockNumber() + 1), "Ctrl+F10")
         tensor = bar.addMenu("&Tensor")
@@ -165,6 +179,8 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- documents
     def open_path(self, path: str) -> bool:
+        if path.endswith(".stridescope"):
+            return self.open_session(path)
         try:
             p = Path(path)
             if p.stat().st_size > MAX_OPEN_BYTES:
@@ -178,10 +194,105 @@ class MainWindow(QMainWindow):
         self.controller.load(lesson.script if lesson else text, path)
         title = lesson.title(self.lang) if lesson else Path(path).name
         self.setWindowTitle(f"Stridescope — {title}")
+        self._remember(path)
         return True
 
+    def open_session(self, path: str) -> bool:
+        try:
+            session = load_session(path)
+        except SessionError as exc:  # corrupt, truncated, foreign: say so, change nothing
+            QMessageBox.warning(self, "Cannot open session", str(exc))
+            return False
+        self.apply_session(session)
+        self.setWindowTitle(f"Stridescope — {Path(path).name}")
+        self._remember(path)
+        return True
+
+    def apply_session(self, session: Session) -> None:
+        from engine.lessons import load_lesson
+
+        self.lesson = None
+        if session.lesson:
+            try:
+                self.lesson = load_lesson(session.lesson)
+            except KeyError:
+                self.lesson = None
+        if session.lang:
+            self.lang = session.lang
+        self.controller.load(session.script)
+        if session.cursor >= 0:
+            self.controller.goto(session.cursor)
+        if session.focus:
+            self.controller.focus(session.focus)
+        if session.zoom:
+            self.view.set_zoom(session.zoom)
+            self.view.auto_fit = False
+
+    def current_session(self) -> Session:
+        document = self.controller.document
+        return Session(document.script, document.cursor, document.focus,
+                       self.lesson.name if self.lesson else None, self.lang,
+                       None if self.view.auto_fit else self.view.zoom)
+
+    def save_session_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", "session.stridescope",
+                                              "Stridescope session (*.stridescope)")
+        if not path:
+            return
+        if not path.endswith(".stridescope"):
+            path += ".stridescope"
+        try:
+            save_session(path, self.current_session())
+        except OSError as exc:
+            QMessageBox.warning(self, "Cannot save", str(exc))
+            return
+        self._remember(path)
+        self.statusBar().showMessage(f"Saved {path}")
+
+    def write_autosave(self) -> None:
+        try:
+            save_session(self.autosave_path, self.current_session())
+        except OSError as exc:
+            self.statusBar().showMessage(f"Autosave failed: {exc}")
+
+    def offer_restore(self, ask=None) -> bool:
+        """After a crash the autosave is still there: offer to bring the script back."""
+        if not self.autosave_path.exists():
+            return False
+        try:
+            session = load_session(self.autosave_path)
+        except SessionError:
+            self.autosave_path.unlink(missing_ok=True)
+            return False
+        if session.script == self.controller.document.script:
+            return False
+        if ask is None:
+            def ask() -> bool:
+                answer = QMessageBox.question(
+                    self, "Restore unsaved script?",
+                    "Stridescope did not close normally last time. Restore the script you "
+                    "were working on?")
+                return answer == QMessageBox.StandardButton.Yes
+        if ask():
+            self.apply_session(session)
+            return True
+        return False
+
+    def _remember(self, path: str) -> None:
+        self._fill_recent(self.settings.add_recent(str(Path(path).resolve())))
+
+    def _fill_recent(self, paths: list[str]) -> None:
+        self.recent_menu.clear()
+        for path in paths:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda checked=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(paths))
+
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open script", "", "Python (*.py);;All (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open script or session", "",
+            "Scripts and sessions (*.py *.stridescope);;All (*)")
         if path:
             self.open_path(path)
 
@@ -195,6 +306,7 @@ class MainWindow(QMainWindow):
 
     def _on_document_changed(self, document: Document, animate: bool) -> None:
         self.animator.finish()  # a new step ends the running animation at once
+        self._autosave.start()
         if document.script != self._shown_script:  # navigation never touches the editor
             self._shown_script = document.script
             self.code.set_script(document.script)
@@ -215,10 +327,12 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, name: str) -> None:
         self.theme = THEMES[name]
+        self.settings.set("theme", name)
         self._show_canvas(self.controller.document)
 
     def set_lang(self, code: str) -> None:
         self.lang = code
+        self.settings.set("language", code)
         self._show_canvas(self.controller.document)
         if self.lesson:
             self.setWindowTitle(f"Stridescope — {self.lesson.title(code)}")
@@ -265,7 +379,12 @@ class MainWindow(QMainWindow):
 
     def set_speed(self, factor: float) -> None:
         self.animator.speed = factor
+        self.settings.set("animation/speed", float(factor))
         self._autoplay.setInterval(int(1600 / factor))
+
+    def set_reduced_motion(self, on: bool) -> None:
+        self.animator.reduced_motion = on
+        self.settings.set("animation/reduced_motion", on)
 
     def toggle_autoplay(self) -> None:
         if self._autoplay.isActive():
@@ -381,6 +500,26 @@ class MainWindow(QMainWindow):
         image = self.view.grab().toImage()
         QGuiApplication.clipboard().setImage(image)
         self.statusBar().showMessage("Canvas copied to the clipboard")
+
+    def restore_layout(self) -> None:
+        geometry = self.settings.get("window/geometry")
+        state = self.settings.get("window/state")
+        if geometry:
+            self.restoreGeometry(geometry)
+        if state:
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.presenting:
+            self.toggle_presentation()
+        self.settings.set("window/geometry", bytes(self.saveGeometry()))
+        self.settings.set("window/state", bytes(self.saveState()))
+        self.settings.sync()
+        self._autosave.stop()
+        self.animator.finish()
+        self._autoplay.stop()
+        self.autosave_path.unlink(missing_ok=True)  # a clean exit leaves nothing to restore
+        super().closeEvent(event)
 
     def _on_uncaught(self, kind, value, tb) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))

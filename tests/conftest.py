@@ -2,10 +2,13 @@
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+# settings and autosaves of the test run go to a throwaway folder, never the user's
+os.environ["STRIDESCOPE_CONFIG_DIR"] = tempfile.mkdtemp(prefix="stridescope-tests-")
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

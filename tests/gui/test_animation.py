@@ -82,6 +82,7 @@ def test_no_stray_timers_after_animation(window, qtbot):
     window.controller.goto(2)
     qtbot.waitUntil(lambda: not window.animator.running, timeout=3000)
     assert window.animator._clock.state() == QAbstractAnimation.State.Stopped
+    window._autosave.stop()  # the autosave debounce is the only timer allowed to wait
     assert [t for t in window.findChildren(QTimer) if t.isActive()
             and t is not window.code._debounce] == []
 

@@ -232,3 +232,57 @@ def test_broken_edit_survives_navigation(window):
     window.controller.first()
     assert window.code.editor.toPlainText() == broken  # no lost text
     assert window.scene.picture is not None  # the last good picture stays
+
+
+def test_session_save_open_round_trip(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    window.controller.goto(3)
+    window.controller.focus("tensorA")
+    target = str(tmp_path / "s.stridescope")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (target, ""))
+    window.save_session_dialog()
+    window.controller.load("import torch\n")
+    assert window.open_path(target)
+    doc = window.controller.document
+    assert doc.script == TUTORIAL and doc.step_index == 3 and doc.focus == "tensorA"
+    assert target in window.settings.get("recent_files")
+
+
+def test_corrupt_session_changes_nothing(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    bad = tmp_path / "bad.stridescope"
+    bad.write_text('{"format": "stridescope-session/1", "script": "x = ')
+    before = window.controller.document
+    assert not window.open_path(str(bad))
+    assert window.controller.document is before
+    assert "not a session file" in shown[0]
+
+
+def test_autosave_and_restore_after_a_crash(window, qtbot):
+    window.code.editor.setPlainText(TUTORIAL + "extra = tensorA.clone()\n")
+    window.code.run()
+    window.write_autosave()
+    assert window.autosave_path.exists()
+    other = MainWindow()  # the next start, after a crash: the autosave is still there
+    qtbot.addWidget(other)
+    other.controller.load("import torch\n")
+    assert other.offer_restore(ask=lambda: True)
+    assert other.controller.document.script.endswith("extra = tensorA.clone()\n")
+    other.close()  # a clean exit removes the autosave
+    assert not other.autosave_path.exists()
+
+
+def test_settings_are_typed_and_reject_unknown_keys(window):
+    import pytest as _pytest
+
+    window.set_speed(2.0)
+    assert window.settings.get("animation/speed") == 2.0
+    with _pytest.raises(KeyError):
+        window.settings.get("no/such/key")
+    with _pytest.raises(TypeError):
+        window.settings.set("theme", 3)
+    window.set_speed(1.0)
