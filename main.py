@@ -152,6 +152,12 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
     if args.step is not None and args.step > max(len(result.steps), 1):
         parser.error(f"--step {args.step}: the script has {len(result.steps)} steps")
     lang = args.lang or "en"
+    if lang != "en" and (args.export or args.export_steps):
+        from gui.app import ensure_app
+        from gui.i18n import install_language
+
+        ensure_app()
+        install_language(lang)  # the canvas's own words follow the captions' language
     captions = (lambda step: lesson.caption(step.source, lang)) if lesson else None
     from gui.theme import LIGHT, THEMES
 

@@ -118,8 +118,8 @@ class ViewExplanation:
     def ok(self) -> bool:
         return self.new_stride is not None
 
-    def text(self) -> str:
-        return explanation_text(self)
+    def text(self, translate=lambda text: text) -> str:
+        return explanation_text(self, translate)
 
     def to_json(self) -> dict:
         return {
@@ -171,28 +171,39 @@ def explain_view(shape: Sequence[int], stride: Sequence[int],
     return ViewExplanation(shape, stride, requested, new_shape, new_stride, tuple(blockers))
 
 
-def explanation_text(e: ViewExplanation) -> str:
+def N_(text: str) -> str:  # noqa: N802 — marks a string for translation (engine is Qt-free)
+    return text
+
+
+def explanation_parts(e: ViewExplanation) -> list[tuple[str, dict]]:
+    """The explanation as (template, values) pairs, so the window can translate it."""
     requested = ", ".join(str(s) for s in e.requested)
     if e.new_shape is None:
-        return (f"view({requested}) asks for {math.prod(s for s in e.requested if s != -1)} "
-                f"elements but the tensor has {math.prod(e.shape)}: the sizes must multiply "
-                f"to the same number of elements.")
+        return [(N_("view({requested}) asks for {asked} elements but the tensor has {numel}: "
+                    "the sizes must multiply to the same number of elements."),
+                 {"requested": requested, "numel": math.prod(e.shape),
+                  "asked": math.prod(s for s in e.requested if s != -1)})]
     if e.ok:
-        return (f"view({requested}) works: the new strides {list(e.new_stride or ())} "
-                f"read the same storage.")
-    parts = [f"view({requested}) needs each new dimension to step through storage with one "
-             f"constant stride."]
+        return [(N_("view({requested}) works: the new strides {strides} read the same "
+                    "storage."), {"requested": requested, "strides": list(e.new_stride or ())})]
+    parts = [(N_("view({requested}) needs each new dimension to step through storage with "
+                 "one constant stride."), {"requested": requested})]
     for b in e.blockers:
-        parts.append(
-            f"New dim {b.new_dim} (size {b.new_size}) would have to merge old dims "
-            f"{b.outer_dim} and {b.inner_dim} (sizes {b.outer_size}, {b.inner_size}; strides "
-            f"{b.outer_stride}, {b.inner_stride}). Two dims merge only when "
-            f"stride[{b.outer_dim}] == stride[{b.inner_dim}] × size[{b.inner_dim}], but "
-            f"{b.outer_stride} ≠ {b.inner_stride} × {b.inner_size} = {b.required_outer_stride}: "
-            f"after the last element of dim {b.inner_dim} the next element is not where one "
-            f"more step would land."
-        )
-    parts.append("reshape() copies the data into a new contiguous storage instead "
-                 "(the same as .contiguous().view(...)); the copy no longer shares memory "
-                 "with the original.")
-    return " ".join(parts)
+        parts.append((N_(
+            "New dim {new_dim} (size {new_size}) would have to merge old dims {a} and {b} "
+            "(sizes {size_a}, {size_b}; strides {stride_a}, {stride_b}). Two dims merge only "
+            "when stride[{a}] == stride[{b}] × size[{b}], but {stride_a} ≠ {stride_b} × "
+            "{size_b} = {required}: after the last element of dim {b} the next element is not "
+            "where one more step would land."),
+            {"new_dim": b.new_dim, "new_size": b.new_size, "a": b.outer_dim, "b": b.inner_dim,
+             "size_a": b.outer_size, "size_b": b.inner_size, "stride_a": b.outer_stride,
+             "stride_b": b.inner_stride, "required": b.required_outer_stride}))
+    parts.append((N_("reshape() copies the data into a new contiguous storage instead (the "
+                     "same as .contiguous().view(...)); the copy no longer shares memory with "
+                     "the original."), {}))
+    return parts
+
+
+def explanation_text(e: ViewExplanation, translate=lambda text: text) -> str:
+    return " ".join(translate(template).format(**values)
+                    for template, values in explanation_parts(e))

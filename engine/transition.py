@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.layout import N_
 from engine.picture import Grid, default_focus, format_value
 from engine.state import Step, TensorState
 
@@ -161,9 +162,9 @@ def _cells(grid: Grid):
 
 
 def _plan_view(before: Step, after: Step, source: TensorState, result: TensorState) -> Plan:
-    tweens = (Tween("shape", source.shape, result.shape),
-              Tween("stride", source.stride, result.stride),
-              Tween("offset", (source.storage_offset,), (result.storage_offset,)))
+    tweens = (Tween(N_("shape"), source.shape, result.shape),
+              Tween(N_("stride"), source.stride, result.stride),
+              Tween(N_("offset"), (source.storage_offset,), (result.storage_offset,)))
     pointer = (result.storage_id, source.storage_offset, result.storage_offset)
     if result.numel > MAX_MOVING or source.numel > MAX_MOVING:
         return Plan("fade", result.name, source, tweens=tweens, pointer=pointer)

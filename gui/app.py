@@ -31,7 +31,7 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
     window = MainWindow()
     window.restore_layout()
     if lang:
-        window.lang = lang
+        window.set_lang(lang)
     window.open_path(path)
     if theme:
         window.set_theme(theme)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from engine.guard import Limits
 from engine.session import Document, check_statement
+from gui.i18n import _
 
 
 class _DocumentCommand(QUndoCommand):
@@ -59,21 +60,23 @@ class Controller(QObject):
             return problem
         after = self.document.appended(statement, self.limits)
         self.undo_stack.push(_DocumentCommand(self, self.document, after,
-                                              f"Append {statement[:40]}"))
+                                              _("Append {statement}").format(
+                                                  statement=statement[:40])))
         stopped = after.steps[-1].error if after.steps else None
         if stopped is not None and stopped.line is not None and stopped.line < len(
                 after.script.splitlines()):
-            return (f"added, but the script stops earlier, at line {stopped.line} "
-                    f"({stopped.type}): fix or remove that line to run the new one")
+            return _("added, but the script stops earlier, at line {line} ({error}): fix or "
+                     "remove that line to run the new one").format(line=stopped.line,
+                                                                  error=stopped.type)
         return None
 
     @staticmethod
     def rejects(statement: str) -> str | None:
         """Why `statement` cannot be appended, or None."""
         if not statement.strip():
-            return "type a statement first"
+            return _("type a statement first")
         problem = check_statement(statement.strip())
-        return f"syntax error, {problem}" if problem else None
+        return _("syntax error, {problem}").format(problem=problem) if problem else None
 
     # ----------------------------------------------------------------- navigation
     def goto(self, index: int) -> None:

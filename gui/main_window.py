@@ -29,6 +29,7 @@ from gui.canvas.scene import CanvasScene
 from gui.canvas.view import CanvasView
 from gui.controller import Controller
 from gui.export import export_animation, render_scene, tensor_colors
+from gui.i18n import LANGUAGES, N_, _, install_language
 from gui.panels.code_panel import CodePanel
 from gui.panels.info_panels import ConsolePanel, HistoryPanel, InspectorPanel, TensorsPanel
 from gui.settings import Settings, config_dir
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self.theme = THEMES.get(self.settings.get("theme"), LIGHT)
         self.lang = self.settings.get("language") or (
             "zh_CN" if QLocale.system().name().startswith("zh") else "en")
+        install_language(self.lang)
         self.lesson: Lesson | None = None
         self.controller = Controller(parent=self)
         self.scene = CanvasScene(self.theme)
@@ -68,12 +70,14 @@ class MainWindow(QMainWindow):
         self.tensors = TensorsPanel()
         self.history = HistoryPanel()
         self.docks = {
-            "Code": self._dock("Code", self.code, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "History": self._dock("History", self.history, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "Inspector": self._dock("Inspector", self.inspector,
+            "Code": self._dock(N_("Code"), self.code, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "History": self._dock(N_("History"), self.history,
+                                  Qt.DockWidgetArea.LeftDockWidgetArea),
+            "Inspector": self._dock(N_("Inspector"), self.inspector,
                                     Qt.DockWidgetArea.RightDockWidgetArea),
-            "Tensors": self._dock("Tensors", self.tensors, Qt.DockWidgetArea.RightDockWidgetArea),
-            "Console": self._dock("Console", self.console,
+            "Tensors": self._dock(N_("Tensors"), self.tensors,
+                                  Qt.DockWidgetArea.RightDockWidgetArea),
+            "Console": self._dock(N_("Console"), self.console,
                                   Qt.DockWidgetArea.BottomDockWidgetArea),
         }
         self.resizeDocks([self.docks["Code"]], [430], Qt.Orientation.Horizontal)
@@ -86,7 +90,7 @@ class MainWindow(QMainWindow):
         sys.excepthook = self._on_uncaught  # a failing slot is reported, the app keeps going
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
+        dock = QDockWidget(_(title), self)
         dock.setObjectName(f"dock{title}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
@@ -95,59 +99,60 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- menus
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Open script…", self.open_dialog, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "&Save script as…", self.save_dialog,
+        file_menu = bar.addMenu(_("&File"))
+        self._action(file_menu, _("&Open script…"), self.open_dialog, QKeySequence.StandardKey.Open)
+        self._action(file_menu, _("&Save script as…"), self.save_dialog,
                      QKeySequence.StandardKey.SaveAs)
-        self._action(file_menu, "Save session as…", self.save_session_dialog, "Ctrl+Shift+S")
-        self.recent_menu = file_menu.addMenu("Open &recent")
+        self._action(file_menu, _("Save session as…"), self.save_session_dialog, "Ctrl+Shift+S")
+        self.recent_menu = file_menu.addMenu(_("Open &recent"))
         self._fill_recent(self.settings.get("recent_files"))
-        self._action(file_menu, "&Export canvas (PNG, SVG, PDF)…", self.export_dialog, "Ctrl+E")
-        self._action(file_menu, "Export &animation of this step (GIF, MP4)…",
+        self._action(file_menu, _("&Export canvas (PNG, SVG, PDF)…"), self.export_dialog, "Ctrl+E")
+        self._action(file_menu, _("Export &animation of this step (GIF, MP4)…"),
                      self.export_animation_dialog, "Ctrl+Shift+E")
-        self._action(file_menu, "&Copy image", self.copy_image, "Ctrl+Shift+C")
+        self._action(file_menu, _("&Copy image"), self.copy_image, "Ctrl+Shift+C")
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        edit = bar.addMenu("&Edit")
-        undo = self.controller.undo_stack.createUndoAction(self, "&Undo")
+        self._action(file_menu, _("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu(_("&Edit"))
+        undo = self.controller.undo_stack.createUndoAction(self, _("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.controller.undo_stack.createRedoAction(self, "&Redo")
+        redo = self.controller.undo_stack.createRedoAction(self, _("&Redo"))
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         edit.addAction(undo)
         edit.addAction(redo)
-        step = bar.addMenu("&Step")
+        step = bar.addMenu(_("&Step"))
         c = self.controller
-        self._action(step, "&Run script", self.code.run, "Ctrl+Return")
-        self._action(step, "Step &forward", c.step_forward, "Right", also="F10")
-        self._action(step, "Step &back", c.step_back, "Left", also="Shift+F10")
-        self._action(step, "F&irst step", c.first, "Home")
-        self._action(step, "&Last step", c.last, "End")
-        self._action(step, "&Replay this step", self.replay, "R")
-        self._action(step, "&Play / pause", self.toggle_autoplay, "Space")
-        speed = step.addMenu("Animation &speed")
+        self._action(step, _("&Run script"), self.code.run, "Ctrl+Return")
+        self._action(step, _("Step &forward"), c.step_forward, "Right", also="F10")
+        self._action(step, _("Step &back"), c.step_back, "Left", also="Shift+F10")
+        self._action(step, _("F&irst step"), c.first, "Home")
+        self._action(step, _("&Last step"), c.last, "End")
+        self._action(step, _("&Replay this step"), self.replay, "R")
+        self._action(step, _("&Play / pause"), self.toggle_autoplay, "Space")
+        speed = step.addMenu(_("Animation &speed"))
         for factor in (0.25, 0.5, 1.0, 2.0, 4.0):
-            self._action(speed, f"{factor:g}×", lambda f=factor: self.set_speed(f))
-        reduced = self._action(step, "Reduced &motion (no animation)",
+            self._action(speed, f"{factor:g}×", lambda f=factor: self.set_speed(f))  # noqa
+        reduced = self._action(step, _("Reduced &motion (no animation)"),
                                lambda: self.set_reduced_motion(reduced.isChecked()))
         reduced.setCheckable(True)
         reduced.setChecked(self.settings.get("animation/reduced_motion"))
-        self._action(step, "Run to &cursor", lambda: c.goto_line(
+        self._action(step, _("Run to &cursor"), lambda: c.goto_line(
             self.code.editor.textCursor().blockNumber() + 1), "Ctrl+F10")
-        tensor = bar.addMenu("&Tensor")
+        tensor = bar.addMenu(_("&Tensor"))
         for text, builder in operations.OPERATIONS:
-            self._action(tensor, text, lambda b=builder: self._apply_operation(b))
-        view = bar.addMenu("&View")
-        self._action(view, "&Presentation mode", self.toggle_presentation, "F5")
-        theme_menu = view.addMenu("&Theme")
-        for name in THEMES:
-            self._action(theme_menu, name, lambda n=name: self.set_theme(n))
-        language = view.addMenu("Caption &language")
-        for code, label in (("en", "English"), ("zh_CN", "简体中文")):
+            self._action(tensor, _(text), lambda b=builder: self._apply_operation(b))
+        view = bar.addMenu(_("&View"))
+        self._action(view, _("&Presentation mode"), self.toggle_presentation, "F5")
+        theme_menu = view.addMenu(_("&Theme"))
+        for name, label in ((LIGHT.name, _("light")), ("dark", _("dark")),
+                            (HIGH_CONTRAST.name, _("high contrast"))):
+            self._action(theme_menu, label, lambda n=name: self.set_theme(n))
+        language = view.addMenu(_("&Language"))
+        for code, label in LANGUAGES.items():
             self._action(language, label, lambda c=code: self.set_lang(c))
-        self._action(view, "Zoom &in", self.view.zoom_in)
-        self._action(view, "Zoom &out", self.view.zoom_out)
-        self._action(view, "&Actual size", self.view.reset_zoom)
-        self._action(view, "&Fit width", self.view.fit, "Ctrl+9")
+        self._action(view, _("Zoom &in"), self.view.zoom_in)
+        self._action(view, _("Zoom &out"), self.view.zoom_out)
+        self._action(view, _("&Actual size"), self.view.reset_zoom)
+        self._action(view, _("&Fit width"), self.view.fit, "Ctrl+9")
         view.addSeparator()
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
@@ -188,7 +193,8 @@ class MainWindow(QMainWindow):
             text = p.read_text(encoding="utf-8")
             lesson = load_lesson_file(p)
         except (OSError, ValueError, UnicodeDecodeError) as exc:
-            QMessageBox.warning(self, "Cannot open", f"Cannot open {path}:\n{exc}")
+            QMessageBox.warning(self, _("Cannot open"), _("Cannot open {path}:\n{reason}").format(
+                path=path, reason=exc))
             return False
         self.lesson = lesson
         self.controller.load(lesson.script if lesson else text, path)
@@ -201,7 +207,7 @@ class MainWindow(QMainWindow):
         try:
             session = load_session(path)
         except SessionError as exc:  # corrupt, truncated, foreign: say so, change nothing
-            QMessageBox.warning(self, "Cannot open session", str(exc))
+            QMessageBox.warning(self, _("Cannot open session"), str(exc))
             return False
         self.apply_session(session)
         self.setWindowTitle(f"Stridescope — {Path(path).name}")
@@ -235,8 +241,8 @@ class MainWindow(QMainWindow):
                        None if self.view.auto_fit else self.view.zoom)
 
     def save_session_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save session", "session.stridescope",
-                                              "Stridescope session (*.stridescope)")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save session"), "session.stridescope",
+                                              _("Stridescope session (*.stridescope)"))
         if not path:
             return
         if not path.endswith(".stridescope"):
@@ -244,16 +250,16 @@ class MainWindow(QMainWindow):
         try:
             save_session(path, self.current_session())
         except OSError as exc:
-            QMessageBox.warning(self, "Cannot save", str(exc))
+            QMessageBox.warning(self, _("Cannot save"), str(exc))
             return
         self._remember(path)
-        self.statusBar().showMessage(f"Saved {path}")
+        self.statusBar().showMessage(_("Saved {path}").format(path=path))
 
     def write_autosave(self) -> None:
         try:
             save_session(self.autosave_path, self.current_session())
         except OSError as exc:
-            self.statusBar().showMessage(f"Autosave failed: {exc}")
+            self.statusBar().showMessage(_("Autosave failed: {reason}").format(reason=exc))
 
     def offer_restore(self, ask=None) -> bool:
         """After a crash the autosave is still there: offer to bring the script back."""
@@ -269,9 +275,9 @@ class MainWindow(QMainWindow):
         if ask is None:
             def ask() -> bool:
                 answer = QMessageBox.question(
-                    self, "Restore unsaved script?",
-                    "Stridescope did not close normally last time. Restore the script you "
-                    "were working on?")
+                    self, _("Restore unsaved script?"),
+                    _("Stridescope did not close normally last time. Restore the script you "
+                      "were working on?"))
                 return answer == QMessageBox.StandardButton.Yes
         if ask():
             self.apply_session(session)
@@ -290,19 +296,20 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(paths))
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open script or session", "",
-            "Scripts and sessions (*.py *.stridescope);;All (*)")
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Open script or session"), "",
+            _("Scripts and sessions (*.py *.stridescope);;All (*)"))
         if path:
             self.open_path(path)
 
     def save_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save script", "script.py", "Python (*.py)")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save script"), "script.py",
+                                              "Python (*.py)")
         if path:
             try:
                 Path(path).write_text(self.controller.document.script, encoding="utf-8")
             except OSError as exc:
-                QMessageBox.warning(self, "Cannot save", str(exc))
+                QMessageBox.warning(self, _("Cannot save"), str(exc))
 
     def _on_document_changed(self, document: Document, animate: bool) -> None:
         self.animator.finish()  # a new step ends the running animation at once
@@ -325,14 +332,30 @@ class MainWindow(QMainWindow):
             before = document.steps[step.index - 1]
             self.animator.play(plan_transition(before, step, self.scene.picture.focus))
 
+    def retranslate(self) -> None:
+        self.menuBar().clear()
+        self._build_menus()
+        for title, dock in self.docks.items():
+            dock.setWindowTitle(_(title))
+        self.code.retranslate()
+        self.inspector.retranslate()
+        self.tensors.retranslate()
+        document = self.controller.document
+        self.console.show_document(document)
+        if document.step is not None:
+            self._show_canvas(document)
+
     def set_theme(self, name: str) -> None:
         self.theme = THEMES[name]
         self.settings.set("theme", name)
         self._show_canvas(self.controller.document)
 
     def set_lang(self, code: str) -> None:
+        """Switch the whole UI and the lesson captions at runtime."""
         self.lang = code
         self.settings.set("language", code)
+        install_language(code)
+        self.retranslate()
         self._show_canvas(self.controller.document)
         if self.lesson:
             self.setWindowTitle(f"Stridescope — {self.lesson.title(code)}")
@@ -426,8 +449,9 @@ class MainWindow(QMainWindow):
         error = parse(text)[1]
         if error is not None:
             self.console.show_document(self.controller.document)
-            self.console.report(f"SyntaxError: {error.message} (line {error.line}) — the "
-                                f"canvas shows the last version that ran")
+            self.console.report(_("SyntaxError: {message} (line {line}) — the canvas shows the "
+                                  "last version that ran").format(message=error.message,
+                                                                  line=error.line))
             self.code.show_step(None, error.line)
             self.statusBar().showMessage(f"line {error.line}: {error.message}")
             return
@@ -449,8 +473,8 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- export
     def export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export canvas", "stridescope.png", "PNG (*.png);;SVG (*.svg);;PDF (*.pdf)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export canvas"), "stridescope.png", "PNG (*.png);;SVG (*.svg);;PDF (*.pdf)")
         if not path:
             return
         if Path(path).suffix.lower() not in (".png", ".svg", ".pdf"):
@@ -460,21 +484,21 @@ class MainWindow(QMainWindow):
         try:
             render_scene(self.scene, path, size, self.theme.background)
         except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Export failed", str(exc))
+            QMessageBox.warning(self, _("Export failed"), str(exc))
             return
-        self.statusBar().showMessage(f"Exported {path}")
+        self.statusBar().showMessage(_("Exported {path}").format(path=path))
 
     def export_animation_dialog(self) -> None:
         document = self.controller.document
         if document.step is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export animation", "stridescope.gif",
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export animation"), "stridescope.gif",
                                               "GIF (*.gif);;MP4 (*.mp4)")
         if not path:
             return
         if Path(path).suffix.lower() not in (".gif", ".mp4"):
             path += ".gif"
-        progress = QProgressDialog("Rendering frames…", "", 0, 100, self)
+        progress = QProgressDialog(_("Rendering frames…"), "", 0, 100, self)
         progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(0)
@@ -490,16 +514,16 @@ class MainWindow(QMainWindow):
                              focus=document.focus, size=(1200, 800), captions=captions,
                              progress=report)
         except (OSError, ValueError, RuntimeError) as exc:
-            QMessageBox.warning(self, "Export failed", str(exc))
+            QMessageBox.warning(self, _("Export failed"), str(exc))
             return
         finally:
             progress.close()
-        self.statusBar().showMessage(f"Exported {path}")
+        self.statusBar().showMessage(_("Exported {path}").format(path=path))
 
     def copy_image(self) -> None:
         image = self.view.grab().toImage()
         QGuiApplication.clipboard().setImage(image)
-        self.statusBar().showMessage("Canvas copied to the clipboard")
+        self.statusBar().showMessage(_("Canvas copied to the clipboard"))
 
     def restore_layout(self) -> None:
         geometry = self.settings.get("window/geometry")
@@ -524,5 +548,7 @@ class MainWindow(QMainWindow):
     def _on_uncaught(self, kind, value, tb) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
         print(text, file=sys.stderr)
-        self.console.report(f"Internal error (the app keeps running): {kind.__name__}: {value}")
-        self.statusBar().showMessage(f"Internal error: {kind.__name__}: {value}")
+        message = _("Internal error (the app keeps running): {error}").format(
+            error=f"{kind.__name__}: {value}")
+        self.console.report(message)
+        self.statusBar().showMessage(message)

@@ -8,13 +8,14 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 
 from engine import ops
 from engine.state import Step, TensorState
+from gui.i18n import N_, _
 
 # (menu text, builder(tensor, taken names, parent) -> statement or None when cancelled)
 Builder = Callable[[TensorState, set, QWidget], "str | None"]
 
 
 def _ask(parent: QWidget, title: str, label: str, default: str) -> str | None:
-    text, ok = QInputDialog.getText(parent, title, label, text=default)
+    text, ok = QInputDialog.getText(parent, title, _(label), text=default)
     return text.strip() if ok and text.strip() else None
 
 
@@ -25,24 +26,24 @@ def _transpose(t, taken, parent):
 
 
 def _permute(t, taken, parent):
-    order = _ask(parent, "permute", "New order of the dims:",
+    order = _ask(parent, "permute", N_("New order of the dims:"),
                  ", ".join(str(d) for d in reversed(range(t.ndim))))
     return None if order is None else f"{ops._name(t, taken, 'p')} = {t.name}.permute({order})"
 
 
 def _slice(t, taken, parent):
     default = ", ".join(["1:"] + [":"] * (t.ndim - 1)) if t.ndim else "..."
-    index = _ask(parent, "slice", f"Index for {t.name}[ … ]  (e.g. 1:3, ::2):", default)
+    index = _ask(parent, "slice", N_("Index (e.g. 1:3, ::2):"), default)
     return None if index is None else ops.slice_(t, taken, index)
 
 
 def _view(t, taken, parent):
-    shape = _ask(parent, "view", "New shape:", str(t.numel) if t.ndim != 1 else f"1, {t.numel}")
+    shape = _ask(parent, "view", N_("New shape:"), str(t.numel) if t.ndim != 1 else f"1, {t.numel}")
     return None if shape is None else ops.view(t, taken, shape)
 
 
 def _reshape(t, taken, parent):
-    shape = _ask(parent, "reshape", "New shape:", "-1")
+    shape = _ask(parent, "reshape", N_("New shape:"), "-1")
     return None if shape is None else ops.reshape(t, taken, shape)
 
 
@@ -51,21 +52,21 @@ def _unsqueeze(t, taken, parent):
 
 
 def _expand(t, taken, parent):
-    shape = _ask(parent, "expand", "Expand to shape (-1 keeps a dim):",
+    shape = _ask(parent, "expand", N_("Expand to shape (-1 keeps a dim):"),
                  ", ".join(["2"] + ["-1"] * t.ndim))
     return None if shape is None else ops.expand(t, taken, shape)
 
 
 OPERATIONS: list[tuple[str, Builder]] = [
-    ("Transpose (swap the last two dims)", _transpose),
-    ("Permute…", _permute),
-    ("Slice…", _slice),
-    ("View…", _view),
-    ("Reshape…", _reshape),
-    ("Contiguous", lambda t, taken, parent: ops.contiguous(t, taken)),
-    ("Unsqueeze (new dim 0)", _unsqueeze),
-    ("Expand…", _expand),
-    ("Flatten", lambda t, taken, parent: ops.flatten(t, taken)),
+    (N_("Transpose (swap the last two dims)"), _transpose),
+    (N_("Permute…"), _permute),
+    (N_("Slice…"), _slice),
+    (N_("View…"), _view),
+    (N_("Reshape…"), _reshape),
+    (N_("Contiguous"), lambda t, taken, parent: ops.contiguous(t, taken)),
+    (N_("Unsqueeze (new dim 0)"), _unsqueeze),
+    (N_("Expand…"), _expand),
+    (N_("Flatten"), lambda t, taken, parent: ops.flatten(t, taken)),
 ]
 
 

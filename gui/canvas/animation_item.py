@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGraphicsObject
 
 from engine.transition import Frame
 from gui.canvas.painting import color, draw_centered, draw_runs, runs_width
+from gui.i18n import _
 from gui.theme import Theme
 
 
@@ -71,7 +72,7 @@ class AnimationItem(QGraphicsObject):
             runs = []
             for label, values in frame.tweens:
                 shown = ", ".join(str(round(v)) for v in values)
-                runs += [(f"{label} ", theme.muted, False), (f"({shown})  ", theme.text, True)]
+                runs += [(f"{_(label)} ", theme.muted, False), (f"({shown})  ", theme.text, True)]
             x, y = self.tween_at.x(), self.tween_at.y()
             width = runs_width(runs, 13, mono=True)
             painter.fillRect(QRectF(x - 6, y - 20, width + 12, 28), color(theme.panel, 235))

@@ -21,6 +21,7 @@ from gui.canvas.painting import (
     runs_width,
     visible_rect,
 )
+from gui.i18n import _
 from gui.theme import Theme
 
 CELL = 56.0
@@ -118,12 +119,13 @@ class GridItem(QGraphicsObject):
 
     def _title_runs(self) -> list:
         t = self.grid.tensor
-        contiguity = "contiguous" if t.is_contiguous else "not contiguous"
-        meta = "  ·  meta (layout only)" if t.is_meta else ""
+        contiguity = _("contiguous") if t.is_contiguous else _("not contiguous")
+        meta = "  ·  " + _("meta (layout only)") if t.is_meta else ""
         return [(t.name, self.theme.tensor_color(self.color_index), True),
-                (f"   shape {_tuple(t.shape)}  ·  stride {_tuple(t.stride)}  ·  offset "
-                 f"{t.storage_offset}  ·  {t.dtype.removeprefix('torch.')}  ·  {contiguity}"
-                 f"{meta}", self.theme.text, False)]
+                ("   " + _("shape {shape}  ·  stride {stride}  ·  offset {offset}").format(
+                    shape=_tuple(t.shape), stride=_tuple(t.stride), offset=t.storage_offset)
+                 + f"  ·  {t.dtype.removeprefix('torch.')}  ·  {contiguity}{meta}",
+                 self.theme.text, False)]
 
     def _paint_title(self, painter: QPainter) -> None:
         t = self.grid.tensor
@@ -134,12 +136,13 @@ class GridItem(QGraphicsObject):
         x = 0.0
         for dim, (size, stride) in enumerate(zip(t.shape, t.stride)):
             role = self._role(dim)
-            x = draw_runs(painter, x, TITLE_H + 24, [
-                (f"{role}dim {dim}: size {size}, stride {stride}", theme.dim_color(dim), True)],
-                11) + 22
+            label = _("dim {dim}: size {size}, stride {stride}").format(dim=dim, size=size,
+                                                                         stride=stride)
+            x = draw_runs(painter, x, TITLE_H + 24, [(role + label, theme.dim_color(dim), True)],
+                          11) + 22
         if t.ndim == 0:
-            draw_runs(painter, 0, TITLE_H + 24, [("0-D tensor (a scalar): one cell, no "
-                                                 "dimensions", theme.muted, False)], 11)
+            draw_runs(painter, 0, TITLE_H + 24, [(_("0-D tensor (a scalar): one cell, no "
+                                                   "dimensions"), theme.muted, False)], 11)
 
     def _role(self, dim: int) -> str:
         ndim = self.grid.tensor.ndim

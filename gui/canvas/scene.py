@@ -20,6 +20,7 @@ from gui.canvas.animation_item import AnimationItem
 from gui.canvas.grid_item import GridItem
 from gui.canvas.painting import Run, color, draw_runs, runs_width
 from gui.canvas.strip_item import StripItem
+from gui.i18n import _
 from gui.theme import LIGHT, Theme
 
 MARGIN = 24.0
@@ -54,20 +55,21 @@ def formula_lines(formula: Formula | None, theme: Theme, ndim: int,
                   offset: int | None) -> list[list[Run]]:
     """storage index = offset + Σ iₖ·strideₖ, with live numbers coloured by dimension."""
     t, m = theme.text, theme.muted
+    index_label = _("storage index") + " = "
     if formula is None:
-        runs: list[Run] = [("storage index = ", t, True), ("offset", m, False)]
+        runs: list[Run] = [(index_label, t, True), (_("offset"), m, False)]
         for d in range(ndim):
             sub = str(d).translate(SUBSCRIPTS)
             runs += [(" + ", m, False), (f"i{sub}·stride{sub}", theme.dim_color(d), True)]
-        note = f"   (offset = {offset})" if offset is not None else ""
+        note = f"   ({_('offset')} = {offset})" if offset is not None else ""
         return [runs + [(note, m, False)],
-                [("hover or click a cell to see its address", m, False)]]
-    runs = [("storage index = ", t, True), (str(formula.offset), t, True)]
+                [(_("hover or click a cell to see its address"), m, False)]]
+    runs = [(index_label, t, True), (str(formula.offset), t, True)]
     for d, (i, s) in enumerate(formula.terms):
         runs += [(" + ", m, False), (f"{i}·{s}", theme.dim_color(d), True)]
     runs += [(" = ", m, False), (str(formula.result), theme.highlight if theme.name != "light"
                                   else t, True)]
-    address = [("byte address = ", t, True), (f"{formula.storage_ptr:#x}", m, False),
+    address = [(_("byte address") + " = ", t, True), (f"{formula.storage_ptr:#x}", m, False),
                (" + ", m, False), (f"{formula.result} × {formula.itemsize} B", t, False),
                (" = ", m, False), (f"{formula.address:#x}", t, True)]
     return [runs, address]
@@ -158,11 +160,13 @@ class CanvasScene(QGraphicsScene):
     def _header_html(self, picture: Picture) -> str:
         step = picture.step
         theme = self.theme
-        total = f"Step {step.index + 1} of {self.step_count}"
+        total = _("Step {n} of {total} · line {line}").format(n=step.index + 1,
+                                                               total=self.step_count,
+                                                               line=step.line)
         source = html.escape(step.source.splitlines()[0] if step.source else "")
         if step.source.count("\n"):
             source += " …"
-        parts = [f"<div style='font-size:13pt; color:{theme.muted}'>{total} · line {step.line}"
+        parts = [f"<div style='font-size:13pt; color:{theme.muted}'>{total}"
                  f"</div><div style='font-family:DejaVu Sans Mono,monospace; font-size:16pt; "
                  f"color:{theme.text}'><b>{source}</b></div>"]
         if self.caption:
@@ -177,7 +181,7 @@ class CanvasScene(QGraphicsScene):
             parts.append(f"<div style='font-size:13pt; color:{theme.error}; "
                          f"background:{theme.error_fill}'><b>✖ {message}</b></div>")
             if step.error.explanation is not None:
-                text = html.escape(step.error.explanation.text())
+                text = html.escape(step.error.explanation.text(_))
                 parts.append(f"<div style='font-size:12pt; color:{theme.text}; "
                              f"background:{theme.error_fill}'>{text}</div>")
         return "".join(parts)
@@ -190,18 +194,21 @@ class CanvasScene(QGraphicsScene):
         storage = f"S{t.storage_id}"
         sharing = [n for n in step.names_on(t.storage_id) if n != t.name]
         produced = t.origin
+        source = produced.source if produced else None
         if produced and produced.kind == "view":
-            text = f"view of {produced.source} — shares storage {storage}, no data copied"
+            text = _("view of {source} — shares storage {storage}, no data copied")
         elif produced and produced.kind == "copy":
-            text = f"copy of {produced.source} — new storage {storage}"
+            text = _("copy of {source} — new storage {storage}")
         elif produced and produced.kind == "alias":
-            text = f"another name for {produced.source} (same tensor object)"
+            text = _("another name for {source} (same tensor object)")
         else:
-            text = f"lives on storage {storage}"
+            text = _("lives on storage {storage}")
+        text = text.format(source=source, storage=storage)
+        names = ", ".join(sharing)
         if sharing and not (produced and produced.kind == "view"):
-            text += f" · shares it with {', '.join(sharing)}"
+            text += " · " + _("shares it with {names}").format(names=names)
         elif sharing:
-            text += f" · also on it: {', '.join(sharing)}"
+            text += " · " + _("also on it: {names}").format(names=names)
         return text + f" · data_ptr {t.data_ptr:#x}"
 
     # ----------------------------------------------------------------- linking
@@ -255,8 +262,8 @@ class CanvasScene(QGraphicsScene):
         self.formula_item.set_lines(formula_lines(formula, self.theme, grid.tensor.ndim, None))
         self._draw_links([(panel, row, col)], strip_item, k)
         index = ", ".join(str(i) for i in grid.logical_index(panel, row, col))
-        self.sig_status.emit(f"{grid.tensor.name}[{index}] → storage index {k} "
-                             f"(value {grid.value_text(k)})")
+        self.sig_status.emit(_("{name}[{index}] → storage index {k} (value {value})").format(
+            name=grid.tensor.name, index=index, k=k, value=grid.value_text(k)))
         return k
 
     def show_storage_cell(self, storage_id: int, cell: int) -> None:
@@ -278,9 +285,10 @@ class CanvasScene(QGraphicsScene):
         names = []
         if strip_item is not None:
             names = [o.name for o in strip_item.strip.overlays if o.covers(cell)]
-        self.sig_status.emit(f"storage S{storage_id}[{cell}] is read by "
-                             f"{', '.join(names) if names else 'no tensor'}"
-                             f" · {len(readers)} cell(s) of the grid")
+        self.sig_status.emit(_("storage S{id}[{cell}] is read by {names} · {n} cell(s) of the "
+                               "grid").format(id=storage_id, cell=cell,
+                                              names=", ".join(names) if names else _("no tensor"),
+                                              n=len(readers)))
 
     def _draw_links(self, cells: list[tuple], strip_item: StripItem | None, k: int) -> None:
         path = QPainterPath()

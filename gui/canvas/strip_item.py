@@ -20,6 +20,7 @@ from gui.canvas.painting import (
     runs_width,
     visible_rect,
 )
+from gui.i18n import _
 from gui.theme import Theme
 
 CELL = 56.0
@@ -155,16 +156,20 @@ class StripItem(QGraphicsObject):
     def _title_runs(self) -> list:
         s = self.strip
         theme = self.theme
-        runs = [(f"Storage {s.storage.label}", theme.text, True),
-                (f"   {s.dtype.removeprefix('torch.')} · {s.itemsize} B/element · "
-                 f"{s.cells:,} elements · {s.storage.nbytes:,} bytes · ptr "
-                 f"{s.storage.data_ptr:#x}", theme.muted, False)]
+        runs = [(_("Storage {label}").format(label=s.storage.label), theme.text, True),
+                ("   " + _("{dtype} · {itemsize} B/element · {cells} elements · {nbytes} bytes "
+                          "· ptr {ptr}").format(dtype=s.dtype.removeprefix("torch."),
+                                                itemsize=s.itemsize, cells=f"{s.cells:,}",
+                                                nbytes=f"{s.storage.nbytes:,}",
+                                                ptr=f"{s.storage.data_ptr:#x}"),
+                 theme.muted, False)]
         if self.title:
             runs.append((f"   {self.title}", theme.muted, False))
         if self.cells < s.cells:
-            runs.append((f"   (showing the first {self.cells:,})", theme.muted, False))
+            runs.append(("   " + _("(showing the first {n})").format(n=f"{self.cells:,}"),
+                         theme.muted, False))
         if s.written:
-            runs.append(("   ✎ written this step", theme.written, True))
+            runs.append(("   ✎ " + _("written this step"), theme.written, True))
         return runs
 
     def _paint_lanes(self, painter: QPainter, row: int, col0: int, col1: int) -> None:
@@ -174,7 +179,7 @@ class StripItem(QGraphicsObject):
             tint = color(self.theme.tensor_color(overlay.color))
             painter.setFont(font(9, bold=overlay.name == self.focus))
             painter.setPen(tint)
-            label, _ = fit_text(f"{overlay.name} @{overlay.offset}", LEFT - 8, 9, mono=False)
+            label = fit_text(f"{overlay.name} @{overlay.offset}", LEFT - 8, 9, mono=False)[0]
             painter.drawText(QRectF(2, y - 2, LEFT - 8, LANE + 2),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
             for col in range(col0, col1 + 1):
@@ -238,7 +243,7 @@ class StripItem(QGraphicsObject):
             painter.drawPath(path)
             painter.setFont(font(9, bold=True))
             painter.drawText(QPointF(mid_x - 14, top + height / 2 - 1),
-                             f"+{step} (dim {dim})")
+                             _("+{step} (dim {dim})").format(step=step, dim=dim))
             drawn += 1
 
     def _paint_heatmap(self, painter: QPainter, first: int, last: int) -> None:

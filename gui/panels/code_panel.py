@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.state import Step
+from gui.i18n import _
 
 
 class PythonHighlighter(QSyntaxHighlighter):
@@ -75,13 +76,11 @@ class CodePanel(QWidget):
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setTabStopDistance(4 * self.editor.fontMetrics().horizontalAdvance(" "))
         self.highlighter = PythonHighlighter(self.editor.document())
-        self.run_button = QPushButton("▶ Run")
-        self.run_button.setToolTip("Run the edited script (Ctrl+Return)")
-        self.back_button = QPushButton("◀ Step")
-        self.forward_button = QPushButton("Step ▶")
-        self.to_cursor_button = QPushButton("Run to cursor")
+        self.run_button = QPushButton()
+        self.back_button = QPushButton()
+        self.forward_button = QPushButton()
+        self.to_cursor_button = QPushButton()
         self.entry = QLineEdit()
-        self.entry.setPlaceholderText("append a statement, e.g. y = x.t()   (Enter)")
         self.entry_error = QLabel()
         self.entry_error.setStyleSheet("color: #B3261E")
         self.entry_error.setWordWrap(True)
@@ -108,6 +107,15 @@ class CodePanel(QWidget):
         self._debounce.timeout.connect(self.run)
         self.editor.textChanged.connect(self._on_text_changed)
         self._setting = False
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.run_button.setText(_("▶ Run"))
+        self.run_button.setToolTip(_("Run the edited script (Ctrl+Return)"))
+        self.back_button.setText(_("◀ Step"))
+        self.forward_button.setText(_("Step ▶"))
+        self.to_cursor_button.setText(_("Run to cursor"))
+        self.entry.setPlaceholderText(_("append a statement, e.g. y = x.t()   (Enter)"))
 
     def _on_text_changed(self) -> None:
         if not self._setting:

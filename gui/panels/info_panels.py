@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from engine.session import Document
 from engine.state import TensorState
+from gui.i18n import N_, _
 
 
 class ConsolePanel(QTextBrowser):
@@ -39,15 +40,18 @@ class ConsolePanel(QTextBrowser):
             if step.stdout:
                 parts.append(f"<pre style='margin:0'>{html.escape(step.stdout)}</pre>")
             for warning in step.warnings:
-                parts.append(f"<div style='color:#8a6d00'>⚠ line {step.line}: "
+                parts.append(f"<div style='color:#8a6d00'>⚠ {_('line {n}').format(n=step.line)}: "
                              f"{html.escape(warning)}</div>")
             if step.error is not None:
                 hint = None
                 if step.error.explanation is not None:
-                    hint = step.error.explanation.text()
+                    hint = step.error.explanation.text(_)
                 parts.append(_error_html(
-                    f"line {step.error.line}: {step.error.type}: {step.error.message}", hint))
-        self.setHtml("".join(parts) or "<i style='color:#888'>(nothing printed yet)</i>")
+                    f"{_('line {n}').format(n=step.error.line)}: {step.error.type}: "
+                    f"{step.error.message}",
+                    hint))
+        empty = _("(nothing printed yet)")
+        self.setHtml("".join(parts) or f"<i style='color:#888'>{empty}</i>")
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
 
     def report(self, text: str) -> None:
@@ -58,53 +62,65 @@ def _error_html(message: str, hint: str | None) -> str:
     out = f"<div style='color:#B3261E'><b>✖ {html.escape(message)}</b></div>"
     if hint:
         out += (f"<div style='color:#444; background:#FDECEA; padding:4px'>"
-                f"Why: {html.escape(hint)}</div>")
+                f"{_('Why:')} {html.escape(hint)}</div>")
     return out
 
 
 class InspectorPanel(QWidget):
-    FIELDS = ("name", "shape", "dtype", "itemsize", "stride (elements)", "stride (bytes)",
-              "storage offset", "numel", "data_ptr", "storage", "storage data_ptr",
-              "storage nbytes", "contiguous", "channels_last", "device", "made by",
-              "shares storage with")
+    FIELDS = (N_("name"), N_("shape"), N_("dtype"), N_("itemsize"), N_("stride (elements)"),
+              N_("stride (bytes)"), N_("storage offset"), N_("numel"), N_("data_ptr"),
+              N_("storage"), N_("storage data_ptr"), N_("storage nbytes"), N_("contiguous"),
+              N_("channels_last"), N_("device"), N_("made by"), N_("shares storage with"))
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("inspector")
-        form = QFormLayout(self)
+        self.form = QFormLayout(self)
         self.values: dict[str, QLabel] = {}
+        self.names: dict[str, QLabel] = {}
         for field_name in self.FIELDS:
             label = QLabel("—")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
             self.values[field_name] = label
-            form.addRow(field_name, label)
+            self.names[field_name] = QLabel(field_name)
+            self.form.addRow(self.names[field_name], label)
+        self._shown: tuple | None = None
+
+    def retranslate(self) -> None:
+        for field_name, label in self.names.items():
+            label.setText(_(field_name))
+        if self._shown is not None:
+            self.show_tensor(*self._shown)
 
     def show_tensor(self, t: TensorState | None, sharing: list[str]) -> None:
+        self._shown = (t, sharing)
         if t is None:
             for label in self.values.values():
                 label.setText("—")
             return
         origin = "—"
         if t.origin is not None:
-            origin = {"view": f"view of {t.origin.source} (no copy)",
-                      "copy": f"copy of {t.origin.source} (new storage)",
-                      "alias": f"same object as {t.origin.source}",
-                      "new": "new tensor (new storage)"}[t.origin.kind]
+            origin = {"view": _("view of {name} (no copy)"),
+                      "copy": _("copy of {name} (new storage)"),
+                      "alias": _("same object as {name}"),
+                      "new": _("new tensor (new storage)")}[t.origin.kind].format(
+                name=t.origin.source)
         rows = {
             "name": t.name, "shape": str(tuple(t.shape)), "dtype": t.dtype,
             "itemsize": f"{t.itemsize} B",
             "stride (elements)": str(tuple(t.stride)),
             "stride (bytes)": str(tuple(s * t.itemsize for s in t.stride)),
-            "storage offset": f"{t.storage_offset} elements = {t.storage_offset * t.itemsize} B",
+            "storage offset": _("{n} elements = {b} B").format(
+                n=t.storage_offset, b=t.storage_offset * t.itemsize),
             "numel": f"{t.numel:,}", "data_ptr": f"{t.data_ptr:#x}",
             "storage": f"S{t.storage_id}", "storage data_ptr": f"{t.storage_data_ptr:#x}",
             "storage nbytes": f"{t.storage_nbytes:,}",
-            "contiguous": "yes" if t.is_contiguous else "no",
+            "contiguous": _("yes") if t.is_contiguous else _("no"),
             "channels_last": "—" if t.is_channels_last is None else
-            ("yes" if t.is_channels_last else "no"),
-            "device": t.device + (" (layout only, no values)" if t.is_meta else ""),
-            "made by": origin, "shares storage with": ", ".join(sharing) or "nobody",
+            (_("yes") if t.is_channels_last else _("no")),
+            "device": t.device + (_(" (layout only, no values)") if t.is_meta else ""),
+            "made by": origin, "shares storage with": ", ".join(sharing) or _("nobody"),
         }
         for key, value in rows.items():
             self.values[key].setText(value)
@@ -118,8 +134,11 @@ class TensorsPanel(QTreeWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("tensors")
-        self.setHeaderLabels(["tensor", "shape", "stride", "offset"])
         self.itemClicked.connect(self._on_clicked)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setHeaderLabels([_("tensor"), _("shape"), _("stride"), _("offset")])
 
     def show_document(self, document: Document, focus: str | None) -> None:
         self.clear()
@@ -127,7 +146,8 @@ class TensorsPanel(QTreeWidget):
         if step is None:
             return
         for storage in step.storages:
-            group = QTreeWidgetItem(self, [f"storage S{storage.id} · {storage.nbytes:,} B",
+            group = QTreeWidgetItem(self, [_("storage S{id} · {nbytes} B").format(
+                id=storage.id, nbytes=f"{storage.nbytes:,}"),
                                            "", "", ""])
             group.setFirstColumnSpanned(True)
             group.setFlags(group.flags() & ~Qt.ItemFlag.ItemIsSelectable)

@@ -1,0 +1,44 @@
+"""UI language: QTranslator over resources/translations/*.qm; `_()` marks and translates.
+
+Strings are marked `_("…")` in gui/ and `N_("…")` in engine/ (engine stays Qt-free: N_ only
+marks). tools/update_translations.py collects them into the Qt Linguist .ts file and
+compiles the .qm with pyside6-lrelease.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+CONTEXT = "Stridescope"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
+LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
+_translator: QTranslator | None = None
+
+
+def _(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def N_(text: str) -> str:  # noqa: N802 — marks a string translated later, where it is shown
+    return text
+
+
+def install_language(code: str) -> bool:
+    """Switch the UI language at runtime; 'en' removes the translator."""
+    global _translator
+    app = QCoreApplication.instance()
+    if app is None:
+        return False
+    if _translator is not None:
+        app.removeTranslator(_translator)
+        _translator = None
+    if code == "en":
+        return True
+    translator = QTranslator(app)
+    if not translator.load(str(TRANSLATIONS / f"stridescope_{code}.qm")):
+        return False
+    app.installTranslator(translator)
+    _translator = translator
+    return True
