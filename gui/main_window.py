@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from engine.lessons import Lesson, load_lesson_file
 from engine.picture import build_picture
+from engine.quiz import grade, question_for
 from engine.runner import parse
 from engine.session import Document
 from engine.session_file import Session, SessionError, load_session, save_session
@@ -32,6 +33,7 @@ from gui.export import export_animation, render_scene, tensor_colors
 from gui.i18n import LANGUAGES, N_, _, install_language
 from gui.panels.code_panel import CodePanel
 from gui.panels.info_panels import ConsolePanel, HistoryPanel, InspectorPanel, TensorsPanel
+from gui.predict_dialog import PredictDialog, grades_text
 from gui.settings import Settings, config_dir
 from gui.theme import HIGH_CONTRAST, LIGHT, THEMES
 
@@ -84,6 +86,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["Inspector"]], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Console"]], [170], Qt.Orientation.Vertical)
         self._saved_layout = None
+        self.predict_mode = False
+        self.prediction_note = ""
+        self.ask_prediction = self._ask_prediction  # replaced in tests
         self._shown_script: str | None = None
         self._build_menus()
         self._connect()
@@ -122,10 +127,14 @@ class MainWindow(QMainWindow):
         step = bar.addMenu(_("&Step"))
         c = self.controller
         self._action(step, _("&Run script"), self.code.run, "Ctrl+Return")
-        self._action(step, _("Step &forward"), c.step_forward, "Right", also="F10")
+        self._action(step, _("Step &forward"), self.step_forward, "Right", also="F10")
         self._action(step, _("Step &back"), c.step_back, "Left", also="Shift+F10")
         self._action(step, _("F&irst step"), c.first, "Home")
         self._action(step, _("&Last step"), c.last, "End")
+        predict = self._action(step, _("Predict before each step"),
+                               lambda: setattr(self, "predict_mode", predict.isChecked()))
+        predict.setCheckable(True)
+        predict.setChecked(self.predict_mode)
         self._action(step, _("&Replay this step"), self.replay, "R")
         self._action(step, _("&Play / pause"), self.toggle_autoplay, "Space")
         speed = step.addMenu(_("Animation &speed"))
@@ -176,7 +185,8 @@ class MainWindow(QMainWindow):
         c.sig_changed.connect(self._on_document_changed)
         self.code.sig_run.connect(self._on_run)
         self.code.sig_append.connect(self._on_append)
-        self.code.sig_step.connect(lambda delta: c.goto(c.document.step_index + delta))
+        self.code.sig_step.connect(
+            lambda delta: self.step_forward() if delta > 0 else c.step_back())
         self.code.sig_run_to_line.connect(c.goto_line)
         self.history.sig_goto.connect(c.goto)
         self.tensors.sig_focus.connect(c.focus)
@@ -331,6 +341,7 @@ class MainWindow(QMainWindow):
         if animate and step is not None and step.index > 0:
             before = document.steps[step.index - 1]
             self.animator.play(plan_transition(before, step, self.scene.picture.focus))
+        self.prediction_note = ""  # shown once, with the step it was about
 
     def retranslate(self) -> None:
         self.menuBar().clear()
@@ -392,6 +403,24 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
+    def step_forward(self) -> None:
+        """Step; in predict mode, first ask what the new tensor will look like."""
+        document = self.controller.document
+        self.prediction_note = ""
+        nxt = document.step_index + 1
+        if self.predict_mode and nxt < len(document.steps):
+            question = question_for(document.steps[nxt])
+            if question is not None:
+                answers = self.ask_prediction(question)
+                if answers is None:  # cancelled: stay on this step
+                    return
+                self.prediction_note = grades_text(grade(question, answers))
+        self.controller.step_forward()
+
+    def _ask_prediction(self, question) -> dict | None:
+        dialog = PredictDialog(question, self)
+        return dialog.answers() if dialog.exec() else None
+
     def replay(self) -> None:
         document = self.controller.document
         step = document.step
@@ -436,6 +465,8 @@ class MainWindow(QMainWindow):
         picture = build_picture(step, document.focus, colors)
         width = max(self.view.viewport().width(), 900)
         caption = self.lesson.caption(step.source, self.lang) if self.lesson else ""
+        if self.prediction_note and step.index == self.controller.document.step_index:
+            caption = f"{self.prediction_note}\n{caption}".strip()
         self.scene.set_picture(picture, self.theme, caption, colors, width, len(document.steps))
         focused = picture.grid.tensor if picture.grid else None
         sharing = [n for n in step.names_on(focused.storage_id) if n != focused.name] \

@@ -171,7 +171,7 @@ class CanvasScene(QGraphicsScene):
                  f"color:{theme.text}'><b>{source}</b></div>"]
         if self.caption:
             parts.append(f"<div style='font-size:14pt; color:{theme.text}; "
-                         f"background:{theme.panel}'>{html.escape(self.caption)}</div>")
+                         f"background:{theme.panel}'>{html.escape(self.caption).replace(chr(10), '<br>')}</div>")
         if step.stdout:
             out = html.escape(step.stdout.rstrip("\n")[:600])
             parts.append(f"<pre style='font-size:11pt; color:{theme.muted}; margin:2px'>"

@@ -192,6 +192,10 @@
       <translation>最后一步(&amp;L)</translation>
     </message>
     <message>
+      <source>Predict before each step</source>
+      <translation>每一步之前先预测</translation>
+    </message>
+    <message>
       <source>&amp;Replay this step</source>
       <translation>重放本步(&amp;R)</translation>
     </message>
@@ -564,6 +568,26 @@
     <message>
       <source>line {n}</source>
       <translation>第 {n} 行</translation>
+    </message>
+    <message>
+      <source>Predict, then reveal</source>
+      <translation>先预测，再揭晓</translation>
+    </message>
+    <message>
+      <source>view or copy?</source>
+      <translation>视图还是副本？</translation>
+    </message>
+    <message>
+      <source>Reveal</source>
+      <translation>揭晓</translation>
+    </message>
+    <message>
+      <source>Your prediction: {score}/{total} — {details}</source>
+      <translation>你的预测：{score}/{total} —— {details}</translation>
+    </message>
+    <message>
+      <source>Before it runs: what will {name} be after&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;?</source>
+      <translation>运行之前：执行&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;之后，{name} 会是什么样？</translation>
     </message>
     <message>
       <source>view({requested}) needs each new dimension to step through storage with one constant stride.</source>

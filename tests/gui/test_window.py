@@ -286,3 +286,22 @@ def test_settings_are_typed_and_reject_unknown_keys(window):
     with _pytest.raises(TypeError):
         window.settings.set("theme", 3)
     window.set_speed(1.0)
+
+
+def test_predict_then_reveal(window):
+    window.controller.goto(2)  # next: tensorB = tensorA[1:3, 0:2]
+    window.predict_mode = True
+    asked = []
+
+    def answer(question):
+        asked.append(question)
+        return {"shape": "2, 2", "stride": "(4, 1)", "offset": "0", "kind": "view"}
+
+    window.ask_prediction = answer
+    window.step_forward()
+    assert asked and asked[0].name == "tensorB"
+    assert window.controller.document.step_index == 3
+    assert "3/4" in window.scene.caption and "(4)" in window.scene.caption  # offset was 4
+    window.ask_prediction = lambda question: None  # cancelled: no step
+    window.step_forward()
+    assert window.controller.document.step_index == 3
