@@ -170,8 +170,9 @@ class CanvasScene(QGraphicsScene):
                  f"</div><div style='font-family:DejaVu Sans Mono,monospace; font-size:16pt; "
                  f"color:{theme.text}'><b>{source}</b></div>"]
         if self.caption:
+            caption = html.escape(self.caption).replace("\n", "<br>")
             parts.append(f"<div style='font-size:14pt; color:{theme.text}; "
-                         f"background:{theme.panel}'>{html.escape(self.caption).replace(chr(10), '<br>')}</div>")
+                         f"background:{theme.panel}'>{caption}</div>")
         if step.stdout:
             out = html.escape(step.stdout.rstrip("\n")[:600])
             parts.append(f"<pre style='font-size:11pt; color:{theme.muted}; margin:2px'>"
