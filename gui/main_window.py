@@ -146,6 +146,13 @@ class MainWindow(QMainWindow):
         reduced.setChecked(self.settings.get("animation/reduced_motion"))
         self._action(step, _("Run to &cursor"), lambda: c.goto_line(
             self.code.editor.textCursor().blockNumber() + 1), "Ctrl+F10")
+        lessons = self.lessons_menu = bar.addMenu(_("L&essons"))
+        from engine.lessons import LESSON_DIR, lesson_names, load_lesson
+
+        for name in lesson_names():
+            title = load_lesson(name).title(self.lang)
+            self._action(lessons, title,
+                         lambda n=name: self.open_path(str(LESSON_DIR / f"{n}.py")))
         tensor = bar.addMenu(_("&Tensor"))
         for text, builder in operations.OPERATIONS:
             self._action(tensor, _(text), lambda b=builder: self._apply_operation(b))

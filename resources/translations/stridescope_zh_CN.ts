@@ -216,6 +216,10 @@
       <translation>运行到光标处(&amp;C)</translation>
     </message>
     <message>
+      <source>L&amp;essons</source>
+      <translation>课程(&amp;E)</translation>
+    </message>
+    <message>
       <source>&amp;Tensor</source>
       <translation>张量(&amp;T)</translation>
     </message>

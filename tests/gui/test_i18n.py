@@ -76,3 +76,36 @@ def test_a_cjk_font_is_available_for_chinese_text(qapp):
     if not chinese:
         pytest.skip("no CJK font installed here (Debian: fonts-wqy-microhei; CI installs it)")
     assert any("WenQuanYi" in f or "Noto" in f or "Hei" in f for f in chinese)
+
+
+def test_chinese_text_renders_as_glyphs_not_boxes(qapp):
+    """Draw 存储 and two characters no font has: real glyphs must differ from the boxes."""
+    from PySide6.QtGui import QColor, QFontDatabase, QImage, QPainter
+
+    from gui.canvas.painting import font
+
+    if not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
+        pytest.skip("no CJK font installed here (CI installs fonts-wqy-microhei)")
+
+    def draw(text: str) -> QImage:
+        image = QImage(120, 40, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setFont(font(20))
+        painter.drawText(5, 30, text)
+        painter.end()
+        return image
+
+    assert draw("存储") != draw("\U000f0000\U000f0001")
+
+
+def test_lessons_menu_lists_every_lesson(qtbot):
+    from engine.lessons import lesson_names
+    from gui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    menu = window.lessons_menu
+    assert len(menu.actions()) == len(lesson_names())
+    menu.actions()[6].trigger()  # 07_view_fails
+    assert window.lesson is not None and window.lesson.name == "07_view_fails"
