@@ -58,14 +58,24 @@ class AnimationItem(QGraphicsObject):
             painter.drawRect(rect.adjusted(3, 3, -3, -3))
         if frame.pointer is not None:
             self._paint_pointer(painter, frame)
+        # many sprites: plain boxes (cheap); few: rounded ones, cached as pixmaps
+        fancy = len(frame.sprites) <= 200
+        fill = color(theme.highlight, 235)
+        painter.setPen(QPen(color(theme.text), 1.2))
         for sprite in frame.sprites:
             a, b = self.locate(sprite.source), self.locate(sprite.target)
             if a is None or b is None:
                 continue
             rect = _lerp(a, b, sprite.progress).adjusted(4, 4, -4, -4)
             painter.setOpacity(sprite.opacity)
-            painter.drawPixmap(rect, self._sprite(sprite.text, rect.width(), rect.height()),
-                               QRectF(0, 0, rect.width() * 2, rect.height() * 2))
+            if fancy:
+                painter.drawPixmap(rect, self._sprite(sprite.text, rect.width(), rect.height()),
+                                   QRectF(0, 0, rect.width() * 2, rect.height() * 2))
+            else:
+                painter.fillRect(rect, fill)
+                painter.drawRect(rect)
+                draw_centered(painter, rect, sprite.text, 14, "#000000", bold=True)
+                painter.setPen(QPen(color(theme.text), 1.2))
         painter.setOpacity(1.0)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if frame.tweens:

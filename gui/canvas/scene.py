@@ -92,6 +92,7 @@ class CanvasScene(QGraphicsScene):
         self.caption: str = ""
         self.step_count = 0
         self.overlay: AnimationItem | None = None
+        self._anchor_cache: dict = {}
         self.ghost: GridItem | None = None
         self.plan: Plan | None = None
 
@@ -313,6 +314,7 @@ class CanvasScene(QGraphicsScene):
         self.end_animation()
         self.plan = plan
         self.ghost = None
+        self._anchor_cache = {}
         if plan.before is not None and self.grid_item is not None and self.picture is not None:
             from engine.picture import Grid
 
@@ -351,7 +353,14 @@ class CanvasScene(QGraphicsScene):
         self.ghost = None
 
     def locate(self, anchor) -> QRectF | None:
-        """Scene rectangle of an engine anchor (a grid cell or a storage cell)."""
+        """Scene rectangle of an engine anchor; cached while one animation plays."""
+        if anchor in self._anchor_cache:
+            return self._anchor_cache[anchor]
+        rect = self._locate(anchor)
+        self._anchor_cache[anchor] = rect
+        return rect
+
+    def _locate(self, anchor) -> QRectF | None:
         if isinstance(anchor, StorageCell):
             item = self.strip_items.get(anchor.storage_id)
             if item is None or not 0 <= anchor.cell < item.cells:
