@@ -330,10 +330,9 @@ class Interpreter:
         elif isinstance(target, ast.Subscript):
             container = self._eval(target.value)
             index = self._eval(target.slice)
-            if not isinstance(container, (torch.Tensor, list, dict)):
-                raise NotSupportedError(
-                    f"not supported: item assignment on {type(container).__name__}",
-                    _line(target))
+            if container is torch:
+                raise RefusedError("refused: item assignment on the torch module", _line(target))
+            # tensors, storages, lists, dicts; immutable values raise Python's own TypeError
             operator.setitem(container, index, value)
         elif isinstance(target, ast.Attribute):
             obj = self._eval(target.value)

@@ -19,7 +19,9 @@ def plain_trace(source: str) -> list[dict]:
     steps = []
     for statement in ast.parse(source).body:
         module = ast.Module(body=[statement], type_ignores=[])
-        code = compile(module, "<generated>", "exec")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings of generated code
+            code = compile(module, "<generated>", "exec")
         out = io.StringIO()
         error = None
         with contextlib.redirect_stdout(out), warnings.catch_warnings():

@@ -139,3 +139,30 @@ def test_founding_tutorial_matches_plain_python() -> None:
         "print(b, b.dtype, b.shape, b.device)\n"
         "bad = tensorA_T.view(12)\n"
     )
+
+
+@st.composite
+def python_expressions(draw, depth: int = 0) -> str:
+    """Plain-Python expressions: arithmetic, comparisons, containers, slicing, f-strings."""
+    leaves = st.sampled_from(["0", "1", "-3", "7", "2.5", "True", "None", "'ab'", "[1, 2, 3]",
+                              "(4, 5)", "x", "y", "1j"])
+    if depth > 2 or draw(st.booleans()):
+        return draw(leaves)
+    left = draw(python_expressions(depth + 1))
+    right = draw(python_expressions(depth + 1))
+    form = draw(st.sampled_from([
+        "({a} + {b})", "({a} - {b})", "({a} * {b})", "({a} / {b})", "({a} // {b})",
+        "({a} % {b})", "({a} == {b})", "({a} < {b})", "({a} and {b})", "({a} or {b})",
+        "(not {a})", "(-{a})", "[{a}, {b}]", "({a}, {b})", "[{a}, {b}][1]", "({a} if {b} else 0)",
+        "len([{a}, {b}])", "FSTRING", "str({a})", "[{a}, {b}, 3][::-1]",
+        "{a} in [1, 2]", "abs(-2)", "min(3, 1, 2)", "list(range(3))[1:]",
+    ]))
+    if form == "FSTRING":  # f-strings take leaves only: nested quotes need Python 3.12
+        return f'f"{{{draw(leaves)}!r}}-{{{draw(leaves)}:>4}}"'
+    return form.format(a=left, b=right)
+
+
+@settings(max_examples=200, deadline=None)
+@given(python_expressions())
+def test_python_expressions_print_like_cpython(expression: str) -> None:
+    check_equal(f"x = 3\ny = [0, 1]\nprint({expression})\n")

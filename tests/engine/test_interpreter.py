@@ -57,6 +57,8 @@ CASES = [
     ("import torch\nx = torch.arange(4.)\nprint(x.view(torch.int16).shape)",
      "torch.Size([8])\n"),
     ("from torch import arange as ar\nprint(ar(3))", "tensor([0, 1, 2])\n"),
+    ("import torch\nx = torch.arange(3)\ns = x.storage()\ns[0] = 7\nprint(x, s[0])",
+     "tensor([7, 1, 2]) 7\n"),
 ]
 
 
@@ -81,6 +83,7 @@ ERRORS = [
     ("import torch\ntorch.zeros(2)[5]", "IndexError",
      "index 5 is out of bounds for dimension 0 with size 2"),
     ("assert 1 == 2, 'nope'", "AssertionError", "nope"),
+    ("t = (1, 2)\nt[0] = 3", "TypeError", "'tuple' object does not support item assignment"),
     ("import torch\nx = torch.nothing", "AttributeError",
      "module 'torch' has no attribute 'nothing'"),
 ]
