@@ -41,7 +41,7 @@ def render_scene(scene, path: str, size: tuple[int, int], background: str) -> No
     from PySide6.QtSvg import QSvgGenerator
 
     width, height = size
-    source = scene.sceneRect()
+    source = readable_source(scene.sceneRect(), width, height)
     target = QRectF(0, 0, width, height)
     suffix = Path(path).suffix.lower()
 
@@ -86,6 +86,23 @@ def render_scene(scene, path: str, size: tuple[int, int], background: str) -> No
         raise OSError(f"cannot write {path}")
 
 
+MIN_EXPORT_SCALE = 0.45
+
+
+def readable_source(scene_rect, width: int, height: int):
+    """The part of the scene to draw: all of it, unless that would shrink the cells past
+    reading (a huge layout) — then its top-left corner at a readable scale."""
+    from PySide6.QtCore import QRectF
+
+    scale = min(width / scene_rect.width(), height / scene_rect.height())
+    if scale >= MIN_EXPORT_SCALE:
+        return scene_rect
+    by_width = width / scene_rect.width()
+    scale = by_width if by_width >= MIN_EXPORT_SCALE else MIN_EXPORT_SCALE
+    return QRectF(scene_rect.left(), scene_rect.top(), min(scene_rect.width(), width / scale),
+                  min(scene_rect.height(), height / scale))
+
+
 def export_still(result: RunResult, path: str, step: int | None = None,
                  focus: str | None = None, size: tuple[int, int] = (1200, 800),
                  theme: Theme = LIGHT, captions: Callable[[Step], str] | None = None) -> None:
@@ -127,7 +144,7 @@ def animation_frames(result: RunResult, step: int | None, focus: str | None,
     plan = plan_transition(before, result.steps[index], scene.picture.focus)
     scene.begin_animation(plan)
     count = max(2, round(fps * seconds))
-    source = scene.sceneRect()
+    source = readable_source(scene.sceneRect(), *size)
     for i in range(count):
         scene.show_frame(frame_at(plan, i / (count - 1)))
         image = QImage(size[0], size[1], QImage.Format.Format_RGB32)

@@ -45,8 +45,9 @@ class GridItem(QGraphicsObject):
         self.theme = theme
         self.color_index = color_index
         self.relation = relation
-        self.rows = min(grid.rows, SHOWN)
-        self.cols = min(grid.cols, SHOWN)
+        shown = SHOWN if grid.values is not None else 16  # meta: the corner shows the layout
+        self.rows = min(grid.rows, shown)
+        self.cols = min(grid.cols, shown)
         self.panels = grid.panels() or [()]
         self.panel_w = ROW_HEADER + self.cols * CELL
         self.panel_h = PANEL_TITLE_H + HEADER + self.rows * CELL

@@ -54,7 +54,8 @@ class StripItem(QGraphicsObject):
         self.focus = focus
         self.focus_stride = focus_stride
         self.title = title
-        self.cells = min(strip.cells, SHOWN_CELLS)
+        # without values (meta) the start of the layout says it all: show 128 cells
+        self.cells = min(strip.cells, SHOWN_CELLS if strip.values is not None else 128)
         self.per_row = cells_per_row(self.cells)
         self.rows = max(1, math.ceil(self.cells / self.per_row))
         self.lanes = len(strip.overlays)
