@@ -12,6 +12,7 @@ BASE_DURATION_MS = 1200
 
 class Animator(QObject):
     sig_finished = Signal()
+    sig_frame = Signal(object)  # the Frame just shown (the inspector tweens its numbers)
 
     def __init__(self, scene: CanvasScene, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -52,7 +53,9 @@ class Animator(QObject):
 
     def _on_value(self, value: float) -> None:
         if self.plan is not None:
-            self.scene.show_frame(frame_at(self.plan, float(value)))
+            frame = frame_at(self.plan, float(value))
+            self.scene.show_frame(frame)
+            self.sig_frame.emit(frame)
 
     def _on_finished(self) -> None:
         self.finish()

@@ -56,6 +56,8 @@ class MainWindow(QMainWindow):
         self.view = CanvasView(self.scene)
         self.view.setObjectName("canvas")
         self.animator = Animator(self.scene, self)
+        self.animator.sig_frame.connect(lambda frame: self.inspector.show_tween(frame.tweens))
+        self.animator.sig_finished.connect(lambda: self.inspector.retranslate())
         self._autoplay = QTimer(self)
         self._autoplay.timeout.connect(self._autoplay_tick)
         self.animator.speed = self.settings.get("animation/speed")

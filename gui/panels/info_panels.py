@@ -93,6 +93,17 @@ class InspectorPanel(QWidget):
         if self._shown is not None:
             self.show_tensor(*self._shown)
 
+    def show_tween(self, tweens) -> None:
+        """While a view animates, stride and offset count from the old values to the new."""
+        for label, values in tweens:
+            shown = "(" + ", ".join(str(round(v)) for v in values) + ")"
+            if label == "stride":
+                self.values["stride (elements)"].setText(shown)
+            elif label == "offset" and values:
+                self.values["storage offset"].setText(str(round(values[0])))
+            elif label == "shape":
+                self.values["shape"].setText(shown)
+
     def show_tensor(self, t: TensorState | None, sharing: list[str]) -> None:
         self._shown = (t, sharing)
         if t is None:

@@ -135,3 +135,15 @@ def test_unknown_animation_suffix_is_refused(tmp_path):
     with pytest.raises(ValueError):
         export_animation(run_script(SCRIPT), str(tmp_path / "a.avi"), size=(320, 240), fps=2,
                          seconds=1.0)
+
+
+def test_inspector_numbers_tween_during_a_view_and_settle(window, qtbot):
+    window.animator.speed = 0.5
+    window.controller.goto(1)
+    window.controller.step_forward()  # b = a.t(): stride (4, 1) → (1, 4)
+    seen = set()
+    window.animator.sig_frame.connect(
+        lambda frame: seen.add(window.inspector.values["stride (elements)"].text()))
+    qtbot.waitUntil(lambda: not window.animator.running, timeout=6000)
+    assert len(seen) > 2  # intermediate values were shown
+    assert window.inspector.values["stride (elements)"].text() == "(1, 4)"
