@@ -483,10 +483,12 @@ class Interpreter:
         sequences = (str, bytes, list, tuple)
         if op in (operator.mul, operator.imul):
             for seq, count in ((left, right), (right, left)):
-                if (isinstance(seq, sequences) and isinstance(count, int)
-                        and len(seq) * count > policy.MAX_SEQUENCE_LENGTH):
-                    raise ResourceLimitError(
-                        f"a sequence of {len(seq) * count:,} items is too large", _line(node))
+                if isinstance(seq, sequences) and isinstance(count, int):
+                    # nested lists count in full: printing [[0] * 10**6] * 10**6 would not end
+                    size = _weight(seq) * max(count, 0)
+                    if size > policy.MAX_SEQUENCE_LENGTH:
+                        raise ResourceLimitError(
+                            f"a sequence of {size:,} items is too large", _line(node))
         if op in (operator.pow, operator.ipow) and _is_int(left) and _is_int(right):
             if policy.int_result_bits(left, right) > policy.MAX_INT_BITS:
                 raise ResourceLimitError("this power is too large to compute", _line(node))
@@ -633,6 +635,15 @@ class Interpreter:
             raise TypeError(f"'{type(func).__name__}' object is not callable")
 
     def _check_arguments(self, func: Any, args: tuple, kwargs: dict, node: ast.Call) -> None:
+        owner = getattr(func, "__self__", None)
+        if getattr(func, "__name__", "") == "tolist" and owner is not None:
+            count = (owner.numel() if isinstance(owner, torch.Tensor)
+                     else len(owner) if isinstance(owner, (torch.TypedStorage,
+                                                            torch.UntypedStorage)) else 0)
+            if count > policy.MAX_SEQUENCE_LENGTH:
+                raise ResourceLimitError(
+                    f"tolist() of {count:,} elements would build a Python list too large to "
+                    f"show; slice the tensor first", _line(node))
         for value in (*args, *kwargs.values()):
             if isinstance(value, range) and len(value) > policy.MAX_SEQUENCE_LENGTH:
                 raise ResourceLimitError(
@@ -674,6 +685,16 @@ class Interpreter:
         if self._operations % 256 == 0 and time.monotonic() > self._deadline:
             raise BudgetExceededError(
                 f"the statement ran longer than {self.limits.max_seconds:g} s", _line(node))
+
+
+def _weight(value: Any, depth: int = 0) -> int:
+    """How many items printing `value` would visit (nested lists and tuples in full)."""
+    if isinstance(value, (str, bytes)):
+        return max(len(value), 1)
+    if isinstance(value, (list, tuple)) and depth < 4:
+        return max(1, sum(_weight(v, depth + 1) for v in value[:1000]) * max(1, len(value))
+                   // max(1, min(len(value), 1000)))
+    return 1
 
 
 def _is_int(value: Any) -> bool:

@@ -43,7 +43,9 @@ STATEMENTS = [
     "{x}.mul_(2)", "{x}.fill_(3)", "{x}.zero_()", "{x}[0] = 5", "{x}[:, 0] = -1",
     "{x} += 1", "print({x})", "print({x}.stride(), {x}.storage_offset(), {x}.is_contiguous())",
     "print({x}.shape, {x}.dtype, len({x}))", "print({x}.storage().tolist())",
-    "print(f'{{{x}.numel()}} {{{x}.data_ptr() - {x}.untyped_storage().data_ptr()}}')",
+    # an empty tensor's data_ptr() is 0, so its delta is only compared when it has elements
+    "print(f'{{{x}.numel()}} {{({x}.data_ptr() - {x}.untyped_storage().data_ptr()) "
+    "if {x}.numel() else 0}}')",
     "{x}.add_({y})", "print(torch.equal({x}, {y}))", "print({x}.tolist())",
     "a0, a1 = {x}.chunk(2, dim=0)", "print({x}.untyped_storage().nbytes())",
 ]

@@ -28,6 +28,9 @@ HUGE = [
     "x = 1 << 10**10",
     "x = list(range(10**12))",
     "x = f'{1:99999999999}'",
+    "x = [[0] * 10**6] * 10**6",
+    "x = torch.zeros(20_000_000, dtype=torch.uint8).tolist()",
+    "x = torch.zeros(20_000_000, dtype=torch.uint8).untyped_storage().tolist()",
 ]
 
 
