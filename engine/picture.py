@@ -59,6 +59,7 @@ class Grid:
 
     tensor: TensorState
     values: np.ndarray | None = field(compare=False, repr=False)  # the storage as dtype
+    panel_start: int = 0  # first drawn panel: pages of MAX_PANELS reach every 2-D slice
 
     @property
     def rows(self) -> int:
@@ -73,9 +74,9 @@ class Grid:
         return tuple(self.tensor.shape[:-2]) if self.tensor.ndim > 2 else ()
 
     def panels(self) -> list[tuple[int, ...]]:
-        """Leading indices of the drawn 2-D panels, in order (capped at MAX_PANELS)."""
+        """Leading indices of the drawn 2-D panels: MAX_PANELS from panel_start on."""
         return list(itertools.islice(itertools.product(*(range(s) for s in self.panel_dims)),
-                                     MAX_PANELS))
+                                     self.panel_start, self.panel_start + MAX_PANELS))
 
     @property
     def panel_count(self) -> int:
@@ -181,7 +182,7 @@ def default_focus(step: Step) -> str | None:
 
 
 def build_picture(step: Step, focus: str | None = None,
-                  tensor_colors: dict[str, int] | None = None) -> Picture:
+                  tensor_colors: dict[str, int] | None = None, panel_page: int = 0) -> Picture:
     """Everything the canvas draws for `step`, with `focus` in the logical grid."""
     if focus is None or step.tensor(focus) is None:
         focus = default_focus(step)
@@ -201,7 +202,9 @@ def build_picture(step: Step, focus: str | None = None,
     focused = step.tensor(focus) if focus else None
     if focused is not None:
         storage = step.storage(focused.storage_id)
-        grid = Grid(focused, storage.elements(focused.dtype) if storage else None)
+        pages = max(1, -(-math.prod(focused.shape[:-2]) // MAX_PANELS)) if focused.ndim > 2 else 1
+        start = (panel_page % pages) * MAX_PANELS
+        grid = Grid(focused, storage.elements(focused.dtype) if storage else None, start)
     return Picture(step, tuple(strips), grid, focus)
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.lessons import Lesson, load_lesson_file
-from engine.picture import build_picture
+from engine.picture import build_picture, default_focus
 from engine.quiz import grade, question_for
 from engine.runner import parse
 from engine.session import Document
@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["Console"]], [170], Qt.Orientation.Vertical)
         self._saved_layout = None
         self.predict_mode = False
+        self.panel_page = 0  # which 64 panels of a many-panel tensor are shown
+        self._panel_focus: str | None = None
         self.prediction_note = ""
         self.ask_prediction = self._ask_prediction  # replaced in tests
         self._shown_script: str | None = None
@@ -171,6 +173,8 @@ class MainWindow(QMainWindow):
         self._action(view, _("Zoom &out"), self.view.zoom_out)
         self._action(view, _("&Actual size"), self.view.reset_zoom)
         self._action(view, _("&Fit width"), self.view.fit, "Ctrl+9")
+        self._action(view, _("Next 2-D slices"), lambda: self.turn_panels(1), "PgDown")
+        self._action(view, _("Previous 2-D slices"), lambda: self.turn_panels(-1), "PgUp")
         view.addSeparator()
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
@@ -412,6 +416,10 @@ class MainWindow(QMainWindow):
             return
         super().keyPressEvent(event)
 
+    def turn_panels(self, delta: int) -> None:
+        self.panel_page = max(0, self.panel_page + delta)
+        self._show_canvas(self.controller.document)
+
     def step_forward(self) -> None:
         """Step; in predict mode, first ask what the new tensor will look like."""
         document = self.controller.document
@@ -471,7 +479,10 @@ class MainWindow(QMainWindow):
             self.tensors.clear()
             return
         colors = tensor_colors(document.steps)
-        picture = build_picture(step, document.focus, colors)
+        focused_name = document.focus or default_focus(step)
+        if focused_name != self._panel_focus:  # a new tensor starts at its first panels
+            self._panel_focus, self.panel_page = focused_name, 0
+        picture = build_picture(step, document.focus, colors, self.panel_page)
         width = max(self.view.viewport().width(), 900)
         caption = self.lesson.caption(step.source, self.lang) if self.lesson else ""
         if self.prediction_note and step.index == self.controller.document.step_index:

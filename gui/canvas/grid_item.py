@@ -132,7 +132,13 @@ class GridItem(QGraphicsObject):
         t = self.grid.tensor
         theme = self.theme
         draw_runs(painter, 0, 22, self._title_runs(), 14)
-        draw_runs(painter, 0, 46, [(self.relation, theme.muted, False)], 11.5)
+        relation = self.relation
+        total = self.grid.panel_count if t.ndim > 2 else 1
+        if total > len(self.panels):
+            first = self.grid.panel_start + 1
+            relation += "  ·  " + _("panels {first}–{last} of {total} (PgDn / PgUp)").format(
+                first=first, last=first + len(self.panels) - 1, total=total)
+        draw_runs(painter, 0, 46, [(relation, theme.muted, False)], 11.5)
         # axis legend: one colour per dimension, the same colour as on the strip arcs
         x = 0.0
         for dim, (size, stride) in enumerate(zip(t.shape, t.stride)):

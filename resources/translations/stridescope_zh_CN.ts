@@ -20,6 +20,10 @@
       <translation>第 {dim} 维：大小 {size}，步长 {stride}</translation>
     </message>
     <message>
+      <source>panels {first}–{last} of {total} (PgDn / PgUp)</source>
+      <translation>第 {first}–{last} 个切片，共 {total} 个（PgDn / PgUp）</translation>
+    </message>
+    <message>
       <source>0-D tensor (a scalar): one cell, no dimensions</source>
       <translation>0 维张量（标量）：一个单元，没有维度</translation>
     </message>
@@ -254,6 +258,14 @@
     <message>
       <source>&amp;Fit width</source>
       <translation>适应宽度(&amp;F)</translation>
+    </message>
+    <message>
+      <source>Next 2-D slices</source>
+      <translation>下一组二维切片</translation>
+    </message>
+    <message>
+      <source>Previous 2-D slices</source>
+      <translation>上一组二维切片</translation>
     </message>
     <message>
       <source>Save session</source>

@@ -305,3 +305,13 @@ def test_predict_then_reveal(window):
     window.ask_prediction = lambda question: None  # cancelled: no step
     window.step_forward()
     assert window.controller.document.step_index == 3
+
+
+def test_many_panels_are_reached_page_by_page(window):
+    window.controller.set_script("import torch\nx = torch.arange(200 * 4).reshape(100, 2, 2, 2)\n")
+    grid = window.scene.grid_item
+    assert grid.panels[0] == (0, 0) and len(grid.panels) == 64
+    window.turn_panels(1)
+    assert window.scene.grid_item.panels[0] == (32, 0)  # panel 65 of 200
+    window.turn_panels(3)  # wraps around after the last page
+    assert window.scene.grid_item.panels[0] == (0, 0)
