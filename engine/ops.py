@@ -14,8 +14,8 @@ def transpose(t: TensorState, taken: set[str], dim0: int = 0, dim1: int = 1) -> 
     return f"{_name(t, taken, 'T')} = {t.name}.transpose({dim0}, {dim1})"
 
 
-def permute(t: TensorState, taken: set[str], order: tuple[int, ...]) -> str:
-    return f"{_name(t, taken, 'p')} = {t.name}.permute{tuple(order)!r}".replace(",)", ")")
+def permute(t: TensorState, taken: set[str], order: str) -> str:
+    return f"{_name(t, taken, 'p')} = {t.name}.permute({order})"
 
 
 def slice_(t: TensorState, taken: set[str], index: str) -> str:

@@ -50,11 +50,6 @@ class TensorState:
     def ndim(self) -> int:
         return len(self.shape)
 
-    @property
-    def storage_numel(self) -> int:
-        """Storage length in elements of this tensor's dtype."""
-        return self.storage_nbytes // self.itemsize if self.itemsize else 0
-
 
 @dataclass(frozen=True, slots=True)
 class StorageState:

@@ -260,10 +260,5 @@ def _plan_error(after: Step) -> Plan:
     return Plan("error", t.name, walk=tuple(walk), jumps=tuple(2 * j for j in jumps))
 
 
-def describe(plan: Plan) -> str:
-    """One line for the status bar / tests."""
-    return f"{plan.kind}: {len(plan.motions)} moving cells, {len(plan.flashes)} flashes"
-
-
 __all__ = ["Plan", "Frame", "Motion", "GridCell", "StorageCell", "plan_transition",
            "frame_at", "ease", "format_value"]

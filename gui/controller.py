@@ -30,7 +30,6 @@ class _DocumentCommand(QUndoCommand):
 class Controller(QObject):
     # the new document, and whether the change moved forward by one step (animate it)
     sig_changed = Signal(object, bool)
-    sig_message = Signal(str)
 
     def __init__(self, limits: Limits | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -28,7 +28,7 @@ def _transpose(t, taken, parent):
 def _permute(t, taken, parent):
     order = _ask(parent, "permute", N_("New order of the dims:"),
                  ", ".join(str(d) for d in reversed(range(t.ndim))))
-    return None if order is None else f"{ops._name(t, taken, 'p')} = {t.name}.permute({order})"
+    return None if order is None else ops.permute(t, taken, order)
 
 
 def _slice(t, taken, parent):

@@ -57,6 +57,8 @@ class GridItem(QGraphicsObject):
         self.secondary: set[tuple[tuple, int, int]] = set()
         self.flash: set[tuple[tuple, int, int]] = set()
         self._heatmaps: dict[tuple, object] = {}
+        self._title_width = max(runs_width(self._title_runs(), 14),
+                                runs_width([(self.relation, "", False)], 11.5)) + 8
         self.setAcceptHoverEvents(True)
         # without this flag option.exposedRect is the whole item and paint() draws every cell
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
@@ -64,9 +66,7 @@ class GridItem(QGraphicsObject):
     # ----------------------------------------------------------------- geometry
     def boundingRect(self) -> QRectF:  # noqa: N802
         panel_rows = math.ceil(len(self.panels) / self.panels_per_row)
-        width = max(self.panels_per_row * (self.panel_w + PANEL_GAP), 560,
-                    runs_width(self._title_runs(), 14) + 8,
-                    runs_width([(self.relation, "", False)], 11.5) + 8)
+        width = max(self.panels_per_row * (self.panel_w + PANEL_GAP), 560, self._title_width)
         return QRectF(0, 0, width, TITLE_H + AXIS_H + panel_rows * (self.panel_h + PANEL_GAP))
 
     def panel_origin(self, n: int) -> QPointF:

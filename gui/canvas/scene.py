@@ -77,7 +77,6 @@ def formula_lines(formula: Formula | None, theme: Theme, ndim: int,
 
 class CanvasScene(QGraphicsScene):
     sig_status = Signal(str)
-    sig_focus_request = Signal(str)
 
     def __init__(self, theme: Theme = LIGHT) -> None:
         super().__init__()

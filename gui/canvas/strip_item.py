@@ -64,13 +64,14 @@ class StripItem(QGraphicsObject):
         self.flash: set[int] = set()
         self._heatmap = None
         self._heatmap_done = False
+        self._title_width = runs_width(self._title_runs(), 12) + 8
         self.setAcceptHoverEvents(True)
         # without this flag option.exposedRect is the whole item and paint() draws every cell
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     # ----------------------------------------------------------------- geometry
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
-        width = max(LEFT + self.per_row * CELL + 12, runs_width(self._title_runs(), 12) + 8)
+        width = max(LEFT + self.per_row * CELL + 12, self._title_width)
         return QRectF(0, 0, width, LABEL_H + ARC_H + self.rows * self.row_height)
 
     def cell_rect(self, cell: int) -> QRectF:
@@ -149,7 +150,7 @@ class StripItem(QGraphicsObject):
                                      f"+{cell * self.strip.itemsize}B")
             self._paint_lanes(painter, row, col0, col1)
         self._paint_marks(painter, first, last)
-        self._paint_arcs(painter, first)
+        self._paint_arcs(painter)
 
     def _paint_title(self, painter: QPainter) -> None:
         draw_runs(painter, 4, 22, self._title_runs(), 12)
@@ -219,7 +220,7 @@ class StripItem(QGraphicsObject):
                     y = rect.bottom() + 3 + lane * LANE
                     painter.drawRect(QRectF(rect.left(), y - 1, CELL, LANE - 2))
 
-    def _paint_arcs(self, painter: QPainter, first_visible_row: int) -> None:
+    def _paint_arcs(self, painter: QPainter) -> None:
         """Arcs from the focused tensor's first element, one stride step per dim."""
         overlay = next((o for o in self.strip.overlays if o.name == self.focus), None)
         if overlay is None or not self.focus_stride:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import keyword
-import re
 
 from PySide6.QtCore import QRegularExpression, QTimer, Signal
 from PySide6.QtGui import (
@@ -172,6 +171,3 @@ class CodePanel(QWidget):
             sel.cursor = QTextCursor(block)
             out.append(sel)
         return out
-
-
-_IDENT = re.compile(r"^[A-Za-z_]\w*$")
