@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import re
+from dataclasses import replace
 from typing import Any
 
 import torch
@@ -32,16 +34,38 @@ def parse(source: str) -> tuple[list[ast.stmt], ErrorInfo | None]:
         return [], ErrorInfo("SyntaxError", str(exc) or type(exc).__name__, None)
 
 
+EXPECT_ERROR = re.compile(r"#!\s*expect-error\b")
+
+
+def expected_error_lines(source: str, statements: list[ast.stmt]) -> set[int]:
+    """First lines of the statements marked `#! expect-error` (on a line of the statement or
+    on a comment line just above it): a lesson's deliberate fail-then-fix step."""
+    marks = {n for n, text in enumerate(source.splitlines(), 1) if EXPECT_ERROR.search(text)}
+    expected = set()
+    previous_end = 0
+    for statement in statements:
+        end = statement.end_lineno or statement.lineno
+        if any(previous_end < n <= end for n in marks):
+            expected.add(statement.lineno)
+        previous_end = end
+    return expected
+
+
 def run_script(source: str, limits: Limits | None = None) -> RunResult:
+    """Run every statement; stop after the first error, as Python would — unless the failing
+    statement is marked `#! expect-error`, which lets a lesson go on: fail, why, fix."""
     statements, syntax_error = parse(source)
     if syntax_error:
         return RunResult(source, (), syntax_error)
+    expected = expected_error_lines(source, statements)
     recorder = _Recorder(limits)
     steps = []
     for index, statement in enumerate(statements):
         step = recorder.run(statement, source, index)
+        if step.error is not None and statement.lineno in expected:
+            step = replace(step, expected_error=True)
         steps.append(step)
-        if step.error is not None:
+        if step.error is not None and not step.expected_error:
             break
     return RunResult(source, tuple(steps))
 

@@ -110,6 +110,7 @@ class Step:
     warnings: tuple[str, ...] = ()
     # for copies: (name, ((source storage id, cell) per element in logical order))
     provenance: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()
+    expected_error: bool = False  # the statement is marked `#! expect-error` (lessons)
 
     def sources_of(self, name: str) -> tuple[tuple[int, int], ...] | None:
         return next((cells for n, cells in self.provenance if n == name), None)

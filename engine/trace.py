@@ -44,10 +44,12 @@ def tensor_json(t: TensorState) -> dict[str, Any]:
     return out
 
 
-def error_json(error: ErrorInfo | None) -> dict[str, Any] | None:
+def error_json(error: ErrorInfo | None, expected: bool = False) -> dict[str, Any] | None:
     if error is None:
         return None
     out: dict[str, Any] = {"type": error.type, "message": error.message, "line": error.line}
+    if expected:
+        out["expected"] = True  # marked `#! expect-error`: the run went on past it
     if error.explanation is not None:
         out["explanation"] = error.explanation.to_json()
     return out
@@ -58,7 +60,7 @@ def step_json(step: Step) -> dict[str, Any]:
         "line": step.line,
         "source": step.source,
         "stdout": step.stdout,
-        "error": error_json(step.error),
+        "error": error_json(step.error, step.expected_error),
         "tensors": {t.name: tensor_json(t) for t in step.tensors},
         "produced": [{"name": p.name, "kind": p.kind, "of": p.source} for p in step.produced],
         "written_storages": list(step.written_storages),
