@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import torch
 
+from engine.dtypes import decode
 from engine.layout import ViewExplanation
 
 TRACE_VALUE_LIMIT = 10_000           # numel up to which `values` (tolist) is recorded
@@ -65,25 +65,7 @@ class StorageState:
 
     def elements(self, dtype: str) -> np.ndarray | None:
         """The storage read as `dtype` (a torch dtype string), or None without data."""
-        if self.raw is None:
-            return None
-        torch_dtype = getattr(torch, dtype.removeprefix("torch."))
-        itemsize = torch.empty(0, dtype=torch_dtype).element_size()
-        usable = len(self.raw) - len(self.raw) % itemsize
-        if usable == 0:
-            return np.empty(0)
-        flat = torch.frombuffer(bytearray(self.raw[:usable]), dtype=torch_dtype)
-        if torch_dtype in (torch.bfloat16, torch.float16) or not _numpy_ok(torch_dtype):
-            flat = flat.to(torch.float32) if not flat.is_complex() else flat.to(torch.complex64)
-        return flat.numpy()
-
-
-def _numpy_ok(dtype: torch.dtype) -> bool:
-    try:
-        torch.empty(0, dtype=dtype).numpy()
-        return True
-    except (TypeError, RuntimeError):
-        return False
+        return None if self.raw is None else decode(self.raw, dtype)
 
 
 @dataclass(frozen=True, slots=True)

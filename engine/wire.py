@@ -1,0 +1,148 @@
+"""Engine values <-> plain JSON data, for crossing a process boundary (never pickle).
+
+The worker that ran a user's script is untrusted, so decoding is strict: only the frozen
+dataclasses registered here are rebuilt, only with their declared fields; anything else is a
+WireError. Tuples travel as {"t": [...]}, so values come back equal (and hashable) to what was
+sent. Bytes travel beside the JSON as blobs (one per distinct bytes object: unchanged
+storages shared between steps are sent once), or inline as base64 when no blob list is given.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import math
+from typing import Any
+
+from engine.layout import Blocker, ViewExplanation
+from engine.state import ErrorInfo, Produced, RunResult, Step, StorageState, TensorState
+
+
+class WireError(ValueError):
+    """Data from another process that is not a valid encoding of engine values."""
+
+
+REGISTRY: dict[str, type] = {}
+
+
+def register(cls: type) -> type:
+    """Make a frozen dataclass of the engine transferable (used by modules that add values)."""
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{cls.__name__} is not a dataclass")
+    REGISTRY[cls.__name__] = cls
+    return cls
+
+
+for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, ViewExplanation,
+             Blocker):
+    register(_cls)
+
+_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+def encode(value: Any, blobs: list[bytes] | None = None) -> Any:
+    """`value` as JSON-able data; bytes go to `blobs` (deduplicated by identity) if given."""
+    seen: dict[int, int] = {}
+
+    def enc(v: Any) -> Any:
+        if v is None or isinstance(v, (bool, int, str)):
+            return v
+        if isinstance(v, float):
+            return v if math.isfinite(v) else {"f": "nan" if v != v else ("inf" if v > 0
+                                                                           else "-inf")}
+        if isinstance(v, complex):
+            return {"c": [enc(v.real), enc(v.imag)]}
+        if isinstance(v, list):
+            return [enc(x) for x in v]
+        if isinstance(v, tuple):
+            return {"t": [enc(x) for x in v]}
+        if isinstance(v, (bytes, bytearray)):
+            if blobs is None:
+                return {"b64": base64.b64encode(bytes(v)).decode("ascii")}
+            key = id(v)
+            if key not in seen:
+                seen[key] = len(blobs)
+                blobs.append(bytes(v))
+            return {"blob": seen[key]}
+        if isinstance(v, dict):
+            return {"d": [[enc(k), enc(x)] for k, x in v.items()]}
+        name = type(v).__name__
+        if REGISTRY.get(name) is type(v):
+            return {"dc": name, "f": {f.name: enc(getattr(v, f.name))
+                                      for f in dataclasses.fields(v)}}
+        raise TypeError(f"cannot send a {name} across processes")
+
+    return enc(value)
+
+
+def decode(data: Any, blobs: list[bytes] | None = None) -> Any:
+    """The inverse of encode; raises WireError on anything it did not produce."""
+
+    def dec(v: Any, depth: int) -> Any:
+        if depth > 200:
+            raise WireError("nesting too deep")
+        if v is None or isinstance(v, (bool, int, float, str)):
+            return v
+        if isinstance(v, list):
+            return [dec(x, depth + 1) for x in v]
+        if not isinstance(v, dict) or len(v) not in (1, 2):
+            raise WireError(f"unexpected {type(v).__name__}")
+        if "t" in v and len(v) == 1:
+            return tuple(dec(x, depth + 1) for x in _list(v["t"]))
+        if "f" in v and len(v) == 1:
+            if v["f"] not in _FLOATS:
+                raise WireError("bad float")
+            return _FLOATS[v["f"]]
+        if "c" in v and len(v) == 1:
+            re, im = (dec(x, depth + 1) for x in _list(v["c"], 2))
+            return complex(re, im)
+        if "blob" in v and len(v) == 1:
+            index = v["blob"]
+            if blobs is None or not isinstance(index, int) or not 0 <= index < len(blobs):
+                raise WireError("bad blob reference")
+            return blobs[index]
+        if "b64" in v and len(v) == 1:
+            try:
+                return base64.b64decode(v["b64"], validate=True)
+            except (ValueError, TypeError) as exc:
+                raise WireError(f"bad base64: {exc}") from None
+        if "d" in v and len(v) == 1:
+            out = {}
+            for pair in _list(v["d"]):
+                key, item = _list(pair, 2)
+                out[dec(key, depth + 1)] = dec(item, depth + 1)
+            return out
+        if "dc" in v and "f" in v:
+            cls = REGISTRY.get(v["dc"]) if isinstance(v["dc"], str) else None
+            if cls is None or not isinstance(v["f"], dict):
+                raise WireError(f"unknown value type {v['dc']!r}")
+            names = {f.name for f in dataclasses.fields(cls)}
+            if not set(v["f"]) <= names:
+                raise WireError(f"unknown fields for {v['dc']}: {sorted(set(v['f']) - names)}")
+            try:
+                return cls(**{k: dec(x, depth + 1) for k, x in v["f"].items()})
+            except TypeError as exc:
+                raise WireError(str(exc)) from None
+        raise WireError(f"unexpected object with keys {sorted(v)[:4]}")
+
+    try:
+        return dec(data, 0)
+    except RecursionError:
+        raise WireError("nesting too deep") from None
+
+
+def _list(v: Any, length: int | None = None) -> list:
+    if not isinstance(v, list) or (length is not None and len(v) != length):
+        raise WireError("malformed list")
+    return v
+
+
+def encode_result(result: RunResult, blobs: list[bytes] | None = None) -> Any:
+    return encode(result, blobs)
+
+
+def decode_result(data: Any, blobs: list[bytes] | None = None) -> RunResult:
+    result = decode(data, blobs)
+    if not isinstance(result, RunResult):
+        raise WireError("not a run result")
+    return result
