@@ -1,5 +1,6 @@
 """Collect `_("…")` (gui/), `N_("…")` and `tr("…")` (engine/) strings into the Qt Linguist
-.ts files, keep existing translations, add new ones from tools/zh_CN.json, and compile the .qm files.
+.ts files, keep existing translations, add new ones from tools/zh_CN.json, and compile the
+.qm files.
 
     .venv/bin/python tools/update_translations.py
 """
