@@ -630,6 +630,10 @@
       <translation>同一存储上还有：{names}</translation>
     </message>
     <message>
+      <source>+{n} more storages: {names}</source>
+      <translation>另有 {n} 块存储：{names}</translation>
+    </message>
+    <message>
       <source>view({requested}) needs each new dimension to step through storage with one constant stride.</source>
       <translation>view({requested}) 要求每个新维度都能用一个固定的步长遍历存储。</translation>
     </message>
