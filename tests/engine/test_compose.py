@@ -10,7 +10,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.compose import Scene, TypeScale, ViewState, Viewport, compose, locate
+from engine.compose import Scene, TypeScale, Viewport, ViewState, compose, locate
 from engine.lessons import lesson_names, load_lesson
 from engine.runner import run_script
 from engine.transition import GridCell
@@ -27,7 +27,7 @@ def _rects(scene: Scene, ink: bool = False) -> list[tuple[float, float, float, f
         rects += [strip.cell_rect(r.start + r.count - 1) for r in strip.rows if not r.skipped]
     if scene.grid is not None:
         g = scene.grid
-        for panel, x, y in g.panels:
+        for _panel, x, y in g.panels:
             rects.append((x, y, len(g.cols) * g.cell, len(g.rows) * g.cell))
     return [r for r in rects if r is not None]
 
