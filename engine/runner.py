@@ -169,6 +169,7 @@ class _Recorder:
         previous_storages = {labels.get(t.untyped_storage()._cdata) for t in previous.values()}
         referenced = [n.id for n in ast.walk(statement)
                       if isinstance(n, ast.Name) and n.id in previous]
+        memory = _bound_call_memory(statement, self.interpreter.call_memory)
         out = []
         for name, tensor in tensors.items():
             if previous.get(name) is tensor:
@@ -187,11 +188,20 @@ class _Recorder:
                                   if labels.get(t.untyped_storage()._cdata) == label]
                     source = next((n for n in referenced if n in on_storage),
                                   on_storage[0] if on_storage else None)
-                out.append(Produced(name, "view", source))
+                out.append(Produced(name, "view", source, memory.get(name)))
             else:
                 source = next((n for n in referenced if n != name or name in previous), None)
-                out.append(Produced(name, "copy" if source else "new", source))
+                out.append(Produced(name, "copy" if source else "new", source, memory.get(name)))
         return tuple(out)
+
+
+def _bound_call_memory(statement: ast.stmt, call_memory: dict[ast.Call, str]) -> dict[str, str]:
+    """{name: what the call did} for `name = call(...)` (storage identity, engine/interpreter)."""
+    if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call) and statement.value in call_memory):
+        return {statement.targets[0].id: call_memory[statement.value]}
+    return {}
 
 
 def _storage_bytes(storage: torch.UntypedStorage, previous: bytes | None) -> bytes:

@@ -21,6 +21,10 @@ class Produced:
     name: str
     kind: str               # "view" | "copy" | "new" | "alias"
     source: str | None      # the named tensor it views/copies/aliases
+    # what the call that made it did, by storage identity, when the name was bound straight
+    # to a call: "view" for `torch.ones(4).view(torch.int16)` (kind "new": the viewed tensor
+    # was a temporary), "copy", "new", "same"; None when not known
+    memory: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
