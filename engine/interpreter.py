@@ -86,6 +86,10 @@ _SETTABLE_ATTRIBUTES = frozenset({"requires_grad"})
 _HUGE_WIDTH = re.compile(r"\d{7,}")
 
 
+MAX_RECORDED_CALLS = 16          # sub-steps of one statement at most
+RECORDED_BYTES = 64 * 1024**2    # a call result with a larger storage is not held for them
+
+
 class _Break(Exception):
     pass
 
@@ -213,6 +217,9 @@ class Interpreter:
         self._view_failure: ViewFailure | None = None
         # what each call of the statement did to memory, by storage identity (see _memory)
         self.call_memory: dict[ast.Call, str] = {}
+        # the tensors the statement's calls returned, in the order they returned (sub-steps
+        # of a chained call); None once a call ran twice (a loop) or there were too many
+        self.call_results: list[tuple[ast.Call, torch.Tensor]] | None = []
         _rearm_typed_storage_warning()
 
     # ----------------------------------------------------------------- public API
@@ -222,6 +229,7 @@ class Interpreter:
         self._deadline = time.monotonic() + self.limits.max_seconds
         self._view_failure = None
         self.call_memory = {}
+        self.call_results = []
         error: BaseException | None = None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -614,8 +622,23 @@ class Interpreter:
                     receiver, args, kwargs, value.id if isinstance(value, ast.Name) else None)
             raise
         if isinstance(result, torch.Tensor):
-            self.call_memory[node] = _memory(result, (receiver, *args, *kwargs.values()))
+            self._record_call(node, result, (receiver, *args, *kwargs.values()))
         return result
+
+    def _record_call(self, node: ast.Call, result: torch.Tensor, inputs: tuple) -> None:
+        repeated = node in self.call_memory
+        self.call_memory[node] = _memory(result, inputs)
+        results = self.call_results
+        if results is None:
+            return
+        try:
+            too_big = not result.is_meta and result.untyped_storage().nbytes() > RECORDED_BYTES
+        except (RuntimeError, NotImplementedError):  # no storage (sparse…): not drawable
+            too_big = True
+        if repeated or too_big or len(results) >= MAX_RECORDED_CALLS:
+            self.call_results = None  # not a short chain: no sub-steps, nothing held
+            return
+        results.append((node, result))
 
     def _probe_for(self, receiver: Any, func: Any, name: str) -> tuple[Callable | None, bool]:
         """The same operation on meta twins, or None when it touches no tensors."""

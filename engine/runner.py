@@ -21,6 +21,7 @@ from engine.state import (
     RunResult,
     Step,
     StorageState,
+    SubStep,
     TensorState,
 )
 
@@ -120,11 +121,28 @@ class _Recorder:
             written_storages=written,
             warnings=result.warnings,
             provenance=provenance,
+            substeps=self._substeps(source, labels, tensors_by_name),
         )
         self._pinned = [t.untyped_storage() for t in tensors_by_name.values()]
         self._previous_objects = dict(tensors_by_name)
         self._previous_raw = {s.id: s.raw for s in storages}
         return step
+
+    def _substeps(self, source: str, labels: dict[int, int],
+                  named: dict[str, torch.Tensor]) -> tuple[SubStep, ...]:
+        """The tensor each call of a chained statement returned (see Step.substeps)."""
+        calls = self.interpreter.call_results
+        if not calls or len(calls) < 2:
+            return ()
+        out = []
+        for node, tensor in calls:
+            text = ast.get_source_segment(source, node) or ""
+            key = tensor.untyped_storage()._cdata
+            state = _tensor_state(text, tensor, labels if key in labels else {**labels, key: 0},
+                                  named, None)
+            out.append(SubStep(text, state, self.interpreter.call_memory.get(node, "")))
+        self.interpreter.call_results = []  # let the temporaries go
+        return tuple(out)
 
     def _label_storages(self, tensors) -> dict[int, int]:
         live = {t.untyped_storage()._cdata for t in tensors}

@@ -56,7 +56,7 @@ def error_json(error: ErrorInfo | None, expected: bool = False) -> dict[str, Any
 
 
 def step_json(step: Step) -> dict[str, Any]:
-    return {
+    out = {
         "line": step.line,
         "source": step.source,
         "stdout": step.stdout,
@@ -66,6 +66,10 @@ def step_json(step: Step) -> dict[str, Any]:
         "written_storages": list(step.written_storages),
         "warnings": list(step.warnings),
     }
+    if step.substeps:  # a chained statement: each call's tensor, in the order they returned
+        out["substeps"] = [{"source": s.source, "memory": s.memory, **tensor_json(s.tensor)}
+                           for s in step.substeps]
+    return out
 
 
 def trace_json(result: RunResult) -> dict[str, Any]:

@@ -16,6 +16,6 @@ m = torch.arange(9).reshape(3, 3)
 #: en: …and its diagonal: a view with stride (4,). From [i, i] to [i+1, i+1] advances one row and one column, 3 + 1 cells.
 #: zh: ……它的对角线是一个步长为 (4,) 的视图：从 [i, i] 到 [i+1, i+1] 前进一行加一列，即 3 + 1 个单元。
 d = m.diagonal()
-#: en: A stride can be 0 (lesson 10) but never negative in PyTorch: flip(0) cannot read the rows backwards in place, so it copies them into a new storage, stride (3, 1).
-#: zh: 在 PyTorch 里步长可以是 0（第 10 课），但不能是负数：flip(0) 无法原地倒着读各行，只能把它们复制到新的存储，步长 (3, 1)。
+#: en: A stride can be 0 (lesson 10) but never negative in PyTorch: flip(0) cannot be a view that reads the rows backwards, so it copies them into a new storage, stride (3, 1).
+#: zh: 在 PyTorch 里步长可以是 0（第 10 课），但不能是负数：flip(0) 无法成为倒着读各行的视图，只能把各行复制到新的存储，步长 (3, 1)。
 f = m.flip(0)

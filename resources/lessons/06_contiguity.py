@@ -7,6 +7,8 @@ a = torch.arange(6).reshape(2, 3)
 #: en: The transpose has shape (3, 2) and stride (1, 3). Read row by row it visits storage indices 0, 3, 1, 4, 2, 5 — out of order, so it is not contiguous (a row-major 3×2 tensor would have strides 2 and 1).
 #: zh: 转置的形状是 (3, 2)，步长是 (1, 3)。逐行读取时访问存储下标 0、3、1、4、2、5——顺序被打乱，所以它不连续（按行优先存放的 3×2 张量，步长应是 2 和 1）。
 b = a.t()
+#: en: is_contiguous(): True for a, False for b.
+#: zh: is_contiguous()：a 为 True，b 为 False。
 #? output
 print(a.is_contiguous(), b.is_contiguous())
 #: en: flatten() on the transpose must copy: a new storage holding 0, 3, 1, 4, 2, 5 in that order. The copy is contiguous.

@@ -16,8 +16,8 @@ w = t.view(12)
 #: zh: 但 t.view(2, 2, 3) 可以成功，尽管 t 不连续：它只是把第 0 维（大小 4，步长 1）拆成 2 × 2（步长为 2 和 1），第 1 维（步长 4）不变。步长 (2, 1, 4)，同一块存储，没有复制。
 #? error
 s = t.view(2, 2, 3)
-#: en: So contiguity is enough for any view, but not needed: a view fails only when it has to merge dims that break the merge rule. The fix for view(12): contiguous() copies t into a new storage in row-major order, stride (3, 1).
-#: zh: 所以连续是任何 view 都能成功的充分条件，但不是必要条件：只有当 view 需要合并不满足合并规则的维度时才会失败。view(12) 的解决办法：contiguous() 把 t 按行优先顺序复制到新的存储，步长 (3, 1)。
+#: en: So contiguity is enough (on a contiguous tensor every shape with the same number of elements is a view) but not needed: view() fails only when a new dim would have to span old dims that break the merge rule. The fix for view(12): contiguous() copies t into a new storage in row-major order, stride (3, 1).
+#: zh: 所以连续是充分条件（对连续张量，任何元素个数相同的形状都能 view），但不是必要条件：只有当一个新维度需要横跨不满足合并规则的几个原维度时，view() 才会失败。view(12) 的解决办法：contiguous() 把 t 按行优先顺序复制到新的存储，步长 (3, 1)。
 c = t.contiguous()
 #: en: Now view(12) works: stride (1,) walks the whole copy. It views the copy, not a: a write to v does not reach a.
 #: zh: 现在 view(12) 成功了：步长 (1,) 走完整个副本。它是副本的视图，不是 a 的：写入 v 不会影响 a。

@@ -29,6 +29,11 @@ x = torch.arange(8)
 #: en: unfold makes overlapping windows: x.unfold(0, 3, 1) takes windows of size 3 with a step of 1 — shape (6, 3), stride (1, 1). Neighbouring windows share 2 cells.
 #: zh: unfold 生成重叠的窗口：x.unfold(0, 3, 1) 取大小为 3、间隔为 1 的窗口——形状 (6, 3)，步长 (1, 1)。相邻的窗口共享 2 个单元。
 windows = x.unfold(0, 3, 1)
-#: en: as_strided sets shape, stride and offset by hand: shape (3, 3), stride (2, 1) — each row starts 2 cells after the previous one and overlaps it by 1 cell. It does not check for overlaps; a wrong stride reads the wrong cells.
-#: zh: as_strided 直接指定形状、步长和偏移：形状 (3, 3)，步长 (2, 1)——每一行比上一行前进 2 个单元开始，与上一行重叠 1 个单元。它不检查重叠；步长写错就会读到错误的单元。
+#: en: as_strided sets shape, stride and offset by hand: shape (3, 3), stride (2, 1) — each row starts 2 cells after the previous one and overlaps it by 1 cell. Overlaps are allowed, and a wrong stride silently reads the wrong cells: as_strided checks only that every element stays inside the storage.
+#: zh: as_strided 直接指定形状、步长和偏移：形状 (3, 3)，步长 (2, 1)——每一行比上一行前进 2 个单元开始，与上一行重叠 1 个单元。重叠是允许的，步长写错就会悄悄读到错误的单元：as_strided 只检查每个元素都在存储范围之内。
 steps = x.as_strided((3, 3), (2, 1))
+#: en: That check fails here: with stride (3, 1) the last element [2, 2] would be at storage index 2·3 + 2·1 = 8, but x's storage has only indices 0–7.
+#: zh: 这里检查没通过：步长为 (3, 1) 时，最后一个元素 [2, 2] 将位于存储下标 2·3 + 2·1 = 8，而 x 的存储只有下标 0–7。
+#? error
+#! expect-error
+too_far = x.as_strided((3, 3), (3, 1))

@@ -20,6 +20,8 @@ small = big[10:12]
 #: en: del big removes the name, not the memory: small still holds the whole storage, all 4,000,000 bytes.
 #: zh: del big 删除的是名字，不是内存：small 仍然持有整块存储，全部 4,000,000 字节。
 del big
+#: en: 2 elements — and 4,000,000 bytes of storage behind them.
+#: zh: 2 个元素——背后却是 4,000,000 字节的存储。
 #? output
 print(small.numel(), small.untyped_storage().nbytes())
 #: en: clone() copies just the 2 elements into a storage of their own: 8 bytes.

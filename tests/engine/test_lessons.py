@@ -287,6 +287,9 @@ def test_lesson_10_stride_zero_write_error_and_clone():
     assert fixed.tensor("row").values == [5, 1, 2]
     steps = _step(name, "steps = x.as_strided((3, 3), (2, 1))").tensor("steps")
     assert steps.values == [[0, 1, 2], [2, 3, 4], [4, 5, 6]]
+    too_far = _step(name, "too_far = x.as_strided((3, 3), (3, 1))")
+    assert too_far.expected_error and "out of bounds" in too_far.error.message
+    assert 2 * 3 + 2 * 1 == 8 == too_far.tensor("x").storage_nbytes // 8  # index 8 of 0-7
 
 
 def test_lesson_11_channels_last_is_contiguous_only_in_its_own_format():
