@@ -20,8 +20,8 @@ print(x.storage_offset())
 #: en: Row 1 of x starts at storage index 3: a view with offset 3 on the same storage, shape (3,), stride (1,).
 #: zh: x 的第 1 行从存储下标 3 开始：它是同一块存储上的视图，偏移 3，形状 (3,)，步长 (1,)。
 row1 = x[1]
-#: en: On the meta device a tensor has shape (2, 3), stride (3, 1) and a dtype — a layout without memory: no bytes are allocated, so it has no values.
-#: zh: 在 meta 设备上，张量有形状 (2, 3)、步长 (3, 1) 和 dtype——只有布局、没有内存：没有分配任何字节，所以也没有数值。
+#: en: On the meta device a tensor has shape (2, 3), stride (3, 1) and a dtype — a layout without memory: its storage reports 24 bytes, but none are allocated, so there are no values (drawn as ?).
+#: zh: 在 meta 设备上，张量有形状 (2, 3)、步长 (3, 1) 和 dtype——只有布局、没有内存：它的存储报告 24 字节，但一个字节也没有分配，所以也没有数值（画作 ?）。
 m = torch.empty(2, 3, dtype=torch.int32, device="meta")
 #: en: Its device is meta, and its storage's data pointer is 0: nothing was allocated.
 #: zh: 它的 device 是 meta，存储的数据指针是 0：什么都没有分配。

@@ -334,3 +334,14 @@ def test_parse_lesson_keys_narration_by_position_and_reads_questions():
     assert lesson.question(steps[3]) == "value a[0]" and lesson.question(steps[1]) is None
     assert lesson.caption("a = torch.zeros(2)", "en") == "hello"  # by text: the first one
     assert lesson.title("zh_CN") == "T"  # falls back to English
+
+
+def test_captions_follow_their_statements_when_the_script_is_edited():
+    lesson = load_lesson("09_random_seeds")
+    edited = lesson.script.replace("import torch\n", "import torch\nn = 1\n", 1)
+    steps = run_script(edited).steps
+    seeds = [s for s in steps if s.source == "torch.manual_seed(8)"]
+    original = [s for s in _run("09_random_seeds")[1] if s.source == "torch.manual_seed(8)"]
+    assert [s.index for s in seeds] == [s.index + 1 for s in original]
+    assert [lesson.caption(s, "en") for s in seeds] == \
+        [lesson.caption(s, "en") for s in original]
