@@ -62,7 +62,8 @@ def step_json(step: Step) -> dict[str, Any]:
         "stdout": step.stdout,
         "error": error_json(step.error, step.expected_error),
         "tensors": {t.name: tensor_json(t) for t in step.tensors},
-        "produced": [{"name": p.name, "kind": p.kind, "of": p.source} for p in step.produced],
+        "produced": [{"name": p.name, "kind": p.kind, "of": p.source,
+                      **({"memory": p.memory} if p.memory else {})} for p in step.produced],
         "written_storages": list(step.written_storages),
         "warnings": list(step.warnings),
     }

@@ -12,6 +12,7 @@ import pytest
 from engine.lessons import lesson_names, load_lesson, parse_lesson
 from engine.quiz import grade, question_for
 from engine.runner import run_script
+from engine.trace import step_json
 
 LESSONS = lesson_names()
 MINE = ("01_what_is_a_tensor", "02_storage_and_metadata", "03_shared_storage", "04_stride",
@@ -249,6 +250,8 @@ def test_view_of_a_temporary_is_graded_as_a_view():
     steps = run_script("import torch\nbits = torch.ones(4).view(torch.int16)\n").steps
     question = question_for(steps[-1])
     assert question.truth["kind"] == "view"
+    assert step_json(steps[-1])["produced"] == [
+        {"name": "bits", "kind": "new", "of": None, "memory": "view"}]
     for answer, right in (("view", True), ("new", True), ("copy", False)):
         assert grade(question, {"kind": answer})[0].correct is right, answer
 
