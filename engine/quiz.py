@@ -173,6 +173,8 @@ def _normal(name: str, text: str) -> str:
         return numbers[0] if numbers else text
     if name == "kind":
         return {"视图": "view", "副本": "copy", "新张量": "new"}.get(text, text)
+    if name == "output":  # words and numbers count; spaces, commas and brackets do not
+        return " ".join(re.findall(r"[\w.\-]+", text))
     return " ".join(text.split())
 
 
