@@ -348,3 +348,33 @@ def test_captions_follow_their_statements_when_the_script_is_edited():
     assert [s.index for s in seeds] == [s.index + 1 for s in original]
     assert [lesson.caption(s, "en") for s in seeds] == \
         [lesson.caption(s, "en") for s in original]
+
+
+ADDRESS = {  # "b[0, 1] is at storage index 0·1 + 1·3 = 3", "rows[0, 0] is storage index 0"
+    "en": re.compile(r"\b([A-Za-z_]\w*)\[(\d+(?:, \d+)*)\],? (?:is |lives )?(?:at )?"
+                     r"(?:storage index )?(?:\d[\d·+ ]*= )?(\d+)\b"),
+    "zh_CN": re.compile(r"\b([A-Za-z_]\w*)\[(\d+(?:, \d+)*)\][，,]? ?(?:位于|是|在) ?"
+                        r"(?:存储下标 )?(?:\d[\d·+ ]*= )?(\d+)"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize("name", LESSONS)
+def test_element_addresses_in_the_narration_match_the_strides(name, lang):
+    """'tensorB[1, 1] is at 4 + 4 + 1 = 9' is offset + Σ index·stride of tensorB there."""
+    lesson, steps = _run(name)
+    for step in steps:
+        for match in ADDRESS[lang].finditer(lesson.caption(step, lang)):
+            t = step.tensor(match.group(1))
+            if t is None:
+                continue
+            index = _tuple(match.group(2))
+            address = t.storage_offset + sum(i * s for i, s in zip(index, t.stride))
+            assert address == int(match.group(3)), f"{name}: '{match.group(0)}'"
+
+
+def test_the_address_claims_are_found():
+    found = {name: sum(len(ADDRESS["en"].findall(load_lesson(name).caption(s, "en")))
+                       for s in _run(name)[1])
+             for name in ("03_shared_storage", "05_offset", "10_stride_zero_and_overlaps")}
+    assert all(found.values()), found
