@@ -21,7 +21,7 @@ from gui.i18n import N_, _
 CHOICE_WORDS = {"yes": N_("yes"), "no": N_("no"), "view": N_("view"), "copy": N_("copy"),
                 "new": N_("new")}
 FIELD_LABELS = {"shape": N_("shape"), "stride": N_("stride"), "offset": N_("offset"),
-                "contiguous": N_("contiguous"), "kind": N_("view or copy?"),
+                "contiguous": N_("contiguous"), "kind": N_("view, copy or new?"),
                 "error": N_("will it raise an error?"), "value": N_("value"),
                 "equal": N_("equal?"), "output": N_("output")}
 HINTS = {"shape": "(2, 3)", "stride": "(3, 1)", "offset": "0", "value": "0", "output": ""}

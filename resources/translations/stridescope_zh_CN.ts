@@ -598,8 +598,8 @@
       <translation>新张量</translation>
     </message>
     <message>
-      <source>view or copy?</source>
-      <translation>视图还是副本？</translation>
+      <source>view, copy or new?</source>
+      <translation>视图、副本还是新张量？</translation>
     </message>
     <message>
       <source>will it raise an error?</source>

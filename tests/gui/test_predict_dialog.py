@@ -42,7 +42,7 @@ def test_layout_question_choices_and_revealed_truth_are_translated(qtbot):
         kind.setCurrentIndex(1)
         assert grade(question, dialog.answers())[0].correct  # a view of a temporary is a view
         wrong = grades_text(grade(question, {"kind": "copy"}))
-        assert "✗ (视图)" in wrong and "视图还是副本" in wrong
+        assert "✗ (视图)" in wrong and "视图、副本还是新张量" in wrong
     finally:
         install_language("en")
 
