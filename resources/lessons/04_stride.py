@@ -7,9 +7,9 @@ t = torch.arange(12).reshape(3, 4)
 #: en: stride() reports it: (4, 1). Element [i, j] lives at storage index 4·i + 1·j — [2, 1] at 9.
 #: zh: stride() 给出 (4, 1)。元素 [i, j] 位于存储下标 4·i + 1·j——[2, 1] 在下标 9。
 print(t.stride(), t[2, 1].item())
-#: en: Three dimensions: shape (2, 3, 2) gives stride (6, 2, 1). For a freshly made tensor each stride is the product of the sizes to its right.
-#: zh: 三维时，形状 (2, 3, 2) 的步长是 (6, 2, 1)。对新建的张量来说，每个步长等于它右边各维大小的乘积。
-u = torch.arange(12).reshape(2, 3, 2)
+#: en: Three dimensions: the same 12 cells viewed as shape (2, 3, 2) get stride (6, 2, 1). For a contiguous tensor each stride is the product of the sizes to its right: 6 = 3·2, 2 = 2, 1.
+#: zh: 三维时：同样的 12 个单元按形状 (2, 3, 2) 来看，步长是 (6, 2, 1)。对连续的张量来说，每个步长等于它右边各维大小的乘积：6 = 3·2，2 = 2，最后一个是 1。
+u = t.view(2, 3, 2)
 #: en: Strides need not follow that rule. A 3×3 matrix m: shape (3, 3), stride (3, 1)…
 #: zh: 步长并不一定遵循这条规则。一个 3×3 矩阵 m：形状 (3, 3)，步长 (3, 1)……
 m = torch.arange(9).reshape(3, 3)

@@ -12,7 +12,7 @@ rows = row.expand(4, 3)
 #? value rows[3, 0]
 rows[0, 0] = 5
 #: en: An in-place add on rows fails: 4 of its elements share each cell, and PyTorch refuses in-place arithmetic on a tensor whose elements overlap in memory ("more than one element of the written-to tensor refers to a single memory location").
-#: zh: 对 rows 原地相加会失败：它的每个单元被 4 个元素共享，而 PyTorch 拒绝对元素在内存中重叠的张量做原地运算（“more than one element of the written-to tensor refers to a single memory location”）。
+#: zh: 对 rows 原地相加（add_）失败了：它的每个单元被 4 个元素共享，而 PyTorch 拒绝对元素在内存中重叠的张量做原地运算（“more than one element of the written-to tensor refers to a single memory location”）。
 #? error
 #! expect-error
 rows.add_(1)

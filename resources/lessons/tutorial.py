@@ -22,7 +22,7 @@ print(tensorB.storage_offset(), tensorB.stride(), tensorB.is_contiguous())
 #: zh: contiguous() 把转置后的张量按行优先顺序复制到一块新的存储；在这个副本上 view(1, 12) 就能成功。reshape(1, 12) 一次调用就能完成这两步：reshape 能视图时返回视图，只在不得不时才复制，所以 view 并不更快——它只是拒绝复制。
 viewA = tensorA.transpose(0, 1).contiguous().view(1, 12)
 #: en: view() directly on the transpose fails: dims 0 and 1 (strides 1 and 4) would have to merge into one stride, and they merge only if 1 == 4 × 3.
-#: zh: 直接对转置后的张量调用 view() 会失败：第 0 维和第 1 维（步长 1 和 4）必须合并成一个步长，而只有 1 == 4 × 3 时它们才能合并。
+#: zh: 直接对转置后的张量调用 view() 失败了：第 0 维和第 1 维（步长 1 和 4）必须合并成一个步长，而只有 1 == 4 × 3 时它们才能合并。
 #? error
 #! expect-error
 viewB = tensorA_T.view(12)
