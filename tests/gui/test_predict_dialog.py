@@ -72,4 +72,5 @@ def test_the_window_asks_the_lesson_s_question(qtbot):
     window.step_forward()
     assert asked[0].kind == "error" and asked[0].truth == {"error": "yes"}
     assert window.controller.document.step_index == failing
-    assert "✗" in window.scene.caption and "view(12) fails" in window.scene.caption
+    header = " ".join(t.text for t in window.scene.composed.header)
+    assert "✗" in header and "view(12) fails" in header
