@@ -25,7 +25,7 @@ class CanvasView(QGraphicsView):
         for keys, slot in ((QKeySequence.StandardKey.ZoomIn, self.zoom_in),
                            ("Ctrl+=", self.zoom_in),
                            (QKeySequence.StandardKey.ZoomOut, self.zoom_out),
-                           ("Ctrl+0", self.reset_zoom)):
+                           ("Ctrl+0", self.fit)):  # back to the fitted view
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
