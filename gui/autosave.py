@@ -30,15 +30,28 @@ def lock_path(folder: Path, pid: int) -> Path:
     return folder / f"instance-{pid}.lock"
 
 
+def _probe(path: Path) -> QLockFile:
+    lock = QLockFile(str(path))
+    lock.setStaleLockTime(0)  # only a dead owner makes a lock stale, never its age
+    return lock
+
+
 def hold_process_lock(folder: Path) -> QLockFile:
-    """This process's lock, taken once and held until the process ends."""
+    """This process's lock, taken once and held until the process ends (or is released)."""
     global _process_lock
     if _process_lock is None:
-        lock = QLockFile(str(lock_path(folder, os.getpid())))
-        lock.setStaleLockTime(0)  # only a dead owner makes a lock stale, never its age
+        lock = _probe(lock_path(folder, os.getpid()))
         lock.tryLock(0)
         _process_lock = lock
     return _process_lock
+
+
+def release_process_lock() -> None:
+    """Before a fast exit (os._exit runs no destructors): leave no lock file behind."""
+    global _process_lock
+    if _process_lock is not None:
+        _process_lock.unlock()
+        _process_lock = None
 
 
 def orphans(folder: Path) -> list[Path]:
@@ -52,11 +65,13 @@ def orphans(folder: Path) -> list[Path]:
         pid = int(match.group(1))
         if pid == os.getpid():
             continue
-        probe = QLockFile(str(lock_path(folder, pid)))
-        probe.setStaleLockTime(0)
+        probe = _probe(lock_path(folder, pid))
         if probe.tryLock(0):  # no live owner: it crashed (tryLock removed the stale lock)
             probe.unlock()
             found.append(path)
+    for path in folder.glob("instance-*.lock"):  # locks of crashes that left no autosave
+        if path != lock_path(folder, os.getpid()) and (probe := _probe(path)).tryLock(0):
+            probe.unlock()  # removes the file
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 

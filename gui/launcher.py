@@ -41,7 +41,11 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
         QTimer.singleShot(600, grab)
     code = app.exec()
     if fast_exit:
-        window.close()  # idempotent: settings synced, autosave removed, lock released
+        if window.isVisible():  # app.exit() from elsewhere: close as Ctrl+Q would
+            window.close()  # settings synced, autosave removed
+        from gui.autosave import release_process_lock
+
+        release_process_lock()
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

@@ -55,7 +55,7 @@ def work():
 def press_quit():
     w = window()
     w.activateWindow()
-    QApplication.processEvents()
+    QTest.qWaitForWindowActive(w, 3000)  # a shortcut needs the active window, as a user has
     print('ctrl-q', flush=True)
     QTest.keyClick(w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
 
