@@ -1,22 +1,20 @@
-"""The one place where the document becomes the canvas: picture, scene, fit, animation.
+"""The one place where the document becomes the canvas: compose, scene, fit, animation.
 
-The window, the panels and the dialogs never build a picture or plan a transition; they
-call `show`, `replay` or `turn_panels` here. (The picture pipeline is being re-composed,
-issue 8: swapping `build_picture`/`plan_transition` for `compose` touches this file only.)
+The window, the panels and the dialogs never compose a picture or plan a transition; they
+call `show`, `replay` or `turn_panels` here (engine.compose does the composing).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from engine.compose import Viewport, ViewState, compose
 from engine.lessons import Lesson
-from engine.picture import build_picture
 from engine.session import Document
-from engine.transition import plan_transition
 from gui.animation import Animator
 from gui.canvas.scene import CanvasScene
 from gui.canvas.view import CanvasView
-from gui.export import tensor_colors
+from gui.i18n import _, current_language
 from gui.theme import LIGHT, Theme
 
 
@@ -31,12 +29,15 @@ class CanvasPresenter(QObject):
         self.animator = animator
         # view state: what the document does not say but the picture depends on
         self.theme: Theme = LIGHT
-        self.lang = "en"
+        self.lang = "en"  # of the lesson captions
         self.lesson: Lesson | None = None
         self.prediction_note = ""  # shown once, with the step it was about
-        self.panel_page = 0  # which 64 panels of a many-panel tensor are shown
+        self.panel_start = 0  # first 2-D slice shown of a many-panel tensor
+        self.presenting = False
+        self.large_labels = False
         self._panel_focus: str | None = None
         self.document: Document | None = None
+        view.sig_resized.connect(self.refresh)  # composed for the view's size
 
     @property
     def focus(self) -> str | None:
@@ -48,11 +49,11 @@ class CanvasPresenter(QObject):
         self.animator.finish()
         self.show(document)
         if animate:
-            self.replay(redraw=False)
+            self._play()
         self.prediction_note = ""
 
     def refresh(self) -> None:
-        """Redraw the current document (theme, language or layout changed)."""
+        """Redraw the current document (theme, language, size or layout changed)."""
         if self.document is not None:
             self.show(self.document)
 
@@ -61,30 +62,42 @@ class CanvasPresenter(QObject):
         step = document.step
         if step is None:
             self.scene.clear()
+            self.scene.composed = self.scene.picture = None
             return
-        colors = tensor_colors(document.steps)
         focused_name = document.shown_focus
         if focused_name != self._panel_focus:  # a new tensor starts at its first panels
-            self._panel_focus, self.panel_page = focused_name, 0
-        picture = build_picture(step, document.focus, colors, self.panel_page)
-        width = max(self.view.viewport().width(), 900)
+            self._panel_focus, self.panel_start = focused_name, 0
         caption = self.lesson.caption(step.source, self.lang) if self.lesson else ""
         if self.prediction_note:
             caption = f"{self.prediction_note}\n{caption}".strip()
-        self.scene.set_picture(picture, self.theme, caption, colors, width, len(document.steps))
+        view = ViewState(step=step.index, focus=document.focus, panel_start=self.panel_start,
+                         lang=current_language(), caption=caption)
+        size = self.view.viewport().size()
+        viewport = Viewport(max(size.width(), 320), max(size.height(), 240), self.presenting,
+                            self.large_labels)
+        self.scene.show_scene(compose(document.result, view, viewport, _), self.theme)
         self.view.picture_changed()
 
-    def replay(self, redraw: bool = True) -> None:
-        """Animate the change from the previous step to the shown one."""
+    def replay(self) -> None:
+        """Animate the change from the previous step to the shown one again."""
         document = self.document
-        step = document.step if document is not None else None
-        if step is None or step.index == 0:
+        if document is None or document.step is None or document.step.index == 0:
             return
-        if redraw:
-            self.show(document)
-        self.animator.play(plan_transition(document.steps[step.index - 1], step,
-                                           self.scene.picture.focus))
+        self.show(document)
+        self._play()
+
+    def _play(self) -> None:
+        composed = self.scene.composed
+        if composed is not None and composed.plan is not None:
+            self.animator.play(composed.plan)
 
     def turn_panels(self, delta: int) -> None:
-        self.panel_page = max(0, self.panel_page + delta)
+        """PgDn/PgUp: the next/previous slices, as many as the picture shows at once."""
+        grid = self.scene.composed.grid if self.scene.composed else None
+        if grid is None:
+            return
+        shown, count = len(grid.panels), max(1, grid.grid.panel_count)
+        start = self.panel_start + delta * shown
+        self.panel_start = 0 if start >= count else (max(0, count - shown) if start < 0
+                                                     else start)
         self.refresh()

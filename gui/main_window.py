@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.presenter = CanvasPresenter(self.scene, self.view, self.animator, self)
         self.presenter.theme = self.scene.theme
         self.presenter.lang = lang
+        self.presenter.large_labels = bool(settings.get("view/large_labels"))
         self.code, self.console = CodePanel(), ConsolePanel()
         self.inspector, self.tensors, self.history = InspectorPanel(), TensorsPanel(), \
             HistoryPanel()
@@ -115,6 +116,11 @@ class MainWindow(QMainWindow):
         self.settings.set("language", code)
         install_language(code)
         settle_language_change()
+
+    def set_large_labels(self, on: bool) -> None:
+        self.presenter.large_labels = bool(on)
+        self.settings.set("view/large_labels", bool(on))
+        self.presenter.refresh()
 
     def set_speed(self, factor: float) -> None:
         self.animator.speed = factor

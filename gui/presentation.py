@@ -33,6 +33,7 @@ class Presentation(QObject):
             window.menuBar().show()
             window.statusBar().show()
             self.presenter.theme = theme
+            self.presenter.presenting = False
         else:
             self._saved = (window.saveState(), self.presenter.theme, window.saveGeometry())
             for dock in self.docks:
@@ -40,6 +41,7 @@ class Presentation(QObject):
             window.menuBar().hide()
             window.statusBar().hide()
             self.presenter.theme = HIGH_CONTRAST
+            self.presenter.presenting = True
             window.showFullScreen()
         self.presenter.view.auto_fit = True
         self.presenter.refresh()
