@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
 import sys, tempfile, os
 os.environ['STRIDESCOPE_CONFIG_DIR'] = tempfile.mkdtemp(prefix='stridescope-quit-')
+print('config', os.environ['STRIDESCOPE_CONFIG_DIR'], flush=True)
 fast = sys.argv[1] == 'fast'
 sys.argv = ['stridescope']
 from gui.app import ensure_app
@@ -69,23 +71,32 @@ sys.exit(code)
 
 
 def one_run(fast: bool) -> dict[str, float]:
+    """Seconds per phase; raises when Ctrl+Q did not end the process cleanly."""
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen" if "DISPLAY" not in env else "xcb")
     child = CHILD % str(ROOT / "resources" / "lessons" / "tutorial.py")
-    proc = subprocess.Popen([sys.executable, "-c", child, "fast" if fast else "slow"], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True)
     marks: dict[str, float] = {}
-    watchdog = threading.Timer(120, proc.kill)  # a window that never quits fails the run
-    watchdog.start()
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        marks[line.strip()] = time.perf_counter()
-    proc.wait()
-    watchdog.cancel()
+    config = None
+    with subprocess.Popen([sys.executable, "-c", child, "fast" if fast else "slow"], cwd=ROOT,
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True) as proc:
+        watchdog = threading.Timer(120, proc.kill)  # a window that never quits fails the run
+        watchdog.start()
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("config "):
+                config = Path(line.split(" ", 1)[1].strip())
+            marks[line.strip()] = time.perf_counter()
+        proc.wait()
+        watchdog.cancel()
     end = time.perf_counter()
     if "ctrl-q" not in marks or "close-end" not in marks:
         raise RuntimeError(f"Ctrl+Q did not close the window (exit {proc.returncode})")
+    left = sorted(p.name for p in config.iterdir() if p.name != "settings.ini") if config else []
+    if config is not None:
+        shutil.rmtree(config, ignore_errors=True)
+    if proc.returncode != 0 or left:
+        raise RuntimeError(f"exit {proc.returncode}, left behind: {left}")
     t0 = marks["ctrl-q"]
     return {"closeEvent": marks.get("close-end", t0) - marks.get("close-start", t0),
             "to event loop end": marks.get("exec-returned", end) - t0,

@@ -111,3 +111,16 @@ def test_ctrl_0_returns_to_the_fitted_view(window, qtbot):
     QTest.keyClick(view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert view.auto_fit
     assert view.zoom == pytest.approx(fitted)
+
+
+def test_ctrl_q_ends_the_process_and_leaves_no_autosave_or_lock():
+    """The real launcher in a fresh process: Ctrl+Q quits (exit 0), the autosave and the
+    process lock are gone. How long it takes is measured by tools/quit_time.py, not here."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+    from quit_time import one_run
+
+    phases = one_run(fast=True)  # raises when the window did not quit cleanly
+    assert set(phases) == {"closeEvent", "to event loop end", "Ctrl+Q to process end"}
