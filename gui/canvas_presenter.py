@@ -67,7 +67,7 @@ class CanvasPresenter(QObject):
         focused_name = document.shown_focus
         if focused_name != self._panel_focus:  # a new tensor starts at its first panels
             self._panel_focus, self.panel_start = focused_name, 0
-        caption = self.lesson.caption(step.source, self.lang) if self.lesson else ""
+        caption = self.lesson.caption(step, self.lang) if self.lesson else ""
         if self.prediction_note:
             caption = f"{self.prediction_note}\n{caption}".strip()
         view = ViewState(step=step.index, focus=document.focus, panel_start=self.panel_start,

@@ -66,7 +66,7 @@ class ExportDialogs(QObject):
             QApplication.processEvents()
 
         lesson, lang = self.presenter.lesson, self.presenter.lang
-        captions = (lambda s: lesson.caption(s.source, lang)) if lesson else None
+        captions = (lambda s: lesson.caption(s, lang)) if lesson else None
         try:
             export_animation(document.result, path, step=document.step_index + 1,
                              focus=document.focus, size=ANIMATION_SIZE, captions=captions,

@@ -26,13 +26,22 @@ class PredictFlow(QObject):
         self.presenter.prediction_note = ""
         nxt = document.step_index + 1
         if self.enabled and nxt < len(document.steps):
-            question = question_for(document.steps[nxt])
+            question = self._question_for(document.steps[nxt])
             if question is not None:
                 answers = self.ask(question)
                 if answers is None:  # cancelled: stay on this step
                     return
                 self.presenter.prediction_note = grades_text(grade(question, answers))
         self.controller.step_forward()
+
+    def _question_for(self, step):
+        """The lesson's `#?` question for this step, else the layout question (or none)."""
+        lesson = self.presenter.lesson
+        spec = lesson.question(step) if lesson else None
+        try:
+            return question_for(step, spec)
+        except ValueError:  # a malformed `#?` line in a user's lesson: ask the default
+            return question_for(step)
 
     def _ask_dialog(self, question) -> dict | None:
         dialog = PredictDialog(question, self.parent())
