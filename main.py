@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--step counts from 1")
 
     if not headless:
-        from gui.app import run_window  # Qt is imported only for the window
+        from gui.launcher import run_window  # Qt is imported only for the window
 
         if lesson:
             from engine.lessons import LESSON_DIR

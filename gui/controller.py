@@ -39,10 +39,16 @@ class Controller(QObject):
         self.path: str | None = None
 
     # ----------------------------------------------------------------- script edits
-    def load(self, script: str, path: str | None = None) -> None:
+    def load(self, script: str, path: str | None = None, step: int | None = None) -> None:
+        """A new script, shown at `step` (-1: the last), else at its first tensor's step."""
         self.path = path
         self.undo_stack.clear()
-        self._set(Document.from_script(script, self.limits), animate=False)
+        document = Document.from_script(script, self.limits)
+        if step is None:
+            document = document.opening()
+        elif step >= 0:
+            document = document.at(step)
+        self._set(document, animate=False)
 
     def set_script(self, script: str, label: str = "Edit script") -> None:
         if script == self.document.script:
