@@ -1,0 +1,334 @@
+"""Stridescope from Python and Jupyter: pictures and a window of your own live tensors.
+
+    import stridescope
+    stridescope.figure(a=a, at=a.t())        # shows inline in Jupyter / VS Code notebooks
+    stridescope.figure(x).save("x.svg")      # PNG, SVG or PDF by suffix
+    stridescope.show(x=x)                    # the window (returns at once after %gui qt)
+    %load_ext stridescope                    # explain view()/expand/as_strided errors
+
+Nothing here runs code: the tensors you pass are read (metadata; values and bytes only when
+small), so CUDA and meta tensors of any size work. Qt is imported only when a picture is
+rendered or a window opened.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import torch
+
+    from engine.layout import ViewExplanation
+    from engine.state import RunResult, Step
+    from gui.theme import Theme
+
+__all__ = ["Figure", "explain", "figure", "load_ipython_extension", "show",
+           "unload_ipython_extension"]
+
+SUFFIXES = (".png", ".svg", ".pdf")
+Size = tuple[int, int]
+
+
+def _named(tensors: tuple[Any, ...], named: dict[str, Any]) -> dict[str, torch.Tensor]:
+    out: dict[str, Any] = {}
+    for i, t in enumerate(tensors):
+        name = f"t{i}"
+        if name in named:
+            raise TypeError(f"{name!r} is taken by a keyword tensor; name the positional ones")
+        out[name] = t
+    for name, t in named.items():
+        if not name.isidentifier():
+            raise TypeError(f"tensor names must be identifiers, not {name!r}")
+        out[name] = t
+    if not out:
+        raise TypeError("give at least one tensor, e.g. figure(a) or figure(a=a, at=a.t())")
+    return out
+
+
+def _call_text(function: str, names: list[str]) -> str:
+    return f"{function}({', '.join(names)})"
+
+
+def _theme(theme: str | Theme | None) -> Theme:
+    from gui.theme import LIGHT, THEMES, Theme
+
+    if theme is None:
+        return LIGHT
+    if isinstance(theme, Theme):
+        return theme
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme {theme!r}: one of {', '.join(THEMES)}")
+    return THEMES[theme]
+
+
+def _check_size(size: Size) -> Size:
+    w, h = (int(v) for v in size)
+    if not (16 <= w <= 8000 and 16 <= h <= 8000):
+        raise ValueError("width and height must be between 16 and 8000 pixels")
+    return w, h
+
+
+class Figure:
+    """A picture of tensors as they were when the figure was made (a frozen snapshot).
+
+    `save(path)` writes PNG/SVG/PDF; in a notebook the figure displays itself inline."""
+
+    def __init__(self, result: RunResult, focus: str | None = None, size: Size = (1200, 800),
+                 theme: str | Theme | None = None, lang: str | None = None) -> None:
+        self.result = result
+        self.focus = focus
+        self.size = _check_size(size)
+        self.theme = theme
+        self.lang = lang
+        self._cache: dict[str, bytes] = {}
+
+    @property
+    def step(self) -> Step:
+        return self.result.steps[-1]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.step.tensors)
+
+    def save(self, path: str | Path, size: Size | None = None) -> Path:
+        """Write the picture to `path`: .png, .svg or .pdf."""
+        path = Path(path)
+        if path.suffix.lower() not in SUFFIXES:
+            raise ValueError(f"save(): the file must end in one of {', '.join(SUFFIXES)}")
+        from gui.export import export_still
+
+        theme = _theme(self.theme)
+        with _language(self.lang):
+            export_still(self.result, str(path), step=len(self.result.steps), focus=self.focus,
+                         size=_check_size(size or self.size), theme=theme)
+        return path
+
+    def to_bytes(self, suffix: str = ".png") -> bytes:
+        """The rendered picture as the bytes of a .png/.svg/.pdf file (cached)."""
+        if suffix not in self._cache:
+            with tempfile.TemporaryDirectory(prefix="stridescope-") as folder:
+                path = Path(folder) / f"figure{suffix}"
+                self.save(path)
+                self._cache[suffix] = path.read_bytes()
+        return self._cache[suffix]
+
+    def _repr_png_(self) -> bytes:
+        return self.to_bytes(".png")
+
+    def _repr_svg_(self) -> str:
+        return self.to_bytes(".svg").decode("utf-8")
+
+    def __repr__(self) -> str:
+        parts = []
+        for t in self.step.tensors:
+            shape = "×".join(map(str, t.shape)) or "scalar"
+            parts.append(f"{t.name}: {shape} {t.dtype.removeprefix('torch.')} "
+                         f"stride {t.stride} offset {t.storage_offset} on S{t.storage_id}")
+        return "<stridescope.Figure " + "; ".join(parts) + ">"
+
+    def show(self, block: bool | None = None):
+        """Open the window on this figure's tensors (see `stridescope.show`)."""
+        return _open_window(self.result, self.focus, self.theme, self.lang, block)
+
+
+class _language:
+    """Render in `lang` ("en" or "zh_CN"), then restore English (the export default)."""
+
+    def __init__(self, lang: str | None) -> None:
+        self.lang = lang
+
+    def __enter__(self) -> None:
+        if self.lang and self.lang != "en":
+            from gui.app import ensure_app
+            from gui.i18n import LANGUAGES, install_language
+
+            if self.lang not in LANGUAGES:
+                raise ValueError(f"unknown language {self.lang!r}: one of {', '.join(LANGUAGES)}")
+            ensure_app()
+            install_language(self.lang)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.lang and self.lang != "en":
+            from gui.i18n import install_language
+
+            install_language("en")
+
+
+def _result(function: str, tensors: tuple[Any, ...], named: dict[str, Any],
+            step: str | None) -> RunResult:
+    from engine.snapshot import snapshot
+    from engine.state import RunResult
+
+    tensors_by_name = _named(tensors, named)
+    source = step if step is not None else _call_text(function, list(tensors_by_name))
+    snap = snapshot(tensors_by_name, source=source)
+    return RunResult(f"# {source}\n", (snap,))
+
+
+def figure(*tensors: torch.Tensor, focus: str | None = None, size: Size = (1200, 800),
+           theme: str | Theme | None = None, lang: str | None = None,
+           step: str | None = None, **named: torch.Tensor) -> Figure:
+    """A picture of your own tensors: `figure(a, b)` names them t0, t1; `figure(a=a, at=at)`
+    uses the keywords. Tensors sharing a storage share one strip.
+
+    focus: the tensor drawn in the logical grid (default: the last one). size: pixels.
+    theme: "light", "dark", "high-contrast" or a gui.theme.Theme. lang: "en" or "zh_CN".
+    step: the line shown above the picture (default: the call, e.g. "figure(a, at)")."""
+    result = _result("figure", tensors, named, step)
+    if focus is not None and result.steps[0].tensor(focus) is None:
+        raise ValueError(f"focus={focus!r}: no such tensor (there: "
+                         f"{', '.join(t.name for t in result.steps[0].tensors)})")
+    return Figure(result, focus, size, theme, lang)
+
+
+_WINDOWS: list[Any] = []  # windows opened without blocking stay referenced while shown
+
+
+def _ipython_gui() -> str | None:
+    """The event loop IPython integrates (`%gui qt` -> "qt"), or None."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "active_eventloop", None) if shell is not None else None
+
+
+def _open_window(result: RunResult, focus: str | None, theme: str | Theme | None,
+                 lang: str | None, block: bool | None):
+    from gui.snapshot_window import open_result_window
+
+    name = theme.name if theme is not None and not isinstance(theme, str) else theme
+    window = open_result_window(result, focus=focus, theme=name, lang=lang)
+    if block is None:
+        block = not (_ipython_gui() or "").startswith("qt")
+        if block and _ipython_gui() is None and sys.modules.get("IPython") is not None:
+            print("stridescope: the window blocks until closed; run %gui qt first to keep "
+                  "working while it is open", file=sys.stderr)
+    if block:
+        from gui.app import ensure_app
+
+        ensure_app().exec()
+        return None
+    _WINDOWS[:] = [w for w in _WINDOWS if w.isVisible()] + [window]
+    return window
+
+
+def show(*tensors: torch.Tensor, focus: str | None = None, size: Size = (1200, 800),
+         theme: str | Theme | None = None, lang: str | None = None, step: str | None = None,
+         block: bool | None = None, **named: torch.Tensor):
+    """Open the Stridescope window on your tensors (same arguments as `figure`).
+
+    Blocks until the window is closed in a plain script; returns the window at once under
+    IPython with `%gui qt` (or with block=False when you run the Qt event loop yourself)."""
+    del size  # the window sizes itself; accepted so figure() and show() take the same call
+    result = _result("show", tensors, named, step)
+    return _open_window(result, focus, theme, lang, block)
+
+
+# --------------------------------------------------------------------- explanations
+_VIEW_CALL = re.compile(r"\.\s*view\s*\(")
+
+
+def explain(exc: BaseException, tensor: torch.Tensor | None = None,
+            shape: tuple[int, ...] | None = None) -> str | None:
+    """Why a view()/expand/as_strided call failed, in the app's words; None when there is
+    nothing to add. With the tensor and the requested shape the answer names the dims that
+    do not merge; without them it is read from the traceback's frame when possible."""
+    explanation = explanation_for(exc, tensor, shape)
+    return None if explanation is None or explanation.ok else explanation.text()
+
+
+def explanation_for(exc: BaseException, tensor: Any = None,
+                    shape: tuple[int, ...] | None = None) -> ViewExplanation | None:
+    """The ViewExplanation (engine.layout) of a failed view(), or None. A hook for more
+    kinds of layout error (engine.explain) to slot in: keep the signature."""
+    if not isinstance(exc, RuntimeError):
+        return None
+    if tensor is None or shape is None:
+        tensor, shape = _view_call_from_traceback(exc)
+    if tensor is None or shape is None:
+        return None
+    from engine.layout import explain_view
+
+    return explain_view(tuple(tensor.shape), tuple(tensor.stride()), tuple(shape))
+
+
+def _view_call_from_traceback(exc: BaseException) -> tuple[Any, tuple[int, ...] | None]:
+    """(tensor, requested shape) of a failing `x.view(...)` found in the innermost frame of
+    user code, by reading names already bound there (never evaluating anything)."""
+    import ast
+    import linecache
+
+    tb = exc.__traceback__
+    frames = []
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    torch_mod = sys.modules.get("torch")
+    for tb in reversed(frames):
+        frame = tb.tb_frame
+        line = linecache.getline(frame.f_code.co_filename, tb.tb_lineno, frame.f_globals)
+        if not _VIEW_CALL.search(line or ""):
+            continue
+        try:
+            tree = ast.parse(line.strip())
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "view" and isinstance(node.func.value, ast.Name)):
+                continue
+            tensor = frame.f_locals.get(node.func.value.id,
+                                        frame.f_globals.get(node.func.value.id))
+            if torch_mod is None or not isinstance(tensor, torch_mod.Tensor):
+                continue
+            shape = _literal_shape(node.args, frame)
+            if shape is not None:
+                return tensor, shape
+    return None, None
+
+
+def _literal_shape(args: list, frame) -> tuple[int, ...] | None:
+    """The sizes of `view(2, -1)`, `view((2, -1))` or `view(n, m)` with n, m ints bound in
+    the frame; None for anything else (nothing is evaluated)."""
+    import ast
+
+    if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)):
+        args = args[0].elts
+    sizes = []
+    for arg in args:
+        value: Any = None
+        if isinstance(arg, ast.Constant):
+            value = arg.value
+        elif isinstance(arg, ast.UnaryOp) and isinstance(arg.op, ast.USub) and isinstance(
+                arg.operand, ast.Constant):
+            value = -arg.operand.value if isinstance(arg.operand.value, int) else None
+        elif isinstance(arg, ast.Name):
+            value = frame.f_locals.get(arg.id, frame.f_globals.get(arg.id))
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        sizes.append(value)
+    return tuple(sizes) if sizes else None
+
+
+def _custom_exc(shell, etype, value, tb, tb_offset=None):
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+    try:
+        text = explain(value)
+    except Exception:  # an explanation must never hide the user's own error
+        text = None
+    if text:
+        print(f"\nstridescope: {text}", file=sys.stderr)
+    return None
+
+
+def load_ipython_extension(ipython) -> None:
+    """`%load_ext stridescope`: after a failed view() the app's explanation is printed
+    under the traceback, worked out on your tensor."""
+    ipython.set_custom_exc((RuntimeError,), _custom_exc)
+
+
+def unload_ipython_extension(ipython) -> None:
+    ipython.set_custom_exc((), None)
