@@ -211,8 +211,15 @@ def _open_window(result: RunResult, focus: str | None, theme: str | Theme | None
 
         ensure_app().exec()
         return None
-    _WINDOWS[:] = [w for w in _WINDOWS if w.isVisible()] + [window]
+    _WINDOWS[:] = [w for w in _WINDOWS if _alive(w)] + [window]
     return window
+
+
+def _alive(window) -> bool:
+    try:
+        return window.isVisible()
+    except RuntimeError:  # its Qt object is already deleted
+        return False
 
 
 def show(*tensors: torch.Tensor, focus: str | None = None, size: Size = (1200, 800),

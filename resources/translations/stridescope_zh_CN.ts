@@ -4,6 +4,18 @@
   <context>
     <name>Stridescope</name>
     <message>
+      <source>Connecting to the kernel…</source>
+      <translation>正在连接内核…</translation>
+    </message>
+    <message>
+      <source>{source} · {count} tensors</source>
+      <translation>{source} · {count} 个张量</translation>
+    </message>
+    <message>
+      <source>kernel {name}</source>
+      <translation>内核 {name}</translation>
+    </message>
+    <message>
       <source>contiguous</source>
       <translation>连续</translation>
     </message>
@@ -106,6 +118,10 @@
     <message>
       <source>(showing the first {n})</source>
       <translation>（显示前 {n} 个）</translation>
+    </message>
+    <message>
+      <source>these tensors were recorded elsewhere: open a script to add statements</source>
+      <translation>这些张量是在别处记录的：要添加语句，请打开一个脚本</translation>
     </message>
     <message>
       <source>type a statement first</source>

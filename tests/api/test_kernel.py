@@ -174,3 +174,4 @@ def test_load_ext_explains_a_failed_view(kernel):
     assert reply["content"]["status"] == "error"
     text = "".join(errors)
     assert "stridescope:" in text and "view(12)" in text and "stride[0] == stride[1]" in text
+

@@ -83,7 +83,7 @@ def test_cuda_non_contiguous_figure(qapp):
     _not_blank(fig._repr_png_())
 
 
-def test_no_qt_until_a_figure_is_rendered():
+def test_no_qt_until_a_figure_is_rendered_and_show_blocks_in_a_script(tmp_path):
     code = ("import sys, torch, stridescope\n"
             "a = torch.arange(6).view(2, 3)\n"
             "f = stridescope.figure(a=a, at=a.t())\n"
@@ -91,10 +91,18 @@ def test_no_qt_until_a_figure_is_rendered():
             "'pyqtgraph', 'PyQt5', 'PyQt6')]\n"
             "assert not qt, qt\n"
             "png = f._repr_png_()\n"
-            "assert 'PySide6' in sys.modules and png[:4] == b'\\x89PNG'\n")
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120,
-                   env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin",
-                        "HOME": str(ROOT)})
+            "assert 'PySide6' in sys.modules and png[:4] == b'\\x89PNG'\n"
+            # a plain script: show() blocks until the window's event loop ends
+            "from PySide6.QtCore import QTimer\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "QTimer.singleShot(300, QApplication.instance().quit)\n"
+            "assert stridescope.show(a=a) is None\n"
+            "print('returned')\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120,
+                          capture_output=True, text=True,
+                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin",
+                               "HOME": str(ROOT), "STRIDESCOPE_CONFIG_DIR": str(tmp_path)})
+    assert done.stdout.strip() == "returned"
 
 
 def test_show_opens_a_read_only_window_on_the_tensors(qtbot):
@@ -109,6 +117,20 @@ def test_show_opens_a_read_only_window_on_the_tensors(qtbot):
     assert window.code.editor.isReadOnly()
     assert window.controller.append("b = a + 1") is not None  # refused: nothing to re-run
     assert len(window.controller.document.steps) == 1
+    window.close()
+
+
+def test_show_returns_at_once_when_ipython_runs_the_qt_loop(qtbot, monkeypatch):
+    """Under `%gui qt` IPython's shell reports active_eventloop "qt": show() must not block.
+    (Checked with a stand-in shell: ipykernel 7.4's own Qt loop sometimes stops answering
+    the next cell, with or without stridescope, so a real kernel would make this flaky.)"""
+    import types
+
+    shell = types.SimpleNamespace(active_eventloop="qt")
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
+    window = stridescope.show(torch.ones(2, 2))
+    qtbot.addWidget(window)
+    assert window.isVisible() and window in stridescope._WINDOWS
     window.close()
 
 
