@@ -552,6 +552,7 @@ class KernelFollower:
         self._thread: threading.Thread | None = None
         self._refresh = threading.Event()
         self.last_refresh_seconds: float | None = None
+        self._missed = False  # the last snapshot failed (busy kernel): retry when idle
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="stridescope-attach",
@@ -586,6 +587,7 @@ class KernelFollower:
             self.on_message(str(exc))
             if link.language and link.language != "python":
                 return
+            self._missed = True  # busy, most likely: the first idle brings the snapshot
         pending: dict[str, tuple[int | None, str]] = {}
         last_beat = time.monotonic()
         gone = False
@@ -623,18 +625,25 @@ class KernelFollower:
                 count, code = pending.pop(msg_id)
                 gone = False
                 self._take(link, f"In [{count if count is not None else ' '}]", code)
+            elif kind == "status" and content.get("execution_state") == "idle" \
+                    and self._missed:  # the last snapshot found the kernel busy: try again
+                self._take(link, "refreshed", "")
             elif kind == "status" and content.get("execution_state") == "starting":
                 self.on_message("the kernel restarted: its tensors are gone; following the "
                                 "new one")
 
     def _take(self, link: KernelLink, label: str, code: str) -> None:
         started = time.perf_counter()
+        if not self.builder.steps:
+            label, code = f"attached to {self.path.name}", ""
         try:
             snap = link.snapshot(self.builder.known())
             self.builder.add(snap, label, code)
         except AttachError as exc:
+            self._missed = True
             self.on_message(str(exc))
             return
+        self._missed = False
         self.last_refresh_seconds = time.perf_counter() - started
         self.on_result(self.builder.result())
 

@@ -160,6 +160,28 @@ def test_live_window_adds_a_step_after_each_cell(kernel, qtbot):
         window.close()
 
 
+def test_a_busy_kernel_is_said_and_followed_once_it_is_idle(kernel):
+    import threading
+
+    from engine.attach import KernelFollower
+
+    manager, client = kernel
+    results, messages = [], []
+    got = threading.Event()
+    client.execute("import time\ntime.sleep(3)\nslept = torch.ones(2)")  # not waited for
+    follower = KernelFollower(manager.connection_file,
+                              lambda r: (results.append(r), got.set()), messages.append,
+                              timeout=0.5)
+    follower.start()
+    try:
+        assert got.wait(60), messages
+    finally:
+        follower.stop()
+    assert any("busy" in m or "does not answer" in m for m in messages), messages
+    assert results[-1].steps[-1].tensor("slept") is not None
+    assert results[-1].steps[0].source.startswith("# attached to ")
+
+
 def test_load_ext_explains_a_failed_view(kernel):
     _, client = kernel
     run(client, f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n%load_ext stridescope")
