@@ -30,6 +30,7 @@ __all__ = ["Figure", "explain", "figure", "load_ipython_extension", "show",
            "unload_ipython_extension"]
 
 SUFFIXES = (".png", ".svg", ".pdf")
+LANGUAGES = ("en", "zh_CN")  # as gui.i18n.LANGUAGES (which imports Qt)
 Size = tuple[int, int]
 
 
@@ -82,6 +83,9 @@ class Figure:
         self.result = result
         self.focus = focus
         self.size = _check_size(size)
+        _theme(theme)  # an unknown theme or language is refused now, not at display time
+        if lang not in (None, *LANGUAGES):
+            raise ValueError(f"unknown language {lang!r}: one of {', '.join(LANGUAGES)}")
         self.theme = theme
         self.lang = lang
         self._cache: dict[str, bytes] = {}
@@ -144,10 +148,8 @@ class _language:
     def __enter__(self) -> None:
         if self.lang and self.lang != "en":
             from gui.app import ensure_app
-            from gui.i18n import LANGUAGES, install_language
+            from gui.i18n import install_language
 
-            if self.lang not in LANGUAGES:
-                raise ValueError(f"unknown language {self.lang!r}: one of {', '.join(LANGUAGES)}")
             ensure_app()
             install_language(self.lang)
 

@@ -35,6 +35,7 @@ from engine.state import (
 
 ATTACH_BYTES_LIMIT = 8 << 20     # bytes of one storage sent by the kernel (the strip's values)
 ATTACH_TOTAL_LIMIT = 64 << 20    # bytes of all storages in one snapshot
+HISTORY_BYTES_LIMIT = 512 << 20  # storage bytes kept across the cell history (oldest go first)
 MAX_NAMES = 256                  # tensors + arrays in one snapshot
 MAX_REPLY_CHARS = 200 << 20      # a longer answer is refused unread
 _RESULT = "__stridescope_snapshot__"
@@ -368,12 +369,28 @@ class StepBuilder:
                     storages=tuple(sorted(storages, key=lambda s: s.id)), produced=produced,
                     written_storages=tuple(written), warnings=warnings)
         self.steps.append(step)
+        self._forget_old_bytes()
         self._raw = raws
         self._digests = digests
         self._raw_by_key = by_key
         self._previous = {t.state.name: (t.object_id, label_of[t.storage_key])
                           for t in snap.tensors}
         return step
+
+    def _forget_old_bytes(self) -> None:
+        """Keep the history's storage bytes under HISTORY_BYTES_LIMIT: the oldest steps lose
+        theirs first (their cells then read "?"; layouts and values of small tensors stay)."""
+        sizes = {id(s.raw): len(s.raw) for step in self.steps for s in step.storages
+                 if s.raw is not None}
+        total = sum(sizes.values())
+        for i, step in enumerate(self.steps[:-1]):
+            if total <= HISTORY_BYTES_LIMIT:
+                return
+            kept = {id(s.raw) for later in self.steps[i + 1:] for s in later.storages}
+            total -= sum(n for key, n in sizes.items()
+                         if key in {id(s.raw) for s in step.storages} and key not in kept)
+            self.steps[i] = replace(step, storages=tuple(replace(s, raw=None)
+                                                         for s in step.storages))
 
     def _produced(self, snap: KernelSnapshot, label_of: dict[str, int]) -> tuple[Produced, ...]:
         """What each name the cell (re)bound is: an alias of another name's object, a view

@@ -119,6 +119,25 @@ def test_attach_errors_are_clear(tmp_path, capsys):
             link.check()
     finally:
         link.close()
+    # following it: the same words, then the heartbeat says it is gone; nothing crashes
+    import threading
+    import time
+
+    from engine.attach import KernelFollower
+
+    messages: list[str] = []
+    said = threading.Event()
+    follower = KernelFollower(gone, lambda result: None,
+                              lambda text: (messages.append(text),
+                                            "stopped answering" in text and said.set()),
+                              timeout=0.3, poll=0.05)
+    follower.start()
+    started = time.monotonic()
+    try:
+        assert said.wait(20), messages
+    finally:
+        follower.stop()
+    assert "does not answer" in messages[0] and time.monotonic() - started < 20
 
 
 def test_a_kernel_that_is_not_python_is_named():
@@ -134,7 +153,8 @@ def test_a_kernel_that_is_not_python_is_named():
         link.check()
 
 
-def test_live_window_adds_a_step_after_each_cell(kernel, qtbot):
+def test_live_window_adds_a_step_after_each_cell(kernel, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("STRIDESCOPE_CONFIG_DIR", str(tmp_path))  # its geometry stays here
     from gui.attach_window import open_attach_window
 
     manager, client = kernel

@@ -60,7 +60,9 @@ def test_positional_tensors_are_t0_t1_and_options_apply(qapp, tmp_path):
     with pytest.raises(TypeError, match="at least one"):
         stridescope.figure()
     with pytest.raises(ValueError, match="theme"):
-        stridescope.figure(x, theme="neon")._repr_png_()
+        stridescope.figure(x, theme="neon")
+    with pytest.raises(ValueError, match="language"):
+        stridescope.figure(x, lang="fr")
 
 
 def test_meta_trillion_and_zero_dim_draw(qapp):
@@ -109,7 +111,13 @@ def test_no_qt_until_a_figure_is_rendered_and_show_blocks_in_a_script(tmp_path):
     assert done.stdout.strip() == "returned"
 
 
-def test_show_opens_a_read_only_window_on_the_tensors(qtbot):
+@pytest.fixture
+def own_settings(tmp_path, monkeypatch):
+    """Windows save their geometry on close: keep it out of the settings other tests read."""
+    monkeypatch.setenv("STRIDESCOPE_CONFIG_DIR", str(tmp_path))
+
+
+def test_show_opens_a_read_only_window_on_the_tensors(qtbot, own_settings):
     a = torch.arange(12).reshape(3, 4)
     excepthook = sys.excepthook
     window = stridescope.show(a=a, at=a.t(), focus="at", block=False)
@@ -124,7 +132,7 @@ def test_show_opens_a_read_only_window_on_the_tensors(qtbot):
     window.close()
 
 
-def test_show_returns_at_once_when_ipython_runs_the_qt_loop(qtbot, monkeypatch):
+def test_show_returns_at_once_when_ipython_runs_the_qt_loop(qtbot, monkeypatch, own_settings):
     """Under `%gui qt` IPython's shell reports active_eventloop "qt": show() must not block.
     (Checked with a stand-in shell: ipykernel 7.4's own Qt loop sometimes stops answering
     the next cell, with or without stridescope, so a real kernel would make this flaky.)"""

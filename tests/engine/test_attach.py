@@ -131,3 +131,18 @@ def test_unquote_inverts_repr_of_the_probes_answers():
     text = stridescope_probe({"a": torch.tensor([float("nan"), 1.0])}, {})
     assert unquote_reply(repr(text)) == text
     assert unquote_reply(repr('{"s": "a\\\\b"}')) == '{"s": "a\\\\b"}'
+
+
+def test_old_steps_lose_their_bytes_first_when_the_history_grows(monkeypatch):
+    import engine.attach
+
+    monkeypatch.setattr(engine.attach, "HISTORY_BYTES_LIMIT", 2500)
+    a = torch.zeros(100, dtype=torch.float64)  # 800 bytes
+    builder = StepBuilder()
+    for n in range(5):
+        a.add_(1)
+        builder.add(_snap({"a": a}, builder.known()), f"In [{n + 1}]", "a.add_(1)")
+    raws = [step.storages[0].raw for step in builder.steps]
+    assert [r is not None for r in raws] == [False, False, True, True, True]
+    assert raws[-1] == a.numpy().tobytes()
+    assert all(step.tensor("a").values is not None for step in builder.steps)
