@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import torch
 
-    from engine.layout import ViewExplanation
     from engine.state import RunResult, Step
     from gui.theme import Theme
 
@@ -237,49 +237,90 @@ def show(*tensors: torch.Tensor, focus: str | None = None, size: Size = (1200, 8
 
 
 # --------------------------------------------------------------------- explanations
-_VIEW_CALL = re.compile(r"\.\s*view\s*\(")
+LAYOUT_OPS = ("view", "reshape", "expand", "broadcast_to", "as_strided")
+_LAYOUT_CALL = re.compile(r"\.\s*(" + "|".join(LAYOUT_OPS) + r")\s*\(")
+
+
+@dataclass(frozen=True)
+class LayoutCall:
+    """A failing `name.op(args)` read from a traceback: the live tensor and plain arguments."""
+
+    op: str
+    name: str
+    tensor: Any
+    args: tuple
+    kwargs: tuple[tuple[str, Any], ...] = ()
 
 
 def explain(exc: BaseException, tensor: torch.Tensor | None = None,
             shape: tuple[int, ...] | None = None) -> str | None:
-    """Why a view()/expand/as_strided call failed, in the app's words; None when there is
-    nothing to add. With the tensor and the requested shape the answer names the dims that
-    do not merge; without them it is read from the traceback's frame when possible."""
+    """Why a view()/expand/as_strided call failed, in the app's words, worked out on your
+    tensor; None when there is nothing to add. Give the tensor and the requested shape of a
+    view(), or let it find the failing call in the exception's traceback."""
     explanation = explanation_for(exc, tensor, shape)
-    return None if explanation is None or explanation.ok else explanation.text()
+    if explanation is None or getattr(explanation, "ok", False):
+        return None
+    return explanation.text()
 
 
 def explanation_for(exc: BaseException, tensor: Any = None,
-                    shape: tuple[int, ...] | None = None) -> ViewExplanation | None:
-    """The ViewExplanation (engine.layout) of a failed view(), or None. A hook for more
-    kinds of layout error (engine.explain) to slot in: keep the signature."""
+                    shape: tuple[int, ...] | None = None) -> Any:
+    """The engine's explanation value of a failed layout call, or None."""
     if not isinstance(exc, RuntimeError):
         return None
-    if tensor is None or shape is None:
-        tensor, shape = _view_call_from_traceback(exc)
-    if tensor is None or shape is None:
+    if tensor is not None and shape is not None:
+        call = LayoutCall("view", "tensor", tensor, tuple(shape))
+    else:
+        call = _call_from_traceback(exc)
+    return None if call is None else _explain_call(call, str(exc))
+
+
+def _explain_call(call: LayoutCall, message: str) -> Any:
+    """The hook: engine.explain's explain_failure (every layout error it knows) when it is
+    there, else engine.layout's explain_view for view()."""
+    try:
+        from engine.explain import FailedCall, TensorFacts, explain_failure
+    except ImportError:
+        explain_failure = None
+    t = call.tensor
+    if explain_failure is not None:
+        try:
+            facts = TensorFacts(call.name, tuple(t.shape), tuple(t.stride()),
+                                t.storage_offset(), str(t.dtype), t.element_size(),
+                                t.untyped_storage().nbytes())
+            return explain_failure(FailedCall(call.op, facts, call.args, call.kwargs,
+                                              call.name), message)
+        except TypeError:  # its values changed shape: fall back to what this module knows
+            pass
+    if call.op != "view":
+        return None
+    sizes = call.args[0] if len(call.args) == 1 and isinstance(call.args[0], tuple) \
+        else call.args
+    if not sizes or not all(isinstance(v, int) for v in sizes):
         return None
     from engine.layout import explain_view
 
-    return explain_view(tuple(tensor.shape), tuple(tensor.stride()), tuple(shape))
+    return explain_view(tuple(t.shape), tuple(t.stride()), tuple(sizes))
 
 
-def _view_call_from_traceback(exc: BaseException) -> tuple[Any, tuple[int, ...] | None]:
-    """(tensor, requested shape) of a failing `x.view(...)` found in the innermost frame of
-    user code, by reading names already bound there (never evaluating anything)."""
+def _call_from_traceback(exc: BaseException) -> LayoutCall | None:
+    """The failing `x.view(...)`/`x.expand(...)`/… in the innermost frame whose line has one,
+    with arguments that are literals or names bound to ints (nothing is evaluated)."""
     import ast
     import linecache
 
-    tb = exc.__traceback__
+    torch_mod = sys.modules.get("torch")
+    if torch_mod is None:
+        return None
     frames = []
+    tb = exc.__traceback__
     while tb is not None:
         frames.append(tb)
         tb = tb.tb_next
-    torch_mod = sys.modules.get("torch")
     for tb in reversed(frames):
         frame = tb.tb_frame
         line = linecache.getline(frame.f_code.co_filename, tb.tb_lineno, frame.f_globals)
-        if not _VIEW_CALL.search(line or ""):
+        if not _LAYOUT_CALL.search(line or ""):
             continue
         try:
             tree = ast.parse(line.strip())
@@ -287,39 +328,45 @@ def _view_call_from_traceback(exc: BaseException) -> tuple[Any, tuple[int, ...] 
             continue
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "view" and isinstance(node.func.value, ast.Name)):
+                    and node.func.attr in LAYOUT_OPS and isinstance(node.func.value, ast.Name)):
                 continue
-            tensor = frame.f_locals.get(node.func.value.id,
-                                        frame.f_globals.get(node.func.value.id))
-            if torch_mod is None or not isinstance(tensor, torch_mod.Tensor):
+            name = node.func.value.id
+            tensor = frame.f_locals.get(name, frame.f_globals.get(name))
+            if not isinstance(tensor, torch_mod.Tensor):
                 continue
-            shape = _literal_shape(node.args, frame)
-            if shape is not None:
-                return tensor, shape
-    return None, None
+            args = tuple(_plain(a, frame) for a in node.args)
+            kwargs = tuple((k.arg, _plain(k.value, frame)) for k in node.keywords if k.arg)
+            if _UNKNOWN in args or any(v is _UNKNOWN for _, v in kwargs):
+                continue
+            return LayoutCall(node.func.attr, name, tensor, args, kwargs)
+    return None
 
 
-def _literal_shape(args: list, frame) -> tuple[int, ...] | None:
-    """The sizes of `view(2, -1)`, `view((2, -1))` or `view(n, m)` with n, m ints bound in
-    the frame; None for anything else (nothing is evaluated)."""
+_UNKNOWN = object()
+
+
+def _plain(node, frame) -> Any:
+    """An int, or a tuple of ints, written literally or bound to a name in the frame."""
     import ast
 
-    if len(args) == 1 and isinstance(args[0], (ast.Tuple, ast.List)):
-        args = args[0].elts
-    sizes = []
-    for arg in args:
-        value: Any = None
-        if isinstance(arg, ast.Constant):
-            value = arg.value
-        elif isinstance(arg, ast.UnaryOp) and isinstance(arg.op, ast.USub) and isinstance(
-                arg.operand, ast.Constant):
-            value = -arg.operand.value if isinstance(arg.operand.value, int) else None
-        elif isinstance(arg, ast.Name):
-            value = frame.f_locals.get(arg.id, frame.f_globals.get(arg.id))
-        if not isinstance(value, int) or isinstance(value, bool):
-            return None
-        sizes.append(value)
-    return tuple(sizes) if sizes else None
+    if isinstance(node, (ast.Tuple, ast.List)):
+        items = tuple(_plain(e, frame) for e in node.elts)
+        return _UNKNOWN if _UNKNOWN in items else items
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        value = _plain(node.operand, frame)
+        return -value if isinstance(value, int) else _UNKNOWN
+    if isinstance(node, ast.Constant):
+        value = node.value
+    elif isinstance(node, ast.Name):
+        value = frame.f_locals.get(node.id, frame.f_globals.get(node.id, _UNKNOWN))
+    else:
+        return _UNKNOWN
+    if isinstance(value, bool) or not isinstance(value, (int, tuple)):
+        return _UNKNOWN
+    if isinstance(value, tuple) and not all(isinstance(v, int) and not isinstance(v, bool)
+                                            for v in value):
+        return _UNKNOWN
+    return value
 
 
 def _custom_exc(shell, etype, value, tb, tb_offset=None):
