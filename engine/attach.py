@@ -50,6 +50,10 @@ _INT_MAX = 1 << 64
 class AttachError(RuntimeError):
     """The kernel cannot be reached, is not Python, or answered something unusable."""
 
+    def __init__(self, message: str, busy: bool = False) -> None:
+        super().__init__(message)
+        self.busy = busy  # no answer in time: the request may still run when the kernel frees
+
 
 # --------------------------------------------------------------------- the request
 def probe_request(known: dict[str, str] | None = None, value_limit: int = TRACE_VALUE_LIMIT,
@@ -480,7 +484,7 @@ class KernelLink:
             reply = self.client.kernel_info(reply=True, timeout=self.timeout)
         except (TimeoutError, RuntimeError):
             raise AttachError(f"the kernel of {self.path.name} does not answer (gone, or busy "
-                              f"for more than {self.timeout:g} s)") from None
+                              f"for more than {self.timeout:g} s)", busy=True) from None
         info = reply.get("content", {}).get("language_info", {})
         self.language = str(info.get("name", "?"))
         if self.language != "python":
@@ -497,7 +501,7 @@ class KernelLink:
                                         timeout=timeout or self.timeout)
         except (TimeoutError, RuntimeError):
             raise AttachError("the kernel is busy or gone: no answer within "
-                              f"{timeout or self.timeout:g} s") from None
+                              f"{timeout or self.timeout:g} s", busy=True) from None
         content = reply.get("content", {})
         if content.get("status") != "ok":
             raise AttachError(f"the snapshot failed in the kernel: {content.get('ename', '?')}: "
@@ -558,18 +562,19 @@ class KernelFollower:
     def __init__(self, connection_file: str | Path,
                  on_result: Callable[[RunResult], None],
                  on_message: Callable[[str], None], timeout: float = 10.0,
-                 poll: float = 0.2) -> None:
+                 poll: float = 0.2, heartbeat: float = 2.0) -> None:
         self.path = Path(connection_file)
         self.on_result = on_result
         self.on_message = on_message
         self.timeout = timeout
         self.poll = poll
+        self.heartbeat = heartbeat  # seconds between checks that the kernel still beats
         self.builder = StepBuilder()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._refresh = threading.Event()
         self.last_refresh_seconds: float | None = None
-        self._missed = False  # the last snapshot failed (busy kernel): retry when idle
+        self._missed = False  # the last snapshot got no answer (busy kernel): retry when idle
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="stridescope-attach",
@@ -604,7 +609,7 @@ class KernelFollower:
             self.on_message(str(exc))
             if link.language and link.language != "python":
                 return
-            self._missed = True  # busy, most likely: the first idle brings the snapshot
+            self._missed = exc.busy  # the first idle brings the snapshot
         pending: dict[str, tuple[int | None, str]] = {}
         last_beat = time.monotonic()
         gone = False
@@ -615,7 +620,7 @@ class KernelFollower:
             try:
                 msg = link.client.get_iopub_msg(timeout=self.poll)
             except queue.Empty:
-                if time.monotonic() - last_beat > 2.0:
+                if time.monotonic() - last_beat > self.heartbeat:
                     last_beat = time.monotonic()
                     alive = link.is_alive()
                     if not alive and not gone:
@@ -625,10 +630,15 @@ class KernelFollower:
                     gone = not alive
                 continue
             parent = msg.get("parent_header") or {}
-            if parent.get("session") == link.session_id:
-                continue  # our own snapshot request
             kind = msg.get("msg_type") or msg.get("header", {}).get("msg_type")
             content = msg.get("content") or {}
+            if parent.get("session") == link.session_id:
+                # our own request; one that timed out behind a busy cell runs when that cell
+                # ends, so its idle says the kernel is free: take the snapshot still owed
+                if kind == "status" and content.get("execution_state") == "idle" \
+                        and self._missed:
+                    self._take(link, "refreshed", "")
+                continue
             msg_id = parent.get("msg_id")
             if kind == "execute_input" and msg_id:
                 count = content.get("execution_count")
@@ -657,8 +667,9 @@ class KernelFollower:
             snap = link.snapshot(self.builder.known())
             self.builder.add(snap, label, code)
         except AttachError as exc:
-            self._missed = True
-            self.on_message(str(exc))
+            if not (exc.busy and self._missed):  # a busy kernel is said once, not at each try
+                self.on_message(str(exc))
+            self._missed = exc.busy  # retried at the next idle only when it may have been busy
             return
         self._missed = False
         self.last_refresh_seconds = time.perf_counter() - started

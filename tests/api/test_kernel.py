@@ -67,11 +67,14 @@ def main(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
 
 
-def test_attach_json_is_the_kernels_tensors(kernel):
+def test_attach_json_is_the_kernels_tensors(kernel, tmp_path):
     manager, client = kernel
     names_before = evaluate(client, "sorted(globals())")
-    done = main("--attach", manager.connection_file, "--json", "-")
+    picture = tmp_path / "kernel.png"
+    done = main("--attach", manager.connection_file, "--json", "-", "--export", str(picture),
+                "--focus", "at")
     assert done.returncode == 0, done.stderr
+    assert picture.stat().st_size > 5000  # the same snapshot, drawn
     doc = json.loads(done.stdout)
     assert doc["format"] == "stridescope-trace/1" and len(doc["steps"]) == 1
     tensors = doc["steps"][0]["tensors"]
@@ -130,7 +133,7 @@ def test_attach_errors_are_clear(tmp_path, capsys):
     follower = KernelFollower(gone, lambda result: None,
                               lambda text: (messages.append(text),
                                             "stopped answering" in text and said.set()),
-                              timeout=0.3, poll=0.05)
+                              timeout=0.3, poll=0.05, heartbeat=0.3)
     follower.start()
     started = time.monotonic()
     try:
@@ -188,7 +191,7 @@ def test_a_busy_kernel_is_said_and_followed_once_it_is_idle(kernel):
     manager, client = kernel
     results, messages = [], []
     got = threading.Event()
-    client.execute("import time\ntime.sleep(3)\nslept = torch.ones(2)")  # not waited for
+    client.execute("import time\ntime.sleep(1.5)\nslept = torch.ones(2)")  # not waited for
     follower = KernelFollower(manager.connection_file,
                               lambda r: (results.append(r), got.set()), messages.append,
                               timeout=0.5)
