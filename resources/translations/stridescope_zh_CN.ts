@@ -4,6 +4,18 @@
   <context>
     <name>Stridescope</name>
     <message>
+      <source>Connecting to the kernel…</source>
+      <translation>正在连接内核…</translation>
+    </message>
+    <message>
+      <source>{source} · {count} tensors</source>
+      <translation>{source} · {count} 个张量</translation>
+    </message>
+    <message>
+      <source>kernel {name}</source>
+      <translation>内核 {name}</translation>
+    </message>
+    <message>
       <source>Restore unsaved script?</source>
       <translation>恢复未保存的脚本？</translation>
     </message>
@@ -50,6 +62,10 @@
     <message>
       <source>no tensor</source>
       <translation>没有张量</translation>
+    </message>
+    <message>
+      <source>these tensors were recorded elsewhere: open a script to add statements</source>
+      <translation>这些张量是在别处记录的：要添加语句，请打开一个脚本</translation>
     </message>
     <message>
       <source>type a statement first</source>
