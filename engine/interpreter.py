@@ -28,7 +28,7 @@ from engine.errors import (
     ResourceLimitError,
     ScriptError,
 )
-from engine.guard import Limits, check_call
+from engine.guard import Limits, arange_probe, check_call
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -650,6 +650,8 @@ class Interpreter:
         if torch_name is None:
             return None, False
         torch_func = getattr(torch, torch_name)
+        if torch_name == "arange":
+            return arange_probe, True
         if torch_name in policy.FACTORIES:
             return (lambda *a, **k: torch_func(*a, **{**k, "device": "meta"})), True
         return torch_func, False

@@ -45,9 +45,8 @@ def scene_for(composed: Scene, theme: Theme):
 
 def render_scene(scene, path: str, size: tuple[int, int], background: str) -> None:
     """Draw the scene into size and write path by its suffix."""
-    from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
-    from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
-    from PySide6.QtSvg import QSvgGenerator
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter
 
     width, height = size
     target = QRectF(0, 0, width, height)
@@ -68,6 +67,9 @@ def render_scene(scene, path: str, size: tuple[int, int], background: str) -> No
         if not image.save(path, "PNG"):
             raise OSError(f"cannot write {path}")
     elif suffix == ".svg":
+        from PySide6.QtCore import QSize
+        from PySide6.QtSvg import QSvgGenerator  # imported only for an SVG
+
         generator = QSvgGenerator()
         generator.setFileName(path)
         generator.setSize(QSize(width, height))
@@ -77,6 +79,9 @@ def render_scene(scene, path: str, size: tuple[int, int], background: str) -> No
         paint(painter)
         painter.end()
     elif suffix == ".pdf":
+        from PySide6.QtCore import QMarginsF, QSizeF
+        from PySide6.QtGui import QPageSize, QPdfWriter
+
         writer = QPdfWriter(path)
         writer.setResolution(96)
         writer.setPageSize(QPageSize(QSizeF(width, height), QPageSize.Unit.Point, "",

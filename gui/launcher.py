@@ -34,11 +34,7 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
     if present:
         window.presentation.toggle()
     if screenshot:
-        def grab() -> None:
-            ok = window.grab().save(screenshot)
-            print(f"{'saved' if ok else 'could not save'} {screenshot}")
-            app.exit(0 if ok else 1)
-        QTimer.singleShot(600, grab)
+        _grab_after_first_frame(window, screenshot)
     code = app.exec()
     if fast_exit:
         if window.isVisible():  # app.exit() from elsewhere: close as Ctrl+Q would
@@ -50,3 +46,38 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _grab_after_first_frame(window, path: str, patience_ms: int = 30000) -> None:
+    """Save the window to path and quit as soon as the canvas has painted the document's
+    first full frame (so `--screenshot` measures start-up from outside); after patience_ms
+    it is saved as it is."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    app = ensure_app()
+    viewport = window.view.viewport()
+
+    def grab() -> None:
+        if getattr(window, "_screenshot_taken", False):
+            return
+        window._screenshot_taken = True
+        ok = window.grab().save(path)
+        print(f"{'saved' if ok else 'could not save'} {path}")
+        app.exit(0 if ok else 1)
+
+    def painted_in_full() -> bool:
+        document = window.presenter.document
+        if document is None:
+            return False
+        return document.step is None or window.scene.composed is not None
+
+    class FirstFrame(QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint and painted_in_full():
+                viewport.removeEventFilter(self)
+                QTimer.singleShot(0, grab)  # after this paint: the whole window is drawn
+            return False
+
+    watcher = FirstFrame(window)
+    viewport.installEventFilter(watcher)
+    QTimer.singleShot(patience_ms, grab)
