@@ -7,8 +7,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import torch
 
+from engine.arrays import ArrayRecorder, backing_tensors
 from engine.guard import Limits
 from engine.interpreter import Interpreter, StatementResult
 from engine.layout import explain_view
@@ -86,13 +88,18 @@ class _Recorder:
         self._previous_objects: dict[str, Any] = {}
         self._previous_raw: dict[int, bytes | None] = {}
         self._origins: dict[str, Produced] = {}
+        self._arrays = ArrayRecorder()
 
     def run(self, statement: ast.stmt, source: str, index: int) -> Step:
         result = self.interpreter.run_statement(statement)
         names = self.interpreter.user_names()
         tensors_by_name = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
-        labels = self._label_storages(tensors_by_name.values())
+        arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
+        backing = backing_tensors(arrays_by_name.values())  # tensors arrays were made from
+        labels = self._label_storages([*tensors_by_name.values(), *backing])
         storages = self._storage_states(tensors_by_name.values(), labels)
+        arrays, memories, written_memories = self._arrays.record(arrays_by_name, storages,
+                                                                 labels)
         produced = self._produced(statement, tensors_by_name, labels)
         self._origins = {name: origin for name, origin in self._origins.items()
                          if name in tensors_by_name}
@@ -120,8 +127,11 @@ class _Recorder:
             written_storages=written,
             warnings=result.warnings,
             provenance=provenance,
+            arrays=arrays,
+            memories=memories,
+            written_memories=written_memories,
         )
-        self._pinned = [t.untyped_storage() for t in tensors_by_name.values()]
+        self._pinned = [t.untyped_storage() for t in (*tensors_by_name.values(), *backing)]
         self._previous_objects = dict(tensors_by_name)
         self._previous_raw = {s.id: s.raw for s in storages}
         return step

@@ -15,7 +15,16 @@ import math
 from typing import Any
 
 from engine.layout import Blocker, ViewExplanation
-from engine.state import ErrorInfo, Produced, RunResult, Step, StorageState, TensorState
+from engine.state import (
+    ArrayState,
+    ErrorInfo,
+    MemoryState,
+    Produced,
+    RunResult,
+    Step,
+    StorageState,
+    TensorState,
+)
 
 
 class WireError(ValueError):
@@ -34,7 +43,7 @@ def register(cls: type) -> type:
 
 
 for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, ViewExplanation,
-             Blocker):
+             Blocker, ArrayState, MemoryState):
     register(_cls)
 
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
