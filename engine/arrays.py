@@ -11,7 +11,6 @@ cannot be freed, reused and mistaken for the same block.
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -30,12 +29,6 @@ _VALUE_KINDS = frozenset("biufcU")  # kinds whose tolist() is numbers, bools or 
 _TORCH_NAMES = {np.dtype(n): f"torch.{n}" for n in (
     "bool uint8 int8 int16 uint16 int32 uint32 int64 uint64 float16 float32 float64 "
     "complex64 complex128").split()}
-
-
-def backing_tensors(arrays: Iterable[np.ndarray]) -> list[torch.Tensor]:
-    """The tensors whose storage holds arrays made from tensors (t.numpy(), np.asarray(t))."""
-    return [foreign for a in arrays
-            if isinstance(foreign := memory_root(a)[1], torch.Tensor)]
 
 
 class ArrayRecorder:

@@ -413,6 +413,24 @@ def _random_size(position: int) -> Rule:
     return rule
 
 
+def choice(args: tuple, kwargs: dict) -> Cost:
+    """choice(a, size, replace=False) without replacement permutes the whole population."""
+    allocated, computed = _random_size(1)(args, kwargs)
+    population = args[0] if args else kwargs.get("a", 0)
+    if _arg(args, kwargs, 2, "replace", True) is False:
+        count = population if isinstance(population, (int, np.integer)) else \
+            size_of(population)
+        allocated += max(0, int(count)) * 8
+        computed += max(0, int(count))
+    return allocated, computed
+
+
+def where(args: tuple, kwargs: dict) -> Cost:
+    if len(args) == 1:  # where(condition) is nonzero(condition)
+        return scan(args, kwargs)
+    return elementwise(args, kwargs)
+
+
 def random_dims(args: tuple, kwargs: dict) -> Cost:
     size = math.prod(_dims(list(args)) or ())
     return size * 8, size
@@ -555,7 +573,7 @@ _ELEMENTWISE = (
     "add subtract multiply divide true_divide floor_divide power float_power mod remainder fmod "
     "negative positive absolute abs fabs sign sqrt square cbrt exp exp2 expm1 log log2 log10 "
     "log1p sin cos tan arcsin arccos arctan arctan2 sinh cosh tanh hypot floor ceil trunc rint "
-    "round around fix maximum minimum fmax fmin clip where equal not_equal less less_equal "
+    "round around fix maximum minimum fmax fmin clip equal not_equal less less_equal "
     "greater greater_equal logical_and logical_or logical_not logical_xor bitwise_and bitwise_or "
     "bitwise_xor invert left_shift right_shift isnan isinf isfinite real imag conj conjugate "
     "angle deg2rad rad2deg degrees radians reciprocal copysign signbit nan_to_num isreal "
@@ -566,8 +584,7 @@ _REDUCTIONS = (
     "trace nansum nanmean nanmax nanmin ptp vdot"
 ).split()
 _SCANS = (
-    "cumsum cumprod sort argsort unique diff nonzero argwhere flatnonzero percentile quantile "
-    "searchsorted"
+    "cumsum cumprod sort argsort unique diff nonzero argwhere flatnonzero percentile quantile"
 ).split()
 _VIEWS = (
     "transpose swapaxes moveaxis squeeze expand_dims broadcast_to broadcast_arrays atleast_1d "
@@ -593,7 +610,7 @@ RULES: dict[str, Rule] = {
     "zeros_like": like, "ones_like": like, "empty_like": like, "full_like": full_like,
     "arange": arange, "linspace": linspace, "logspace": linspace, "geomspace": linspace,
     "eye": eye, "identity": identity, "tri": eye, "diag": diag, "diagflat": diag,
-    "tril": scan, "triu": scan, "roll": scan,
+    "tril": scan, "triu": scan, "roll": scan, "where": where, "searchsorted": join_all,
     "concatenate": join, "stack": join, "hstack": join, "vstack": join, "dstack": join,
     "column_stack": join, "append": join_all, "tile": tile, "repeat": repeat,
     "outer": product, "kron": product, "matmul": matmul, "dot": dot, "inner": inner,
@@ -606,7 +623,7 @@ RANDOM_RULES: dict[str, Rule] = {
     "random": _random_size(0), "random_sample": _random_size(0), "ranf": _random_size(0),
     "sample": _random_size(0), "standard_normal": _random_size(0),
     "randint": _random_size(2), "integers": _random_size(2), "normal": _random_size(2),
-    "uniform": _random_size(2), "choice": _random_size(1), "permutation": permutation,
+    "uniform": _random_size(2), "choice": choice, "permutation": permutation,
     "shuffle": free, "permuted": permutation,
 }
 STRIDE_TRICKS_RULES: dict[str, Rule] = {
@@ -619,7 +636,7 @@ _ARRAY_METHOD_RULES: dict[str, Rule] = {
     "swapaxes": free, "squeeze": free, "diagonal": free, "byteswap": copy_first,
     "dot": dot, "repeat": repeat, "round": elementwise, "clip": elementwise,
     "conj": elementwise, "conjugate": elementwise, "nonzero": scan, "sort": scan,
-    "argsort": scan, "cumsum": scan, "cumprod": scan, "searchsorted": scan,
+    "argsort": scan, "cumsum": scan, "cumprod": scan, "searchsorted": join_all,
     "sum": reduction, "prod": reduction, "mean": reduction, "std": reduction,
     "var": reduction, "min": reduction, "max": reduction, "argmin": reduction,
     "argmax": reduction, "all": reduction, "any": reduction, "trace": reduction,
@@ -750,8 +767,8 @@ def check_call(rule: Rule, args: tuple, kwargs: dict, limits: Limits, *, line: i
                what: str) -> None:
     """Refuse the call if it may allocate or compute more than the limits allow, or would
     make an array of Python objects."""
-    dtype = kwargs.get("dtype")
-    if dtype is not None and _dtype_has_objects(dtype):
+    dtypes = [v for v in (*args, *kwargs.values()) if isinstance(v, (str, type, np.dtype))]
+    if any(_dtype_has_objects(d) for d in dtypes):
         raise RefusedError("refused: arrays of Python objects (dtype=object) are not "
                            "supported", line)
     for value in (*args, *kwargs.values()):

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from engine.arrays import ArrayRecorder, backing_tensors
+from engine.arrays import ArrayRecorder
 from engine.guard import Limits
 from engine.interpreter import Interpreter, StatementResult
 from engine.layout import explain_view
@@ -95,8 +95,7 @@ class _Recorder:
         names = self.interpreter.user_names()
         tensors_by_name = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
         arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
-        backing = backing_tensors(arrays_by_name.values())  # tensors arrays were made from
-        labels = self._label_storages([*tensors_by_name.values(), *backing])
+        labels = self._label_storages(tensors_by_name.values())
         storages = self._storage_states(tensors_by_name.values(), labels)
         arrays, memories, written_memories = self._arrays.record(arrays_by_name, storages,
                                                                  labels)
@@ -131,7 +130,7 @@ class _Recorder:
             memories=memories,
             written_memories=written_memories,
         )
-        self._pinned = [t.untyped_storage() for t in (*tensors_by_name.values(), *backing)]
+        self._pinned = [t.untyped_storage() for t in tensors_by_name.values()]
         self._previous_objects = dict(tensors_by_name)
         self._previous_raw = {s.id: s.raw for s in storages}
         return step

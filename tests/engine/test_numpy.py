@@ -250,3 +250,22 @@ def test_negative_strides_cannot_become_a_tensor():
                       "t = torch.from_numpy(n)\n").steps[-1]
     assert step.error.type == "ValueError" and "negative" in step.error.message
     assert step.array("n").strides == (-8,)
+
+
+def test_the_numpy_lesson_prints_what_plain_python_prints():
+    """Every statement of the lesson but its deliberate failure, checked against plain Python
+    (values, byte strides, which storage each array lives in)."""
+    from engine.lessons import load_lesson
+    from tests.engine.test_against_python import check_equal
+
+    script = load_lesson("19_numpy_bridge").script
+    assert "bad = torch.from_numpy(r)\n" in script
+    check_equal(script.replace("bad = torch.from_numpy(r)\n", ""))
+
+
+def test_the_provenance_replay_never_touches_live_arrays():
+    # a copy statement is replayed on index tensors to find where each element came from;
+    # an array in it must not be written a second time
+    step = run_script("import torch\nimport numpy as np\nn = np.zeros(3)\nt = torch.zeros(3)\n"
+                      "c = t + torch.tensor(np.add(n, 1, out=n))\n").steps[-1]
+    assert step.error is None and step.array("n").values == [1.0, 1.0, 1.0]
