@@ -507,9 +507,9 @@ class Interpreter:
         sequences = (str, bytes, list, tuple)
         if op in (operator.mul, operator.imul):
             for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, sequences) and isinstance(count, int):
+                if isinstance(seq, sequences) and isinstance(count, (int, np.integer)):
                     # nested lists count in full: printing [[0] * 10**6] * 10**6 would not end
-                    size = _weight(seq) * max(count, 0)
+                    size = _weight(seq) * max(int(count), 0)
                     if size > policy.MAX_SEQUENCE_LENGTH:
                         raise ResourceLimitError(
                             f"a sequence of {size:,} items is too large", _line(node))

@@ -87,6 +87,7 @@ def plain_arrays(namespace: dict) -> dict:
             "shape": list(a.shape), "strides": list(a.strides), "dtype": str(a.dtype),
             "itemsize": a.itemsize, "c_contiguous": a.flags.c_contiguous,
             "f_contiguous": a.flags.f_contiguous, "owndata": a.flags.owndata,
+            "writeable": a.flags.writeable,
             "in_storages": {},
         }
         if a.size <= 10_000:

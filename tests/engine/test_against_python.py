@@ -121,7 +121,7 @@ def check_arrays(mine: dict, ref: dict, context: str) -> None:
     for name, expected in ref["arrays"].items():
         got = arrays[name]
         for key in ("shape", "strides", "dtype", "itemsize", "c_contiguous", "f_contiguous",
-                    "owndata"):
+                    "owndata", "writeable"):
             assert got[key] == expected[key], f"{context}\n{name}.{key}"
         assert ("values" in got) == ("values" in expected), f"{context}\n{name}"
         if "values" in expected:
@@ -227,9 +227,13 @@ ARRAY_OPS = [  # a NumPy array in, a NumPy array or a tensor out
     "np.concatenate([{p}, {p}])", "{p}.view(np.uint8)", "np.flip({p}, 0)",
     "torch.from_numpy({p})", "torch.as_tensor({p})", "torch.tensor({p})",
     "torch.from_numpy({p}).t()", "torch.as_tensor({p}, dtype=torch.float64)",
+    "torch.from_numpy({p}[:, ::2])", "np.frombuffer({p}.tobytes(), dtype={p}.dtype)",
+    "np.lib.stride_tricks.sliding_window_view({p}.ravel(), 2)", "{p}[np.array([0, 0])]",
+    "{p}[{p} > 1]", "np.asarray(torch.from_numpy({p}))",
 ]
 TENSOR_TO_ARRAY = ["{x}.numpy()", "{x}.t().numpy()", "np.asarray({x})", "{x}[1:].numpy()",
-                   "np.array({x})", "{x}.numpy().T"]
+                   "np.array({x})", "{x}.numpy().T", "{x}[..., ::2].numpy()",
+                   "{x}.numpy()[::-1]"]
 MIXED_STATEMENTS = [
     "np.add({p}, 1, out={p})", "{p} += 1", "{p}[0] = 7", "{p}.fill(2)", "{x}.add_(1)",
     "{x}.mul_(2)", "{x}[0] = -1", "print({p})", "print({p}.strides, {p}.flags.c_contiguous, "
