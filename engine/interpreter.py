@@ -347,6 +347,7 @@ class Interpreter:
             index = self._eval(target.slice)
             if container is torch:
                 raise RefusedError("refused: item assignment on the torch module", _line(target))
+            numpy_policy.check_setitem(container, _line(target))
             # tensors, storages, lists, dicts; immutable values raise Python's own TypeError
             operator.setitem(container, index, value)
         elif isinstance(target, ast.Attribute):
@@ -637,6 +638,7 @@ class Interpreter:
         probe, force = self._probe_for(receiver, func, name)
         check_call(probe, self._wrap_receiver(receiver, args), kwargs, self.limits,
                    line=_line(node), what=f"{name}()", force_probe=force)
+        numpy_policy.check_bridge(func, args, kwargs, _line(node))
         numpy_rule = numpy_policy.rule_for(receiver, func, name)
         if numpy_rule is not None:
             rule, receiver_args = numpy_rule

@@ -825,3 +825,22 @@ def check_operation(op: Callable, left: Any, right: Any, limits: Limits, inplace
 
 def involves_numpy(*values: Any) -> bool:
     return any(isinstance(v, (np.ndarray, np.generic)) for v in values)
+
+
+def check_bridge(func: Any, args: tuple, kwargs: dict, line: int | None) -> None:
+    """torch.from_numpy / torch.as_tensor of a read-only array over a bytes object would give
+    a writable tensor over immutable memory (CPython shares some bytes objects process-wide):
+    refuse it; a copy (torch.tensor, a.copy()) is fine."""
+    if func not in (torch.from_numpy, torch.as_tensor):
+        return
+    value = args[0] if args else kwargs.get("data", kwargs.get("ndarray"))
+    if isinstance(value, np.ndarray) and not value.flags.writeable \
+            and isinstance(memory_root(value)[1], bytes):
+        raise RefusedError("refused: a tensor over the memory of a bytes object could write "
+                           "into it; copy the array first (torch.tensor(a) or a.copy())", line)
+
+
+def check_setitem(container: Any, line: int | None) -> None:
+    if isinstance(container, _FLAGS_TYPE):
+        raise RefusedError("refused: changing an array's flags could make read-only memory "
+                           "writable", line)

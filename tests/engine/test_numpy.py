@@ -72,6 +72,14 @@ HOSTILE = [
     ("np.lib.mixins", "NotSupportedError"),
     ("np.nditer(a)", "NotSupportedError"),
     ("type('A', (), {})", "RefusedError"),
+    ("a.flags['WRITEABLE'] = False", "RefusedError"),
+    ("torch.from_numpy(np.frombuffer(b'a', dtype=np.uint8)).fill_(98)", "RefusedError"),
+    ("torch.as_tensor(np.frombuffer(b'ab', dtype=np.uint8))", "RefusedError"),
+    ("np.dtype('O')", "RefusedError"),
+    ("np.dtype(dict)", "RefusedError"),
+    ("np.array([1, 2], 'O')", "RefusedError"),
+    ("[0] * np.int64(10**9)", "ResourceLimitError"),
+    ("np.random.choice(10**12, 3, replace=False)", "ResourceLimitError"),
 ]
 
 
