@@ -23,7 +23,7 @@ from engine.errors import RefusedError, ResourceLimitError
 from engine.guard import Limits, format_bytes
 
 # Attribute names refused on a NumPy object at run time (names too common to refuse
-# statically on every object; the unambiguous ones are in policy.DANGEROUS_ATTRIBUTES).
+# statically on every object; the unambiguous ones are in STATIC_REFUSED below).
 REFUSED: dict[str, str] = {
     "data": "a memoryview of raw memory is not exposed",
     "info": "numpy.info reads source files",
@@ -514,10 +514,6 @@ def memory_bounds(a: np.ndarray) -> tuple[int, int]:
                        root.itemsize)
 
 
-def sliding_window(args: tuple, kwargs: dict) -> Cost:
-    return 0, 0
-
-
 def tobytes(args: tuple, kwargs: dict) -> Cost:
     size = size_of(args[0])
     return size * itemsize_of(args[0]), size
@@ -627,7 +623,7 @@ RANDOM_RULES: dict[str, Rule] = {
     "shuffle": free, "permuted": permutation,
 }
 STRIDE_TRICKS_RULES: dict[str, Rule] = {
-    "as_strided": as_strided, "sliding_window_view": sliding_window,
+    "as_strided": as_strided, "sliding_window_view": free,  # its windows stay in bounds
 }
 _ARRAY_METHOD_RULES: dict[str, Rule] = {
     "copy": copy_first, "astype": astype, "reshape": may_copy, "ravel": may_copy,
@@ -640,7 +636,6 @@ _ARRAY_METHOD_RULES: dict[str, Rule] = {
     "sum": reduction, "prod": reduction, "mean": reduction, "std": reduction,
     "var": reduction, "min": reduction, "max": reduction, "argmin": reduction,
     "argmax": reduction, "all": reduction, "any": reduction, "trace": reduction,
-    "ptp": reduction,
 }
 ARRAY_ATTRIBUTES = frozenset(_ARRAY_METHOD_RULES) | frozenset(
     "shape strides dtype itemsize nbytes ndim size T mT flags base real imag".split())
@@ -682,10 +677,6 @@ def scalar_types() -> frozenset[type]:
     """NumPy scalar classes a script may call as constructors: np.float32(1.5)."""
     return frozenset(getattr(np, n) for n in _SCALAR_TYPES if hasattr(np, n)) | {
         np.dtype, np.finfo, np.iinfo}
-
-
-def is_numpy_module(obj: Any) -> bool:
-    return obj is np or obj is np.random or obj is np.lib or obj is stride_tricks
 
 
 def allowed_attributes(obj: Any) -> frozenset[str] | None:

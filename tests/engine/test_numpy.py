@@ -277,3 +277,22 @@ def test_the_provenance_replay_never_touches_live_arrays():
     step = run_script("import torch\nimport numpy as np\nn = np.zeros(3)\nt = torch.zeros(3)\n"
                       "c = t + torch.tensor(np.add(n, 1, out=n))\n").steps[-1]
     assert step.error is None and step.array("n").values == [1.0, 1.0, 1.0]
+
+
+def test_every_allowlisted_numpy_callable_has_a_sizing_rule():
+    import numpy as np
+
+    from engine import numpy_policy
+
+    for name in numpy_policy.numpy_attributes():
+        value = getattr(np, name)
+        if isinstance(value, type):  # classes: scalar types are sized as copies, others refused
+            continue
+        if callable(value):
+            assert name in numpy_policy.RULES, name
+    array = np.zeros((2, 2))
+    for name in numpy_policy.ARRAY_ATTRIBUTES:
+        if callable(getattr(array, name)):
+            assert numpy_policy.rule_for(array, getattr(array, name), name)[0] is not \
+                numpy_policy.free or name in ("item", "view", "transpose", "swapaxes",
+                                              "squeeze", "diagonal"), name
