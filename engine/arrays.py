@@ -11,6 +11,7 @@ cannot be freed, reused and mistaken for the same block.
 from __future__ import annotations
 
 import ctypes
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,9 @@ from engine.state import (
     TRACE_VALUE_LIMIT,
     ArrayState,
     MemoryState,
+    Produced,
     StorageState,
+    TensorState,
 )
 
 _VALUE_KINDS = frozenset("biufcU")  # kinds whose tolist() is numbers, bools or str
@@ -37,12 +40,17 @@ class ArrayRecorder:
         self._next_label = 1
         self._pinned: list[Any] = []
         self._previous_raw: dict[int, bytes | None] = {}
+        self._previous_arrays: dict[str, np.ndarray] = {}
+        self._previous_places: dict[tuple[str, int], list[str]] = {}  # memory -> names on it
+        self._origins: dict[str, Produced] = {}
 
     def record(self, arrays: dict[str, np.ndarray], storages: tuple[StorageState, ...],
-               storage_labels: dict[int, int]
+               storage_labels: dict[int, int], tensors: tuple[TensorState, ...] = (),
+               referenced: tuple[str, ...] = ()
                ) -> tuple[tuple[ArrayState, ...], tuple[MemoryState, ...], tuple[int, ...]]:
         """ArrayStates of the named arrays, the memory blocks they need, and the blocks whose
-        bytes changed since the previous step."""
+        bytes changed since the previous step. `tensors` are the step's tensors and
+        `referenced` the names its statement reads (for each array's origin)."""
         blocks: dict[int, tuple[Any, np.ndarray]] = {}  # owner key -> (owner, root array)
         placed = []
         for name, a in arrays.items():
@@ -72,8 +80,14 @@ class ArrayRecorder:
         states = []
         for name, a, storage_id, key in placed:
             memory = memories.get(key) if key is not None else None
-            states.append(_array_state(name, a, arrays, storage_id,
-                                       by_ptr.get(storage_id), memory))
+            state = _array_state(name, a, arrays, storage_id, by_ptr.get(storage_id), memory)
+            states.append(replace(state, origin=self._origin(state, a, referenced)))
+        self._origins = {s.name: s.origin for s in states if s.origin is not None}
+        self._previous_arrays = dict(arrays)
+        self._previous_places = {}
+        for s in (*states, *tensors):
+            for place in _places(s):
+                self._previous_places.setdefault(place, []).append(s.name)
         memory_states = tuple(sorted(memories.values(), key=lambda m: m.id))
         written = tuple(m.id for m in memory_states
                         if m.raw is not None and self._previous_raw.get(m.id) is not None
@@ -81,6 +95,23 @@ class ArrayRecorder:
         self._pinned = [owner for owner, _ in blocks.values()]
         self._previous_raw = {m.id: m.raw for m in memory_states}
         return tuple(states), memory_states, written
+
+    def _origin(self, state: ArrayState, a: np.ndarray, referenced: tuple[str, ...]
+                ) -> Produced | None:
+        name = state.name
+        if self._previous_arrays.get(name) is a:
+            return self._origins.get(name)
+        alias = next((n for n, other in self._previous_arrays.items() if other is a), None)
+        if alias is not None:
+            return Produced(name, "alias", alias)
+        before = [n for place in _places(state) for n in self._previous_places.get(place, [])]
+        if before:
+            source = state.base_name if state.base_name in before else next(
+                (n for n in referenced if n in before), before[0])
+            return Produced(name, "view", source)
+        known = {n for names in self._previous_places.values() for n in names}
+        source = next((n for n in referenced if n in known), None)
+        return Produced(name, "copy" if source else "new", source)
 
     def _memory(self, label: int, owner: Any, root: np.ndarray, arrays: dict[str, np.ndarray],
                 storages: tuple[StorageState, ...]) -> MemoryState:
@@ -109,6 +140,14 @@ class ArrayRecorder:
                       if s.device == "cpu" and s.nbytes and start <= s.data_ptr
                       and s.data_ptr + s.nbytes <= end)
         return MemoryState(label, kind, start, nbytes, dtype, owner_name, holds, raw)
+
+
+def _places(state: ArrayState | TensorState) -> list[tuple[str, int]]:
+    """The memories a tensor or an array lies in: ("S", storage id) and/or ("N", block id)."""
+    if isinstance(state, TensorState):
+        return [("S", state.storage_id)]
+    places = [] if state.storage_id is None else [("S", state.storage_id)]
+    return places + ([] if state.memory_id is None else [("N", state.memory_id)])
 
 
 def _containing_storage(a: np.ndarray, storages: tuple[StorageState, ...]) -> int | None:

@@ -97,8 +97,6 @@ class _Recorder:
         arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
         labels = self._label_storages(tensors_by_name.values())
         storages = self._storage_states(tensors_by_name.values(), labels)
-        arrays, memories, written_memories = self._arrays.record(arrays_by_name, storages,
-                                                                 labels)
         produced = self._produced(statement, tensors_by_name, labels)
         self._origins = {name: origin for name, origin in self._origins.items()
                          if name in tensors_by_name}
@@ -113,6 +111,9 @@ class _Recorder:
             and self._previous_raw[s.id] is not None and s.raw != self._previous_raw[s.id]
         )
         provenance = self._provenance(statement, produced, tensors_by_name, names, labels)
+        referenced = tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
+        arrays, memories, written_memories = self._arrays.record(
+            arrays_by_name, storages, labels, tensor_states, referenced)
         step = Step(
             index=index,
             line=statement.lineno,

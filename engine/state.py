@@ -101,6 +101,10 @@ class ArrayState:
     memory_id: int | None = None
     memory_byte_offset: int | None = None
     base_name: str | None = None     # the named array that a.base is, if any
+    # how the statement that last bound this name made it: "view" (its bytes were there
+    # before: t.numpy(), a.T), "copy" (new memory from named values: np.ascontiguousarray),
+    # "new", "alias"; the source is a named tensor or array
+    origin: Produced | None = None
 
     @property
     def ndim(self) -> int:

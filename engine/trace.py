@@ -64,6 +64,7 @@ def array_json(a: ArrayState) -> dict[str, Any]:
         "memory_id": a.memory_id,
         "memory_byte_offset": a.memory_byte_offset,
         "base": a.base_name,
+        "origin": None if a.origin is None else {"kind": a.origin.kind, "of": a.origin.source},
     }
     if a.values is not None:
         out["values"] = _jsonable(a.values)

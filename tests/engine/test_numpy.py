@@ -296,3 +296,14 @@ def test_every_allowlisted_numpy_callable_has_a_sizing_rule():
             assert numpy_policy.rule_for(array, getattr(array, name), name)[0] is not \
                 numpy_policy.free or name in ("item", "view", "transpose", "swapaxes",
                                               "squeeze", "diagonal"), name
+
+
+def test_arrays_say_whether_they_are_views_or_copies():
+    steps = run_script("import torch\nimport numpy as np\nt = torch.ones(2, 3)\nn = t.numpy()\n"
+                       "nt = t.T.numpy()\nc = np.ascontiguousarray(nt)\nm = np.ones(4)\n"
+                       "r = m[::-1]\nsame = c\nprint(r)\n").steps
+    origins = {a.name: (a.origin.kind, a.origin.source) for a in steps[-1].arrays}
+    assert origins == {"n": ("view", "t"), "nt": ("view", "t"), "c": ("copy", "nt"),
+                       "m": ("new", None), "r": ("view", "m"), "same": ("alias", "c")}
+    assert trace_json(run_script("import numpy as np\nm = np.ones(2)\nv = m[1:]\n"))[
+        "steps"][-1]["arrays"]["v"]["origin"] == {"kind": "view", "of": "m"}
