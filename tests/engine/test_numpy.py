@@ -307,3 +307,25 @@ def test_arrays_say_whether_they_are_views_or_copies():
                        "m": ("new", None), "r": ("view", "m"), "same": ("alias", "c")}
     assert trace_json(run_script("import numpy as np\nm = np.ones(2)\nv = m[1:]\n"))[
         "steps"][-1]["arrays"]["v"]["origin"] == {"kind": "view", "of": "m"}
+
+
+def test_array_layout_gives_each_element_its_byte_on_the_strip():
+    from engine import array_layout
+
+    step = run_script("import torch\nimport numpy as np\nt = torch.arange(12.).reshape(3, 4)\n"
+                      "nt = t.T.numpy()\ncol = t[:, 1].numpy()\nm = np.arange(6)\n"
+                      "r = m[::-2]\n").steps[-1]
+    t, nt, col, r = step.tensor("t"), step.array("nt"), step.array("col"), step.array("r")
+    assert array_layout.strip_of(nt) == ("storage", t.storage_id)
+    assert array_layout.element_bytes(nt).tolist() == [0, 16, 32, 4, 20, 36, 8, 24, 40, 12,
+                                                       28, 44]
+    assert array_layout.byte_extent(col) == (4, 40) and array_layout.start_byte(col) == 4
+    assert array_layout.element_at(nt, (1, 2)) == 4 + 2 * 16
+    assert array_layout.strip_of(r) == ("memory", step.array("m").memory_id)
+    assert array_layout.element_bytes(r).tolist() == [40, 24, 8]
+    assert array_layout.byte_extent(r) == (8, 48)
+    mask = array_layout.covered_bytes(r, 48)
+    assert mask.sum() == 24 and mask[8:16].all() and not mask[16:24].any()
+    assert [m.id for m in array_layout.memory_strips(step)] == [step.array("m").memory_id]
+    assert {a.name for a in array_layout.arrays_on(step, ("storage", t.storage_id))} == {
+        "nt", "col"}
