@@ -99,6 +99,13 @@ def step_json(step: Step) -> dict[str, Any]:
         "warnings": list(step.warnings),
     }
     if step.arrays:
+        # a tensor whose storage lies in NumPy memory (torch.from_numpy) says which block
+        inside = {sid: (m.id, offset) for m in step.memories for sid, offset in m.holds}
+        for t in step.tensors:
+            if t.storage_id in inside:
+                memory_id, offset = inside[t.storage_id]
+                out["tensors"][t.name]["numpy_memory"] = {"id": memory_id,
+                                                          "byte_offset": offset}
         out["arrays"] = {a.name: array_json(a) for a in step.arrays}
         out["memories"] = [memory_json(m) for m in step.memories]
         out["written_memories"] = list(step.written_memories)

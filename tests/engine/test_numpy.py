@@ -238,6 +238,10 @@ def test_trace_json_writes_arrays_and_the_wire_carries_them():
     assert not n["owndata"] and n["c_contiguous"] and n["values"][0] == [1.0, 2.0, 3.0, 4.0]
     assert n["dtype"] == "float64" and n["itemsize"] == 8
     assert step["memories"] and "written_memories" in step
+    m_block = step["arrays"]["m"]["memory_id"]
+    assert step["tensors"]["u"]["numpy_memory"] == {"id": m_block, "byte_offset": 0}
+    assert step["tensors"]["part"]["numpy_memory"] == {"id": m_block, "byte_offset": 16}
+    assert "numpy_memory" not in step["tensors"]["t"]
     json.dumps(trace_json(result))
     blobs: list[bytes] = []
     assert decode_result(json.loads(json.dumps(encode_result(result, blobs))), blobs) == result
