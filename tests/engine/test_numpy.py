@@ -333,3 +333,13 @@ def test_array_layout_gives_each_element_its_byte_on_the_strip():
     assert [m.id for m in array_layout.memory_strips(step)] == [step.array("m").memory_id]
     assert {a.name for a in array_layout.arrays_on(step, ("storage", t.storage_id))} == {
         "nt", "col"}
+
+
+def test_a_tour_of_the_numpy_allowlist_matches_plain_python():
+    from pathlib import Path
+
+    from tests.engine.test_against_python import check_equal
+
+    source = (Path(__file__).parent / "numpy_tour.py").read_text(encoding="utf-8")
+    assert all(step.error is None for step in run_script(source).steps)
+    check_equal(source)
