@@ -25,7 +25,6 @@ from engine.state import (
     MemoryState,
     Produced,
     StorageState,
-    TensorState,
 )
 
 _VALUE_KINDS = frozenset("biufcU")  # kinds whose tolist() is numbers, bools or str
@@ -45,12 +44,17 @@ class ArrayRecorder:
         self._origins: dict[str, Produced] = {}
 
     def record(self, arrays: dict[str, np.ndarray], storages: tuple[StorageState, ...],
-               storage_labels: dict[int, int], tensors: tuple[TensorState, ...] = (),
-               referenced: tuple[str, ...] = ()
-               ) -> tuple[tuple[ArrayState, ...], tuple[MemoryState, ...], tuple[int, ...]]:
-        """ArrayStates of the named arrays, the memory blocks they need, and the blocks whose
-        bytes changed since the previous step. `tensors` are the step's tensors and
-        `referenced` the names its statement reads (for each array's origin)."""
+               storage_labels: dict[int, int], tensors: dict[str, int] | None = None,
+               referenced: tuple[str, ...] = (), produced: tuple[Produced, ...] = ()
+               ) -> tuple[tuple[ArrayState, ...], tuple[MemoryState, ...], tuple[int, ...],
+                          tuple[Produced, ...]]:
+        """ArrayStates of the named arrays, the memory blocks they need, the blocks whose bytes
+        changed since the previous step, and `produced` (the step's tensors' origins) told
+        about arrays: torch.from_numpy(m) is a view of m, torch.tensor(m) a copy of m.
+
+        `tensors` maps the step's tensor names to their storage ids, `referenced` lists the
+        names the statement reads."""
+        tensors = tensors or {}
         blocks: dict[int, tuple[Any, np.ndarray]] = {}  # owner key -> (owner, root array)
         placed = []
         for name, a in arrays.items():
@@ -82,19 +86,42 @@ class ArrayRecorder:
             memory = memories.get(key) if key is not None else None
             state = _array_state(name, a, arrays, storage_id, by_ptr.get(storage_id), memory)
             states.append(replace(state, origin=self._origin(state, a, referenced)))
+        memory_states = tuple(sorted(memories.values(), key=lambda m: m.id))
+        produced = tuple(self._tensor_origin(p, tensors, memory_states, referenced)
+                         for p in produced)
         self._origins = {s.name: s.origin for s in states if s.origin is not None}
         self._previous_arrays = dict(arrays)
         self._previous_places = {}
-        for s in (*states, *tensors):
+        for s in states:
             for place in _places(s):
                 self._previous_places.setdefault(place, []).append(s.name)
-        memory_states = tuple(sorted(memories.values(), key=lambda m: m.id))
+        for name, storage_id in tensors.items():
+            self._previous_places.setdefault(("S", storage_id), []).append(name)
         written = tuple(m.id for m in memory_states
                         if m.raw is not None and self._previous_raw.get(m.id) is not None
                         and m.raw != self._previous_raw[m.id])
         self._pinned = [owner for owner, _ in blocks.values()]
         self._previous_raw = {m.id: m.raw for m in memory_states}
-        return tuple(states), memory_states, written
+        return tuple(states), memory_states, written, produced
+
+    def _tensor_origin(self, p: Produced, tensors: dict[str, int],
+                       memories: tuple[MemoryState, ...], referenced: tuple[str, ...]
+                       ) -> Produced:
+        """A tensor the torch-only bookkeeping calls new or a copy of nothing may be a view of
+        an array's memory (from_numpy, as_tensor) or a copy of an array (torch.tensor)."""
+        if p.kind not in ("new", "copy") or p.source is not None or p.name not in tensors:
+            return p
+        storage_id = tensors[p.name]
+        arrays_before = [n for n in referenced if n in self._previous_arrays]
+        for memory in memories:
+            if any(sid == storage_id for sid, _ in memory.holds):
+                before = self._previous_places.get(("N", memory.id), [])
+                if before:
+                    source = next((n for n in arrays_before if n in before), before[0])
+                    return Produced(p.name, "view", source)
+        if arrays_before:
+            return Produced(p.name, "copy", arrays_before[0])
+        return p
 
     def _origin(self, state: ArrayState, a: np.ndarray, referenced: tuple[str, ...]
                 ) -> Produced | None:
@@ -142,10 +169,8 @@ class ArrayRecorder:
         return MemoryState(label, kind, start, nbytes, dtype, owner_name, holds, raw)
 
 
-def _places(state: ArrayState | TensorState) -> list[tuple[str, int]]:
-    """The memories a tensor or an array lies in: ("S", storage id) and/or ("N", block id)."""
-    if isinstance(state, TensorState):
-        return [("S", state.storage_id)]
+def _places(state: ArrayState) -> list[tuple[str, int]]:
+    """The memories an array lies in: ("S", storage id) and/or ("N", block id)."""
     places = [] if state.storage_id is None else [("S", state.storage_id)]
     return places + ([] if state.memory_id is None else [("N", state.memory_id)])
 

@@ -98,6 +98,11 @@ class _Recorder:
         labels = self._label_storages(tensors_by_name.values())
         storages = self._storage_states(tensors_by_name.values(), labels)
         produced = self._produced(statement, tensors_by_name, labels)
+        referenced = tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
+        tensor_storages = {n: labels[t.untyped_storage()._cdata]
+                           for n, t in tensors_by_name.items()}
+        arrays, memories, written_memories, produced = self._arrays.record(
+            arrays_by_name, storages, labels, tensor_storages, referenced, produced)
         self._origins = {name: origin for name, origin in self._origins.items()
                          if name in tensors_by_name}
         self._origins.update({p.name: p for p in produced})
@@ -111,9 +116,6 @@ class _Recorder:
             and self._previous_raw[s.id] is not None and s.raw != self._previous_raw[s.id]
         )
         provenance = self._provenance(statement, produced, tensors_by_name, names, labels)
-        referenced = tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
-        arrays, memories, written_memories = self._arrays.record(
-            arrays_by_name, storages, labels, tensor_states, referenced)
         step = Step(
             index=index,
             line=statement.lineno,

@@ -343,3 +343,12 @@ def test_a_tour_of_the_numpy_allowlist_matches_plain_python():
     source = (Path(__file__).parent / "numpy_tour.py").read_text(encoding="utf-8")
     assert all(step.error is None for step in run_script(source).steps)
     check_equal(source)
+
+
+def test_tensors_made_from_arrays_say_view_or_copy_of_the_array():
+    step = run_script("import torch\nimport numpy as np\nm = np.ones(4)\n"
+                      "shared = torch.from_numpy(m)\ncopied = torch.tensor(m)\n"
+                      "at = torch.as_tensor(m)\npart = torch.from_numpy(m[1:])\n").steps[-1]
+    origins = {t.name: (t.origin.kind, t.origin.source) for t in step.tensors}
+    assert origins == {"shared": ("view", "m"), "copied": ("copy", "m"), "at": ("view", "m"),
+                       "part": ("view", "m")}
