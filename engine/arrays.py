@@ -118,9 +118,9 @@ class ArrayRecorder:
                 before = self._previous_places.get(("N", memory.id), [])
                 if before:
                     source = next((n for n in arrays_before if n in before), before[0])
-                    return Produced(p.name, "view", source)
+                    return replace(p, kind="view", source=source)
         if arrays_before:
-            return Produced(p.name, "copy", arrays_before[0])
+            return replace(p, kind="copy", source=arrays_before[0])
         return p
 
     def _origin(self, state: ArrayState, a: np.ndarray, referenced: tuple[str, ...]

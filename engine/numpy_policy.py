@@ -835,3 +835,16 @@ def check_setitem(container: Any, line: int | None) -> None:
     if isinstance(container, _FLAGS_TYPE):
         raise RefusedError("refused: changing an array's flags could make read-only memory "
                            "writable", line)
+
+
+def holds_tensor_memory(arrays: list[np.ndarray], tensor: torch.Tensor) -> bool:
+    """Whether the tensor's bytes lie in the memory one of the arrays lives in."""
+    if tensor.is_meta or tensor.device.type != "cpu" or not tensor.numel():
+        return False
+    storage = tensor.untyped_storage()
+    start, end = storage.data_ptr(), storage.data_ptr() + storage.nbytes()
+    for a in arrays:
+        low, high = memory_bounds(a)
+        if low <= start and end <= high:
+            return True
+    return False

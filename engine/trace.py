@@ -94,10 +94,14 @@ def step_json(step: Step) -> dict[str, Any]:
         "stdout": step.stdout,
         "error": error_json(step.error, step.expected_error),
         "tensors": {t.name: tensor_json(t) for t in step.tensors},
-        "produced": [{"name": p.name, "kind": p.kind, "of": p.source} for p in step.produced],
+        "produced": [{"name": p.name, "kind": p.kind, "of": p.source,
+                      **({"memory": p.memory} if p.memory else {})} for p in step.produced],
         "written_storages": list(step.written_storages),
         "warnings": list(step.warnings),
     }
+    if step.substeps:  # a chained statement: each call's tensor, in the order they returned
+        out["substeps"] = [{"source": s.source, "memory": s.memory, **tensor_json(s.tensor)}
+                           for s in step.substeps]
     if step.arrays:
         # a tensor whose storage lies in NumPy memory (torch.from_numpy) says which block
         inside = {sid: (m.id, offset) for m in step.memories for sid, offset in m.holds}

@@ -23,6 +23,7 @@ from engine.state import (
     RunResult,
     Step,
     StorageState,
+    SubStep,
     TensorState,
 )
 
@@ -42,8 +43,8 @@ def register(cls: type) -> type:
     return cls
 
 
-for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, ViewExplanation,
-             Blocker, ArrayState, MemoryState):
+for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, SubStep,
+             ViewExplanation, Blocker, ArrayState, MemoryState):
     register(_cls)
 
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}

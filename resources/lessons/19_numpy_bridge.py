@@ -6,9 +6,10 @@ import numpy as np
 #: zh: 一个 float64（每个 8 字节）的 3×4 张量：形状 (3, 4)，步长 (4, 1)——PyTorch 的步长以元素计。
 t = torch.arange(12, dtype=torch.float64).reshape(3, 4)
 #: en: t.numpy() copies nothing: the array n describes t's storage. NumPy counts strides in bytes: NumPy strides (32, 8) bytes = PyTorch stride (4, 1) × 8 B.
-#: zh: t.numpy() 不复制任何东西：数组 n 描述的就是 t 的存储。NumPy 的步长以字节计：NumPy 步长 strides (32, 8) 字节 = PyTorch 步长 stride (4, 1) × 8 B。
+#: zh: t.numpy() 不复制任何东西：数组 n 描述的就是 t 的存储。NumPy 的步长以字节计：NumPy 的 strides (32, 8) 字节 = PyTorch 的步长 (4, 1) × 8 B。
 n = t.numpy()
 #: en: Same layout, two units: (32, 8) bytes, (4, 1) elements, 8 bytes per element.
+#? output
 #: zh: 同一种布局，两种单位：(32, 8) 字节，(4, 1) 个元素，每个元素 8 字节。
 print(n.strides, t.stride(), t.element_size())
 #: en: n does not own its data (owndata is False): the bytes belong to t's storage.
@@ -25,7 +26,7 @@ print(n[0, 0])
 np.add(n, 1, out=n)
 print(t[0, 0])
 #: en: t.T is a view with stride (1, 4); its .numpy() has strides (8, 32) bytes: F-contiguous (column-major), not C-contiguous.
-#: zh: t.T 是一个步长为 (1, 4) 的视图；它的 .numpy() 步长为 strides (8, 32) 字节：F 连续（列优先），而不是 C 连续。
+#: zh: t.T 是一个步长为 (1, 4) 的视图；它的 .numpy() 的 strides (8, 32) 以字节计：F 连续（列优先），而不是 C 连续。
 nt = t.T.numpy()
 print(nt.strides, nt.flags.c_contiguous, nt.flags.f_contiguous)
 #: en: np.ascontiguousarray copies it into new memory in C order: strides (24, 8), owndata True, no longer shared with t.
@@ -42,6 +43,7 @@ shared = torch.from_numpy(m)
 #: zh: torch.tensor(m) 总是复制到一块新的存储里。
 copied = torch.tensor(m)
 #: en: Change m: the tensor from from_numpy changes, the copy does not.
+#? output
 #: zh: 修改 m：from_numpy 得到的张量跟着变，复制出来的不变。
 m[0] = 7
 print(shared[0].item(), copied[0].item())
