@@ -352,3 +352,35 @@ def test_tensors_made_from_arrays_say_view_or_copy_of_the_array():
     origins = {t.name: (t.origin.kind, t.origin.source) for t in step.tensors}
     assert origins == {"shared": ("view", "m"), "copied": ("copy", "m"), "at": ("view", "m"),
                        "part": ("view", "m")}
+
+
+def test_lesson_19_says_what_torch_and_numpy_do():
+    from engine.lessons import load_lesson
+    from engine.quiz import question_for
+
+    lesson = load_lesson("19_numpy_bridge")
+    steps = run_script(lesson.script).steps
+    by_source = {s.source: s for s in steps}
+    n_step = by_source["n = t.numpy()"]
+    n, t = n_step.array("n"), n_step.tensor("t")
+    assert (n.strides, n.element_strides, t.stride, n.itemsize) == ((32, 8), (4, 1), (4, 1), 8)
+    assert n.storage_id == t.storage_id and n.origin.kind == "view" and not n.owndata
+    assert "(32, 8) (4, 1) 8" in by_source["print(n.strides, t.stride(), t.element_size())"].stdout
+    assert by_source["t[0, 0] = 100"].array("n").values[0][0] == 100
+    assert by_source["np.add(n, 1, out=n)"].tensor("t").values[0][0] == 101
+    nt = by_source["nt = t.T.numpy()"].array("nt")
+    assert nt.strides == (8, 32) and nt.f_contiguous and not nt.c_contiguous
+    c = by_source["c = np.ascontiguousarray(nt)"].array("c")
+    assert c.strides == (24, 8) and c.owndata and c.storage_id is None
+    assert c.origin.kind == "copy" and c.origin.source == "nt"
+    made = by_source["copied = torch.tensor(m)"]
+    assert made.tensor("shared").origin.kind == "view" and made.tensor("copied").origin.kind \
+        == "copy"
+    assert question_for(by_source["shared = torch.from_numpy(m)"]).truth["kind"] == "view"
+    assert by_source["print(shared[0].item(), copied[0].item())"].stdout == "7.0 1.0\n"
+    assert by_source["r = m[::-1]"].array("r").strides == (-8,)
+    bad = by_source["bad = torch.from_numpy(r)"]
+    assert bad.expected_error and bad.error.type == "ValueError"
+    assert "negative" in bad.error.message
+    assert steps[-1].tensor("good").stride == (1,) and steps[-1].stdout == \
+        "(1,) [1.0, 1.0, 1.0, 7.0]\n"
