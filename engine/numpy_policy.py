@@ -645,8 +645,7 @@ FLAGS_ATTRIBUTES = frozenset(
 DTYPE_ATTRIBUTES = frozenset(
     "itemsize name kind char str byteorder type alignment isbuiltin isnative names fields "
     "shape base subdtype hasobject ndim num".split())
-SCALAR_ATTRIBUTES = frozenset(
-    "item tolist dtype itemsize shape ndim size nbytes strides real imag conjugate astype T "
+SCALAR_ATTRIBUTES = ARRAY_ATTRIBUTES | frozenset(  # NumPy scalars have the array methods
     "is_integer as_integer_ratio bit_length".split())
 GENERATOR_ATTRIBUTES = frozenset(
     "random integers normal standard_normal uniform choice permutation shuffle "
