@@ -384,3 +384,52 @@ def test_lesson_19_says_what_torch_and_numpy_do():
     assert "negative" in bad.error.message
     assert steps[-1].tensor("good").stride == (1,) and steps[-1].stdout == \
         "(1,) [1.0, 1.0, 1.0, 7.0]\n"
+
+
+def _plain_outcome(source: str) -> tuple[str | None, str]:
+    import contextlib
+    import io
+    import warnings
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            exec(source, {})  # noqa: S102 — test-generated code only
+        except Exception as exc:
+            return type(exc).__name__, out.getvalue()
+    return None, out.getvalue()
+
+
+def _outcome(source: str) -> tuple[str | None, str]:
+    steps = run_script(source).steps
+    error = next((s.error.type for s in steps if s.error), None)
+    return error, "".join(s.stdout for s in steps)
+
+
+FUZZ_PRELUDE = ("import torch\nimport numpy as np\na = np.arange(6.).reshape(2, 3)\n"
+                "t = torch.arange(6.).reshape(3, 2)\ns = np.float64(2.5)\n")
+
+
+def test_every_allowlisted_function_succeeds_or_fails_as_plain_python_does():
+    """Sizing rules and checks must never turn a call NumPy accepts into an error, nor change
+    which error a bad call gets."""
+    import numpy as np
+
+    from engine import numpy_policy
+
+    for name in sorted(n for n in numpy_policy.RULES if hasattr(np, n)):
+        for args in ("a", "a, 2", "(2, 2)", "t"):
+            source = f"{FUZZ_PRELUDE}r = np.{name}({args})\n"
+            mine = _outcome(source)
+            if mine[0] != "RefusedError":
+                assert mine[0] == _plain_outcome(source)[0], source
+
+
+def test_operators_mixing_arrays_tensors_and_numbers_behave_as_in_plain_python():
+    values = ("a", "t", "s", "2.5", "[1, 2, 3]")
+    for op in "+ - * / // % ** @ == < & | ^ in".split():
+        for x in values:
+            for y in values:
+                source = f"{FUZZ_PRELUDE}r = {x} {op} {y}\nprint(r)\n"
+                assert _outcome(source) == _plain_outcome(source), source
