@@ -70,7 +70,6 @@ def test_value_colours_repeat_each_storage_elements_hue_in_the_grid(tmp_path):
     """A still reads without hovering: the grid cell and the storage cell it reads share a
     hue, and cells of different elements differ (issue 9)."""
     from engine.compose import Scene
-
     from gui.export import compose_step, render_scene, scene_for
     from gui.theme import LIGHT
 
