@@ -16,7 +16,9 @@ from typing import Any
 
 from engine.layout import Blocker, ViewExplanation
 from engine.state import (
+    ArrayState,
     ErrorInfo,
+    MemoryState,
     Produced,
     RunResult,
     Step,
@@ -42,7 +44,7 @@ def register(cls: type) -> type:
 
 
 for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, SubStep,
-             ViewExplanation, Blocker):
+             ViewExplanation, Blocker, ArrayState, MemoryState):
     register(_cls)
 
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
