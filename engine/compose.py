@@ -235,9 +235,15 @@ class Scene:
 def text_width(text: str, px: float, mono: bool = False, bold: bool = False) -> float:
     """A close upper estimate of the rendered width (the engine cannot ask Qt's metrics)."""
     per = 0.62 if mono else 0.64
-    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+    wide = _wide_count(text)
     width = ((len(text) - wide) * per + wide * 1.0) * px
     return width * (1.1 if bold and not mono else 1.0)
+
+
+@lru_cache(maxsize=8192)
+def _wide_count(text: str) -> int:
+    """East Asian wide characters in text (looked up once per text: layouts ask often)."""
+    return sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
 
 
 def wrap(text: str, px: float, width: float, mono: bool = False) -> list[str]:

@@ -7,7 +7,9 @@ Whole-process figures are paired with their baselines run by run (baseline, figu
 figure, ...), so a busy machine slows both alike; every row prints the median and the worst of
 the runs, the baseline's median and worst beside it, and the goal from the issue. The
 baselines are a bare `import torch` + an empty Qt window shown (for the window) and
-`import torch` + a QImage painted with text and saved (for headless exports). In-process
+`import torch` + a QImage painted with text and saved (for headless exports), each ending with
+os._exit as the window does (tearing down an interpreter with torch and a QApplication costs
+0.3–1 s that is no part of the floor). In-process
 figures are timed against the floor of one empty 1200×800 frame. Nothing here is asserted:
 the printout is the record.
 """
@@ -31,13 +33,15 @@ OUT = Path(tempfile.mkdtemp(prefix="stridescope-bench-"))
 
 EMPTY_WINDOW = ("from PySide6.QtWidgets import QApplication, QWidget\n"
                 "app = QApplication([]); w = QWidget(); w.resize(1200, 800); w.show()\n"
-                "app.processEvents(); w.grab()\n")
+                "app.processEvents(); w.grab()\n"
+                "import os; os._exit(0)\n")  # no teardown: the app ends with os._exit too
 PAINTED_IMAGE = ("from PySide6.QtGui import QGuiApplication, QImage, QPainter, QColor\n"
                  "app = QGuiApplication([])\n"
                  "image = QImage(1200, 800, QImage.Format.Format_ARGB32)\n"
                  "image.fill(QColor('white')); p = QPainter(image)\n"
                  "p.drawText(20, 40, 'storage index = 0 + 1·4 + 2·1 = 6'); p.end()\n"
-                 f"image.save({str(OUT / 'baseline.png')!r})\n")
+                 f"image.save({str(OUT / 'baseline.png')!r})\n"
+                 "import os; os._exit(0)\n")
 # first pixels: when any widget of the window first paints, in wall-clock seconds
 FIRST_PIXELS = """
 import sys, time
@@ -62,18 +66,26 @@ Row = tuple[str, list[float], list[float] | None, str, str]  # name, samples, fl
 
 
 def env() -> dict[str, str]:
+    """A fresh settings folder per process; bytecode cached (outside the tree) as an installed
+    app has it, even where PYTHONDONTWRITEBYTECODE is set."""
     config = tempfile.mkdtemp(prefix="stridescope-bench-config-")
-    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "STRIDESCOPE_CONFIG_DIR": config,
-            "PYTHONPATH": str(ROOT)}
+    variables = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**variables, "QT_QPA_PLATFORM": "offscreen", "STRIDESCOPE_CONFIG_DIR": config,
+            "PYTHONPATH": str(ROOT), "PYTHONPYCACHEPREFIX": str(OUT / "pycache")}
 
 
-def process(args: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB) and stdout of a fresh Python process."""
+CPU: dict[str, list[float]] = {}  # CPU milliseconds (user + system) of each kind of process
+
+
+def process(args: list[str], kind: str = "") -> tuple[float, float, str]:
+    """Wall milliseconds, peak RSS (MB) and stdout of a fresh Python process (its CPU time
+    goes to CPU[kind]: less moved by other load on a shared machine than the wall time)."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    CPU.setdefault(kind, []).append((usage.ru_utime + usage.ru_stime) * 1000)
     out = proc.stdout.read() if proc.stdout else ""
     err = proc.stderr.read() if proc.stderr else ""
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -95,22 +107,26 @@ def process_rows(runs: int) -> list[Row]:
     big = OUT / "big.py"
     big.write_text("import torch\nx = torch.arange(1_000_000).reshape(1000, 1000)\n"
                    "y = x.t()\n")
+    for args in (["main.py", str(TUTORIAL), "--screenshot", str(OUT / "shot.png")],
+                 ["main.py", "--script", str(big), "--export", str(OUT / "big.png")]):
+        process(args)  # warm-up, not measured: bytecode written, files in the page cache
     window, pixels, base_window = [], [], []
-    png, png_big, base_image, rss, rss_big = [], [], [], [], []
+    png, png_big, base_image, rss, rss_big, rss_torch = [], [], [], [], [], []
     for _ in range(runs):
-        base_window.append(process(["-c", "import torch\n" + EMPTY_WINDOW])[0])
+        base_window.append(process(["-c", "import torch\n" + EMPTY_WINDOW], "base window")[0])
         window.append(process(["main.py", str(TUTORIAL), "--screenshot",
-                               str(OUT / "shot.png")])[0])
+                               str(OUT / "shot.png")], "window")[0])
         pixels.append(first_pixels())
-        base_image.append(process(["-c", "import torch\n" + PAINTED_IMAGE])[0])
+        base_image.append(process(["-c", "import torch\n" + PAINTED_IMAGE], "base image")[0])
         wall, peak, _ = process(["main.py", "--script", str(TUTORIAL), "--export",
-                                 str(OUT / "tutorial.png")])
+                                 str(OUT / "tutorial.png")], "png")
         png.append(wall)
         rss.append(peak)
         wall, peak, _ = process(["main.py", "--script", str(big), "--export",
-                                 str(OUT / "big.png")])
+                                 str(OUT / "big.png")], "big png")
         png_big.append(wall)
         rss_big.append(peak)
+        rss_torch.append(process(["-c", "import torch"], "torch")[1])
     return [
         ("window, full first frame on the tutorial (main.py --screenshot)", window, base_window,
          "ms", "≤ 1.10× import torch + empty window"),
@@ -121,6 +137,13 @@ def process_rows(runs: int) -> list[Row]:
         ("PNG of a 1,000,000-element tensor vs the tutorial's", png_big, png, "ms",
          "≤ 1.10× the tutorial's"),
         ("PNG of a 1,000,000-element tensor, peak RSS", rss_big, rss, "MB", "≤ 250 MB"),
+        ("  the same three in CPU time: window vs its baseline", CPU["window"],
+         CPU["base window"], "ms", "—"),
+        ("  … headless PNG of the tutorial vs its baseline", CPU["png"], CPU["base image"],
+         "ms", "—"),
+        ("  … PNG of 1,000,000 elements vs the tutorial's", CPU["big png"], CPU["png"], "ms",
+         "—"),
+        ("  peak RSS floor: bare import torch", rss_torch, None, "MB", "—"),
     ]
 
 
