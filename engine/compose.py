@@ -702,8 +702,9 @@ def _grid_fixed(ts: TypeScale, d: _Demand | None = None,
     """Height of the grid's title block (its second line when the title wraps at this
     width) and of the formula below it."""
     title = ts.title * 1.5 + ts.small * 1.5 + ts.small * 1.6 + ts.small * 0.8
-    if d is not None and text_width("0" * d.title_chars, ts.body) > width:
-        title += ts.body * 1.3
+    if d is not None:  # the "shape … stride … offset …" line wraps (up to three lines)
+        lines = min(3, math.ceil(text_width("0" * d.title_chars, ts.body) / max(width, 1)))
+        title += ts.body * 1.3 * max(0, lines - 1)
     notes = d.notes * ts.small * 1.5 if d is not None else 0.0
     return title, ts.body * 2.9 + notes
 
@@ -947,7 +948,7 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
                               align="right"))
     arcs: list[Arc] = []
     if focus_overlay is not None and first_row is not None:
-        arcs = _arcs(arc_dims, focus_overlay.offset, layout_rows, x0, cell, ts, tr)
+        arcs = _arcs(arc_dims, focus_overlay.offset, layout_rows, x0, cell, ts, tr, x + w)
     for overlay in arrays:  # NumPy counts bytes, PyTorch elements: the same layout twice
         shape, stride = overlay.layout
         note = tr("{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B").format(
@@ -1037,7 +1038,7 @@ def _value_px(cell: float, values: np.ndarray | None, shown, ts: TypeScale) -> f
 
 
 def _arcs(arc_dims, offset: int, rows: tuple[StripRow, ...], x0: float, cell: float,
-          ts: TypeScale, tr: Translate) -> list[Arc]:
+          ts: TypeScale, tr: Translate, right: float = 1e9) -> list[Arc]:
     """Stride arcs with their labels placed so that no two labels overlap."""
     first = next(r for r in rows if not r.skipped)
     top = first.y - ts.small * 1.4  # above the index ruler
@@ -1056,10 +1057,13 @@ def _arcs(arc_dims, offset: int, rows: tuple[StripRow, ...], x0: float, cell: fl
         ex = x0 + (end - first.start + 0.5) * cell
         mid = (cx + ex) / 2
         # right of the first cell's centre, where every longer (higher) arc rises
-        left = max(mid - lw / 2, min(cx, ex) + ts.small * 0.4)
+        left = min(max(mid - lw / 2, min(cx, ex) + ts.small * 0.4), right - lw)
         rect = (left, top - height - ts.small * 0.2, lw, ts.small * 1.3)
-        while any(_overlap(rect, other) for other in placed):
-            rect = (rect[0] + lw * 0.6, rect[1], lw, rect[3])
+        while any(_overlap(rect, other) for other in placed):  # shift, within the strip
+            moved = rect[0] + lw * 0.6
+            rect = (moved if moved + lw <= right else rect[0], rect[1] - (0 if moved + lw <= right
+                                                                          else rect[3]), lw,
+                    rect[3])
         placed.append(rect)
         arcs.append(Arc(dim, offset, end, height, Text(rect, label, ts.small, f"dim:{dim}",
                                                        True, align="center")))
@@ -1099,11 +1103,11 @@ def _grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dic
                       True))
     line = _title_line(t, tr)
     lines = wrap(line, ts.body, w - name_w)
-    for n, part in enumerate(lines[:2]):
+    for n, part in enumerate(lines[:3]):
         texts.append(Text((x + name_w, y + (ts.title * 1.4 - ts.body * 1.3) / 2
                            + n * ts.body * 1.3, w - name_w, ts.body * 1.3),
                           elide(part, ts.body, w - name_w), ts.body, "text"))
-    y += ts.title * 1.5 + (ts.body * 1.3 if len(lines) > 1 else 0)
+    y += ts.title * 1.5 + ts.body * 1.3 * (min(len(lines), 3) - 1)
     relation = _relation(t, picture, tr) if picture is not None else ""
     texts.append(Text((x, y, w, ts.small * 1.5), elide(relation, ts.small, w), ts.small,
                       "muted"))
@@ -1184,7 +1188,9 @@ def _title_line(t: TensorState, tr: Translate) -> str:
     line += f"  ·  {t.dtype.removeprefix('torch.')}  ·  {contiguity}"
     if t.is_meta:
         line += "  ·  " + tr("meta (layout only)")
-    return line.replace("  ·  ", "  · ")
+    # each "name value" part stays on one line when the title wraps (no-break spaces)
+    parts = [part.strip().replace(" ", "\u00a0") for part in line.split("  ·  ")]
+    return "  · ".join(parts)
 
 
 def _grid_window(grid: Grid, cell: float, ts: TypeScale, width: float,
