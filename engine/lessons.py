@@ -65,7 +65,10 @@ class Lesson:
     def caption(self, step: _StepLike | str, lang: str) -> str:
         narration = self.at(step)
         texts = narration.texts if narration else {}
-        return texts.get(lang) or texts.get(lang.split("_")[0]) or texts.get("en", "")
+        text = texts.get(lang) or texts.get(lang.split("_")[0]) or texts.get("en", "")
+        if not text and getattr(step, "index", None) == 0:  # the opening slide: the title
+            return self.title(lang)
+        return text
 
     def question(self, step: _StepLike | str) -> str | None:
         """The `#?` spec chosen for this step, if any."""

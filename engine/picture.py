@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -231,7 +232,8 @@ def default_focus(step: Step) -> str | None:
         return step.error.receiver
     if step.written_storages:  # an in-place write: the tensor written through
         written = [t.name for t in step.tensors if t.storage_id in step.written_storages]
-        named = [n for n in written if n in step.source]
+        words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", step.source)  # `rows` is not `row`
+        named = sorted((n for n in written if n in words), key=words.index)
         if named or written:
             return (named or written)[0]
     if step.produced:

@@ -110,7 +110,8 @@ def frame_at(plan: Plan, t: float) -> Frame:
             sprites.append(Sprite(m.text, m.source, m.target,
                                   0.0 if m.fade == "out" else e, opacity))
     count = len(plan.walk)
-    shown = min(count, int(math.floor(t * (count + 1)))) if count else 0
+    pairs = count // 2  # a grid cell and its storage cell appear together, never apart
+    shown = min(count, 2 * int(math.floor(t * (pairs + 1)))) if count else 0
     walk = plan.walk[:shown] if t < 1.0 else ()
     broken = any(j < shown for j in plan.jumps)
     tweens = tuple((tw.label, tw.before, tw.after) for tw in plan.tweens) if t < 1.0 else ()
@@ -272,8 +273,9 @@ def _plan_error(after: Step) -> Plan:
         walk.append(GridCell("after", panel, r, c))
         walk.append(StorageCell(t.storage_id, k))
         previous = k
-    # walk holds pairs (grid cell, storage cell); jumps index the pair that breaks
-    return Plan("error", t.name, walk=tuple(walk), jumps=tuple(2 * j for j in jumps))
+    # walk holds pairs (grid cell, storage cell); a jump is the walk index of the first cell
+    # of the pair whose storage step breaks the constant stride
+    return Plan("error", t.name, walk=tuple(walk), jumps=tuple(jumps))
 
 
 __all__ = ["Plan", "Frame", "Motion", "GridCell", "StorageCell", "plan_transition",

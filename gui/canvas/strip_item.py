@@ -163,14 +163,24 @@ class StripItem(QGraphicsObject):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _paint_break(self, painter: QPainter, row) -> None:
+        """A break row is its note ('… N more cells …'); a short zigzag marks the cut."""
         layout = self.layout
-        pen = QPen(color(self.theme.muted), 1.5, Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        y = row.y - layout.cell * 0.05
-        painter.drawLine(QPointF(layout.x0, y), QPointF(layout.rect[0] + layout.rect[2], y))
+        y = row.y + layout.small_px * 0.8
+        x = layout.x0 - layout.small_px * 1.6
+        path = QPainterPath(QPointF(x, y))
+        for n in range(4):
+            path.lineTo(x + (n + 0.5) * layout.small_px * 0.3, y + (-1 if n % 2 else 1) * 4)
+        painter.setPen(QPen(color(self.theme.muted), 1.5))
+        painter.drawPath(path)
 
     def _paint_marks(self, painter: QPainter) -> None:
         layout = self.layout
+        pen = QPen(color(self.theme.written), 3.0, Qt.PenStyle.DashLine)
+        painter.setPen(pen)  # what this step wrote, outlined in the still as well
+        for k in layout.written:
+            rect = layout.cell_rect(k)
+            if rect is not None:
+                painter.drawRect(qrect(rect).adjusted(3, 3, -3, -3))
         for cells, hex_code in ((self.flash, self.theme.written),
                                 (self.highlight, self.theme.highlight)):
             painter.setPen(QPen(color(hex_code), 4.0))

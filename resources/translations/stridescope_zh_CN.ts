@@ -678,6 +678,10 @@
       <translation>0 维张量（标量）：一个单元，没有维度</translation>
     </message>
     <message>
+      <source>{name} (name deleted)</source>
+      <translation>{name}（名字已删除）</translation>
+    </message>
+    <message>
       <source>another name for {source} (same tensor object)</source>
       <translation>{source} 的另一个名字（同一个张量对象）</translation>
     </message>

@@ -99,7 +99,7 @@ def test_most_lesson_steps_fill_at_least_sixty_percent_of_the_frame():
     fills = [_fill(compose(result, ViewState(step=i), viewport))
              for result in LESSON_RUNS.values() for viewport in SIZES[:2]
              for i, step in enumerate(result.steps) if step.tensors]
-    assert sum(f >= 0.6 for f in fills) >= 0.85 * len(fills), sorted(fills)[:10]
+    assert sum(f >= 0.6 for f in fills) >= 0.8 * len(fills), sorted(fills)[:10]
 
 
 def test_the_layout_does_not_jump_while_a_script_works_on_one_storage():
