@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lesson", metavar="NAME", help="a built-in lesson (see --list-lessons)")
     parser.add_argument("--list-lessons", action="store_true", help="print the lesson names")
     parser.add_argument("--lang", choices=("en", "zh_CN"),
-                        help="language of lesson captions (default: the system's; en in exports)")
+                        help="language of lesson captions and error explanations (default: the "
+                             "system's in the window; en in exports and --json)")
     parser.add_argument("--theme", choices=("light", "dark", "high-contrast"),
                         help="colour theme (default light)")
     parser.add_argument("--present", action="store_true",
@@ -140,7 +141,7 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
 
     result = run_script(source)
     if args.json is not None:
-        text = json.dumps(trace_json(result), ensure_ascii=False, indent=1)
+        text = json.dumps(trace_json(result, args.lang or "en"), ensure_ascii=False, indent=1)
         if args.json == "-":
             sys.stdout.write(text + "\n")
         else:

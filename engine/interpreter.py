@@ -28,6 +28,7 @@ from engine.errors import (
     ResourceLimitError,
     ScriptError,
 )
+from engine.explain import ArrayFacts, FailedCall, SliceArg, TensorFacts
 from engine.guard import Limits, check_call
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
@@ -102,6 +103,54 @@ class ViewFailure:
     stride: tuple[int, ...]
     requested: tuple[int, ...]
     receiver: str | None = None  # the name view() was called on, when it was a plain name
+
+
+def tensor_facts(tensor: torch.Tensor, name: str | None = None) -> TensorFacts:
+    return TensorFacts(name, tuple(tensor.shape), tuple(tensor.stride()),
+                       tensor.storage_offset(), str(tensor.dtype), tensor.element_size(),
+                       tensor.untyped_storage().nbytes())
+
+
+def _is_ndarray(value: Any) -> bool:
+    return type(value).__module__ == "numpy" and type(value).__name__ == "ndarray"
+
+
+def plain(value: Any, depth: int = 0) -> Any:
+    """A call argument as plain, torch-free data for the explanations (None if unknown)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, torch.Tensor):
+        return tensor_facts(value)
+    if isinstance(value, torch.dtype):
+        return str(value)
+    if isinstance(value, slice):
+        return SliceArg(*(v if isinstance(v, int) else None
+                          for v in (value.start, value.stop, value.step)))
+    if value is Ellipsis:
+        return "..."
+    if _is_ndarray(value):
+        return ArrayFacts(None, tuple(value.shape), tuple(value.strides), value.itemsize,
+                          str(value.dtype))
+    if isinstance(value, (list, tuple)) and depth < 3 and len(value) <= 64:
+        return tuple(plain(v, depth + 1) for v in value)
+    return None
+
+
+def failed_call(op: str, receiver: Any, args: tuple, kwargs: dict,
+                receiver_node: ast.AST | None) -> FailedCall:
+    """What a failing call was given, as facts. torch.f(t, …) counts t as the receiver."""
+    if not isinstance(receiver, torch.Tensor) and args and (
+            isinstance(args[0], torch.Tensor) or _is_ndarray(args[0])):
+        receiver, args = args[0], args[1:]
+    name = receiver_node.id if isinstance(receiver_node, ast.Name) else None
+    facts: Any = None
+    if isinstance(receiver, torch.Tensor):
+        facts = tensor_facts(receiver, name)
+    elif _is_ndarray(receiver):
+        facts = plain(receiver)
+        facts = ArrayFacts(name, facts.shape, facts.strides, facts.itemsize, facts.dtype)
+    return FailedCall(op, facts, tuple(plain(a) for a in args),
+                      tuple((k, plain(v)) for k, v in kwargs.items()), name)
 
 
 def _line(node: ast.AST) -> int | None:
@@ -193,7 +242,19 @@ class StatementResult:
     stdout: str
     error: BaseException | None
     warnings: tuple[str, ...]
-    view_failure: ViewFailure | None
+    failure: FailedCall | None = None  # what the failing tensor call was given
+
+    @property
+    def view_failure(self) -> ViewFailure | None:
+        """The failed view()'s inputs (the older, view-only form of `failure`)."""
+        f = self.failure
+        if f is None or f.op != "view" or not isinstance(f.receiver, TensorFacts):
+            return None
+        sizes = f.kwarg("size", f.args[0] if len(f.args) == 1 and isinstance(f.args[0], tuple)
+                        else f.args)
+        if not (isinstance(sizes, tuple) and all(_is_int(s) for s in sizes)):
+            return None
+        return ViewFailure(f.receiver.shape, f.receiver.stride, sizes, f.receiver_name)
 
 
 class Interpreter:
@@ -210,14 +271,14 @@ class Interpreter:
         self._stdout = io.StringIO()
         self._operations = 0
         self._deadline = 0.0
-        self._view_failure: ViewFailure | None = None
+        self._failure: FailedCall | None = None
 
     # ----------------------------------------------------------------- public API
     def run_statement(self, statement: ast.stmt) -> StatementResult:
         self._stdout = io.StringIO()
         self._operations = 0
         self._deadline = time.monotonic() + self.limits.max_seconds
-        self._view_failure = None
+        self._failure = None
         error: BaseException | None = None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -233,7 +294,7 @@ class Interpreter:
             except Exception as exc:  # torch and Python errors are the user's to see
                 error = exc
         messages = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
-        return StatementResult(self._stdout.getvalue(), error, messages, self._view_failure)
+        return StatementResult(self._stdout.getvalue(), error, messages, self._failure)
 
     def user_names(self) -> dict[str, Any]:
         return {k: v for k, v in self.namespace.items() if not k.startswith("_")}
@@ -333,7 +394,12 @@ class Interpreter:
             if container is torch:
                 raise RefusedError("refused: item assignment on the torch module", _line(target))
             # tensors, storages, lists, dicts; immutable values raise Python's own TypeError
-            operator.setitem(container, index, value)
+            try:
+                operator.setitem(container, index, value)
+            except Exception:
+                if isinstance(container, torch.Tensor):
+                    self._remember_failure("setitem", container, (index,), {}, target.value)
+                raise
         elif isinstance(target, ast.Attribute):
             obj = self._eval(target.value)
             if target.attr not in _SETTABLE_ATTRIBUTES or not isinstance(obj, torch.Tensor):
@@ -413,7 +479,13 @@ class Interpreter:
         if isinstance(container, torch.Tensor):
             check_call(operator.getitem, (container, index), {}, self.limits,
                        line=_line(node), what="this indexing")
-        return container[index]
+        try:
+            return container[index]
+        except Exception:
+            if isinstance(container, torch.Tensor):
+                self._remember_failure("getitem", container, (index,), {},
+                                       getattr(node, "value", None))
+            raise
 
     def _eval_Slice(self, node: ast.Slice) -> slice:
         def part(n: ast.expr | None) -> Any:
@@ -476,7 +548,13 @@ class Interpreter:
         if isinstance(left, torch.Tensor) or isinstance(right, torch.Tensor):
             check_call(op, (left, right), {}, self.limits, line=_line(node),
                        what="this operation")
-        return op(left, right)
+        try:
+            return op(left, right)
+        except Exception:
+            if isinstance(left, torch.Tensor):
+                target = getattr(node, "target", getattr(node, "left", None))
+                self._remember_failure(op.__name__, left, (right,), {}, target)
+            raise
 
     def _check_python_size(self, op: Callable, left: Any, right: Any, node: ast.AST) -> None:
         """Refuse giant Python strings, lists and integers before they are built."""
@@ -603,11 +681,12 @@ class Interpreter:
                    line=_line(node), what=f"{name}()", force_probe=force)
         try:
             return func(*args, **kwargs)
-        except RuntimeError:
-            if isinstance(receiver, torch.Tensor) and name == "view":
-                value = node.func.value if isinstance(node.func, ast.Attribute) else None
-                self._remember_view_failure(
-                    receiver, args, kwargs, value.id if isinstance(value, ast.Name) else None)
+        except Exception:
+            if isinstance(receiver, torch.Tensor):
+                self._remember_failure(name, receiver, args, kwargs, node.func.value)
+            else:  # torch.f(t, …): the first argument is what the call works on
+                self._remember_failure(name, None, args, kwargs,
+                                       node.args[0] if node.args else None)
             raise
 
     def _probe_for(self, receiver: Any, func: Any, name: str) -> tuple[Callable | None, bool]:
@@ -660,15 +739,18 @@ class Interpreter:
             raise ResourceLimitError(
                 f"a range of {len(value):,} items is too large", _line(node))
 
-    def _remember_view_failure(self, tensor: torch.Tensor, args: tuple, kwargs: dict,
-                               receiver: str | None) -> None:
-        shape_args = kwargs.get("size", args)
-        if len(args) == 1 and isinstance(args[0], (list, tuple)):
-            shape_args = args[0]
-        if isinstance(shape_args, (list, tuple)) and all(_is_int(s) for s in shape_args):
-            self._view_failure = ViewFailure(
-                tuple(tensor.shape), tuple(tensor.stride()), tuple(int(s) for s in shape_args),
-                receiver)
+    def _remember_failure(self, op: str, receiver: Any, args: tuple, kwargs: dict,
+                          receiver_node: ast.AST | None) -> None:
+        """Keep the facts of a failing call that involves a tensor, for the explanations."""
+        if self._failure is not None:
+            return  # the innermost failing call is the one to explain
+        if not any(isinstance(v, torch.Tensor) or _is_ndarray(v)
+                   for v in (receiver, *args, *kwargs.values())):
+            return
+        try:
+            self._failure = failed_call(op, receiver, args, kwargs, receiver_node)
+        except Exception:  # facts are a bonus: never let them hide the user's error
+            self._failure = None
 
     def _print(self, *args: Any, sep: str | None = " ", end: str | None = "\n",
                file: Any = None, flush: bool = False) -> None:
@@ -701,4 +783,4 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-__all__ = ["Interpreter", "StatementResult", "ViewFailure", "ScriptError", "vet"]
+__all__ = ["Interpreter", "StatementResult", "ViewFailure", "FailedCall", "ScriptError", "vet"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
 
+from engine.i18n import translator
 from engine.state import ErrorInfo, RunResult, Step, TensorState
 
 FORMAT = "stridescope-trace/1"
@@ -44,23 +46,24 @@ def tensor_json(t: TensorState) -> dict[str, Any]:
     return out
 
 
-def error_json(error: ErrorInfo | None, expected: bool = False) -> dict[str, Any] | None:
+def error_json(error: ErrorInfo | None, expected: bool = False,
+               translate: Callable[[str], str] | None = None) -> dict[str, Any] | None:
     if error is None:
         return None
     out: dict[str, Any] = {"type": error.type, "message": error.message, "line": error.line}
     if expected:
         out["expected"] = True  # marked `#! expect-error`: the run went on past it
     if error.explanation is not None:
-        out["explanation"] = error.explanation.to_json()
+        out["explanation"] = error.explanation.to_json(translate or translator("en"))
     return out
 
 
-def step_json(step: Step) -> dict[str, Any]:
+def step_json(step: Step, translate: Callable[[str], str] | None = None) -> dict[str, Any]:
     return {
         "line": step.line,
         "source": step.source,
         "stdout": step.stdout,
-        "error": error_json(step.error, step.expected_error),
+        "error": error_json(step.error, step.expected_error, translate),
         "tensors": {t.name: tensor_json(t) for t in step.tensors},
         "produced": [{"name": p.name, "kind": p.kind, "of": p.source} for p in step.produced],
         "written_storages": list(step.written_storages),
@@ -68,12 +71,16 @@ def step_json(step: Step) -> dict[str, Any]:
     }
 
 
-def trace_json(result: RunResult) -> dict[str, Any]:
+def trace_json(result: RunResult, lang: str = "en") -> dict[str, Any]:
+    """The trace; explanations' text in `lang` ("en" or "zh_CN")."""
+    translate = translator(lang)
     doc: dict[str, Any] = {
         "format": FORMAT,
         "torch": torch.__version__,
-        "steps": [step_json(s) for s in result.steps],
+        "steps": [step_json(s, translate) for s in result.steps],
     }
+    if lang != "en":
+        doc["lang"] = lang
     if result.syntax_error is not None:
         doc["error"] = error_json(result.syntax_error)
     return doc

@@ -14,6 +14,7 @@ import dataclasses
 import math
 from typing import Any
 
+from engine.explain import EXPLANATION_TYPES
 from engine.layout import Blocker, ViewExplanation
 from engine.state import ErrorInfo, Produced, RunResult, Step, StorageState, TensorState
 
@@ -34,7 +35,7 @@ def register(cls: type) -> type:
 
 
 for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, ViewExplanation,
-             Blocker):
+             Blocker, *EXPLANATION_TYPES):
     register(_cls)
 
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
