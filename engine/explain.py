@@ -303,7 +303,7 @@ class NegativeStepExplanation(Explanation):
                 "walked backwards with step {step}, visiting cells {cells}. As a view that "
                 "would need stride {step} × {stride} = {would}: a negative stride."), values),
             (N_("PyTorch strides are never negative (NumPy's can be), so a PyTorch slice "
-                "cannot step backwards: the step must be greater than zero."), values),
+                "cannot step backwards: the step must be greater than 0."), values),
             (N_("{Name}.flip({dim}) gives the elements in reverse order — as a copy into a "
                 "new storage ({nbytes} bytes), not a view."), values),
         ]
@@ -490,7 +490,7 @@ class DimRangeExplanation(Explanation):
         parts.append((N_("{op}() accepts a dim from 0 to {high} counting from the left, or "
                          "from -1 to {low} counting from the right (-1 is the last): {count} "
                          "places. {got} is not one of them."), values))
-        if r is not None and self.high == r.ndim:
+        if r is not None and r.ndim and self.high == r.ndim:
             parts.append((N_("{op}() may also name the place after the last dim (it adds a "
                              "dim), so its range is one wider than the tensor's dims."),
                           values))

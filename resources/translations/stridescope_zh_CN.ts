@@ -650,7 +650,7 @@
       <translation>这个切片要求以间隔 {step} 反向走 {name} 的第 {dim} 维（大小 {size}，步长 {stride}），依次访问单元 {cells}。作为视图，这需要步长 {step} × {stride} = {would}：一个负步长。</translation>
     </message>
     <message>
-      <source>PyTorch strides are never negative (NumPy's can be), so a PyTorch slice cannot step backwards: the step must be greater than zero.</source>
+      <source>PyTorch strides are never negative (NumPy's can be), so a PyTorch slice cannot step backwards: the step must be greater than 0.</source>
       <translation>PyTorch 的步长从不为负（NumPy 的可以），所以 PyTorch 的切片不能反向前进：间隔必须大于 0。</translation>
     </message>
     <message>

@@ -124,3 +124,18 @@ def test_export_steps_writes_one_png_per_step(script, tmp_path):
 
 def test_bad_fps_exits_2(script):
     assert run("--script", str(script), "--export", "a.gif", "--fps", "0").returncode == 2
+
+
+def test_json_explanations_follow_lang(tmp_path):
+    path = tmp_path / "e.py"
+    path.write_text("import torch\nx = torch.arange(3).view(3, 1).expand(3, 4)\n"
+                    "x.add_(1)  #! expect-error\ny = x[::-1]\n")
+    done = run("--script", str(path), "--json", "-", "--lang", "zh_CN")
+    assert done.returncode == 0, done.stderr
+    steps = json.loads(done.stdout)["steps"]
+    overlap, step = steps[2]["error"]["explanation"], steps[3]["error"]["explanation"]
+    assert overlap["kind"] == "overlapping_write" and overlap["cells"] == [0, 1, 2]
+    assert "存储单元 0" in overlap["text"] and step["kind"] == "negative_step"
+    assert "间隔" in step["text"] and step["receiver"]["shape"] == [3, 4]
+    english = json.loads(run("--script", str(path), "--json", "-").stdout)["steps"]
+    assert english[2]["error"]["explanation"]["text"].startswith("x has stride 0 in dim 1")
