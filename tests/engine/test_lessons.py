@@ -13,19 +13,22 @@ LESSONS = lesson_names()
 TUPLE = r"\((-?\d+(?:,\s*-?\d+)*),?\)"
 
 
-def test_there_are_the_ten_lessons_and_the_tutorial():
-    assert len(LESSONS) == 11 and "tutorial" in LESSONS
+def test_there_are_the_lessons_and_the_tutorial():
+    assert len(LESSONS) >= 17 and "tutorial" in LESSONS
+    assert all(f"{n}_" in " ".join(LESSONS) for n in range(13, 19))
 
 
 @pytest.mark.parametrize("name", LESSONS)
-def test_lesson_runs_and_only_fails_where_it_teaches_a_failing_view(name):
+def test_lesson_runs_and_only_fails_where_it_teaches_a_failure(name):
+    """A lesson fails only on purpose (`#! expect-error`, or a failing view as its last step),
+    and every failure it shows is explained."""
     lesson = load_lesson(name)
     result = run_script(lesson.script)
     assert result.syntax_error is None
     errors = [s for s in result.steps if s.error]
     for step in errors:
-        assert step is result.steps[-1] and ".view(" in step.source
-        assert step.error.explanation is not None
+        assert step.expected_error or (step is result.steps[-1] and ".view(" in step.source)
+        assert step.error.explanation is not None, step.source
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -57,6 +60,38 @@ def test_numbers_in_the_narration_match_the_trace(name):
                 assert value in facts, f"{name}: '{match.group(0)}' at {step.source!r}"
                 checked += 1
     assert checked or name in ("09_random_seeds", "03_shared_storage", "08_view_vs_reshape")
+
+
+PRINTS = re.compile(r"prints `([^`]+)`")
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_what_the_narration_says_is_printed_is_printed(name):
+    """'It prints `24 96`': the narrated statement or the ones after it (up to the next
+    narrated one) print exactly that line."""
+    lesson = load_lesson(name)
+    steps = run_script(lesson.script).steps
+    for i, step in enumerate(steps):
+        text = lesson.caption(step.source, "en")
+        block = [step]
+        for later in steps[i + 1:]:
+            if lesson.caption(later.source, "en"):
+                break
+            block.append(later)
+        printed = [line for s in block for line in s.stdout.splitlines()]
+        for match in PRINTS.finditer(text):
+            assert match.group(1) in printed, f"{name}: {match.group(0)} at {step.source!r}"
+
+
+def numbers(text: str) -> list[str]:
+    return sorted(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+@pytest.mark.parametrize("name", [n for n in LESSONS if n[:2].isdigit() and int(n[:2]) >= 13])
+def test_chinese_narration_keeps_every_number(name):
+    lesson = load_lesson(name)
+    for source, texts in lesson.narration.items():
+        assert numbers(texts["en"]) == numbers(texts["zh_CN"]), source
 
 
 def test_parse_lesson_attaches_narration_to_the_next_statement():
