@@ -49,6 +49,9 @@ class TensorFacts:
     dtype: str            # str(t.dtype)
     itemsize: int
     storage_nbytes: int
+    # the storage's elements read as `dtype`, when small (≤ MAX_CELLS) and readable: the
+    # picture can draw the strip of a tensor that has no name in the step (a temporary)
+    storage_values: tuple | None = None
 
     @property
     def ndim(self) -> int:
@@ -68,7 +71,10 @@ class TensorFacts:
     def to_json(self) -> dict:
         return {"name": self.name, "shape": list(self.shape), "stride": list(self.stride),
                 "storage_offset": self.storage_offset, "dtype": self.dtype,
-                "itemsize": self.itemsize, "storage_nbytes": self.storage_nbytes}
+                "itemsize": self.itemsize, "storage_nbytes": self.storage_nbytes,
+                "storage_values": None if self.storage_values is None
+                else [[v.real, v.imag] if isinstance(v, complex) else v
+                      for v in self.storage_values]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +123,16 @@ class Explanation:
     def parts(self) -> list[tuple[str, dict]]:
         raise NotImplementedError
 
-    def text(self, translate: Callable[[str], str] = _same) -> str:
+    def sentences(self, translate: Callable[[str], str] = _same) -> list[str]:
+        """The explanation in its parts: what happened, why, and the fix (one line each)."""
         out = []
         for template, values in self.parts():
             values = {k: translate(v) if isinstance(v, Term) else v for k, v in values.items()}
             out.append(translate(template).format(**values))
-        return join_sentences(out)
+        return out
+
+    def text(self, translate: Callable[[str], str] = _same) -> str:
+        return join_sentences(self.sentences(translate))
 
     def to_json(self, translate: Callable[[str], str] = _same) -> dict:
         out: dict[str, Any] = {"kind": self.kind, "text": self.text(translate)}
@@ -262,8 +272,9 @@ class OutOfBoundsExplanation(Explanation):
                   "oob": _cells(self.out_of_bounds), "count": self.oob_count,
                   "numel": math.prod(self.size), "max_index": r.storage_elements - 1}
         return [
-            (N_("as_strided(size {size}, stride {stride}, offset {offset}) reads storage cell "
-                "offset + Σ index × stride. Its last element {position} is at cell {offset} + "
+            (N_("as_strided(size {size}, stride {stride}, offset {offset}) reads, for each "
+                "position, storage cell offset + Σ index × stride. Its last element {position} "
+                "is at cell {offset} + "
                 "{terms} = {last}, so the layout needs {elements} elements × {itemsize} bytes "
                 "= {needed} bytes."), values),
             (N_("The storage of {name} has only {have} elements ({nbytes} bytes, cells 0 … "

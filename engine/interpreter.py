@@ -28,7 +28,7 @@ from engine.errors import (
     ResourceLimitError,
     ScriptError,
 )
-from engine.explain import ArrayFacts, FailedCall, SliceArg, TensorFacts
+from engine.explain import MAX_CELLS, ArrayFacts, FailedCall, SliceArg, TensorFacts
 from engine.guard import Limits, check_call
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
@@ -106,9 +106,20 @@ class ViewFailure:
 
 
 def tensor_facts(tensor: torch.Tensor, name: str | None = None) -> TensorFacts:
+    storage = tensor.untyped_storage()
+    itemsize = tensor.element_size()
+    values = None
+    count = storage.nbytes() // itemsize
+    if (count <= MAX_CELLS and not tensor.is_meta and tensor.device.type == "cpu"
+            and tensor.layout == torch.strided):
+        try:
+            flat = torch.empty(0, dtype=tensor.dtype).set_(storage, 0, (count,), (1,))
+            values = tuple(flat.tolist())
+        except (RuntimeError, TypeError):  # dtypes without a Python reading
+            values = None
     return TensorFacts(name, tuple(tensor.shape), tuple(tensor.stride()),
-                       tensor.storage_offset(), str(tensor.dtype), tensor.element_size(),
-                       tensor.untyped_storage().nbytes())
+                       tensor.storage_offset(), str(tensor.dtype), itemsize, storage.nbytes(),
+                       values)
 
 
 def _is_ndarray(value: Any) -> bool:

@@ -638,8 +638,8 @@
       <translation>{Name}.clone()（或 .contiguous()）让每个位置都有自己的单元——{numel} 个单元，{nbytes} 字节——这样写入就是确定的。想一开始就复制，用 repeat() 代替 expand()。</translation>
     </message>
     <message>
-      <source>as_strided(size {size}, stride {stride}, offset {offset}) reads storage cell offset + Σ index × stride. Its last element {position} is at cell {offset} + {terms} = {last}, so the layout needs {elements} elements × {itemsize} bytes = {needed} bytes.</source>
-      <translation>as_strided(形状 {size}，步长 {stride}，偏移 {offset}) 读取存储单元 偏移 + Σ 下标 × 步长。它的最后一个元素 {position} 位于单元 {offset} + {terms} = {last}，所以这个布局需要 {elements} 个元素 × {itemsize} 字节 = {needed} 字节。</translation>
+      <source>as_strided(size {size}, stride {stride}, offset {offset}) reads, for each position, storage cell offset + Σ index × stride. Its last element {position} is at cell {offset} + {terms} = {last}, so the layout needs {elements} elements × {itemsize} bytes = {needed} bytes.</source>
+      <translation>as_strided(形状 {size}，步长 {stride}，偏移 {offset}) 对每个位置读取的存储单元是 偏移 + Σ 下标 × 步长。它的最后一个元素 {position} 位于单元 {offset} + {terms} = {last}，所以这个布局需要 {elements} 个元素 × {itemsize} 字节 = {needed} 字节。</translation>
     </message>
     <message>
       <source>as_strided never allocates or copies: it re-reads the storage it is given, so every cell it reaches must exist. Make the size, stride or offset smaller until the last cell is at most {max_index}.</source>

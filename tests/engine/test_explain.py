@@ -257,3 +257,18 @@ def test_receiver_name_comes_from_the_call():
     error = result.steps[-1].error
     assert error.receiver == "y" and error.explanation.receiver.name == "y"
     assert error.explanation.out_of_bounds == (6,)
+
+
+def test_numpy_negative_stride_hook_explains_from_the_arrays_strides():
+    """from_numpy of a reversed array (the interpreter runs it once NumPy is allowed)."""
+    from engine.explain import explain_failure
+    from engine.interpreter import failed_call
+
+    array = np.arange(6)[::-1]
+    message = error_of(lambda: torch.from_numpy(array))
+    assert message is not None and "negative" in message
+    call = failed_call("from_numpy", torch, (array,), {}, None)
+    e = explain_failure(call, message)
+    assert e is not None and e.kind == "numpy_negative_stride" and e.dims == (0,)
+    assert "(-8,)" in e.text() and "(8,)" in e.text()
+    assert numbers(e.text()) == numbers(e.text(translator("zh_CN")))
