@@ -187,11 +187,24 @@ def _cells(cells: Sequence[int]) -> str:
 
 _OP_TEXT = {"iadd": "+=", "isub": "-=", "imul": "*=", "itruediv": "/=", "ifloordiv": "//=",
             "imod": "%=", "ipow": "**=", "iand": "&=", "ior": "|=", "ixor": "^=",
-            "ilshift": "<<=", "irshift": ">>=", "imatmul": "@=", "setitem": "[…] ="}
+            "ilshift": "<<=", "irshift": ">>=", "imatmul": "@=", "setitem": "[…] =",
+            "add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%",
+            "pow": "**", "matmul": "@", "and_": "&", "or_": "|", "xor": "^", "eq": "==",
+            "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+
+
+_PAIRWISE = {"add", "sub", "mul", "truediv"}
 
 
 def _op_text(op: str) -> str:
     return _OP_TEXT.get(op, f"{op}()")
+
+
+def _cell_runs(cells: Sequence[int]) -> str:
+    """'1 … 4' for a run of consecutive cells, else the cells listed."""
+    if len(cells) > 3 and list(cells) == list(range(cells[0], cells[0] + len(cells))):
+        return f"{cells[0]} … {cells[-1]}"
+    return _cells(cells)
 
 
 def _positions_in_order(shape: Sequence[int]):
@@ -242,6 +255,80 @@ class OverlapExplanation(Explanation):
                 "{numel} cells, {nbytes} bytes — and then the write is well defined. To make "
                 "the copy from the start, use repeat() instead of expand()."), values),
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class PartialOverlapExplanation(Explanation):
+    """A write whose source shares storage cells with the tensor being written."""
+
+    kind: ClassVar[str] = "partial_overlap"
+    receiver: TensorFacts          # the tensor written to
+    source: TensorFacts            # the tensor read from
+    op: str
+    written: int                   # distinct cells written
+    read: int                      # distinct cells read
+    count: int                     # cells both read and written
+    cells: tuple[int, ...] = ()    # those cells (capped)
+    dims: tuple[int, ...] = ()
+    out_of_bounds: tuple[int, ...] = ()
+
+    def parts(self) -> list[tuple[str, dict]]:
+        values = {"op": _op_text(self.op), "written": self.written, "read": self.read,
+                  "count": self.count, "cells": _cell_runs(self.cells),
+                  "target": _name(self.receiver), "source": _name(self.source)}
+        return [
+            (N_("The write ({op}) goes to {written} storage cells of {target} while reading "
+                "{read} cells of {source} on the same storage: {count} cells ({cells}) are "
+                "both read and written."), values),
+            (N_("A cell could be read after another position has already overwritten it, so "
+                "the result would depend on the order: PyTorch refuses."), values),
+            (N_("Copy the source first — {source}.clone() — so that reading and writing no "
+                "longer share memory.") if self.source.name else
+             N_("Copy the source first with .clone(), so that reading and writing no longer "
+                "share memory."), values),
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastExplanation(Explanation):
+    """Two shapes that do not broadcast: equal sizes or a 1 on one side, dim by dim."""
+
+    kind: ClassVar[str] = "broadcast"
+    receiver: TensorFacts          # tensor a (the left operand)
+    other: TensorFacts             # tensor b
+    op: str
+    dim: int                       # the result's dim where they clash
+    size_a: int
+    size_b: int
+    dims: tuple[int, ...] = ()
+    cells: tuple[int, ...] = ()
+    out_of_bounds: tuple[int, ...] = ()
+
+    def parts(self) -> list[tuple[str, dict]]:
+        a, b = self.receiver, self.other
+        ndim = max(a.ndim, b.ndim)
+        values = {"op": _op_text(self.op), "a": _tuple(a.shape), "b": _tuple(b.shape),
+                  "pa": _tuple((1,) * (ndim - a.ndim) + a.shape),
+                  "pb": _tuple((1,) * (ndim - b.ndim) + b.shape), "dim": self.dim,
+                  "size_a": self.size_a, "size_b": self.size_b}
+        values.update(name_a=_name(a), name_b=_name(b))
+        parts = [(N_("Broadcasting lines the shapes up from the right, padding the shorter "
+                     "one with 1s on the left: {a} and {b} become {pa} and {pb}.")
+                  if a.ndim != b.ndim else
+                  N_("Broadcasting lines the shapes {a} ({name_a}) and {b} ({name_b}) up "
+                     "dim by dim."), values),
+                 (N_("At dim {dim} the sizes are {size_a} and {size_b}. Two sizes fit only "
+                     "when they are equal or one of them is 1: a size-1 side is stretched "
+                     "with stride 0, like expand(); {size_a} and {size_b} cannot be "
+                     "matched."), values)]
+        parts.append((N_("Make the sizes equal there, or make one of them 1 (unsqueeze() or "
+                         "view() add a size-1 dim), so that side is stretched."), values))
+        if a.ndim == 1 and b.ndim == 1 and a.name and b.name and self.op in _PAIRWISE:
+            values["outer"] = _tuple((self.size_a, self.size_b))
+            parts.append((N_("To combine every element of {name_a} with every element of "
+                             "{name_b}: {name_a}.unsqueeze(1) {op} {name_b} has shape "
+                             "{outer}."), values))
+        return parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -579,6 +666,45 @@ def explain_overlap(r: TensorFacts, op: str) -> OverlapExplanation | None:
                               dims, tuple(sorted(shared)[:MAX_CELLS]))
 
 
+def _read_cells(t: TensorFacts) -> set[int] | None:
+    if t.numel > MAX_ENUMERATED:
+        return None
+    return {t.index(p) for p in _positions_in_order(t.shape)}
+
+
+def explain_partial_overlap(written: TensorFacts, sources: Sequence[TensorFacts],
+                            op: str) -> PartialOverlapExplanation | None:
+    """The cells a write both reads (through a source) and writes."""
+    target = _read_cells(written)
+    if target is None:
+        return None
+    best = None
+    for source in sources:
+        read = _read_cells(source)
+        if read is None or source.itemsize != written.itemsize:
+            continue
+        shared = sorted(target & read)
+        if shared and (best is None or len(shared) > best[2].__len__()):
+            best = (source, read, shared)
+    if best is None:
+        return None
+    source, read, shared = best
+    return PartialOverlapExplanation(written, source, op, len(target), len(read), len(shared),
+                                     tuple(shared[:MAX_CELLS]))
+
+
+def explain_broadcast(a: TensorFacts, b: TensorFacts, op: str) -> BroadcastExplanation | None:
+    """torch's infer_size walks the dims from the right; the first clash is reported."""
+    ndim = max(a.ndim, b.ndim)
+    for i in reversed(range(ndim)):
+        da, db = a.ndim - ndim + i, b.ndim - ndim + i
+        size_a = a.shape[da] if da >= 0 else 1
+        size_b = b.shape[db] if db >= 0 else 1
+        if size_a != size_b and size_a != 1 and size_b != 1:
+            return BroadcastExplanation(a, b, op, i, size_a, size_b, (i,))
+    return None
+
+
 def explain_out_of_bounds(r: TensorFacts, size: Sequence[int], stride: Sequence[int],
                           offset: int | None) -> OutOfBoundsExplanation | None:
     size, stride = tuple(size), tuple(stride)
@@ -746,7 +872,8 @@ def _sizes(call: FailedCall, key: str = "size") -> tuple[int, ...] | None:
     return _ints(call.args)
 
 
-Explained = (ViewExplanation | OverlapExplanation | OutOfBoundsExplanation
+Explained = (ViewExplanation | OverlapExplanation | PartialOverlapExplanation
+             | BroadcastExplanation | OutOfBoundsExplanation
              | NegativeStepExplanation | ExpandExplanation | ShapeExplanation
              | DtypeViewExplanation | DimRangeExplanation | NumpyStrideExplanation)
 
@@ -763,6 +890,18 @@ def explain_failure(call: FailedCall, message: str) -> Explained | None:
     op = call.op
     if "refers to a single memory location" in message:
         return explain_overlap(r, op)
+    tensors = [v for v in call.args if isinstance(v, TensorFacts)]
+    if "refer to a single memory location" in message:
+        written = call.kwarg("written") or call.kwarg("out") or r
+        if not isinstance(written, TensorFacts):
+            return None
+        if op == "setitem":  # t[i] = value: args are (index, value)
+            sources = [v for v in call.args[1:2] if isinstance(v, TensorFacts)]
+        else:
+            sources = tensors + ([r] if written is not r else [])
+        return explain_partial_overlap(written, sources, op)
+    if "The size of tensor a" in message and tensors:
+        return explain_broadcast(r, tensors[0], op)
     if op == "as_strided" and "out of bounds for storage" in message:
         args = call.args
         size = _ints(call.kwarg("size", args[0] if args else None))
@@ -793,6 +932,7 @@ def explain_failure(call: FailedCall, message: str) -> Explained | None:
 
 
 EXPLANATION_TYPES = (TensorFacts, ArrayFacts, SliceArg, OverlapExplanation,
+                     PartialOverlapExplanation, BroadcastExplanation,
                      OutOfBoundsExplanation, NegativeStepExplanation, ExpandExplanation,
                      ShapeExplanation, DtypeViewExplanation, DimRangeExplanation,
                      NumpyStrideExplanation)

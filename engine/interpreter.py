@@ -14,7 +14,7 @@ import operator
 import re
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,7 +128,7 @@ def _is_ndarray(value: Any) -> bool:
 
 def plain(value: Any, depth: int = 0) -> Any:
     """A call argument as plain, torch-free data for the explanations (None if unknown)."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if value is None or isinstance(value, (bool, int, float, str, TensorFacts, ArrayFacts)):
         return value
     if isinstance(value, torch.Tensor):
         return tensor_facts(value)
@@ -147,20 +147,51 @@ def plain(value: Any, depth: int = 0) -> Any:
     return None
 
 
+def _written_part(container: torch.Tensor, index: Any, target: ast.AST) -> dict:
+    """{"written": facts of container[index]} when that is a view: what `t[i] = v` writes."""
+    try:
+        part = container[index]
+    except Exception:
+        return {}
+    same = part.untyped_storage().data_ptr() == container.untyped_storage().data_ptr()
+    return {"written": tensor_facts(part, _label(target))} if same and part.numel() else {}
+
+
+def _label(node: ast.AST | None) -> str | None:
+    """How the script wrote a tensor: its name, or a short expression (x[1:]); None if long."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Name):
+        return node.id
+    text = ast.unparse(node)
+    return text if len(text) <= 24 else None
+
+
 def failed_call(op: str, receiver: Any, args: tuple, kwargs: dict,
-                receiver_node: ast.AST | None) -> FailedCall:
-    """What a failing call was given, as facts. torch.f(t, …) counts t as the receiver."""
+                receiver_node: ast.AST | None, arg_nodes: Sequence[ast.AST] = ()) -> FailedCall:
+    """What a failing call was given, as facts. torch.f(t, …) counts t as the receiver.
+    Tensors are labelled as the script wrote them (`name` of TensorFacts); receiver_name is
+    set only for a plain name, which the step's tensors can be looked up by."""
+    arg_nodes = list(arg_nodes)
     if not isinstance(receiver, torch.Tensor) and args and (
             isinstance(args[0], torch.Tensor) or _is_ndarray(args[0])):
         receiver, args = args[0], args[1:]
+        receiver_node = arg_nodes[0] if arg_nodes else None
+        arg_nodes = arg_nodes[1:]
     name = receiver_node.id if isinstance(receiver_node, ast.Name) else None
     facts: Any = None
     if isinstance(receiver, torch.Tensor):
-        facts = tensor_facts(receiver, name)
+        facts = tensor_facts(receiver, _label(receiver_node))
     elif _is_ndarray(receiver):
         facts = plain(receiver)
-        facts = ArrayFacts(name, facts.shape, facts.strides, facts.itemsize, facts.dtype)
-    return FailedCall(op, facts, tuple(plain(a) for a in args),
+        facts = ArrayFacts(_label(receiver_node), facts.shape, facts.strides, facts.itemsize,
+                           facts.dtype)
+    plain_args = []
+    for i, arg in enumerate(args):
+        node = arg_nodes[i] if i < len(arg_nodes) else None
+        plain_args.append(tensor_facts(arg, _label(node)) if isinstance(arg, torch.Tensor)
+                          else plain(arg))
+    return FailedCall(op, facts, tuple(plain_args),
                       tuple((k, plain(v)) for k, v in kwargs.items()), name)
 
 
@@ -283,6 +314,7 @@ class Interpreter:
         self._operations = 0
         self._deadline = 0.0
         self._failure: FailedCall | None = None
+        self._value_node: ast.expr | None = None
 
     # ----------------------------------------------------------------- public API
     def run_statement(self, statement: ast.stmt) -> StatementResult:
@@ -336,8 +368,12 @@ class Interpreter:
 
     def _exec_Assign(self, node: ast.Assign) -> None:
         value = self._eval(node.value)
-        for target in node.targets:
-            self._assign(target, value)
+        self._value_node = node.value  # labels the source if `t[i] = value` fails
+        try:
+            for target in node.targets:
+                self._assign(target, value)
+        finally:
+            self._value_node = None
 
     def _exec_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
@@ -409,7 +445,10 @@ class Interpreter:
                 operator.setitem(container, index, value)
             except Exception:
                 if isinstance(container, torch.Tensor):
-                    self._remember_failure("setitem", container, (index,), {}, target.value)
+                    self._remember_failure("setitem", container, (index, value),
+                                           _written_part(container, index, target),
+                                           target.value,
+                                           (target.slice, self._value_node))
                 raise
         elif isinstance(target, ast.Attribute):
             obj = self._eval(target.value)
@@ -564,7 +603,8 @@ class Interpreter:
         except Exception:
             if isinstance(left, torch.Tensor):
                 target = getattr(node, "target", getattr(node, "left", None))
-                self._remember_failure(op.__name__, left, (right,), {}, target)
+                right_node = getattr(node, "right", getattr(node, "value", None))
+                self._remember_failure(op.__name__, left, (right,), {}, target, (right_node,))
             raise
 
     def _check_python_size(self, op: Callable, left: Any, right: Any, node: ast.AST) -> None:
@@ -694,10 +734,10 @@ class Interpreter:
             return func(*args, **kwargs)
         except Exception:
             if isinstance(receiver, torch.Tensor):
-                self._remember_failure(name, receiver, args, kwargs, node.func.value)
+                self._remember_failure(name, receiver, args, kwargs, node.func.value,
+                                       node.args)
             else:  # torch.f(t, …): the first argument is what the call works on
-                self._remember_failure(name, None, args, kwargs,
-                                       node.args[0] if node.args else None)
+                self._remember_failure(name, None, args, kwargs, None, node.args)
             raise
 
     def _probe_for(self, receiver: Any, func: Any, name: str) -> tuple[Callable | None, bool]:
@@ -751,7 +791,8 @@ class Interpreter:
                 f"a range of {len(value):,} items is too large", _line(node))
 
     def _remember_failure(self, op: str, receiver: Any, args: tuple, kwargs: dict,
-                          receiver_node: ast.AST | None) -> None:
+                          receiver_node: ast.AST | None,
+                          arg_nodes: Sequence[ast.AST | None] = ()) -> None:
         """Keep the facts of a failing call that involves a tensor, for the explanations."""
         if self._failure is not None:
             return  # the innermost failing call is the one to explain
@@ -759,7 +800,7 @@ class Interpreter:
                    for v in (receiver, *args, *kwargs.values())):
             return
         try:
-            self._failure = failed_call(op, receiver, args, kwargs, receiver_node)
+            self._failure = failed_call(op, receiver, args, kwargs, receiver_node, arg_nodes)
         except Exception:  # facts are a bonus: never let them hide the user's error
             self._failure = None
 

@@ -638,6 +638,22 @@
       <translation>{Name}.clone()（或 .contiguous()）让每个位置都有自己的单元——{numel} 个单元，{nbytes} 字节——这样写入就是确定的。想一开始就复制，用 repeat() 代替 expand()。</translation>
     </message>
     <message>
+      <source>The write ({op}) goes to {written} storage cells of {target} while reading {read} cells of {source} on the same storage: {count} cells ({cells}) are both read and written.</source>
+      <translation>这次写入（{op}）写到 {target} 的 {written} 个存储单元，同时读取同一存储上 {source} 的 {read} 个单元：有 {count} 个单元（{cells}）既被读又被写。</translation>
+    </message>
+    <message>
+      <source>A cell could be read after another position has already overwritten it, so the result would depend on the order: PyTorch refuses.</source>
+      <translation>一个单元可能在被另一个位置覆盖之后才被读取，结果会取决于顺序：所以 PyTorch 拒绝了。</translation>
+    </message>
+    <message>
+      <source>At dim {dim} the sizes are {size_a} and {size_b}. Two sizes fit only when they are equal or one of them is 1: a size-1 side is stretched with stride 0, like expand(); {size_a} and {size_b} cannot be matched.</source>
+      <translation>在第 {dim} 维，大小分别是 {size_a} 和 {size_b}。两个大小只有相等或其中一个为 1 时才能匹配：大小为 1 的一方会以步长 0 被拉伸，就像 expand()；{size_a} 和 {size_b} 无法匹配。</translation>
+    </message>
+    <message>
+      <source>Make the sizes equal there, or make one of them 1 (unsqueeze() or view() add a size-1 dim), so that side is stretched.</source>
+      <translation>让那一维的大小相等，或把其中一个变成 1（unsqueeze() 或 view() 可以添加大小为 1 的维），让那一方被拉伸。</translation>
+    </message>
+    <message>
       <source>as_strided(size {size}, stride {stride}, offset {offset}) reads, for each position, storage cell offset + Σ index × stride. Its last element {position} is at cell {offset} + {terms} = {last}, so the layout needs {elements} elements × {itemsize} bytes = {needed} bytes.</source>
       <translation>as_strided(形状 {size}，步长 {stride}，偏移 {offset}) 对每个位置读取的存储单元是 偏移 + Σ 下标 × 步长。它的最后一个元素 {position} 位于单元 {offset} + {terms} = {last}，所以这个布局需要 {elements} 个元素 × {itemsize} 字节 = {needed} 字节。</translation>
     </message>
@@ -704,6 +720,26 @@
     <message>
       <source>Copy first — a.copy() or np.ascontiguousarray(a) has strides {positive} bytes — or call from_numpy on the original array and flip({dim}) in PyTorch (flip copies too).</source>
       <translation>先复制——a.copy() 或 np.ascontiguousarray(a) 的步长是 {positive} 字节——或者对原数组调用 from_numpy，再在 PyTorch 中 flip({dim})（flip 也会复制）。</translation>
+    </message>
+    <message>
+      <source>Copy the source first — {source}.clone() — so that reading and writing no longer share memory.</source>
+      <translation>先复制源张量——{source}.clone()——这样读和写就不再共享内存。</translation>
+    </message>
+    <message>
+      <source>Copy the source first with .clone(), so that reading and writing no longer share memory.</source>
+      <translation>先用 .clone() 复制源张量，这样读和写就不再共享内存。</translation>
+    </message>
+    <message>
+      <source>Broadcasting lines the shapes up from the right, padding the shorter one with 1s on the left: {a} and {b} become {pa} and {pb}.</source>
+      <translation>广播从右往左对齐两个形状，较短的一方在左边补 1：{a} 和 {b} 变成 {pa} 和 {pb}。</translation>
+    </message>
+    <message>
+      <source>Broadcasting lines the shapes {a} ({name_a}) and {b} ({name_b}) up dim by dim.</source>
+      <translation>广播把形状 {a}（{name_a}）和 {b}（{name_b}）逐维对齐。</translation>
+    </message>
+    <message>
+      <source>To combine every element of {name_a} with every element of {name_b}: {name_a}.unsqueeze(1) {op} {name_b} has shape {outer}.</source>
+      <translation>要让 {name_a} 的每个元素和 {name_b} 的每个元素两两组合：{name_a}.unsqueeze(1) {op} {name_b} 的形状是 {outer}。</translation>
     </message>
     <message>
       <source>The storage of {name} has only {have} elements ({nbytes} bytes, cells 0 … {max_index}): {count} of the {numel} positions would read past its end, at cell {oob}.</source>

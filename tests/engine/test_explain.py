@@ -15,11 +15,13 @@ from hypothesis import strategies as st
 from engine import wire
 from engine.explain import (
     SliceArg,
+    explain_broadcast,
     explain_dim_range,
     explain_expand,
     explain_negative_step,
     explain_out_of_bounds,
     explain_overlap,
+    explain_partial_overlap,
     explain_shape,
     explain_view_dtype,
 )
@@ -214,6 +216,44 @@ def test_dim_range_is_the_tensors_dims(shape, dim, op):
     assert e.receiver.shape == tuple(shape)
 
 
+# ------------------------------------------------------------------ broadcasting
+@EXAMPLES
+@given(st.lists(st.integers(1, 4), min_size=0, max_size=3),
+       st.lists(st.integers(1, 4), min_size=0, max_size=3))
+def test_broadcast_clash_is_the_dim_torch_names(shape_a, shape_b):
+    a, b = torch.zeros(shape_a), torch.zeros(shape_b)
+    message = error_of(lambda: a + b)
+    e = explain_broadcast(tensor_facts(a, "a"), tensor_facts(b, "b"), "add")
+    if message is None:
+        assert e is None
+        return
+    m = re.search(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at "
+                  r"non-singleton dimension (\d+)", message)
+    assert m and e is not None
+    assert (e.size_a, e.size_b, e.dim) == tuple(int(v) for v in m.groups())
+    if a.dim() == b.dim() == 1:
+        assert tuple((a.unsqueeze(1) + b).shape) == (e.size_a, e.size_b)
+        assert "unsqueeze(1)" in e.text()
+
+
+# ------------------------------------------------------------------ partial overlap
+@EXAMPLES
+@given(st.integers(2, 12), st.integers(1, 5), st.integers(1, 2), st.booleans())
+def test_partial_overlap_cells_are_read_and_written(n, shift, step, assign):
+    assume(shift < n)
+    x = torch.arange(n)
+    target, source = x[shift:], x[:n - shift]
+    target, source = target[::step], source[::step]
+    message = error_of(lambda: target.copy_(source))
+    assume(message is not None)
+    assert "refer to a single memory location" in message
+    e = explain_partial_overlap(tensor_facts(target, "t"), [tensor_facts(source, "s")], "copy_")
+    written = set(target.tolist())  # arange: each value is its own storage index
+    read = set(source.tolist())
+    assert e is not None and set(e.cells) == written & read and e.count == len(written & read)
+    assert (e.written, e.read) == (len(written), len(read))
+
+
 # ------------------------------------------------------------------ the table, end to end
 TABLE = {
     "x.add_(1)": ("x = torch.arange(3).view(3, 1).expand(3, 4)", "overlapping_write"),
@@ -226,12 +266,15 @@ TABLE = {
     "torch.arange(6, dtype=torch.int8).view(2, 3).view(torch.int32)": ("", "view_dtype"),
     "x.view(2, 3).transpose(0, 2)": ("x = torch.arange(6)", "dim_range"),
     "x.t().view(6)": ("x = torch.arange(6).view(2, 3)", "view_strides"),
+    "x[1:] = x[:-1]": ("x = torch.arange(6)", "partial_overlap"),
+    "torch.arange(3) + torch.arange(4)": ("", "broadcast"),
+    "a * b": ("a = torch.arange(3)\nb = torch.arange(4)", "broadcast"),
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def numbers(text: str) -> list[str]:
-    return sorted(re.findall(r"-?\d+(?:\.\d+)?", text))
+    return sorted(re.findall(r"-?\d+(?:\.\d+)?", text.replace("size-1", "size 1")))
 
 
 @pytest.mark.parametrize("statement", TABLE)
