@@ -19,12 +19,12 @@ rep = col.repeat(1, 4)
 #: en: Now the in-place write works: every position has its own cell.
 #: zh: 现在原地写入可以成功：每个位置都有自己的单元。
 rep.add_(1)
-#: en: The storages say it: wide still reads col's 24 bytes, rep owns 96 — it prints `24 96`.
-#: zh: 存储大小说明了一切：wide 仍然读 col 的 24 字节，rep 拥有 96 字节——输出 `24 96`。
+#: en: The storages say it: wide still reads col's 24 bytes, rep owns 96 — it prints 24 96.
+#: zh: 存储大小说明了一切：wide 仍然读 col 的 24 字节，rep 拥有 96 字节——输出 24 96。
 print(wide.untyped_storage().nbytes(), rep.untyped_storage().nbytes())
 #: en: Writing through col is allowed (no cell is shared inside col) — and it changes a whole row of wide, because the row is that one cell.
 #: zh: 通过 col 写入是允许的（col 内部没有共享的单元）——而它会改变 wide 的一整行，因为那一行就是这一个单元。
 col[0, 0] = 100
-#: en: Row 0 of wide is now 100 everywhere; rep kept its own copy. It prints `[100, 100, 100, 100] [1, 1, 1, 1]`.
-#: zh: wide 的第 0 行现在全是 100；rep 保留着自己的副本。输出 `[100, 100, 100, 100] [1, 1, 1, 1]`。
+#: en: Row 0 of wide is now 100 everywhere; rep kept its own copy. It prints [100, 100, 100, 100] [1, 1, 1, 1].
+#: zh: wide 的第 0 行现在全是 100；rep 保留着自己的副本。输出 [100, 100, 100, 100] [1, 1, 1, 1]。
 print(wide[0].tolist(), rep[0].tolist())

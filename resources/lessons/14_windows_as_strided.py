@@ -7,11 +7,11 @@ x = torch.arange(6)
 #: en: unfold(0, 3, 1) makes sliding windows of 3, one start every 1 cell: shape (4, 3), stride (1, 1). Both dims step by one cell, so neighbouring windows overlap — no data is copied.
 #: zh: unfold(0, 3, 1) 生成大小为 3 的滑动窗口，每隔 1 个单元开始一个：形状 (4, 3)，步长 (1, 1)。两个维度都前进一个单元，所以相邻窗口互相重叠——没有复制任何数据。
 windows = x.unfold(0, 3, 1)
-#: en: A rolling sum without a loop: each row sums one window. It prints `[3, 6, 9, 12]`.
-#: zh: 不用循环的滑动求和：每一行是一个窗口的和。输出 `[3, 6, 9, 12]`。
+#: en: A rolling sum without a loop: each row sums one window. It prints [3, 6, 9, 12].
+#: zh: 不用循环的滑动求和：每一行是一个窗口的和。输出 [3, 6, 9, 12]。
 print(windows.sum(1).tolist())
-#: en: as_strided writes the same layout by hand: size (4, 3), stride (1, 1). It is the same tensor; it prints `True`.
-#: zh: 用 as_strided 手写同样的布局：形状 (4, 3)，步长 (1, 1)。它和 windows 完全相同；输出 `True`。
+#: en: as_strided writes the same layout by hand: size (4, 3), stride (1, 1). It is the same tensor; it prints True.
+#: zh: 用 as_strided 手写同样的布局：形状 (4, 3)，步长 (1, 1)。它和 windows 完全相同；输出 True。
 same = x.as_strided((4, 3), (1, 1))
 print(torch.equal(same, windows))
 #: en: Cell 2 is read by three windows: windows[0, 2], windows[1, 1] and windows[2, 0]. Torch's overlap check for in-place writes catches only stride 0: a write into overlapping windows like these is not refused, and its result depends on the order the cells are written in. clone() them before writing.

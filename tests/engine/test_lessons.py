@@ -62,12 +62,12 @@ def test_numbers_in_the_narration_match_the_trace(name):
     assert checked or name in ("09_random_seeds", "03_shared_storage", "08_view_vs_reshape")
 
 
-PRINTS = re.compile(r"prints `([^`]+)`")
+PRINTS = re.compile(r"prints (.+?)\.(?:\s|$)")
 
 
 @pytest.mark.parametrize("name", LESSONS)
 def test_what_the_narration_says_is_printed_is_printed(name):
-    """'It prints `24 96`': the narrated statement or the ones after it (up to the next
+    """'It prints 24 96.': the narrated statement or the ones after it (up to the next
     narrated one) print exactly that line."""
     lesson = load_lesson(name)
     steps = run_script(lesson.script).steps
@@ -79,6 +79,7 @@ def test_what_the_narration_says_is_printed_is_printed(name):
                 break
             block.append(later)
         printed = [line for s in block for line in s.stdout.splitlines()]
+        assert len(PRINTS.findall(text)) == text.count("prints "), text
         for match in PRINTS.finditer(text):
             assert match.group(1) in printed, f"{name}: {match.group(0)} at {step.source!r}"
 
