@@ -923,7 +923,7 @@ def explain_failure(call: FailedCall, message: str) -> Explained | None:
     if op == "view" and "different element sizes" in message:
         target = call.kwarg("dtype", call.args[0] if call.args else None)
         return explain_view_dtype(r, target) if isinstance(target, str) else None
-    if op == "view":
+    if op == "view" and "view size is not compatible" in message:
         sizes = _sizes(call)
         return explain_view(r.shape, r.stride, sizes) if sizes is not None else None
     if "Dimension out of range" in message:

@@ -128,6 +128,10 @@ class ViewExplanation:
         """The old dims that cannot merge (for the picture)."""
         return tuple(sorted({d for b in self.blockers for d in (b.outer_dim, b.inner_dim)}))
 
+    # the fields every explanation of engine/explain.py has, so the picture reads them alike
+    cells: ClassVar[tuple[int, ...]] = ()
+    out_of_bounds: ClassVar[tuple[int, ...]] = ()
+
     def to_json(self, translate=lambda text: text) -> dict:
         return {
             "kind": self.kind,

@@ -50,7 +50,7 @@ def test_numbers_in_the_narration_match_the_trace(name):
         text = lesson.caption(step.source, "en")
         if not text or step.error:
             continue
-        for kind, pattern in (("stride", rf"stride {TUPLE}"), ("shape", rf"shape {TUPLE}"),
+        for kind, pattern in (("stride", rf"stride {TUPLE}"), ("shape", rf"(?:shape|size) {TUPLE}"),
                               ("offset", r"offset (\d+)")):
             for match in re.finditer(pattern, text):
                 value = tuple(int(v) for v in re.split(r",\s*", match.group(1)) if v)
