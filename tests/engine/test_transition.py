@@ -129,3 +129,21 @@ def test_large_views_degrade_to_a_fade():
     result = run_script("import torch\na = torch.arange(4096).reshape(64, 64)\nb = a.t()\n")
     plan = plan_transition(result.steps[-2], result.steps[-1])
     assert plan.kind == "fade" and plan.motions == ()
+
+
+def test_overlapping_write_walks_every_reader_onto_the_shared_cell():
+    result = run_script("import torch\nx = torch.arange(3).view(3, 1).expand(3, 4)\n"
+                        "x.add_(1)\n")
+    plan = plan_transition(result.steps[-2], result.steps[-1])
+    assert plan.kind == "error" and plan.focus == "x"
+    assert plan.flashes == (StorageCell(plan.flashes[0].storage_id, 0),)
+    readers = [w for w in plan.walk if not isinstance(w, StorageCell)]
+    assert [(w.row, w.col) for w in readers] == [(0, 0), (0, 1), (0, 2), (0, 3)]
+    assert {w.cell for w in plan.walk if isinstance(w, StorageCell)} == {0}
+
+
+def test_negative_step_walks_backwards_and_breaks_at_once():
+    result = run_script("import torch\nx = torch.arange(6)\ny = x[::-2]\n")
+    plan = plan_transition(result.steps[-2], result.steps[-1])
+    assert [w.cell for w in plan.walk if isinstance(w, StorageCell)] == [5, 3, 1]
+    assert plan.jumps == (2,)
