@@ -82,7 +82,8 @@ class Frame:
     flash_strength: float
     walk_cells: tuple[Anchor, ...]   # the walk so far (last one is current)
     broken: bool                     # the walk has crossed a jump
-    tweens: tuple[tuple[str, tuple[float, ...]], ...]
+    # (label, before, after): a tween moves cells, never numbers — metadata shows old → new
+    tweens: tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...]
     pointer: tuple[int, float, float] | None  # storage id, from cell, to cell progress
     pointer_progress: float
     result_opacity: float            # how visible the after-picture's result is
@@ -112,8 +113,7 @@ def frame_at(plan: Plan, t: float) -> Frame:
     shown = min(count, int(math.floor(t * (count + 1)))) if count else 0
     walk = plan.walk[:shown] if t < 1.0 else ()
     broken = any(j < shown for j in plan.jumps)
-    tweens = tuple((tw.label, tuple(b + (a - b) * e for b, a in zip(tw.before, tw.after)))
-                   for tw in plan.tweens if len(tw.before) == len(tw.after))
+    tweens = tuple((tw.label, tw.before, tw.after) for tw in plan.tweens) if t < 1.0 else ()
     flash = plan.flashes if t < 1.0 else ()
     strength = math.sin(math.pi * min(1.0, t * 2)) if t < 1.0 else 0.0
     if plan.kind in ("view", "copy"):

@@ -17,20 +17,20 @@ from PySide6.QtWidgets import (
     QProgressDialog,
 )
 
+from engine.compose import Viewport, ViewState, compose
 from engine.lessons import Lesson, load_lesson_file
-from engine.picture import build_picture, default_focus
+from engine.picture import default_focus
 from engine.quiz import grade, question_for
 from engine.runner import parse
 from engine.session import Document
 from engine.session_file import Session, SessionError, load_session, save_session
-from engine.transition import plan_transition
 from gui import operations
 from gui.animation import Animator
 from gui.canvas.scene import CanvasScene
 from gui.canvas.view import CanvasView
 from gui.controller import Controller
-from gui.export import export_animation, render_scene, tensor_colors
-from gui.i18n import LANGUAGES, N_, _, install_language
+from gui.export import export_animation, render_scene
+from gui.i18n import LANGUAGES, N_, _, current_language, install_language
 from gui.panels.code_panel import CodePanel
 from gui.panels.info_panels import ConsolePanel, HistoryPanel, InspectorPanel, TensorsPanel
 from gui.predict_dialog import PredictDialog, grades_text
@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["Console"]], [170], Qt.Orientation.Vertical)
         self._saved_layout = None
         self.predict_mode = False
-        self.panel_page = 0  # which 64 panels of a many-panel tensor are shown
+        self.panel_start = 0  # first 2-D slice shown of a many-panel tensor
         self._panel_focus: str | None = None
         self.prediction_note = ""
         self.ask_prediction = self._ask_prediction  # replaced in tests
@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         sys.excepthook = self._on_uncaught  # a failing slot is reported, the app keeps going
+        self.view.sig_resized.connect(lambda: self._show_canvas(self.controller.document))
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(_(title), self)
@@ -173,6 +174,9 @@ class MainWindow(QMainWindow):
         self._action(view, _("Zoom &out"), self.view.zoom_out)
         self._action(view, _("&Actual size"), self.view.reset_zoom)
         self._action(view, _("&Fit width"), self.view.fit, "Ctrl+9")
+        large = self._action(view, _("&Large labels"), self.set_large_labels)
+        large.setCheckable(True)
+        large.setChecked(bool(self.settings.get("view/large_labels")))
         self._action(view, _("Next 2-D slices"), lambda: self.turn_panels(1), "PgDown")
         self._action(view, _("Previous 2-D slices"), lambda: self.turn_panels(-1), "PgUp")
         view.addSeparator()
@@ -350,10 +354,9 @@ class MainWindow(QMainWindow):
         self.console.show_document(document)
         self.history.show_document(document)
         self._show_canvas(document)
-        step = document.step
-        if animate and step is not None and step.index > 0:
-            before = document.steps[step.index - 1]
-            self.animator.play(plan_transition(before, step, self.scene.picture.focus))
+        composed = self.scene.composed
+        if animate and composed is not None and composed.plan is not None:
+            self.animator.play(composed.plan)
         self.prediction_note = ""  # shown once, with the step it was about
 
     def retranslate(self) -> None:
@@ -417,7 +420,14 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def turn_panels(self, delta: int) -> None:
-        self.panel_page = max(0, self.panel_page + delta)
+        """PgDn/PgUp: the next/previous slices, as many as the picture shows at once."""
+        grid = self.scene.composed.grid if self.scene.composed else None
+        if grid is None:
+            return
+        shown, count = len(grid.panels), max(1, grid.grid.panel_count)
+        start = self.panel_start + delta * shown
+        self.panel_start = 0 if start >= count else (max(0, count - shown) if start < 0
+                                                     else start)
         self._show_canvas(self.controller.document)
 
     def step_forward(self) -> None:
@@ -443,8 +453,8 @@ class MainWindow(QMainWindow):
         step = document.step
         if step is not None and step.index > 0:
             self._show_canvas(document)
-            self.animator.play(plan_transition(document.steps[step.index - 1], step,
-                                               self.scene.picture.focus))
+            if self.scene.composed is not None and self.scene.composed.plan is not None:
+                self.animator.play(self.scene.composed.plan)
 
     def set_speed(self, factor: float) -> None:
         self.animator.speed = factor
@@ -472,28 +482,37 @@ class MainWindow(QMainWindow):
         self.controller.step_forward()
 
     def _show_canvas(self, document: Document) -> None:
+        """Compose the document's step for the canvas's size and show it (engine.compose)."""
         step = document.step
         if step is None:
             self.scene.clear()
+            self.scene.composed = self.scene.picture = None
             self.inspector.show_tensor(None, [])
             self.tensors.clear()
             return
-        colors = tensor_colors(document.steps)
         focused_name = document.focus or default_focus(step)
         if focused_name != self._panel_focus:  # a new tensor starts at its first panels
-            self._panel_focus, self.panel_page = focused_name, 0
-        picture = build_picture(step, document.focus, colors, self.panel_page)
-        width = max(self.view.viewport().width(), 900)
+            self._panel_focus, self.panel_start = focused_name, 0
         caption = self.lesson.caption(step.source, self.lang) if self.lesson else ""
         if self.prediction_note and step.index == self.controller.document.step_index:
             caption = f"{self.prediction_note}\n{caption}".strip()
-        self.scene.set_picture(picture, self.theme, caption, colors, width, len(document.steps))
-        focused = picture.grid.tensor if picture.grid else None
+        view = ViewState(step=step.index, focus=document.focus, panel_start=self.panel_start,
+                         lang=current_language(), caption=caption)
+        size = self.view.viewport().size()
+        viewport = Viewport(max(size.width(), 320), max(size.height(), 240), self.presenting,
+                            bool(self.settings.get("view/large_labels")))
+        composed = compose(document.result, view, viewport, _)
+        self.scene.show_scene(composed, self.theme)
+        focused = composed.grid.grid.tensor if composed.grid else None
         sharing = [n for n in step.names_on(focused.storage_id) if n != focused.name] \
             if focused else []
         self.inspector.show_tensor(focused, sharing)
-        self.tensors.show_document(document, picture.focus)
+        self.tensors.show_document(document, composed.focus)
         self.view.picture_changed()
+
+    def set_large_labels(self, on: bool) -> None:
+        self.settings.set("view/large_labels", bool(on))
+        self._show_canvas(self.controller.document)
 
     def _on_run(self, text: str) -> None:
         """Run the edited script; while it does not parse, keep the last good picture."""

@@ -94,15 +94,16 @@ class InspectorPanel(QWidget):
             self.show_tensor(*self._shown)
 
     def show_tween(self, tweens) -> None:
-        """While a view animates, stride and offset count from the old values to the new."""
-        for label, values in tweens:
-            shown = "(" + ", ".join(str(round(v)) for v in values) + ")"
-            if label == "stride":
-                self.values["stride (elements)"].setText(shown)
-            elif label == "offset" and values:
-                self.values["storage offset"].setText(str(round(values[0])))
-            elif label == "shape":
-                self.values["shape"].setText(shown)
+        """While a view animates, the changed fields read old → new (never a blend that
+        never existed); the finished step shows the new values alone."""
+        fields = {"stride": "stride (elements)", "offset": "storage offset", "shape": "shape"}
+        for label, before, after in tweens:
+            if label in fields and before != after:
+                old, new = (str(v[0]) if label == "offset" else _tuple_text(v)
+                            for v in (before, after))
+                self.values[fields[label]].setText(f"{old} → {new}")
+        if not tweens and self._shown is not None:
+            self.show_tensor(*self._shown)
 
     def show_tensor(self, t: TensorState | None, sharing: list[str]) -> None:
         self._shown = (t, sharing)
@@ -203,3 +204,7 @@ class HistoryPanel(QListWidget):
         if document.step_index >= 0:
             self.setCurrentRow(document.step_index)
         self.blockSignals(False)
+
+
+def _tuple_text(values) -> str:
+    return "(" + ", ".join(str(v) for v in values) + ("," if len(values) == 1 else "") + ")"

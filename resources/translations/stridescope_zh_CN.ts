@@ -4,40 +4,8 @@
   <context>
     <name>Stridescope</name>
     <message>
-      <source>contiguous</source>
-      <translation>连续</translation>
-    </message>
-    <message>
-      <source>not contiguous</source>
-      <translation>不连续</translation>
-    </message>
-    <message>
-      <source>meta (layout only)</source>
-      <translation>meta（仅布局）</translation>
-    </message>
-    <message>
-      <source>dim {dim}: size {size}, stride {stride}</source>
-      <translation>第 {dim} 维：大小 {size}，步长 {stride}</translation>
-    </message>
-    <message>
-      <source>panels {first}–{last} of {total} (PgDn / PgUp)</source>
-      <translation>第 {first}–{last} 个切片，共 {total} 个（PgDn / PgUp）</translation>
-    </message>
-    <message>
-      <source>0-D tensor (a scalar): one cell, no dimensions</source>
-      <translation>0 维张量（标量）：一个单元，没有维度</translation>
-    </message>
-    <message>
-      <source>shape {shape}  ·  stride {stride}  ·  offset {offset}</source>
-      <translation>形状 {shape}  ·  步长 {stride}  ·  偏移 {offset}</translation>
-    </message>
-    <message>
       <source>storage index</source>
       <translation>存储下标</translation>
-    </message>
-    <message>
-      <source>view of {source} — shares storage {storage}, no data copied</source>
-      <translation>{source} 的视图——共享存储 {storage}，没有复制数据</translation>
     </message>
     <message>
       <source>offset</source>
@@ -48,24 +16,8 @@
       <translation>字节地址</translation>
     </message>
     <message>
-      <source>Step {n} of {total} · line {line}</source>
-      <translation>第 {n} 步，共 {total} 步 · 第 {line} 行</translation>
-    </message>
-    <message>
-      <source>copy of {source} — new storage {storage}</source>
-      <translation>{source} 的副本——新存储 {storage}</translation>
-    </message>
-    <message>
       <source>hover or click a cell to see its address</source>
       <translation>悬停或点击一个单元查看它的地址</translation>
-    </message>
-    <message>
-      <source>another name for {source} (same tensor object)</source>
-      <translation>{source} 的另一个名字（同一个张量对象）</translation>
-    </message>
-    <message>
-      <source>lives on storage {storage}</source>
-      <translation>位于存储 {storage}</translation>
     </message>
     <message>
       <source>{name}[{index}] → storage index {k} (value {value})</source>
@@ -76,36 +28,8 @@
       <translation>存储 S{id}[{cell}] 被 {names} 读取 · 网格中 {n} 个单元</translation>
     </message>
     <message>
-      <source>shares it with {names}</source>
-      <translation>与 {names} 共享</translation>
-    </message>
-    <message>
       <source>no tensor</source>
       <translation>没有张量</translation>
-    </message>
-    <message>
-      <source>also on it: {names}</source>
-      <translation>同一存储上还有：{names}</translation>
-    </message>
-    <message>
-      <source>Storage {label}</source>
-      <translation>存储 {label}</translation>
-    </message>
-    <message>
-      <source>written this step</source>
-      <translation>本步被写入</translation>
-    </message>
-    <message>
-      <source>+{step} (dim {dim})</source>
-      <translation>+{step}（第 {dim} 维）</translation>
-    </message>
-    <message>
-      <source>{dtype} · {itemsize} B/element · {cells} elements · {nbytes} bytes · ptr {ptr}</source>
-      <translation>{dtype} · 每元素 {itemsize} 字节 · {cells} 个元素 · {nbytes} 字节 · 指针 {ptr}</translation>
-    </message>
-    <message>
-      <source>(showing the first {n})</source>
-      <translation>（显示前 {n} 个）</translation>
     </message>
     <message>
       <source>type a statement first</source>
@@ -258,6 +182,10 @@
     <message>
       <source>&amp;Fit width</source>
       <translation>适应宽度(&amp;F)</translation>
+    </message>
+    <message>
+      <source>&amp;Large labels</source>
+      <translation>大号标签(&amp;L)</translation>
     </message>
     <message>
       <source>Next 2-D slices</source>
@@ -514,6 +442,10 @@
       <translation>存储字节数</translation>
     </message>
     <message>
+      <source>contiguous</source>
+      <translation>连续</translation>
+    </message>
+    <message>
       <source>channels_last</source>
       <translation>channels_last</translation>
     </message>
@@ -604,6 +536,98 @@
     <message>
       <source>Before it runs: what will {name} be after&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;?</source>
       <translation>运行之前：执行&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;之后，{name} 会是什么样？</translation>
+    </message>
+    <message>
+      <source>not contiguous</source>
+      <translation>不连续</translation>
+    </message>
+    <message>
+      <source>view of {source} — shares storage {storage}, no data copied</source>
+      <translation>{source} 的视图——共享存储 {storage}，没有复制数据</translation>
+    </message>
+    <message>
+      <source>Step {n} of {total} · line {line}</source>
+      <translation>第 {n} 步，共 {total} 步 · 第 {line} 行</translation>
+    </message>
+    <message>
+      <source>Storage {label}: {names} · {dtype} · {n} elements · {nbytes} bytes</source>
+      <translation>存储 {label}：{names} · {dtype} · {n} 个元素 · {nbytes} 字节</translation>
+    </message>
+    <message>
+      <source>Storage {label}</source>
+      <translation>存储 {label}</translation>
+    </message>
+    <message>
+      <source>{dtype} · {itemsize} B/element · {cells} elements · {nbytes} bytes</source>
+      <translation>{dtype} · 每个元素 {itemsize} 字节 · {cells} 个元素 · {nbytes} 字节</translation>
+    </message>
+    <message>
+      <source>written this step</source>
+      <translation>本步被写入</translation>
+    </message>
+    <message>
+      <source>shape {shape}  ·  stride {stride}  ·  offset {offset}</source>
+      <translation>形状 {shape}  ·  步长 {stride}  ·  偏移 {offset}</translation>
+    </message>
+    <message>
+      <source>meta (layout only)</source>
+      <translation>meta（仅布局）</translation>
+    </message>
+    <message>
+      <source>rows</source>
+      <translation>行</translation>
+    </message>
+    <message>
+      <source>columns</source>
+      <translation>列</translation>
+    </message>
+    <message>
+      <source>meta tensor: layout only, no values ("?")</source>
+      <translation>meta 张量：只有布局，没有数值（“?”）</translation>
+    </message>
+    <message>
+      <source>copy of {source} — new storage {storage}</source>
+      <translation>{source} 的副本——新存储 {storage}</translation>
+    </message>
+    <message>
+      <source>+{step} (dim {dim})</source>
+      <translation>+{step}（第 {dim} 维）</translation>
+    </message>
+    <message>
+      <source>0-D tensor (a scalar): one cell, no dimensions</source>
+      <translation>0 维张量（标量）：一个单元，没有维度</translation>
+    </message>
+    <message>
+      <source>another name for {source} (same tensor object)</source>
+      <translation>{source} 的另一个名字（同一个张量对象）</translation>
+    </message>
+    <message>
+      <source>lives on storage {storage}</source>
+      <translation>位于存储 {storage}</translation>
+    </message>
+    <message>
+      <source>… {n} more cells ({first}–{last}) …</source>
+      <translation>… 另有 {n} 个单元（下标 {first}–{last}）…</translation>
+    </message>
+    <message>
+      <source>dim {dim}: size {size}, stride {stride}</source>
+      <translation>第 {dim} 维：大小 {size}，步长 {stride}</translation>
+    </message>
+    <message>
+      <source>panels {first}–{last} of {total} (PgDn / PgUp)</source>
+      <translation>第 {first}–{last} 个切片，共 {total} 个（PgDn / PgUp）</translation>
+    </message>
+    <message>
+      <source>shares it with {names}</source>
+      <translation>与 {names} 共享</translation>
+    </message>
+    <message>
+      <source>{what} {a}–{b} … {c}–{d} of {n:,} shown</source>
+      <translation>显示第 {a}–{b} … {c}–{d} {what}，共 {n:,} {what}</translation>
+    </message>
+    <message>
+      <source>also on it: {names}</source>
+      <translation>同一存储上还有：{names}</translation>
     </message>
     <message>
       <source>the tensor</source>

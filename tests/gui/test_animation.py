@@ -7,7 +7,7 @@ from PIL import Image
 from PySide6.QtCore import QAbstractAnimation, QTimer
 
 from engine.runner import run_script
-from gui.export import export_animation, export_still
+from gui.export import HOLD_SECONDS, export_animation, export_still
 from gui.main_window import MainWindow
 
 SCRIPT = ("import torch\na = torch.arange(12).reshape(3, 4)\nb = a.t()\nc = b.contiguous()\n"
@@ -97,7 +97,9 @@ def test_gif_frames_size_and_last_frame_equals_still(tmp_path, step):
     with Image.open(gif) as animation:
         assert animation.size == (640, 480)
         assert animation.n_frames >= 3  # identical frames (a settled flash, the hold) merge
-        assert frames == 10 + 5
+        assert frames == 10
+        animation.seek(animation.n_frames - 1)
+        assert animation.info["duration"] >= 1500  # the result is held long enough to read
         animation.seek(0)
         first = animation.convert("RGB")
         animation.seek(animation.n_frames - 1)
@@ -127,7 +129,7 @@ def test_mp4_export(tmp_path):
     reader = imageio.get_reader(str(path))
     frames = [f for f in reader]
     reader.close()
-    assert len(frames) == 12 + 6
+    assert len(frames) == 12 + round(12 * HOLD_SECONDS)  # the result is held
     assert frames[0].shape == (480, 640, 3)
 
 
@@ -145,5 +147,7 @@ def test_inspector_numbers_tween_during_a_view_and_settle(window, qtbot):
     window.animator.sig_frame.connect(
         lambda frame: seen.add(window.inspector.values["stride (elements)"].text()))
     qtbot.waitUntil(lambda: not window.animator.running, timeout=6000)
-    assert len(seen) > 2  # intermediate values were shown
+    # old → new while it moves, never a blend that never existed (issue 9)
+    assert "(4, 1) → (1, 4)" in seen
+    assert seen <= {"(4, 1) → (1, 4)", "(1, 4)"}
     assert window.inspector.values["stride (elements)"].text() == "(1, 4)"
