@@ -366,7 +366,10 @@ class OutOfBoundsExplanation(Explanation):
                 "= {needed} bytes."), values),
             (N_("The storage of {name} has only {have} elements ({nbytes} bytes, cells 0 … "
                 "{max_index}): {count} of the {numel} positions would read past its end, at "
-                "cell {oob}.") if self.oob_count >= 0 else
+                "cell {oob}.") if self.oob_count >= 0 and len(self.out_of_bounds) == 1 else
+             N_("The storage of {name} has only {have} elements ({nbytes} bytes, cells 0 … "
+                "{max_index}): {count} of the {numel} positions would read past its end, at "
+                "cells {oob}.") if self.oob_count >= 0 else
              N_("The storage of {name} has only {have} elements ({nbytes} bytes, cells 0 … "
                 "{max_index}): the layout would read past its end, up to cell {last}."),
              values),
@@ -480,8 +483,10 @@ class ShapeExplanation(Explanation):
                        "-1 (\"whatever makes the product {numel}\"): with two, the split "
                        "would not be unique.")
         elif inferred and self.known == 0:
+            others = [s for s in self.requested if s != -1]
+            values["zero"] = f"{values['product']} = 0" if len(others) > 1 else "0"
             first = N_("-1 means \"whatever makes the product {numel}\", but the other sizes "
-                       "multiply to {product} = 0, and 0 × anything is 0, never {numel}.")
+                       "multiply to {zero}, and 0 × anything is 0, never {numel}.")
         elif inferred:
             values["quotient"] = _number(self.numel / self.known)
             first = N_("-1 means \"numel ÷ the other sizes\": {name} (shape {shape}) has "
@@ -585,6 +590,10 @@ class DimRangeExplanation(Explanation):
                              "-{ndim}, and the last, dim {last}, is also dim -1."), values))
         elif r is not None:
             parts.append((N_("{Name} has no dims (a 0-dim tensor, a single value)."), values))
+        if r is not None and r.ndim == 0 and self.high == 0:
+            parts.append((N_("{op}() treats it as if it had one dim: the only dims it accepts "
+                             "are 0 and -1. {got} is neither."), values))
+            return parts
         parts.append((N_("{op}() accepts a dim from 0 to {high} counting from the left, or "
                          "from -1 to {low} counting from the right (-1 is the last): {count} "
                          "places. {got} is not one of them."), values))

@@ -706,8 +706,8 @@
       <translation>expand 只能拉伸大小为 1 的维（或在左边添加新维）：它把那一维的步长设为 0，于是沿这一维的每个位置都读同一个单元。大小为 {size} 的维已经有 {size} 个不同的元素，而 expand 从不复制，所以它不能变成 {target_size}。</translation>
     </message>
     <message>
-      <source>-1 means "whatever makes the product {numel}", but the other sizes multiply to {product} = 0, and 0 × anything is 0, never {numel}.</source>
-      <translation>-1 表示“使乘积等于 {numel} 的那个数”，但其他维的大小相乘为 {product} = 0，而 0 乘任何数都是 0，永远不会是 {numel}。</translation>
+      <source>-1 means "whatever makes the product {numel}", but the other sizes multiply to {zero}, and 0 × anything is 0, never {numel}.</source>
+      <translation>-1 表示“使乘积等于 {numel} 的那个数”，但其他维的大小相乘为 {zero}，而 0 乘任何数都是 0，永远不会是 {numel}。</translation>
     </message>
     <message>
       <source>{Name} has no dims: a 0-dim tensor has no last dim to regroup. Reshape it to 1 dim first.</source>
@@ -770,10 +770,6 @@
       <translation>{name} 的存储只有 {have} 个元素（{nbytes} 字节，单元 0 … {max_index}）：{numel} 个位置中有 {count} 个会读到存储末尾之外，即单元 {oob}。</translation>
     </message>
     <message>
-      <source>The storage of {name} has only {have} elements ({nbytes} bytes, cells 0 … {max_index}): the layout would read past its end, up to cell {last}.</source>
-      <translation>{name} 的存储只有 {have} 个元素（{nbytes} 字节，单元 0 … {max_index}）：这个布局会读到存储末尾之外，直到单元 {last}。</translation>
-    </message>
-    <message>
       <source>Then slice dim {dim} of the copy with step {k}: that is what step {step} means in NumPy.</source>
       <translation>再以间隔 {k} 切片副本的第 {dim} 维：这就是 NumPy 中间隔 {step} 的含义。</translation>
     </message>
@@ -810,12 +806,24 @@
       <translation>{Name} 有 {ndim} 维（形状 {shape}）：第 0 维也是第 -{ndim} 维，最后的第 {last} 维也是第 -1 维。</translation>
     </message>
     <message>
+      <source>{op}() treats it as if it had one dim: the only dims it accepts are 0 and -1. {got} is neither.</source>
+      <translation>{op}() 把它当作只有一维：只接受第 0 维和第 -1 维。{got} 两者都不是。</translation>
+    </message>
+    <message>
       <source>{op}() may also name the place after the last dim (it adds a dim), so its range is one wider than the tensor's dims.</source>
       <translation>{op}() 还可以指定最后一维之后的位置（它会添加一维），所以它的范围比张量的维数多一个。</translation>
     </message>
     <message>
       <source>The array</source>
       <translation>该数组</translation>
+    </message>
+    <message>
+      <source>The storage of {name} has only {have} elements ({nbytes} bytes, cells 0 … {max_index}): {count} of the {numel} positions would read past its end, at cells {oob}.</source>
+      <translation>{name} 的存储只有 {have} 个元素（{nbytes} 字节，单元 0 … {max_index}）：{numel} 个位置中有 {count} 个会读到存储末尾之外，即单元 {oob}。</translation>
+    </message>
+    <message>
+      <source>The storage of {name} has only {have} elements ({nbytes} bytes, cells 0 … {max_index}): the layout would read past its end, up to cell {last}.</source>
+      <translation>{name} 的存储只有 {have} 个元素（{nbytes} 字节，单元 0 … {max_index}）：这个布局会读到存储末尾之外，直到单元 {last}。</translation>
     </message>
     <message>
       <source>{Name} has no dims (a 0-dim tensor, a single value).</source>
