@@ -148,7 +148,11 @@ def plain(value: Any, depth: int = 0) -> Any:
 
 
 def _written_part(container: torch.Tensor, index: Any, target: ast.AST) -> dict:
-    """{"written": facts of container[index]} when that is a view: what `t[i] = v` writes."""
+    """{"written": facts of container[index]} when that is a view: what `t[i] = v` writes.
+    Only for basic indexing (ints, slices, None, ...): advanced indexing would copy."""
+    items = index if isinstance(index, tuple) else (index,)
+    if not all(i is None or i is Ellipsis or isinstance(i, (int, slice)) for i in items):
+        return {}
     try:
         part = container[index]
     except Exception:
