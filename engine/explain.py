@@ -425,16 +425,33 @@ class ExpandExplanation(Explanation):
     source_dim: int       # the receiver's dim lined up with it
     size: int
     target_size: int
-    repeats: tuple[int, ...] | None = None  # repeat() factors that would copy to `target`
+    # repeat() factors that would copy to `target` ("fewer": not None when -1s padding works)
+    repeats: tuple[int, ...] | None = None
     dims: tuple[int, ...] = ()
     cells: tuple[int, ...] = ()
     out_of_bounds: tuple[int, ...] = ()
+    reason: str = "size"  # "size" | "fewer" (fewer sizes than dims) | "leading" (-1 on a new dim)
 
     def parts(self) -> list[tuple[str, dict]]:
         r = self.receiver
         values = {"name": _name(r), "target": ", ".join(str(s) for s in self.target),
                   "dim": self.dim, "source_dim": self.source_dim, "size": self.size,
-                  "target_size": self.target_size, "shape": _tuple(r.shape)}
+                  "target_size": self.target_size, "shape": _tuple(r.shape),
+                  "count": len(self.target), "ndim": r.ndim,
+                  "padded": ", ".join(["-1"] * (r.ndim - len(self.target))
+                                      + [str(s) for s in self.target])}
+        if self.reason == "fewer":
+            first = (N_("expand({target}) gives {count} sizes, but {name} has {ndim} dims "
+                        "(shape {shape}): expand can add dims on the left, never remove them."),
+                     values)
+            if self.repeats is None:  # the padded sizes would fail too
+                return [first, (N_("Give one size per dim; -1 keeps a dim as it is."), values)]
+            return [first, (N_("Give one size per dim, -1 to keep one: expand({padded})."),
+                            values)]
+        if self.reason == "leading":
+            return [(N_("In expand({target}), target dim {dim} is a new dim on the left that "
+                        "{name} (shape {shape}) does not have. -1 means \"keep this dim's "
+                        "size\", and a new dim has no size to keep: give it one."), values)]
         parts = [
             (N_("expand({target}) lines the dims up from the right: target dim {dim} (size "
                 "{target_size}) meets dim {source_dim} of {name} (shape {shape}), whose size "
@@ -775,19 +792,26 @@ def explain_expand(r: TensorFacts, target: Sequence[int]) -> ExpandExplanation |
     """torch's expand walks the target dims from the right; the first misfit is reported."""
     target = tuple(target)
     if len(target) < r.ndim:
-        return None
+        padded = (-1,) * (r.ndim - len(target)) + target
+        works = explain_expand(r, padded) is None  # then expand(*padded) succeeds
+        return ExpandExplanation(r, target, -1, -1, 0, 0, (0,) if works else None,
+                                 reason="fewer")
     for i in reversed(range(len(target))):
         source_dim = r.ndim - (len(target) - i)
         size = r.shape[source_dim] if source_dim >= 0 else 1
         wanted = target[i]
+        if wanted == -1 and source_dim < 0:
+            return ExpandExplanation(r, target, i, source_dim, 1, -1, dims=(i,),
+                                     reason="leading")
         if wanted == -1 or size == wanted or size == 1:
             continue
         repeats = []
         for j, t in enumerate(target):
             d = r.ndim - (len(target) - j)
             old = r.shape[d] if d >= 0 else 1
-            t = old if t == -1 else t
-            repeats.append(t // old if old and t % old == 0 else None)
+            if t == -1 and d >= 0:
+                t = old
+            repeats.append(t // old if old and t > 0 and t % old == 0 else None)
         fits = all(k is not None for k in repeats)
         return ExpandExplanation(r, target, i, source_dim, size, wanted,
                                  tuple(repeats) if fits else None, (i,))
@@ -922,7 +946,8 @@ def explain_failure(call: FailedCall, message: str) -> Explained | None:
     if "step must be greater than zero" in message and op in ("getitem", "setitem") \
             and call.args:
         return explain_negative_step(r, call.args[0])
-    if "expanded size" in message and op in ("expand", "broadcast_to"):
+    if op in ("expand", "broadcast_to") and ("expanded size" in message
+                                             or "the number of sizes provided" in message):
         sizes = _sizes(call)
         return explain_expand(r, sizes) if sizes is not None else None
     if op in ("view", "reshape") and ("is invalid for input of size" in message

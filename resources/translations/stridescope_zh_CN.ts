@@ -698,6 +698,10 @@
       <translation>{Name}.flip({dim}) 按相反顺序给出这些元素——是复制到新存储（{nbytes} 字节）的副本，而不是视图。</translation>
     </message>
     <message>
+      <source>expand({target}) gives {count} sizes, but {name} has {ndim} dims (shape {shape}): expand can add dims on the left, never remove them.</source>
+      <translation>expand({target}) 给了 {count} 个大小，但 {name} 有 {ndim} 维（形状 {shape}）：expand 可以在左边添加维度，但不能去掉维度。</translation>
+    </message>
+    <message>
       <source>expand({target}) lines the dims up from the right: target dim {dim} (size {target_size}) meets dim {source_dim} of {name} (shape {shape}), whose size is {size}.</source>
       <translation>expand({target}) 从右往左对齐各维：目标的第 {dim} 维（大小 {target_size}）对上 {name}（形状 {shape}）的第 {source_dim} 维，它的大小是 {size}。</translation>
     </message>
@@ -774,6 +778,14 @@
       <translation>再以间隔 {k} 切片副本的第 {dim} 维：这就是 NumPy 中间隔 {step} 的含义。</translation>
     </message>
     <message>
+      <source>Give one size per dim, -1 to keep one: expand({padded}).</source>
+      <translation>每一维给一个大小，用 -1 保持原样：expand({padded})。</translation>
+    </message>
+    <message>
+      <source>In expand({target}), target dim {dim} is a new dim on the left that {name} (shape {shape}) does not have. -1 means "keep this dim's size", and a new dim has no size to keep: give it one.</source>
+      <translation>在 expand({target}) 中，目标的第 {dim} 维是左边新添的一维，{name}（形状 {shape}）没有这一维。-1 表示“保持这一维的大小”，而新维没有大小可以保持：给它一个大小。</translation>
+    </message>
+    <message>
       <source>{Name}.repeat({repeats}) copies the data instead and gives shape ({target}).</source>
       <translation>{Name}.repeat({repeats}) 则会复制数据，得到形状 ({target})。</translation>
     </message>
@@ -824,6 +836,10 @@
     <message>
       <source>The storage of {name} has only {have} elements ({nbytes} bytes, cells 0 … {max_index}): the layout would read past its end, up to cell {last}.</source>
       <translation>{name} 的存储只有 {have} 个元素（{nbytes} 字节，单元 0 … {max_index}）：这个布局会读到存储末尾之外，直到单元 {last}。</translation>
+    </message>
+    <message>
+      <source>Give one size per dim; -1 keeps a dim as it is.</source>
+      <translation>每一维给一个大小；-1 表示保持该维不变。</translation>
     </message>
     <message>
       <source>{Name} has no dims (a 0-dim tensor, a single value).</source>

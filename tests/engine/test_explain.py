@@ -136,12 +136,20 @@ def test_negative_step_names_the_dim_and_the_cells_numpy_would_visit(t, data):
        st.lists(st.integers(-1, 6), min_size=1, max_size=4))
 def test_expand_names_the_dim_torch_names(shape, target):
     t = torch.zeros(shape)
-    assume(len(target) >= len(shape))
-    assume(all(s != -1 for s in target[: len(target) - len(shape)]))
     message = error_of(lambda: t.expand(*target))
     e = explain_expand(tensor_facts(t, "t"), target)
     if message is None:
         assert e is None
+        return
+    assert e is not None, message
+    if e.reason == "fewer":
+        assert "the number of sizes provided" in message
+        padded = [-1] * (t.dim() - len(target)) + target
+        suggested = f"expand({', '.join(map(str, padded))})" in e.text()
+        assert suggested == (error_of(lambda: t.expand(*padded)) is None)
+        return
+    if e.reason == "leading":
+        assert f"(-1) isn't allowed in a leading, non-existing dimension {e.dim}" in message
         return
     m = re.search(r"expanded size of the tensor \((-?\d+)\) must match the existing size "
                   r"\((\d+)\) at non-singleton dimension (\d+)", message)
@@ -315,3 +323,34 @@ def test_numpy_negative_stride_hook_explains_from_the_arrays_strides():
     assert e is not None and e.kind == "numpy_negative_stride" and e.dims == (0,)
     assert "(-8,)" in e.text() and "(8,)" in e.text()
     assert numbers(e.text()) == numbers(e.text(translator("zh_CN")))
+
+
+# ------------------------------------------------------------------ random failing statements
+@st.composite
+def failing_statements(draw):
+    shape = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
+    sizes = ", ".join(str(draw(st.integers(-1, 5))) for _ in range(draw(st.integers(1, 3))))
+    dim = draw(st.integers(-4, 4))
+    dtype = draw(st.sampled_from(["int8", "int16", "int32", "int64", "float16"]))
+    target = draw(st.sampled_from(["int8", "int32", "float64"]))
+    setup = f"x = torch.arange({math.prod(shape)}, dtype=torch.{dtype}).view{tuple(shape)}"
+    statement = draw(st.sampled_from([
+        f"y = x.view({sizes})", f"y = x.t().view({sizes})" if len(shape) == 2 else "y = x[::-1]",
+        f"y = x.reshape({sizes})", f"y = x.expand({sizes})", f"y = x.transpose(0, {dim})",
+        f"y = x.view(torch.{target})", f"y = x[1:].view(torch.{target})",
+        f"y = x.as_strided(({sizes}), ({sizes}))", f"y = x + torch.zeros({sizes})",
+        f"x.unsqueeze(0).expand({sizes}, *x.shape).add_(1)", f"y = x.unsqueeze({dim})",
+        "x[1:] = x[:-1]", "y = x[..., ::-2]"]))
+    return f"import torch\n{setup}\n{statement}\n"
+
+
+@settings(max_examples=80, deadline=None)
+@given(failing_statements())
+def test_every_explanation_of_a_random_failure_reads_in_both_languages(script):
+    step = run_script(script).steps[-1]
+    assume(step.error is not None and step.error.explanation is not None)
+    e = step.error.explanation
+    en, zh = e.text(), e.text(translator("zh_CN"))
+    assert "{" not in en and "{" not in zh and CJK.search(zh)
+    assert numbers(en) == numbers(zh), (en, zh)
+    assert wire.decode(wire.encode(e)) == e
