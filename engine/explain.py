@@ -415,6 +415,36 @@ class NegativeStepExplanation(Explanation):
 
 
 @dataclass(frozen=True, slots=True)
+class NegativeStrideExplanation(Explanation):
+    """as_strided given a negative stride."""
+
+    kind: ClassVar[str] = "negative_stride"
+    receiver: TensorFacts
+    size: tuple[int, ...]
+    stride: tuple[int, ...]
+    offset: int
+    dims: tuple[int, ...] = ()    # the dims whose stride is negative
+    cells: tuple[int, ...] = ()
+    out_of_bounds: tuple[int, ...] = ()
+
+    def parts(self) -> list[tuple[str, dict]]:
+        dim = self.dims[0]
+        positive = tuple(abs(s) for s in self.stride)
+        start = self.offset + sum((self.size[d] - 1) * self.stride[d] for d in self.dims)
+        values = {"size": _tuple(self.size), "stride": _tuple(self.stride), "dim": dim,
+                  "value": self.stride[dim], "positive": _tuple(positive), "start": start,
+                  "flips": ", ".join(str(d) for d in self.dims)}
+        return [
+            (N_("as_strided(size {size}, stride {stride}): the stride {value} of dim {dim} is "
+                "negative. PyTorch strides are never negative (NumPy's can be): a PyTorch "
+                "layout only walks its storage forwards."), values),
+            (N_("The same cells, read forwards from offset {start}, then reversed: "
+                "as_strided({size}, {positive}, {start}).flip({flips}) — flip copies."),
+             values),
+        ]
+
+
+@dataclass(frozen=True, slots=True)
 class ExpandExplanation(Explanation):
     """expand() asked to stretch a dim whose size is not 1."""
 
@@ -906,7 +936,7 @@ def _sizes(call: FailedCall, key: str = "size") -> tuple[int, ...] | None:
 
 
 Explained = (ViewExplanation | OverlapExplanation | PartialOverlapExplanation
-             | BroadcastExplanation | OutOfBoundsExplanation
+             | BroadcastExplanation | OutOfBoundsExplanation | NegativeStrideExplanation
              | NegativeStepExplanation | ExpandExplanation | ShapeExplanation
              | DtypeViewExplanation | DimRangeExplanation | NumpyStrideExplanation)
 
@@ -943,6 +973,17 @@ def explain_failure(call: FailedCall, message: str) -> Explained | None:
         if size is None or stride is None or not (offset is None or isinstance(offset, int)):
             return None
         return explain_out_of_bounds(r, size, stride, offset)
+    if op == "as_strided" and "Negative strides" in message:
+        args = call.args
+        size = _ints(call.kwarg("size", args[0] if args else None))
+        stride = _ints(call.kwarg("stride", args[1] if len(args) > 1 else None))
+        offset = call.kwarg("storage_offset", args[2] if len(args) > 2 else None)
+        offset = r.storage_offset if offset is None else offset
+        if (size is None or stride is None or len(size) != len(stride)
+                or not isinstance(offset, int) or not any(s < 0 for s in stride)):
+            return None
+        return NegativeStrideExplanation(r, size, stride, offset,
+                                         tuple(d for d, s in enumerate(stride) if s < 0))
     if "step must be greater than zero" in message and op in ("getitem", "setitem") \
             and call.args:
         return explain_negative_step(r, call.args[0])
@@ -966,6 +1007,7 @@ def explain_failure(call: FailedCall, message: str) -> Explained | None:
 
 
 EXPLANATION_TYPES = (TensorFacts, ArrayFacts, SliceArg, OverlapExplanation,
+                     NegativeStrideExplanation,
                      PartialOverlapExplanation, BroadcastExplanation,
                      OutOfBoundsExplanation, NegativeStepExplanation, ExpandExplanation,
                      ShapeExplanation, DtypeViewExplanation, DimRangeExplanation,

@@ -698,6 +698,14 @@
       <translation>{Name}.flip({dim}) 按相反顺序给出这些元素——是复制到新存储（{nbytes} 字节）的副本，而不是视图。</translation>
     </message>
     <message>
+      <source>as_strided(size {size}, stride {stride}): the stride {value} of dim {dim} is negative. PyTorch strides are never negative (NumPy's can be): a PyTorch layout only walks its storage forwards.</source>
+      <translation>as_strided(形状 {size}，步长 {stride})：第 {dim} 维的步长 {value} 是负数。PyTorch 的步长从不为负（NumPy 的可以）：PyTorch 的布局只会在存储中向前前进。</translation>
+    </message>
+    <message>
+      <source>The same cells, read forwards from offset {start}, then reversed: as_strided({size}, {positive}, {start}).flip({flips}) — flip copies.</source>
+      <translation>同样的单元，从偏移 {start} 开始向前读取，再反转：as_strided({size}, {positive}, {start}).flip({flips})——flip 会复制。</translation>
+    </message>
+    <message>
       <source>expand({target}) gives {count} sizes, but {name} has {ndim} dims (shape {shape}): expand can add dims on the left, never remove them.</source>
       <translation>expand({target}) 给了 {count} 个大小，但 {name} 有 {ndim} 维（形状 {shape}）：expand 可以在左边添加维度，但不能去掉维度。</translation>
     </message>

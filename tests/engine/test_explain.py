@@ -354,3 +354,30 @@ def test_every_explanation_of_a_random_failure_reads_in_both_languages(script):
     assert "{" not in en and "{" not in zh and CJK.search(zh)
     assert numbers(en) == numbers(zh), (en, zh)
     assert wire.decode(wire.encode(e)) == e
+
+
+@EXAMPLES
+@given(st.lists(st.tuples(st.integers(1, 3), st.integers(-3, 3)), min_size=1, max_size=3),
+       st.integers(0, 20))
+def test_negative_stride_fix_reads_the_same_cells(dims, offset):
+    size, stride = [s for s, _ in dims], [k for _, k in dims]
+    assume(any(k < 0 for k in stride))
+    base = torch.arange(64)
+    message = error_of(lambda: base.as_strided(size, stride, offset))
+    assert message and "Negative strides" in message
+    from engine.explain import explain_failure
+    from engine.interpreter import failed_call
+
+    e = explain_failure(failed_call("as_strided", base, (size, stride, offset), {}, None),
+                        message)
+    assert e is not None and e.kind == "negative_stride"
+    start = offset + sum((s - 1) * k for s, k in zip(size, stride) if k < 0)
+    assume(start >= 0)
+    fixed = base.as_strided(size, [abs(k) for k in stride], start).flip(list(e.dims))
+    expected = [offset + sum(i * k for i, k in zip(p, stride)) for p in np.ndindex(*size)]
+    assert fixed.reshape(-1).tolist() == expected  # base[k] == k: values are the cells
+    assert f"as_strided({_t(size)}, {_t([abs(k) for k in stride])}, {start})" in e.text()
+
+
+def _t(values):
+    return "(" + ", ".join(map(str, values)) + ("," if len(values) == 1 else "") + ")"
