@@ -935,6 +935,18 @@ def _sizes(call: FailedCall, key: str = "size") -> tuple[int, ...] | None:
     return _ints(call.args)
 
 
+def _strided_args(call: FailedCall, r: TensorFacts) -> tuple | None:
+    """as_strided's (size, stride, storage_offset), the offset defaulting to the receiver's."""
+    args = call.args
+    size = _ints(call.kwarg("size", args[0] if args else None))
+    stride = _ints(call.kwarg("stride", args[1] if len(args) > 1 else None))
+    offset = call.kwarg("storage_offset", args[2] if len(args) > 2 else None)
+    offset = r.storage_offset if offset is None else offset
+    if size is None or stride is None or len(size) != len(stride) or not isinstance(offset, int):
+        return None
+    return size, stride, offset
+
+
 Explained = (ViewExplanation | OverlapExplanation | PartialOverlapExplanation
              | BroadcastExplanation | OutOfBoundsExplanation | NegativeStrideExplanation
              | NegativeStepExplanation | ExpandExplanation | ShapeExplanation
@@ -965,25 +977,17 @@ def explain_failure(call: FailedCall, message: str) -> Explained | None:
         return explain_partial_overlap(written, sources, op)
     if "The size of tensor a" in message and tensors:
         return explain_broadcast(r, tensors[0], op)
-    if op == "as_strided" and "out of bounds for storage" in message:
-        args = call.args
-        size = _ints(call.kwarg("size", args[0] if args else None))
-        stride = _ints(call.kwarg("stride", args[1] if len(args) > 1 else None))
-        offset = call.kwarg("storage_offset", args[2] if len(args) > 2 else None)
-        if size is None or stride is None or not (offset is None or isinstance(offset, int)):
+    if op == "as_strided" and ("out of bounds for storage" in message
+                               or "Negative strides" in message):
+        strided = _strided_args(call, r)
+        if strided is None:
             return None
+        size, stride, offset = strided
+        if "Negative strides" in message:
+            negative = tuple(d for d, s in enumerate(stride) if s < 0)
+            return NegativeStrideExplanation(r, size, stride, offset, negative) \
+                if negative else None
         return explain_out_of_bounds(r, size, stride, offset)
-    if op == "as_strided" and "Negative strides" in message:
-        args = call.args
-        size = _ints(call.kwarg("size", args[0] if args else None))
-        stride = _ints(call.kwarg("stride", args[1] if len(args) > 1 else None))
-        offset = call.kwarg("storage_offset", args[2] if len(args) > 2 else None)
-        offset = r.storage_offset if offset is None else offset
-        if (size is None or stride is None or len(size) != len(stride)
-                or not isinstance(offset, int) or not any(s < 0 for s in stride)):
-            return None
-        return NegativeStrideExplanation(r, size, stride, offset,
-                                         tuple(d for d, s in enumerate(stride) if s < 0))
     if "step must be greater than zero" in message and op in ("getitem", "setitem") \
             and call.args:
         return explain_negative_step(r, call.args[0])
