@@ -25,8 +25,8 @@ from engine.explain import (
     explain_shape,
     explain_view_dtype,
 )
+from engine.facts import tensor_facts
 from engine.i18n import translator
-from engine.interpreter import tensor_facts
 from engine.runner import run_script
 
 EXAMPLES = settings(max_examples=120, deadline=None)
@@ -313,7 +313,7 @@ def test_receiver_name_comes_from_the_call():
 def test_numpy_negative_stride_hook_explains_from_the_arrays_strides():
     """from_numpy of a reversed array (the interpreter runs it once NumPy is allowed)."""
     from engine.explain import explain_failure
-    from engine.interpreter import failed_call
+    from engine.facts import failed_call
 
     array = np.arange(6)[::-1]
     message = error_of(lambda: torch.from_numpy(array))
@@ -366,7 +366,7 @@ def test_negative_stride_fix_reads_the_same_cells(dims, offset):
     message = error_of(lambda: base.as_strided(size, stride, offset))
     assert message and "Negative strides" in message
     from engine.explain import explain_failure
-    from engine.interpreter import failed_call
+    from engine.facts import failed_call
 
     e = explain_failure(failed_call("as_strided", base, (size, stride, offset), {}, None),
                         message)
