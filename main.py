@@ -159,7 +159,7 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
 
         ensure_app()
         install_language(lang)  # the canvas's own words follow the captions' language
-    captions = (lambda step: lesson.caption(step.source, lang)) if lesson else None
+    captions = (lambda step: lesson.caption(step, lang)) if lesson else None
     from gui.theme import LIGHT, THEMES
 
     theme = THEMES[args.theme] if args.theme else LIGHT

@@ -40,6 +40,7 @@ MAX_GRID_SIDE = 64         # rows/cols of one panel laid out at most before NumP
 MAX_PANELS = 12            # 2-D panels of a >= 3-D tensor drawn at once (PgDn pages on)
 ELIDED_SIDE = 13           # an elided grid side shows 6 + "…" + 6 (NumPy shows 3 + 3)
 WINDOWED_STRIP = 48        # a windowed storage asks the layout for this many cells' room
+LONG_STRIP = 256           # a longer storage is windowed to the room left (with breaks)
 
 
 def shown_side(n: int) -> int:
@@ -328,8 +329,22 @@ def _compose_cached(result_key: _Key, view: ViewState, viewport: Viewport,
     plan = None
     if view.animate and step.index > 0 and result.steps:
         plan = plan_transition(steps[step.index - 1], step, picture.focus)
-    arrangement = _arrangement(result_key, viewport, ts, body)
-    grid, strips, summaries, formula = _place(picture, ts, body, arrangement, colors, tr)
+    family = picture.grid.tensor.storage_id if picture.grid is not None else None
+    arrangement = _arrangement(result_key, viewport, ts, body, family, _demand(picture))
+    # stacked: the grid at the top, the strip at the bottom of the frame (where the family's
+    # tallest strip ends: same memory, same place); side by side: the strip centred by the
+    # family's tallest strip, the grid by its own height (each step's tensor is a slide)
+    grid_shift = 0.0
+    strip_pane = _panes((arrangement.direction, arrangement.share), body, ts)[1]
+    shift = max(0.0, strip_pane[3] - arrangement.strip_h)
+    if arrangement.direction == "side":
+        own = _demand(picture)
+        grid_pane = _panes(("side", arrangement.share), body, ts)[0]
+        grid_h = _grid_height(own, arrangement, ts, grid_pane) if own else body[3]
+        grid_shift = max(0.0, (body[3] - grid_h) / 2)
+        shift = max(0.0, (body[3] - arrangement.strip_h) / 2)
+    grid, strips, summaries, formula = _place(picture, ts, body, arrangement, colors, tr,
+                                              shift, grid_shift)
     before_grid = None
     if plan is not None and plan.before is not None and grid is not None:
         before_grid = _before_grid(plan.before, steps[step.index - 1], grid, ts, colors, tr)
@@ -407,13 +422,34 @@ class _Demand:
     rows: int
     cols: int
     panels: int
-    strip_cells: int
-    lanes: int
+    strips: tuple[tuple[int, int], ...]  # (cells laid out, lanes) per expanded storage
     summaries: int
     arcs: int
     widest: int        # characters of the widest value
     label_chars: int   # characters of the widest lane label
     ndim: int = 2
+    title_chars: int = 40  # the grid's "shape … stride … offset …" line
+    notes: int = 0         # elision notes under the grid (panels, rows, columns, meta)
+
+    @property
+    def strip_cells(self) -> int:
+        return max((cells for cells, _ in self.strips), default=0)
+
+    @property
+    def lanes(self) -> int:
+        return max((lanes for _, lanes in self.strips), default=0)
+
+
+def expanded_storages(picture: Picture) -> tuple[int, ...]:
+    """Storages drawn cell by cell: the focused tensor's, then those a copy read from (its
+    values fly from there); every other storage is a summary line."""
+    if picture.grid is None:
+        return ()
+    t = picture.grid.tensor
+    sources = picture.step.sources_of(t.name) or ()
+    extra = sorted({sid for sid, _ in sources} - {t.storage_id})
+    present = {s.storage.id for s in picture.strips}
+    return tuple(sid for sid in (t.storage_id, *extra) if sid in present)
 
 
 def _demand(picture: Picture) -> _Demand | None:
@@ -421,18 +457,20 @@ def _demand(picture: Picture) -> _Demand | None:
     if grid is None:
         return None
     t = grid.tensor
-    strip = next((s for s in picture.strips if s.storage.id == t.storage_id), None)
-    cells = strip.cells if strip else 0
-    if cells > MAX_STRIP_CELLS:
-        cells = WINDOWED_STRIP
-    lanes = len(strip.overlays) if strip else 0
-    label = max((len(f"{o.name} @{o.offset}") for o in strip.overlays), default=4) if strip else 4
-    widest = _widest_value(grid, strip)
+    expanded = expanded_storages(picture)
+    strips = [s for s in picture.strips if s.storage.id in expanded]
+    laid_out = tuple((WINDOWED_STRIP if s.cells > LONG_STRIP else s.cells,
+                      len(s.overlays)) for s in strips)
+    label = max((len(f"{o.name} @{o.offset}") for s in strips for o in s.overlays), default=4)
+    widest = _widest_value(grid, strips[0] if strips else None)
     panels = min(grid.panel_count, MAX_PANELS) if t.ndim > 2 else 1
     arcs = sum(1 for s in t.stride if s != 0)
-    return _Demand(shown_side(grid.rows), shown_side(grid.cols), panels, cells, lanes,
-                   len(picture.strips) - 1,
-                   min(arcs, 6), widest, label, t.ndim)
+    title = len(t.name) + 2 + len(_title_line(t, lambda text: text))
+    notes = int(grid.rows > MAX_GRID_SIDE) + int(grid.cols > MAX_GRID_SIDE) + int(t.is_meta) \
+        + int(t.ndim > 2 and grid.panel_count > MAX_PANELS)
+    return _Demand(shown_side(grid.rows), shown_side(grid.cols), panels, laid_out,
+                   len(picture.strips) - len(strips), min(arcs, 6), widest, label, t.ndim,
+                   title, notes)
 
 
 def _widest_value(grid: Grid, strip: Strip | None) -> int:
@@ -460,25 +498,31 @@ class _Arrangement:
     share: float        # the grid pane's share of the width (side) or height (stack)
     grid_cell: float
     strip_cell: float
+    content_h: float = 0.0  # the tallest content of the family: centred in the body
+    strip_h: float = 0.0    # the tallest strip pane content of the family
 
 
 @lru_cache(maxsize=16)
-def _arrangement(result_key: _Key, viewport: Viewport, ts: TypeScale,
-                 body: Rect) -> _Arrangement:
-    """Pane split and cell sizes for the whole script, so nothing jumps between steps.
+def _arrangement(result_key: _Key, viewport: Viewport, ts: TypeScale, body: Rect,
+                 family: int | None, own: _Demand | None) -> _Arrangement:
+    """Pane split and cell sizes shared by every step whose picture is about the same
+    storage (its "family"), so nothing jumps while a script works on one piece of memory;
+    a step that moves to new memory (a copy, a new tensor) may lay out anew.
 
-    Each pane gets the largest cell that fits it in every step (never below legibility);
-    the arrangement with the biggest cells wins, and a strip that wraps into several rows
-    pays for it (memory reads best as one line)."""
+    Each pane gets the largest cell that fits it in every step of the family (never below
+    legibility); the arrangement with the biggest cells and the fullest frame wins, and a
+    strip that wraps into several rows pays for it (memory reads best as one line)."""
     result: RunResult = result_key.value
-    demands = []
+    demands = [own] if own is not None else []
     for step in result.steps[:400]:
-        d = _demand(build_picture(step))
-        if d is not None:
-            demands.append(d)
+        picture = build_picture(step)
+        if picture.grid is not None and picture.grid.tensor.storage_id == family:
+            d = _demand(picture)
+            if d is not None:
+                demands.append(d)
     legible = max((_legible_cell(ts, d.widest) for d in demands), default=_legible_cell(ts, 3))
-    cap = max(legible, min(viewport.height, viewport.width) / 4.2)
-    best: tuple[float, _Arrangement] | None = None
+    cap = max(legible, min(viewport.height, viewport.width) / 3.4)
+    best: tuple[float, _Arrangement, float] | None = None
     candidates = [("side", r) for r in (0.3, 0.38, 0.45, 0.5, 0.55, 0.62, 0.7)]
     candidates += [("stack", r) for r in (0.3, 0.4, 0.5, 0.6, 0.7)]
     for direction, share in candidates:
@@ -488,17 +532,62 @@ def _arrangement(result_key: _Key, viewport: Viewport, ts: TypeScale,
         strip_cell = min((_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane))
                           for d in demands), default=cap)
         grid_cell = min(max(grid_cell, legible), cap)
-        strip_cell = _strip_cell(strip_cell, demands, ts, strip_pane, legible, cap, grid_cell)
+        strip_cell = _strip_cell(strip_cell, demands, ts, strip_pane, legible, cap, grid_cell,
+                                 1.8 if direction == "stack" else 1.3)
         wraps = max((_strip_rows(d, strip_cell, ts, strip_pane) for d in demands),
                     default=1) - 1
         used = sum(_used_area(d, grid_cell, strip_cell, ts, grid_pane, strip_pane)
                    for d in demands) / len(demands) if demands else 1.0
         fill = used / (body[2] * body[3])
         score = fill * min(grid_cell, strip_cell) ** 0.5 / (1 + 0.1 * wraps)
-        if best is None or score > best[0] * 1.03:  # ties keep the earlier: side by side
-            best = (score, _Arrangement(direction, share, grid_cell, strip_cell))
+        # where even legible cells do not fit, the least overflow wins (then elision copes)
+        overflow = sum(_overflow(d, grid_cell, strip_cell, ts, grid_pane, strip_pane)
+                       for d in demands)
+        if best is None or overflow < best[2] - 1 or (abs(overflow - best[2]) <= 1
+                                                     and score > best[0] * 1.03):
+            best = (score, _Arrangement(direction, share, grid_cell, strip_cell), overflow)
     assert best is not None
-    return _shrink_wrap(best[1], demands, ts, body)
+    chosen = _shrink_wrap(best[1], demands, ts, body)
+    grid_pane, strip_pane = _panes((chosen.direction, chosen.share), body, ts)
+    tallest = max((_content_height(d, chosen, ts, grid_pane, strip_pane) for d in demands),
+                  default=body[3])
+    strip_h = max((min(strip_pane[3], _strips_height(d, chosen.strip_cell, ts, strip_pane[2]))
+                   for d in demands), default=strip_pane[3])
+    return _Arrangement(chosen.direction, chosen.share, chosen.grid_cell, chosen.strip_cell,
+                        min(tallest, body[3]), strip_h)
+
+
+def _overflow(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
+              grid_pane: Rect, strip_pane: Rect) -> float:
+    """How far a step's content would run past its panes at these cell sizes."""
+    title_h, formula_h = _grid_fixed(ts, d, grid_pane[2])
+    pw, ph = _panel_size(d.rows, d.cols, grid_cell, ts)
+    per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
+    grid_h = title_h + formula_h + math.ceil(d.panels / per_line) * (ph + ts.small)
+    strip_h = _strips_height(d, strip_cell, ts, strip_pane[2])
+    return max(0.0, grid_h - grid_pane[3]) + max(0.0, strip_h - strip_pane[3]) \
+        + max(0.0, pw - grid_pane[2])
+
+
+def _grid_height(d: _Demand, a: _Arrangement, ts: TypeScale, grid_pane: Rect) -> float:
+    title_h, formula_h = _grid_fixed(ts, d, grid_pane[2])
+    pw, ph = _panel_size(d.rows, d.cols, a.grid_cell, ts)
+    per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
+    return min(grid_pane[3], title_h + formula_h + math.ceil(d.panels / per_line)
+               * (ph + ts.small))
+
+
+def _content_height(d: _Demand, a: _Arrangement, ts: TypeScale, grid_pane: Rect,
+                    strip_pane: Rect) -> float:
+    title_h, formula_h = _grid_fixed(ts, d, grid_pane[2])
+    pw, ph = _panel_size(d.rows, d.cols, a.grid_cell, ts)
+    per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
+    grid_h = min(grid_pane[3], title_h + formula_h + math.ceil(d.panels / per_line)
+                 * (ph + ts.small))
+    strip_h = min(strip_pane[3], _strips_height(d, a.strip_cell, ts, strip_pane[2]))
+    if a.direction == "side":
+        return max(grid_h, strip_h)
+    return strip_pane[1] - grid_pane[1] + strip_h
 
 
 def _used_area(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
@@ -512,8 +601,7 @@ def _used_area(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
     label_w, _, per_row, _ = _strip_geometry(d.lanes, d.label_chars, strip_cell, ts,
                                              strip_pane[2])
     sw = label_w + min(per_row, max(d.strip_cells, 1)) * strip_cell
-    sh = min(strip_pane[3], _strip_height(d.strip_cells, d.lanes, d.summaries, d.arcs,
-                                          d.label_chars, strip_cell, ts, strip_pane[2]))
+    sh = min(strip_pane[3], _strips_height(d, strip_cell, ts, strip_pane[2]))
     if grid_pane[0] == strip_pane[0]:  # stacked: one box as wide as the wider pane
         return max(gw, sw) * (strip_pane[1] - grid_pane[1] + sh)
     return (strip_pane[0] - grid_pane[0] + sw) * max(gh, sh)
@@ -557,12 +645,12 @@ def _shrink_wrap(a: _Arrangement, demands: list[_Demand], ts: TypeScale,
                       for d in demands), default=a.strip_cell)
     legible = max((_legible_cell(ts, d.widest) for d in demands), default=a.strip_cell)
     strip_cell = _strip_cell(strip_cell, demands, ts, strip_pane, legible, body[3] / 4.2,
-                             a.grid_cell)
+                             a.grid_cell, 1.8 if a.direction == "stack" else 1.3)
     return _Arrangement(a.direction, share, a.grid_cell, max(a.strip_cell, strip_cell))
 
 
 def _strip_cell(fitting: float, demands: list[_Demand], ts: TypeScale, pane: Rect,
-                legible: float, cap: float, grid_cell: float) -> float:
+                legible: float, cap: float, grid_cell: float, ratio: float = 1.3) -> float:
     """The strip's cell: as big as fits, but a storage that can lie on one line at a legible
     size does (a strip wrapped into a square would look like a grid), and its cells stay
     close to the grid's."""
@@ -571,16 +659,17 @@ def _strip_cell(fitting: float, demands: list[_Demand], ts: TypeScale, pane: Rec
     label_w = min(text_width("0" * label_chars, ts.small, bold=True) + ts.small,
                   pane[2] * 0.35)
     one_line = (pane[2] - label_w) / max(longest, 1)
-    cell = min(fitting, cap, grid_cell * 1.3)
+    cell = min(fitting, cap, grid_cell * ratio)
     if one_line >= legible:
         cell = min(cell, one_line)
     return max(cell, legible)
 
 
 def _title_width(d: _Demand, ts: TypeScale) -> float:
-    """The grid's formula line must stay readable: at least this wide."""
-    return text_width("storage index = offset + " + "i₀·stride₀ + " * max(d.ndim, 1), ts.body,
-                      mono=True)
+    """The grid's title and formula lines must stay readable: at least this wide."""
+    formula = text_width("storage index = offset + " + "i₀·stride₀ + " * max(d.ndim, 1),
+                         ts.body, mono=True)
+    return max(formula, text_width("0" * d.title_chars, ts.body))
 
 
 def _legible_cell(ts: TypeScale, widest: int) -> float:
@@ -600,13 +689,19 @@ def _panes(arrangement: tuple[str, float], body: Rect, ts: TypeScale) -> tuple[R
     return (x, y, w, gh), (x, y + gh + gap, w, h - gh - gap)
 
 
-def _grid_fixed(ts: TypeScale) -> tuple[float, float]:
-    """Height of the grid's title block and of the formula below it."""
-    return ts.title * 1.5 + ts.small * 1.5 + ts.small * 1.6 + ts.small * 0.8, ts.body * 2.9
+def _grid_fixed(ts: TypeScale, d: _Demand | None = None,
+                width: float = 1e9) -> tuple[float, float]:
+    """Height of the grid's title block (its second line when the title wraps at this
+    width) and of the formula below it."""
+    title = ts.title * 1.5 + ts.small * 1.5 + ts.small * 1.6 + ts.small * 0.8
+    if d is not None and text_width("0" * d.title_chars, ts.body) > width:
+        title += ts.body * 1.3
+    notes = d.notes * ts.small * 1.5 if d is not None else 0.0
+    return title, ts.body * 2.9 + notes
 
 
 def _grid_fits(d: _Demand, cell: float, ts: TypeScale, pane: Rect) -> bool:
-    title_h, formula_h = _grid_fixed(ts)
+    title_h, formula_h = _grid_fixed(ts, d, pane[2])
     pw, ph = _panel_size(d.rows, d.cols, cell, ts)
     per_row = max(1, int((pane[2] + ts.small) // (pw + ts.small)))
     panel_rows = math.ceil(d.panels / per_row)
@@ -614,8 +709,14 @@ def _grid_fits(d: _Demand, cell: float, ts: TypeScale, pane: Rect) -> bool:
 
 
 def _strip_fits(d: _Demand, cell: float, ts: TypeScale, pane: Rect) -> bool:
-    return _strip_height(d.strip_cells, d.lanes, d.summaries, d.arcs, d.label_chars, cell, ts,
-                         pane[2]) <= pane[3]
+    return _strips_height(d, cell, ts, pane[2]) <= pane[3]
+
+
+def _strips_height(d: _Demand, cell: float, ts: TypeScale, width: float) -> float:
+    """Every expanded strip of a step (cell by cell) plus the summary lines of the rest."""
+    heights = [_strip_height(cells, lanes, 0, d.arcs, d.label_chars, cell, ts, width)
+               for cells, lanes in d.strips] or [0.0]
+    return sum(heights) + ts.small * (len(heights) - 1) + d.summaries * ts.body * 1.4
 
 
 def _panel_size(rows: int, cols: int, cell: float, ts: TypeScale) -> tuple[float, float]:
@@ -646,8 +747,15 @@ def _strip_height(cells: int, lanes: int, summaries: int, arcs: int, label_chars
 
 # ----------------------------------------------------------------------------- placing
 def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: _Arrangement,
-           colors: dict[str, int], tr: Translate):
+           colors: dict[str, int], tr: Translate, shift: float = 0.0,
+           grid_shift: float = 0.0):
     grid_pane, strip_pane = _panes((arrangement.direction, arrangement.share), body, ts)
+    if arrangement.direction == "side":
+        grid_pane = (grid_pane[0], grid_pane[1] + grid_shift, grid_pane[2],
+                     grid_pane[3] - grid_shift)
+    else:
+        grid_pane = (grid_pane[0], grid_pane[1] + grid_shift, grid_pane[2], grid_pane[3])
+    strip_pane = (strip_pane[0], strip_pane[1] + shift, strip_pane[2], strip_pane[3] - shift)
     grid_layout = None
     formula = None
     strips: list[StripLayout] = []
@@ -657,20 +765,41 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: _Arrangemen
         grid_layout, formula = _grid_layout(picture.grid, ts, grid_pane,
                                             arrangement.grid_cell, colors, tr, picture)
     y = strip_pane[1]
-    for strip in picture.strips:
-        if focused is not None and strip.storage.id == focused.storage_id:
-            continue
+    expanded = expanded_storages(picture)
+    others = [s for s in picture.strips if s.storage.id not in expanded]
+    room = max(0, int((strip_pane[3] * 0.35) // (ts.body * 1.4)))  # at most a third
+    if len(others) > room:
+        hidden = others[max(room - 1, 0):]
+        others = others[:max(room - 1, 0)]
+        if room:
+            summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
+                                  tr("+{n} more storages: {names}").format(
+                                      n=len(hidden), names=", ".join(
+                                          s.storage.label for s in hidden)),
+                                  round(ts.small * 1.1, 1), "muted"))
+            y += ts.body * 1.4
+    for strip in others:
         summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
                               elide(_summary(strip, tr), ts.small * 1.1, strip_pane[2]),
                               round(ts.small * 1.1, 1), "muted"))
         y += ts.body * 1.4
     if summaries:
         y += ts.small * 0.6
-    for strip in picture.strips:
-        if focused is not None and strip.storage.id == focused.storage_id:
-            remaining = (strip_pane[0], y, strip_pane[2], strip_pane[1] + strip_pane[3] - y)
-            strips.append(_strip_layout(strip, focused, ts, remaining, arrangement.strip_cell,
-                                        tr))
+    by_id = {s.storage.id: s for s in picture.strips}
+    bottom = strip_pane[1] + strip_pane[3]
+    for n, storage_id in enumerate(expanded):
+        share = (bottom - y) / (len(expanded) - n)  # the rest, split among the strips left
+        layout = _strip_layout(by_id[storage_id], focused, ts, (strip_pane[0], y, strip_pane[2],
+                               share), arrangement.strip_cell, tr)
+        if n and layout.rect[1] + layout.rect[3] > bottom:  # no room: a summary line instead
+            if y + ts.body * 1.4 <= bottom:
+                summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
+                                      elide(_summary(by_id[storage_id], tr), ts.small * 1.1,
+                                            strip_pane[2]), round(ts.small * 1.1, 1), "muted"))
+                y += ts.body * 1.4
+            continue
+        strips.append(layout)
+        y = layout.rect[1] + layout.rect[3] + ts.small
     if focused is None and picture.strips:  # no grid (an error before any tensor): strips
         for strip in picture.strips[:1]:
             strips.append(_strip_layout(strip, None, ts, strip_pane, arrangement.strip_cell,
@@ -740,7 +869,8 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     x0 = x + label_w
     # arcs (one per dim of the focused tensor, from its first cell) sit above the first row
     focus_overlay = next((o for o in strip.overlays if focused and o.name == focused.name), None)
-    arc_dims = [(d, s) for d, s in enumerate(focused.stride) if s != 0][:6] if focused else []
+    arc_dims = [(d, s) for d, s in enumerate(focused.stride) if s != 0][:6] \
+        if focus_overlay is not None else []
     arcs_h = len(arc_dims) * ts.small * 1.35 + ts.small * 0.6
     segments, _total = _strip_window(strip, focused)
     breaks = len(segments) + 1
@@ -891,19 +1021,14 @@ def _grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dic
     x, y, w, h = pane
     texts: list[Text] = []
     color = colors.get(t.name, 0)
-    contiguity = tr("contiguous") if t.is_contiguous else tr("not contiguous")
     name_w = text_width(t.name, ts.title, bold=True) + ts.small
     texts.append(Text((x, y, name_w, ts.title * 1.4), t.name, ts.title, f"tensor:{color}",
                       True))
-    line = tr("shape {shape}  ·  stride {stride}  ·  offset {offset}").format(
-        shape=tuple_text(t.shape), stride=tuple_text(t.stride), offset=t.storage_offset)
-    line += f"  ·  {t.dtype.removeprefix('torch.')}  ·  {contiguity}"
-    if t.is_meta:
-        line += "  ·  " + tr("meta (layout only)")
-    lines = wrap(line.replace("  ·  ", "  · "), ts.body, w - name_w)
+    line = _title_line(t, tr)
+    lines = wrap(line, ts.body, w - name_w)
     for n, part in enumerate(lines[:2]):
-        texts.append(Text((x + name_w, y + (ts.title - ts.body) * 0.7 + n * ts.body * 1.3,
-                           w - name_w, ts.title * 1.4),
+        texts.append(Text((x + name_w, y + (ts.title * 1.4 - ts.body * 1.3) / 2
+                           + n * ts.body * 1.3, w - name_w, ts.body * 1.3),
                           elide(part, ts.body, w - name_w), ts.body, "text"))
     y += ts.title * 1.5 + (ts.body * 1.3 if len(lines) > 1 else 0)
     relation = _relation(t, picture, tr) if picture is not None else ""
@@ -979,6 +1104,16 @@ def _grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dic
     return layout, formula
 
 
+def _title_line(t: TensorState, tr: Translate) -> str:
+    contiguity = tr("contiguous") if t.is_contiguous else tr("not contiguous")
+    line = tr("shape {shape}  ·  stride {stride}  ·  offset {offset}").format(
+        shape=tuple_text(t.shape), stride=tuple_text(t.stride), offset=t.storage_offset)
+    line += f"  ·  {t.dtype.removeprefix('torch.')}  ·  {contiguity}"
+    if t.is_meta:
+        line += "  ·  " + tr("meta (layout only)")
+    return line.replace("  ·  ", "  · ")
+
+
 def _grid_window(grid: Grid, cell: float, ts: TypeScale, width: float,
                  height: float) -> tuple[list[int], list[int], list[tuple[int, ...]]]:
     """Rows, columns (-1: an elision) and panels that fit; NumPy-style first/last edges."""
@@ -1003,6 +1138,8 @@ def _grid_window(grid: Grid, cell: float, ts: TypeScale, width: float,
 def _edges(n: int, fit: int) -> list[int]:
     if n <= fit:
         return list(range(n))
+    if fit < 3:  # no room for both ends: the start, and the elision mark
+        return list(range(max(fit - 1, 1))) + ([-1] if fit >= 2 else [])
     keep = max(1, (fit - 1) // 2)
     tail = max(1, fit - 1 - keep)
     return list(range(keep)) + [-1] + list(range(n - tail, n))
@@ -1014,7 +1151,7 @@ def _elision_notes(grid: Grid, rows: list[int], cols: list[int], panels, tr) -> 
     for shown, total, word in ((rows, grid.rows, tr("rows")), (cols, grid.cols, tr("columns"))):
         if -1 in shown:
             cut = shown.index(-1)
-            head, tail = shown[:cut], shown[cut + 1:]
+            head, tail = shown[:cut], shown[cut + 1:] or [total - 1]
             notes.append(tr("{what} {a}–{b} … {c}–{d} of {n:,} shown").format(
                 what=word, a=head[0], b=head[-1], c=f"{tail[0]:,}", d=f"{tail[-1]:,}", n=total))
     if t.ndim > 2 and grid.panel_count > len(panels):

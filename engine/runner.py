@@ -21,6 +21,7 @@ from engine.state import (
     RunResult,
     Step,
     StorageState,
+    SubStep,
     TensorState,
 )
 
@@ -120,11 +121,28 @@ class _Recorder:
             written_storages=written,
             warnings=result.warnings,
             provenance=provenance,
+            substeps=self._substeps(source, labels, tensors_by_name),
         )
         self._pinned = [t.untyped_storage() for t in tensors_by_name.values()]
         self._previous_objects = dict(tensors_by_name)
         self._previous_raw = {s.id: s.raw for s in storages}
         return step
+
+    def _substeps(self, source: str, labels: dict[int, int],
+                  named: dict[str, torch.Tensor]) -> tuple[SubStep, ...]:
+        """The tensor each call of a chained statement returned (see Step.substeps)."""
+        calls = self.interpreter.call_results
+        if not calls or len(calls) < 2:
+            return ()
+        out = []
+        for node, tensor in calls:
+            text = ast.get_source_segment(source, node) or ""
+            key = tensor.untyped_storage()._cdata
+            state = _tensor_state(text, tensor, labels if key in labels else {**labels, key: 0},
+                                  named, None)
+            out.append(SubStep(text, state, self.interpreter.call_memory.get(node, "")))
+        self.interpreter.call_results = []  # let the temporaries go
+        return tuple(out)
 
     def _label_storages(self, tensors) -> dict[int, int]:
         live = {t.untyped_storage()._cdata for t in tensors}
@@ -169,6 +187,7 @@ class _Recorder:
         previous_storages = {labels.get(t.untyped_storage()._cdata) for t in previous.values()}
         referenced = [n.id for n in ast.walk(statement)
                       if isinstance(n, ast.Name) and n.id in previous]
+        memory = _bound_call_memory(statement, self.interpreter.call_memory)
         out = []
         for name, tensor in tensors.items():
             if previous.get(name) is tensor:
@@ -187,11 +206,20 @@ class _Recorder:
                                   if labels.get(t.untyped_storage()._cdata) == label]
                     source = next((n for n in referenced if n in on_storage),
                                   on_storage[0] if on_storage else None)
-                out.append(Produced(name, "view", source))
+                out.append(Produced(name, "view", source, memory.get(name)))
             else:
                 source = next((n for n in referenced if n != name or name in previous), None)
-                out.append(Produced(name, "copy" if source else "new", source))
+                out.append(Produced(name, "copy" if source else "new", source, memory.get(name)))
         return tuple(out)
+
+
+def _bound_call_memory(statement: ast.stmt, call_memory: dict[ast.Call, str]) -> dict[str, str]:
+    """{name: what the call did} for `name = call(...)` (storage identity, engine/interpreter)."""
+    if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call) and statement.value in call_memory):
+        return {statement.targets[0].id: call_memory[statement.value]}
+    return {}
 
 
 def _storage_bytes(storage: torch.UntypedStorage, previous: bytes | None) -> bytes:

@@ -224,11 +224,27 @@ def _plan_inplace(before: Step, after: Step, focus: str | None) -> Plan:
         motions += [Motion(format_value(a[k]), StorageCell(storage_id, int(k)),
                            StorageCell(storage_id, int(k)), "out") for k in changed[:MAX_MOVING]]
         if focused is not None and focused.storage_id == storage_id:
-            hit = set(int(k) for k in changed)
-            flashes += [GridCell("after", p, r, c) for p, r, c, k in _cells(_grid(after,
-                                                                                 focused))
-                        if k in hit][:4096]
+            flashes += _grid_cells_reading(focused, changed)
     return Plan("inplace", focus, motions=tuple(motions), flashes=tuple(flashes))
+
+
+def _grid_cells_reading(t: TensorState, cells: np.ndarray, limit: int = 4096) -> list[Anchor]:
+    """Every grid position of `t`, on any 2-D panel, that reads one of the storage cells."""
+    if t.numel == 0 or t.numel > 1 << 22:
+        return []
+    index = np.full((), t.storage_offset, dtype=np.int64)
+    for size, stride in zip(t.shape, t.stride):
+        index = index[..., None] + np.arange(size, dtype=np.int64) * stride
+    hits = np.argwhere(np.isin(index, cells))[:limit]
+    out: list[Anchor] = []
+    for position in hits.tolist():
+        if t.ndim == 0:
+            out.append(GridCell("after", (), 0, 0))
+        elif t.ndim == 1:
+            out.append(GridCell("after", (), 0, position[0]))
+        else:
+            out.append(GridCell("after", tuple(position[:-2]), position[-2], position[-1]))
+    return out
 
 
 def _isnan(values: np.ndarray) -> np.ndarray:

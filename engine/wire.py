@@ -16,7 +16,15 @@ from typing import Any
 
 from engine.explain import EXPLANATION_TYPES
 from engine.layout import Blocker, ViewExplanation
-from engine.state import ErrorInfo, Produced, RunResult, Step, StorageState, TensorState
+from engine.state import (
+    ErrorInfo,
+    Produced,
+    RunResult,
+    Step,
+    StorageState,
+    SubStep,
+    TensorState,
+)
 
 
 class WireError(ValueError):
@@ -34,8 +42,8 @@ def register(cls: type) -> type:
     return cls
 
 
-for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, ViewExplanation,
-             Blocker, *EXPLANATION_TYPES):
+for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, SubStep,
+             ViewExplanation, Blocker, *EXPLANATION_TYPES):
     register(_cls)
 
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}

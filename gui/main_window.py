@@ -436,13 +436,21 @@ class MainWindow(QMainWindow):
         self.prediction_note = ""
         nxt = document.step_index + 1
         if self.predict_mode and nxt < len(document.steps):
-            question = question_for(document.steps[nxt])
+            question = self._question_for(document.steps[nxt])
             if question is not None:
                 answers = self.ask_prediction(question)
                 if answers is None:  # cancelled: stay on this step
                     return
                 self.prediction_note = grades_text(grade(question, answers))
         self.controller.step_forward()
+
+    def _question_for(self, step):
+        """The lesson's `#?` question for this step, else the layout question (or none)."""
+        spec = self.lesson.question(step) if self.lesson else None
+        try:
+            return question_for(step, spec)
+        except ValueError:  # a malformed `#?` line in a user's lesson: ask the default
+            return question_for(step)
 
     def _ask_prediction(self, question) -> dict | None:
         dialog = PredictDialog(question, self)
@@ -493,7 +501,7 @@ class MainWindow(QMainWindow):
         focused_name = document.focus or default_focus(step)
         if focused_name != self._panel_focus:  # a new tensor starts at its first panels
             self._panel_focus, self.panel_start = focused_name, 0
-        caption = self.lesson.caption(step.source, self.lang) if self.lesson else ""
+        caption = self.lesson.caption(step, self.lang) if self.lesson else ""
         if self.prediction_note and step.index == self.controller.document.step_index:
             caption = f"{self.prediction_note}\n{caption}".strip()
         view = ViewState(step=step.index, focus=document.focus, panel_start=self.panel_start,
@@ -578,7 +586,7 @@ class MainWindow(QMainWindow):
             progress.setValue(done)
             QApplication.processEvents()
 
-        captions = (lambda s: self.lesson.caption(s.source, self.lang)) if self.lesson else None
+        captions = (lambda s: self.lesson.caption(s, self.lang)) if self.lesson else None
         try:
             export_animation(document.result, path, step=document.step_index + 1,
                              focus=document.focus, size=(1200, 800), captions=captions,

@@ -17,9 +17,11 @@ print(torch.equal(same, windows))
 #: en: Cell 2 is read by three windows: windows[0, 2], windows[1, 1] and windows[2, 0]. Torch's overlap check for in-place writes catches only stride 0: a write into overlapping windows like these is not refused, and its result depends on the order the cells are written in. clone() them before writing.
 #: zh: 单元 2 被三个窗口读取：windows[0, 2]、windows[1, 1] 和 windows[2, 0]。torch 对原地写入的重叠检查只能发现步长 0：像这样重叠的窗口，写入不会被拒绝，结果却取决于各单元被写入的顺序。写入之前先 clone()。
 own = windows.clone()
-#: en: Windows of 2 starting every 2 cells do not overlap: shape (3, 2), stride (2, 1).
-#: zh: 大小为 2、每隔 2 个单元开始的窗口不重叠：形状 (3, 2)，步长 (2, 1)。
-pairs = x.unfold(0, 2, 2)
+img = torch.arange(9).view(3, 3)
+#: en: Windows work in two dimensions too: unfold twice gives every 2×2 patch of a 3×3 image, shape (2, 2, 2, 2), stride (3, 1, 3, 1) — the patches step through the image as the image steps through itself, and nothing is copied. patches[1, 1] prints [[4, 5], [7, 8]].
+#: zh: 窗口在二维中也一样：连续两次 unfold 得到 3×3 图像中的每个 2×2 小块，形状 (2, 2, 2, 2)，步长 (3, 1, 3, 1)——小块在图像中前进的方式和图像本身一样，没有复制任何数据。patches[1, 1] 输出 [[4, 5], [7, 8]]。
+patches = img.unfold(0, 2, 1).unfold(1, 2, 1)
+print(patches[1, 1].tolist())
 #: en: Predict: size (3, 3) with stride (2, 1)? Its last element [2, 2] is at cell 2×2 + 2×1 = 6, but the storage ends at cell 5. as_strided never allocates, so it refuses.
 #: zh: 先预测：形状 (3, 3)、步长 (2, 1) 行吗？最后一个元素 [2, 2] 在单元 2×2 + 2×1 = 6，但存储到单元 5 就结束了。as_strided 从不分配内存，所以它拒绝了。
 bad = x.as_strided((3, 3), (2, 1))  #! expect-error

@@ -153,7 +153,7 @@
     </message>
     <message>
       <source>&amp;View</source>
-      <translation>视图(&amp;V)</translation>
+      <translation>显示(&amp;V)</translation>
     </message>
     <message>
       <source>&amp;Presentation mode</source>
@@ -319,7 +319,7 @@
     </message>
     <message>
       <source>Index (e.g. 1:3, ::2):</source>
-      <translation>索引（例如 1:3, ::2）：</translation>
+      <translation>下标或切片（例如 1:3, ::2）：</translation>
     </message>
     <message>
       <source>New shape:</source>
@@ -518,12 +518,44 @@
       <translation>第 {n} 行</translation>
     </message>
     <message>
-      <source>Predict, then reveal</source>
-      <translation>先预测，再揭晓</translation>
+      <source>view</source>
+      <translation>视图</translation>
     </message>
     <message>
-      <source>view or copy?</source>
-      <translation>视图还是副本？</translation>
+      <source>copy</source>
+      <translation>副本</translation>
+    </message>
+    <message>
+      <source>new</source>
+      <translation>新张量</translation>
+    </message>
+    <message>
+      <source>view, copy or new?</source>
+      <translation>视图、副本还是新张量？</translation>
+    </message>
+    <message>
+      <source>will it raise an error?</source>
+      <translation>会报错吗？</translation>
+    </message>
+    <message>
+      <source>value</source>
+      <translation>值</translation>
+    </message>
+    <message>
+      <source>equal?</source>
+      <translation>相等吗？</translation>
+    </message>
+    <message>
+      <source>output</source>
+      <translation>输出</translation>
+    </message>
+    <message>
+      <source>Before it runs: what will {name} be after&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;?</source>
+      <translation>运行之前：执行&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;之后，{name} 会是什么样？</translation>
+    </message>
+    <message>
+      <source>Predict, then reveal</source>
+      <translation>先预测，再揭晓</translation>
     </message>
     <message>
       <source>Reveal</source>
@@ -534,8 +566,20 @@
       <translation>你的预测：{score}/{total} —— {details}</translation>
     </message>
     <message>
-      <source>Before it runs: what will {name} be after&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;?</source>
-      <translation>运行之前：执行&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;之后，{name} 会是什么样？</translation>
+      <source>Before it runs: will&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;raise an error?</source>
+      <translation>运行之前：&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;会报错吗？</translation>
+    </message>
+    <message>
+      <source>Before it runs: what will {subject} hold after&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;?</source>
+      <translation>运行之前：执行&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;之后，{subject} 的值是多少？</translation>
+    </message>
+    <message>
+      <source>Before it runs: after&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;are {subject} equal?</source>
+      <translation>运行之前：执行&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;之后，{subject} 相等吗？</translation>
+    </message>
+    <message>
+      <source>Before it runs: what will&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;print?</source>
+      <translation>运行之前：&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;会打印什么？</translation>
     </message>
     <message>
       <source>not contiguous</source>
@@ -628,6 +672,10 @@
     <message>
       <source>also on it: {names}</source>
       <translation>同一存储上还有：{names}</translation>
+    </message>
+    <message>
+      <source>+{n} more storages: {names}</source>
+      <translation>另有 {n} 块存储：{names}</translation>
     </message>
     <message>
       <source>the tensor</source>
