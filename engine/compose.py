@@ -764,6 +764,11 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: _Arrangemen
     if picture.grid is not None:
         grid_layout, formula = _grid_layout(picture.grid, ts, grid_pane,
                                             arrangement.grid_cell, colors, tr, picture)
+        if arrangement.direction == "stack":  # never under the grid, even when it overran
+            end = formula[1] + formula[3] + ts.small
+            if end > strip_pane[1]:
+                strip_pane = (strip_pane[0], end, strip_pane[2],
+                              strip_pane[1] + strip_pane[3] - end)
     y = strip_pane[1]
     expanded = expanded_storages(picture)
     others = [s for s in picture.strips if s.storage.id not in expanded]
@@ -860,41 +865,30 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
         details += " · ✎ " + tr("written this step")
     tw = text_width(title, ts.body, bold=True) + ts.small
     texts.append(Text((x, y, tw, ts.body * 1.4), title, ts.body, "text", True))
-    texts.append(Text((x + tw, y + (ts.body - ts.small) * 0.6, w - tw, ts.body * 1.4),
+    texts.append(Text((x + tw, y + (ts.body * 1.4 - ts.small * 1.4) / 2, w - tw, ts.small * 1.4),
                       elide(details, ts.small, w - tw), ts.small, "muted"))
     y += ts.body * 1.5
     label_chars = max((len(f"{o.name} @{o.offset}") for o in strip.overlays), default=4)
-    label_w, lane_h, per_row, row_h = _strip_geometry(len(strip.overlays), label_chars, cell,
-                                                      ts, w)
-    x0 = x + label_w
     # arcs (one per dim of the focused tensor, from its first cell) sit above the first row
     focus_overlay = next((o for o in strip.overlays if focused and o.name == focused.name), None)
     arc_dims = [(d, s) for d, s in enumerate(focused.stride) if s != 0][:6] \
         if focus_overlay is not None else []
     arcs_h = len(arc_dims) * ts.small * 1.35 + ts.small * 0.6
-    segments, _total = _strip_window(strip, focused)
-    breaks = len(segments) + 1
-    capacity_rows = max(1, int((pane[1] + h - y - arcs_h - breaks * ts.small * 1.8) // row_h))
-    segments = _fit_window(segments, max(per_row, capacity_rows * per_row))
-    rows: list[StripRow] = []
+    window, _total = _strip_window(strip, focused)
     ruler = ts.small * 1.4
-    previous_end = segments[0][0]
-    if previous_end > 0:
-        rows.append(StripRow(y, 0, 0, previous_end))
-        y += ts.small * 1.8
-    y += arcs_h  # the stride arcs rise above the first row of cells
-    for start, count in segments:
-        if start > previous_end and rows:
-            rows.append(StripRow(y, previous_end, 0, start - previous_end))
-            y += ts.small * 1.8
-        for row_start in range(start, start + count, per_row):
-            n = min(per_row, start + count - row_start)
-            rows.append(StripRow(y + ruler, row_start, n))
-            y += row_h
-        previous_end = start + count
-    if previous_end < strip.cells:
-        rows.append(StripRow(y, previous_end, 0, strip.cells - previous_end))
-        y += ts.small * 1.8
+    top = y
+    for _ in range(12):  # the largest cell (down from the family's) at which a row fits
+        label_w, lane_h, per_row, row_h = _strip_geometry(len(strip.overlays), label_chars,
+                                                          cell, ts, w)
+        rows, y = _strip_cells_that_fit(window, strip.cells, per_row, top, arcs_h, ruler,
+                                        row_h, ts, pane[1] + h)
+        if y <= pane[1] + h or cell <= ts.small * 2.3:
+            break
+        cell = max(ts.small * 2.3, cell * 0.88)
+    if y > pane[1] + h and rows and rows[-1].skipped:  # no room for the closing break note
+        rows.pop()
+        y -= ts.small * 1.8
+    x0 = x + label_w
     layout_rows = tuple(rows)
     shown = [k for r in layout_rows if not r.skipped for k in range(r.start, r.start + r.count)]
     value_px = _value_px(cell, strip.values, shown, ts)
@@ -943,6 +937,46 @@ def _label_step(cell: float, largest: int, ts: TypeScale) -> int:
     """Label every k-th column so that labels of `largest`'s width never touch."""
     need = text_width(str(max(largest, 0)), ts.small, bold=True) + ts.small * 0.4
     return next((k for k in (1, 2, 4, 5, 10, 20, 50, 100) if cell * k >= need), 1000)
+
+
+def _strip_cells_that_fit(window, cells: int, per_row: int, top: float, arcs_h: float,
+                          ruler: float, row_h: float, ts: TypeScale,
+                          bottom: float) -> tuple[list[StripRow], float]:
+    """As many of the window's cells as fit above `bottom` (breaks and arcs included)."""
+    capacity = sum(n for _, n in window)
+    while True:
+        segments = _fit_window(window, capacity)
+        rows, y = _strip_rows_at(segments, cells, per_row, top, arcs_h, ruler, row_h, ts)
+        if y <= bottom:
+            return rows, y
+        if capacity <= per_row:  # one row of the start is all there is room for
+            segments = [(window[0][0], min(per_row, window[0][1]))]
+            return _strip_rows_at(segments, cells, per_row, top, arcs_h, ruler, row_h, ts)
+        capacity = max(per_row, min(capacity, per_row * len(rows)) - per_row)
+
+
+def _strip_rows_at(segments, cells: int, per_row: int, y: float, arcs_h: float, ruler: float,
+                   row_h: float, ts: TypeScale) -> tuple[list[StripRow], float]:
+    """Wrapped rows of the laid-out cells, with a break row for every run left out."""
+    rows: list[StripRow] = []
+    previous_end = segments[0][0]
+    if previous_end > 0:
+        rows.append(StripRow(y, 0, 0, previous_end))
+        y += ts.small * 1.8
+    y += arcs_h  # the stride arcs rise above the first row of cells
+    for start, count in segments:
+        if start > previous_end and rows:
+            rows.append(StripRow(y, previous_end, 0, start - previous_end))
+            y += ts.small * 1.8
+        for row_start in range(start, start + count, per_row):
+            n = min(per_row, start + count - row_start)
+            rows.append(StripRow(y + ruler, row_start, n))
+            y += row_h
+        previous_end = start + count
+    if previous_end < cells:
+        rows.append(StripRow(y, previous_end, 0, cells - previous_end))
+        y += ts.small * 1.8
+    return rows, y
 
 
 def _ruler_step(cell: float, cells: int, ts: TypeScale) -> int:

@@ -1002,9 +1002,12 @@ def explain_failure(call: FailedCall, message: str) -> Explained | None:
     if op == "view" and "different element sizes" in message:
         target = call.kwarg("dtype", call.args[0] if call.args else None)
         return explain_view_dtype(r, target) if isinstance(target, str) else None
-    if op == "view" and "view size is not compatible" in message:
+    if op == "view":  # sizes whose numel fits but whose dims cannot merge
         sizes = _sizes(call)
-        return explain_view(r.shape, r.stride, sizes) if sizes is not None else None
+        if sizes is None or explain_shape(r, op, sizes) is not None:
+            return None
+        explanation = explain_view(r.shape, r.stride, sizes)
+        return None if explanation.ok else explanation
     if "Dimension out of range" in message:
         return explain_dim_range(r, op, message, call.args)
     return None

@@ -13,17 +13,8 @@ from engine.explain import explain_failure
 from engine.guard import Limits
 from engine.interpreter import Interpreter, StatementResult
 from engine.provenance import replay_sources
-from engine.state import (
-    STORAGE_BYTES_LIMIT,
-    TRACE_VALUE_LIMIT,
-    ErrorInfo,
-    Produced,
-    RunResult,
-    Step,
-    StorageState,
-    SubStep,
-    TensorState,
-)
+from engine.snapshot import StorageLabels, storage_state, tensor_state
+from engine.state import ErrorInfo, Produced, RunResult, Step, StorageState, SubStep
 
 
 def parse(source: str) -> tuple[list[ast.stmt], ErrorInfo | None]:
@@ -81,8 +72,7 @@ class _Recorder:
 
     def __init__(self, limits: Limits | None) -> None:
         self.interpreter = Interpreter(limits)
-        self._labels: dict[int, int] = {}
-        self._next_label = 1
+        self._labels = StorageLabels()
         self._pinned: list[Any] = []
         self._previous_objects: dict[str, Any] = {}
         self._previous_raw: dict[int, bytes | None] = {}
@@ -92,14 +82,14 @@ class _Recorder:
         result = self.interpreter.run_statement(statement)
         names = self.interpreter.user_names()
         tensors_by_name = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
-        labels = self._label_storages(tensors_by_name.values())
+        labels = self._labels.update(tensors_by_name.values())
         storages = self._storage_states(tensors_by_name.values(), labels)
         produced = self._produced(statement, tensors_by_name, labels)
         self._origins = {name: origin for name, origin in self._origins.items()
                          if name in tensors_by_name}
         self._origins.update({p.name: p for p in produced})
         tensor_states = tuple(
-            _tensor_state(name, t, labels, tensors_by_name, self._origins.get(name))
+            tensor_state(name, t, labels, tensors_by_name, self._origins.get(name))
             for name, t in tensors_by_name.items()
         )
         written = tuple(
@@ -138,34 +128,19 @@ class _Recorder:
         for node, tensor in calls:
             text = ast.get_source_segment(source, node) or ""
             key = tensor.untyped_storage()._cdata
-            state = _tensor_state(text, tensor, labels if key in labels else {**labels, key: 0},
-                                  named, None)
+            state = tensor_state(text, tensor, labels if key in labels else {**labels, key: 0},
+                                 named, None)
             out.append(SubStep(text, state, self.interpreter.call_memory.get(node, "")))
         self.interpreter.call_results = []  # let the temporaries go
         return tuple(out)
 
-    def _label_storages(self, tensors) -> dict[int, int]:
-        live = {t.untyped_storage()._cdata for t in tensors}
-        # forget labels of storages that died: their address may be reused later
-        self._labels = {k: v for k, v in self._labels.items() if k in live}
-        for key in live:
-            if key not in self._labels:
-                self._labels[key] = self._next_label
-                self._next_label += 1
-        return self._labels
-
     def _storage_states(self, tensors, labels) -> tuple[StorageState, ...]:
         seen: dict[int, StorageState] = {}
         for t in tensors:
-            storage = t.untyped_storage()
-            label = labels[storage._cdata]
-            if label in seen:
-                continue
-            nbytes = storage.nbytes()
-            raw = None
-            if not t.is_meta and t.device.type == "cpu" and nbytes <= STORAGE_BYTES_LIMIT:
-                raw = _storage_bytes(storage, self._previous_raw.get(label))
-            seen[label] = StorageState(label, storage.data_ptr(), nbytes, str(t.device), raw)
+            label = labels[t.untyped_storage()._cdata]
+            if label not in seen:
+                seen[label] = storage_state(t, label, self._previous_raw.get(label),
+                                            devices=("cpu",))
         return tuple(sorted(seen.values(), key=lambda s: s.id))
 
     def _provenance(self, statement, produced, tensors, names, labels):
@@ -220,48 +195,6 @@ def _bound_call_memory(statement: ast.stmt, call_memory: dict[ast.Call, str]) ->
             and isinstance(statement.value, ast.Call) and statement.value in call_memory):
         return {statement.targets[0].id: call_memory[statement.value]}
     return {}
-
-
-def _storage_bytes(storage: torch.UntypedStorage, previous: bytes | None) -> bytes:
-    as_bytes = torch.empty(0, dtype=torch.uint8)
-    as_bytes.set_(storage, 0, (storage.nbytes(),), (1,))
-    raw = as_bytes.numpy().tobytes()
-    return previous if previous == raw else raw  # share unchanged bytes between steps
-
-
-def _tensor_state(name: str, t: torch.Tensor, labels: dict[int, int],
-                  named: dict[str, torch.Tensor], origin: Produced | None) -> TensorState:
-    storage = t.untyped_storage()
-    values = None
-    if not t.is_meta and t.numel() <= TRACE_VALUE_LIMIT and t.layout == torch.strided:
-        values = t.detach().cpu().resolve_conj().resolve_neg().tolist()
-    base = t._base
-    base_name = None
-    if base is not None:
-        base_name = next((n for n, other in named.items() if other is base), None)
-    return TensorState(
-        name=name,
-        shape=tuple(t.shape),
-        stride=tuple(t.stride()),
-        storage_offset=t.storage_offset(),
-        dtype=str(t.dtype),
-        itemsize=t.element_size(),
-        device=str(t.device),
-        data_ptr=t.data_ptr(),
-        storage_data_ptr=storage.data_ptr(),
-        storage_nbytes=storage.nbytes(),
-        numel=t.numel(),
-        is_contiguous=t.is_contiguous(),
-        is_channels_last=(t.is_contiguous(memory_format=torch.channels_last)
-                          if t.dim() == 4 else None),
-        storage_id=labels[storage._cdata],
-        values=values,
-        requires_grad=t.requires_grad,
-        is_meta=t.is_meta,
-        base_name=base_name,
-        is_view=t._is_view(),
-        origin=origin,
-    )
 
 
 def _error_info(result: StatementResult, statement: ast.stmt) -> ErrorInfo | None:

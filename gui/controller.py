@@ -7,6 +7,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from engine.guard import Limits
 from engine.session import Document, check_statement
+from engine.state import RunResult
 from gui.i18n import _
 
 
@@ -37,15 +38,31 @@ class Controller(QObject):
         self.undo_stack = QUndoStack(self)
         self.document = Document.from_script("", limits)
         self.path: str | None = None
+        self.read_only = False  # showing recorded steps (show_result): edits are refused
 
     # ----------------------------------------------------------------- script edits
-    def load(self, script: str, path: str | None = None) -> None:
+    def load(self, script: str, path: str | None = None, step: int | None = None) -> None:
+        """A new script, shown at `step` (-1: the last), else at its first tensor's step."""
         self.path = path
+        self.read_only = False
         self.undo_stack.clear()
-        self._set(Document.from_script(script, self.limits), animate=False)
+        document = Document.from_script(script, self.limits)
+        if step is None:
+            document = document.opening()
+        elif step >= 0:
+            document = document.at(step)
+        self._set(document, animate=False)
+
+    def show_result(self, result: RunResult, animate: bool = False) -> None:
+        """Show steps recorded elsewhere (tensors given to the API, a Jupyter kernel's cells):
+        the script is only their record, nothing is re-run; the cursor goes to the last."""
+        self.path = None
+        self.read_only = True
+        self.undo_stack.clear()
+        self._set(Document(result.source, -1, self.document.focus, result), animate=animate)
 
     def set_script(self, script: str, label: str = "Edit script") -> None:
-        if script == self.document.script:
+        if script == self.document.script or self.read_only:
             return
         after = self.document.with_script(script, self.limits)
         self.undo_stack.push(_DocumentCommand(self, self.document, after, label))
@@ -54,6 +71,8 @@ class Controller(QObject):
         """Append a statement; return a message for the user, or None when all went well.
 
         A statement that does not parse changes nothing (see `rejects`)."""
+        if self.read_only:
+            return _("these tensors were recorded elsewhere: open a script to add statements")
         problem = self.rejects(statement)
         if problem:
             return problem

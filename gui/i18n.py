@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QTranslator
 
 CONTEXT = "Stridescope"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
@@ -49,3 +49,10 @@ def install_language(code: str) -> bool:
     _translator = translator
     _current = code
     return True
+
+
+def settle_language_change() -> None:
+    """Deliver the LanguageChange events Qt posted for a translator switch now, so every widget
+    has retranslated itself (its changeEvent) when this returns."""
+    for _round in range(3):  # the application's event posts one to each top-level window
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)

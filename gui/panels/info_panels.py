@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -28,8 +28,19 @@ class ConsolePanel(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("console")
         self.setOpenLinks(False)
+        self._document: Document | None = None
+
+    def on_document(self, document: Document, animate: bool = False) -> None:
+        """The controller's change signal."""
+        self.show_document(document)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and self._document is not None:
+            self.show_document(self._document)
 
     def show_document(self, document: Document) -> None:
+        self._document = document
         parts = []
         upto = document.step_index
         result = document.result
@@ -83,9 +94,24 @@ class InspectorPanel(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
             self.values[field_name] = label
-            self.names[field_name] = QLabel(field_name)
+            self.names[field_name] = QLabel()
             self.form.addRow(self.names[field_name], label)
         self._shown: tuple | None = None
+        self.retranslate()  # the first screen speaks the installed language
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+
+    def on_document(self, document: Document, animate: bool = False) -> None:
+        """The controller's change signal: show the tensor the picture is about."""
+        step = document.step
+        focused = step.tensor(document.shown_focus) if step is not None and \
+            document.shown_focus else None
+        sharing = [n for n in step.names_on(focused.storage_id) if n != focused.name] \
+            if focused is not None else []
+        self.show_tensor(focused, sharing)
 
     def retranslate(self) -> None:
         for field_name, label in self.names.items():
@@ -147,10 +173,23 @@ class TensorsPanel(QTreeWidget):
         super().__init__(parent)
         self.setObjectName("tensors")
         self.itemClicked.connect(self._on_clicked)
+        self._document: Document | None = None
         self.retranslate()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
 
     def retranslate(self) -> None:
         self.setHeaderLabels([_("tensor"), _("shape"), _("stride"), _("offset")])
+        if self._document is not None:
+            self.on_document(self._document)
+
+    def on_document(self, document: Document, animate: bool = False) -> None:
+        """The controller's change signal."""
+        self._document = document
+        self.show_document(document, document.shown_focus)
 
     def show_document(self, document: Document, focus: str | None) -> None:
         self.clear()
@@ -190,6 +229,10 @@ class HistoryPanel(QListWidget):
         super().__init__(parent)
         self.setObjectName("history")
         self.itemClicked.connect(lambda item: self.sig_goto.emit(self.row(item)))
+
+    def on_document(self, document: Document, animate: bool = False) -> None:
+        """The controller's change signal."""
+        self.show_document(document)
 
     def show_document(self, document: Document) -> None:
         self.blockSignals(True)

@@ -4,6 +4,38 @@
   <context>
     <name>Stridescope</name>
     <message>
+      <source>Connecting to the kernel…</source>
+      <translation>正在连接内核…</translation>
+    </message>
+    <message>
+      <source>{source} · {count} tensors</source>
+      <translation>{source} · {count} 个张量</translation>
+    </message>
+    <message>
+      <source>kernel {name}</source>
+      <translation>内核 {name}</translation>
+    </message>
+    <message>
+      <source>Restore unsaved script?</source>
+      <translation>恢复未保存的脚本？</translation>
+    </message>
+    <message>
+      <source>Stridescope did not close normally last time. Restore the script you were working on?</source>
+      <translation>Stridescope 上次没有正常关闭。要恢复你当时正在编辑的脚本吗？</translation>
+    </message>
+    <message>
+      <source>Restore</source>
+      <translation>恢复</translation>
+    </message>
+    <message>
+      <source>Discard</source>
+      <translation>放弃</translation>
+    </message>
+    <message>
+      <source>Autosave failed: {reason}</source>
+      <translation>自动保存失败：{reason}</translation>
+    </message>
+    <message>
       <source>storage index</source>
       <translation>存储下标</translation>
     </message>
@@ -32,6 +64,10 @@
       <translation>没有张量</translation>
     </message>
     <message>
+      <source>these tensors were recorded elsewhere: open a script to add statements</source>
+      <translation>这些张量是在别处记录的：要添加语句，请打开一个脚本</translation>
+    </message>
+    <message>
       <source>type a statement first</source>
       <translation>请先输入一条语句</translation>
     </message>
@@ -48,6 +84,100 @@
       <translation>追加 {statement}</translation>
     </message>
     <message>
+      <source>Open script or session</source>
+      <translation>打开脚本或会话</translation>
+    </message>
+    <message>
+      <source>Scripts and sessions (*.py *.stridescope);;All (*)</source>
+      <translation>脚本和会话 (*.py *.stridescope);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>Save script</source>
+      <translation>保存脚本</translation>
+    </message>
+    <message>
+      <source>Save session</source>
+      <translation>保存会话</translation>
+    </message>
+    <message>
+      <source>Stridescope session (*.stridescope)</source>
+      <translation>Stridescope 会话 (*.stridescope)</translation>
+    </message>
+    <message>
+      <source>Cannot open</source>
+      <translation>无法打开</translation>
+    </message>
+    <message>
+      <source>Cannot open session</source>
+      <translation>无法打开会话</translation>
+    </message>
+    <message>
+      <source>Cannot save</source>
+      <translation>无法保存</translation>
+    </message>
+    <message>
+      <source>Saved {path}</source>
+      <translation>已保存 {path}</translation>
+    </message>
+    <message>
+      <source>Cannot open {path}:
+{reason}</source>
+      <translation>无法打开 {path}：
+{reason}</translation>
+    </message>
+    <message>
+      <source>Export canvas</source>
+      <translation>导出画布</translation>
+    </message>
+    <message>
+      <source>Export animation</source>
+      <translation>导出动画</translation>
+    </message>
+    <message>
+      <source>Rendering frames…</source>
+      <translation>正在渲染帧…</translation>
+    </message>
+    <message>
+      <source>Canvas copied to the clipboard</source>
+      <translation>画布已复制到剪贴板</translation>
+    </message>
+    <message>
+      <source>Export failed</source>
+      <translation>导出失败</translation>
+    </message>
+    <message>
+      <source>Exported {path}</source>
+      <translation>已导出 {path}</translation>
+    </message>
+    <message>
+      <source>Internal error (the app keeps running): {error}</source>
+      <translation>内部错误（程序仍在运行）：{error}</translation>
+    </message>
+    <message>
+      <source>Code</source>
+      <translation>代码</translation>
+    </message>
+    <message>
+      <source>History</source>
+      <translation>历史</translation>
+    </message>
+    <message>
+      <source>Inspector</source>
+      <translation>检查器</translation>
+    </message>
+    <message>
+      <source>Tensors</source>
+      <translation>张量</translation>
+    </message>
+    <message>
+      <source>Console</source>
+      <translation>控制台</translation>
+    </message>
+    <message>
+      <source>SyntaxError: {message} (line {line}) — the canvas shows the last version that ran</source>
+      <translation>语法错误：{message}（第 {line} 行）——画布显示的是上一次成功运行的版本</translation>
+    </message>
+    <message>
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
@@ -62,10 +192,6 @@
     <message>
       <source>Save session as…</source>
       <translation>会话另存为…</translation>
-    </message>
-    <message>
-      <source>Open &amp;recent</source>
-      <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
       <source>&amp;Export canvas (PNG, SVG, PDF)…</source>
@@ -144,8 +270,8 @@
       <translation>运行到光标处(&amp;C)</translation>
     </message>
     <message>
-      <source>L&amp;essons</source>
-      <translation>课程(&amp;E)</translation>
+      <source>&amp;Lessons</source>
+      <translation>课程(&amp;L)</translation>
     </message>
     <message>
       <source>&amp;Tensor</source>
@@ -196,60 +322,8 @@
       <translation>上一组二维切片</translation>
     </message>
     <message>
-      <source>Save session</source>
-      <translation>保存会话</translation>
-    </message>
-    <message>
-      <source>Stridescope session (*.stridescope)</source>
-      <translation>Stridescope 会话 (*.stridescope)</translation>
-    </message>
-    <message>
-      <source>Open script or session</source>
-      <translation>打开脚本或会话</translation>
-    </message>
-    <message>
-      <source>Scripts and sessions (*.py *.stridescope);;All (*)</source>
-      <translation>脚本和会话 (*.py *.stridescope);;所有文件 (*)</translation>
-    </message>
-    <message>
-      <source>Save script</source>
-      <translation>保存脚本</translation>
-    </message>
-    <message>
-      <source>Export canvas</source>
-      <translation>导出画布</translation>
-    </message>
-    <message>
-      <source>Export animation</source>
-      <translation>导出动画</translation>
-    </message>
-    <message>
-      <source>Rendering frames…</source>
-      <translation>正在渲染帧…</translation>
-    </message>
-    <message>
-      <source>Canvas copied to the clipboard</source>
-      <translation>画布已复制到剪贴板</translation>
-    </message>
-    <message>
-      <source>Code</source>
-      <translation>代码</translation>
-    </message>
-    <message>
-      <source>History</source>
-      <translation>历史</translation>
-    </message>
-    <message>
-      <source>Inspector</source>
-      <translation>检查器</translation>
-    </message>
-    <message>
-      <source>Tensors</source>
-      <translation>张量</translation>
-    </message>
-    <message>
-      <source>Console</source>
-      <translation>控制台</translation>
+      <source>Open &amp;recent</source>
+      <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
       <source>light</source>
@@ -262,56 +336,6 @@
     <message>
       <source>high contrast</source>
       <translation>高对比度</translation>
-    </message>
-    <message>
-      <source>Internal error (the app keeps running): {error}</source>
-      <translation>内部错误（程序仍在运行）：{error}</translation>
-    </message>
-    <message>
-      <source>Cannot open</source>
-      <translation>无法打开</translation>
-    </message>
-    <message>
-      <source>Cannot open session</source>
-      <translation>无法打开会话</translation>
-    </message>
-    <message>
-      <source>Cannot save</source>
-      <translation>无法保存</translation>
-    </message>
-    <message>
-      <source>Saved {path}</source>
-      <translation>已保存 {path}</translation>
-    </message>
-    <message>
-      <source>Restore unsaved script?</source>
-      <translation>恢复未保存的脚本？</translation>
-    </message>
-    <message>
-      <source>Stridescope did not close normally last time. Restore the script you were working on?</source>
-      <translation>Stridescope 上次没有正常关闭。要恢复你当时正在编辑的脚本吗？</translation>
-    </message>
-    <message>
-      <source>Export failed</source>
-      <translation>导出失败</translation>
-    </message>
-    <message>
-      <source>Exported {path}</source>
-      <translation>已导出 {path}</translation>
-    </message>
-    <message>
-      <source>SyntaxError: {message} (line {line}) — the canvas shows the last version that ran</source>
-      <translation>语法错误：{message}（第 {line} 行）——画布显示的是上一次成功运行的版本</translation>
-    </message>
-    <message>
-      <source>Cannot open {path}:
-{reason}</source>
-      <translation>无法打开 {path}：
-{reason}</translation>
-    </message>
-    <message>
-      <source>Autosave failed: {reason}</source>
-      <translation>自动保存失败：{reason}</translation>
     </message>
     <message>
       <source>New order of the dims:</source>

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractAnimation, QTimer
 
 from engine.runner import run_script
 from gui.export import HOLD_SECONDS, export_animation, export_still
-from gui.main_window import MainWindow
+from tests.gui.helpers import open_window
 
 SCRIPT = ("import torch\na = torch.arange(12).reshape(3, 4)\nb = a.t()\nc = b.contiguous()\n"
           "c[0, 0] = 99\nd = a[1:, :2]\n")
@@ -16,18 +16,14 @@ SCRIPT = ("import torch\na = torch.arange(12).reshape(3, 4)\nb = a.t()\nc = b.co
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    path = tmp_path / "s.py"
-    path.write_text(SCRIPT)
-    w.open_path(str(path))
+    w = open_window(qtbot, tmp_path, SCRIPT)
     w.controller.first()
     w.show()
     yield w
     # no animation or timer may outlive a test
     w.animator.finish()
     assert not w.animator.running
-    assert not w._autoplay.isActive()
+    assert not w.autoplay.active
 
 
 def test_step_forward_animates_and_completes(window, qtbot):
@@ -69,12 +65,12 @@ def test_reduced_motion_shows_no_animation(window):
 def test_replay_and_autoplay(window, qtbot):
     window.animator.speed = 4.0
     window.controller.goto(2)
-    window.replay()
+    window.presenter.replay()
     assert window.animator.running
-    window.toggle_autoplay()
-    assert window._autoplay.isActive()
+    window.autoplay.toggle()
+    assert window.autoplay.active
     qtbot.waitUntil(lambda: window.controller.document.step_index == 5, timeout=8000)
-    qtbot.waitUntil(lambda: not window._autoplay.isActive(), timeout=4000)
+    qtbot.waitUntil(lambda: not window.autoplay.active, timeout=4000)
 
 
 def test_no_stray_timers_after_animation(window, qtbot):
@@ -82,7 +78,7 @@ def test_no_stray_timers_after_animation(window, qtbot):
     window.controller.goto(2)
     qtbot.waitUntil(lambda: not window.animator.running, timeout=3000)
     assert window.animator._clock.state() == QAbstractAnimation.State.Stopped
-    window._autosave.stop()  # the autosave debounce is the only timer allowed to wait
+    window.autosave.discard()  # the autosave debounce is the only timer allowed to wait
     assert [t for t in window.findChildren(QTimer) if t.isActive()
             and t is not window.code._debounce] == []
 

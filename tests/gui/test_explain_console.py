@@ -13,7 +13,7 @@ SCRIPT = "import torch\nx = torch.arange(3).view(3, 1).expand(3, 4)\nx.add_(1)\n
 def test_console_explains_the_error_in_both_languages(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
-    window.controller.load(SCRIPT)
+    window.controller.load(SCRIPT, step=-1)
     explanation = run_script(SCRIPT).steps[-1].error.explanation
     english = explanation.text()
     assert english in " ".join(window.console.toPlainText().split())

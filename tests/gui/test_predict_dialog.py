@@ -62,14 +62,14 @@ def test_the_window_asks_the_lesson_s_question(qtbot):
 
     window = MainWindow()
     qtbot.addWidget(window)
-    assert window.open_path(str(LESSON_DIR / "07_when_view_works.py"))
+    assert window.files.open_path(str(LESSON_DIR / "07_when_view_works.py"))
     steps = window.controller.document.steps
     failing = next(s.index for s in steps if s.source == "w = t.view(12)")
     window.controller.goto(failing - 1)
-    window.predict_mode = True
+    window.predict.enabled = True
     asked = []
-    window.ask_prediction = lambda q: asked.append(q) or {"error": "no"}
-    window.step_forward()
+    window.predict.ask = lambda q: asked.append(q) or {"error": "no"}
+    window.predict.step_forward()
     assert asked[0].kind == "error" and asked[0].truth == {"error": "yes"}
     assert window.controller.document.step_index == failing
     header = " ".join(t.text for t in window.scene.composed.header)
