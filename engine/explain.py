@@ -664,7 +664,8 @@ class NumpyStrideExplanation(Explanation):
     def parts(self) -> list[tuple[str, dict]]:
         a = self.array
         first = self.dims[0] if self.dims else 0
-        values = {"name": a.name or Term(N_("The array")), "strides": _tuple(a.strides),
+        values = {"name": a.name or Term(N_("The array")), "array": a.name or "a",
+                  "strides": _tuple(a.strides),
                   "dim": first, "stride": a.strides[first] if a.strides else 0,
                   "positive": _tuple(_c_strides(a.shape, a.itemsize))}
         return [
@@ -673,9 +674,9 @@ class NumpyStrideExplanation(Explanation):
              values),
             (N_("torch.from_numpy shares the array's memory and keeps its strides, but PyTorch "
                 "strides are never negative, so it refuses."), values),
-            (N_("Copy first — a.copy() or np.ascontiguousarray(a) has strides {positive} "
-                "bytes — or call from_numpy on the original array and flip({dim}) in "
-                "PyTorch (flip copies too)."), values),
+            (N_("Copy first — {array}.copy() or np.ascontiguousarray({array}) has strides "
+                "{positive} bytes — or call from_numpy on the original array and flip({dim}) "
+                "in PyTorch (flip copies too)."), values),
         ]
 
 

@@ -7,13 +7,15 @@ import re
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import torch
 
+from engine.arrays import ArrayRecorder
 from engine.explain import explain_failure
 from engine.guard import Limits
 from engine.interpreter import Interpreter, StatementResult
 from engine.provenance import replay_sources
-from engine.snapshot import StorageLabels, storage_state, tensor_state
+from engine.snapshot import StorageLabels, storage_key, storage_state, tensor_state
 from engine.state import ErrorInfo, Produced, RunResult, Step, StorageState, SubStep
 
 
@@ -77,14 +79,21 @@ class _Recorder:
         self._previous_objects: dict[str, Any] = {}
         self._previous_raw: dict[int, bytes | None] = {}
         self._origins: dict[str, Produced] = {}
+        self._arrays = ArrayRecorder()
 
     def run(self, statement: ast.stmt, source: str, index: int) -> Step:
         result = self.interpreter.run_statement(statement)
         names = self.interpreter.user_names()
         tensors_by_name = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
+        arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
         labels = self._labels.update(tensors_by_name.values())
         storages = self._storage_states(tensors_by_name.values(), labels)
         produced = self._produced(statement, tensors_by_name, labels)
+        referenced = tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
+        tensor_storages = {n: labels[storage_key(t)]
+                           for n, t in tensors_by_name.items()}
+        arrays, memories, written_memories, produced = self._arrays.record(
+            arrays_by_name, storages, labels, tensor_storages, referenced, produced)
         self._origins = {name: origin for name, origin in self._origins.items()
                          if name in tensors_by_name}
         self._origins.update({p.name: p for p in produced})
@@ -112,6 +121,9 @@ class _Recorder:
             warnings=result.warnings,
             provenance=provenance,
             substeps=self._substeps(source, labels, tensors_by_name),
+            arrays=arrays,
+            memories=memories,
+            written_memories=written_memories,
         )
         self._pinned = [t.untyped_storage() for t in tensors_by_name.values()]
         self._previous_objects = dict(tensors_by_name)

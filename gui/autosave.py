@@ -23,7 +23,7 @@ from gui.settings import config_dir
 
 _NAME = re.compile(r"^autosave-(\d+)-\d+\.stridescope$")
 _serial = itertools.count(1)
-_process_lock: QLockFile | None = None
+_process_locks: dict[Path, QLockFile] = {}  # one per settings folder this process writes to
 
 
 def lock_path(folder: Path, pid: int) -> Path:
@@ -37,21 +37,20 @@ def _probe(path: Path) -> QLockFile:
 
 
 def hold_process_lock(folder: Path) -> QLockFile:
-    """This process's lock, taken once and held until the process ends (or is released)."""
-    global _process_lock
-    if _process_lock is None:
+    """This process's lock in `folder`, taken once and held until the process ends (or is
+    released); a process whose windows use several folders holds one in each."""
+    lock = _process_locks.get(folder)
+    if lock is None:
         lock = _probe(lock_path(folder, os.getpid()))
         lock.tryLock(0)
-        _process_lock = lock
-    return _process_lock
+        _process_locks[folder] = lock
+    return lock
 
 
 def release_process_lock() -> None:
     """Before a fast exit (os._exit runs no destructors): leave no lock file behind."""
-    global _process_lock
-    if _process_lock is not None:
-        _process_lock.unlock()
-        _process_lock = None
+    while _process_locks:
+        _process_locks.popitem()[1].unlock()
 
 
 def orphans(folder: Path) -> list[Path]:

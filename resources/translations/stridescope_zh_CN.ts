@@ -64,6 +64,10 @@
       <translation>没有张量</translation>
     </message>
     <message>
+      <source>stride</source>
+      <translation>步长</translation>
+    </message>
+    <message>
       <source>these tensors were recorded elsewhere: open a script to add statements</source>
       <translation>这些张量是在别处记录的：要添加语句，请打开一个脚本</translation>
     </message>
@@ -314,6 +318,10 @@
       <translation>大号标签(&amp;L)</translation>
     </message>
     <message>
+      <source>&amp;Value colours</source>
+      <translation>数值着色(&amp;C)</translation>
+    </message>
+    <message>
       <source>Next 2-D slices</source>
       <translation>下一组二维切片</translation>
     </message>
@@ -504,10 +512,6 @@
     <message>
       <source>tensor</source>
       <translation>张量</translation>
-    </message>
-    <message>
-      <source>stride</source>
-      <translation>步长</translation>
     </message>
     <message>
       <source>{n} elements = {b} B</source>
@@ -826,8 +830,8 @@
       <translation>torch.from_numpy 共享数组的内存并保留它的步长，但 PyTorch 的步长从不为负，所以它拒绝了。</translation>
     </message>
     <message>
-      <source>Copy first — a.copy() or np.ascontiguousarray(a) has strides {positive} bytes — or call from_numpy on the original array and flip({dim}) in PyTorch (flip copies too).</source>
-      <translation>先复制——a.copy() 或 np.ascontiguousarray(a) 的步长是 {positive} 字节——或者对原数组调用 from_numpy，再在 PyTorch 中 flip({dim})（flip 也会复制）。</translation>
+      <source>Copy first — {array}.copy() or np.ascontiguousarray({array}) has strides {positive} bytes — or call from_numpy on the original array and flip({dim}) in PyTorch (flip copies too).</source>
+      <translation>先复制——{array}.copy() 或 np.ascontiguousarray({array}) 的步长是 {positive} 字节——或者对原数组调用 from_numpy，再在 PyTorch 中 flip({dim})（flip 也会复制）。</translation>
     </message>
     <message>
       <source>Copy the source first — {source}.clone() — so that reading and writing no longer share memory.</source>

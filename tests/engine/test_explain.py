@@ -277,6 +277,8 @@ TABLE = {
     "x[1:] = x[:-1]": ("x = torch.arange(6)", "partial_overlap"),
     "torch.arange(3) + torch.arange(4)": ("", "broadcast"),
     "a * b": ("a = torch.arange(3)\nb = torch.arange(4)", "broadcast"),
+    "torch.from_numpy(a)": ("import numpy as np\na = np.arange(6)[::-1]",
+                            "numpy_negative_stride"),
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
