@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lesson", metavar="NAME", help="a built-in lesson (see --list-lessons)")
     parser.add_argument("--list-lessons", action="store_true", help="print the lesson names")
     parser.add_argument("--lang", choices=("en", "zh_CN"),
-                        help="language of lesson captions (default: the system's; en in exports)")
+                        help="language of lesson captions and error explanations (default: the "
+                             "system's in the window; en in exports and --json)")
     parser.add_argument("--theme", choices=("light", "dark", "high-contrast"),
                         help="colour theme (default light)")
     parser.add_argument("--present", action="store_true",
@@ -207,7 +208,8 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
     from engine.trace import trace_json
 
     result = run_script(source)
-    if args.json is not None and not _write_json(trace_json(result), args.json):
+    if args.json is not None and not _write_json(trace_json(result, args.lang or "en"),
+                                                 args.json):
         return 2
     if args.step is not None and args.step > max(len(result.steps), 1):
         parser.error(f"--step {args.step}: the script has {len(result.steps)} steps")

@@ -14,7 +14,7 @@ import operator
 import re
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,8 @@ from engine.errors import (
     ResourceLimitError,
     ScriptError,
 )
+from engine.explain import FailedCall, TensorFacts
+from engine.facts import failed_call, is_ndarray, written_part
 from engine.guard import Limits, check_call
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
@@ -211,7 +213,19 @@ class StatementResult:
     stdout: str
     error: BaseException | None
     warnings: tuple[str, ...]
-    view_failure: ViewFailure | None
+    failure: FailedCall | None = None  # what the failing tensor call was given
+
+    @property
+    def view_failure(self) -> ViewFailure | None:
+        """The failed view()'s inputs (the older, view-only form of `failure`)."""
+        f = self.failure
+        if f is None or f.op != "view" or not isinstance(f.receiver, TensorFacts):
+            return None
+        sizes = f.kwarg("size", f.args[0] if len(f.args) == 1 and isinstance(f.args[0], tuple)
+                        else f.args)
+        if not (isinstance(sizes, tuple) and all(_is_int(s) for s in sizes)):
+            return None
+        return ViewFailure(f.receiver.shape, f.receiver.stride, sizes, f.receiver_name)
 
 
 class Interpreter:
@@ -228,7 +242,8 @@ class Interpreter:
         self._stdout = io.StringIO()
         self._operations = 0
         self._deadline = 0.0
-        self._view_failure: ViewFailure | None = None
+        self._failure: FailedCall | None = None
+        self._value_node: ast.expr | None = None
         # what each call of the statement did to memory, by storage identity (see _memory)
         self.call_memory: dict[ast.Call, str] = {}
         # the tensors the statement's calls returned, in the order they returned (sub-steps
@@ -241,7 +256,7 @@ class Interpreter:
         self._stdout = io.StringIO()
         self._operations = 0
         self._deadline = time.monotonic() + self.limits.max_seconds
-        self._view_failure = None
+        self._failure = None
         self.call_memory = {}
         self.call_results = []
         error: BaseException | None = None
@@ -259,7 +274,7 @@ class Interpreter:
             except Exception as exc:  # torch and Python errors are the user's to see
                 error = exc
         messages = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
-        return StatementResult(self._stdout.getvalue(), error, messages, self._view_failure)
+        return StatementResult(self._stdout.getvalue(), error, messages, self._failure)
 
     def user_names(self) -> dict[str, Any]:
         return {k: v for k, v in self.namespace.items() if not k.startswith("_")}
@@ -290,8 +305,12 @@ class Interpreter:
 
     def _exec_Assign(self, node: ast.Assign) -> None:
         value = self._eval(node.value)
-        for target in node.targets:
-            self._assign(target, value)
+        self._value_node = node.value  # labels the source if `t[i] = value` fails
+        try:
+            for target in node.targets:
+                self._assign(target, value)
+        finally:
+            self._value_node = None
 
     def _exec_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
@@ -361,7 +380,15 @@ class Interpreter:
                 raise RefusedError("refused: item assignment on the torch module", _line(target))
             numpy_policy.check_setitem(container, _line(target))
             # tensors, storages, lists, dicts; immutable values raise Python's own TypeError
-            operator.setitem(container, index, value)
+            try:
+                operator.setitem(container, index, value)
+            except Exception:
+                if isinstance(container, torch.Tensor):
+                    self._remember_failure("setitem", container, (index, value),
+                                           written_part(container, index, target),
+                                           target.value,
+                                           (target.slice, self._value_node))
+                raise
         elif isinstance(target, ast.Attribute):
             obj = self._eval(target.value)
             if target.attr not in _SETTABLE_ATTRIBUTES or not isinstance(obj, torch.Tensor):
@@ -446,7 +473,13 @@ class Interpreter:
             count = numpy_policy.fancy_index(container, index)
             numpy_policy.check_call(lambda a, k: (count * container.itemsize, count), (), {},
                                     self.limits, line=_line(node), what="this indexing")
-        return container[index]
+        try:
+            return container[index]
+        except Exception:
+            if isinstance(container, torch.Tensor):
+                self._remember_failure("getitem", container, (index,), {},
+                                       getattr(node, "value", None))
+            raise
 
     def _eval_Slice(self, node: ast.Slice) -> slice:
         def part(n: ast.expr | None) -> Any:
@@ -513,7 +546,14 @@ class Interpreter:
                                                                     operator.is_not):
             numpy_policy.check_operation(op, left, right, self.limits, op in _INPLACE.values(),
                                          line=_line(node))
-        return op(left, right)
+        try:
+            return op(left, right)
+        except Exception:
+            if isinstance(left, torch.Tensor):
+                target = getattr(node, "target", getattr(node, "left", None))
+                right_node = getattr(node, "right", getattr(node, "value", None))
+                self._remember_failure(op.__name__, left, (right,), {}, target, (right_node,))
+            raise
 
     def _check_python_size(self, op: Callable, left: Any, right: Any, node: ast.AST) -> None:
         """Refuse giant Python strings, lists and integers before they are built."""
@@ -658,11 +698,12 @@ class Interpreter:
                                     line=_line(node), what=f"{name}()")
         try:
             result = func(*args, **kwargs)
-        except RuntimeError:
-            if isinstance(receiver, torch.Tensor) and name == "view":
-                value = node.func.value if isinstance(node.func, ast.Attribute) else None
-                self._remember_view_failure(
-                    receiver, args, kwargs, value.id if isinstance(value, ast.Name) else None)
+        except Exception:
+            if isinstance(receiver, torch.Tensor):
+                self._remember_failure(name, receiver, args, kwargs, node.func.value,
+                                       node.args)
+            else:  # torch.f(t, …): the first argument is what the call works on
+                self._remember_failure(name, None, args, kwargs, None, node.args)
             raise
         numpy_policy.check_result(result, _line(node))
         if isinstance(result, torch.Tensor):
@@ -743,15 +784,19 @@ class Interpreter:
             raise ResourceLimitError(
                 f"a range of {len(value):,} items is too large", _line(node))
 
-    def _remember_view_failure(self, tensor: torch.Tensor, args: tuple, kwargs: dict,
-                               receiver: str | None) -> None:
-        shape_args = kwargs.get("size", args)
-        if len(args) == 1 and isinstance(args[0], (list, tuple)):
-            shape_args = args[0]
-        if isinstance(shape_args, (list, tuple)) and all(_is_int(s) for s in shape_args):
-            self._view_failure = ViewFailure(
-                tuple(tensor.shape), tuple(tensor.stride()), tuple(int(s) for s in shape_args),
-                receiver)
+    def _remember_failure(self, op: str, receiver: Any, args: tuple, kwargs: dict,
+                          receiver_node: ast.AST | None,
+                          arg_nodes: Sequence[ast.AST | None] = ()) -> None:
+        """Keep the facts of a failing call that involves a tensor, for the explanations."""
+        if self._failure is not None:
+            return  # the innermost failing call is the one to explain
+        if not any(isinstance(v, torch.Tensor) or is_ndarray(v)
+                   for v in (receiver, *args, *kwargs.values())):
+            return
+        try:
+            self._failure = failed_call(op, receiver, args, kwargs, receiver_node, arg_nodes)
+        except Exception:  # facts are a bonus: never let them hide the user's error
+            self._failure = None
 
     def _print(self, *args: Any, sep: str | None = " ", end: str | None = "\n",
                file: Any = None, flush: bool = False) -> None:
@@ -814,4 +859,4 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-__all__ = ["Interpreter", "StatementResult", "ViewFailure", "ScriptError", "vet"]
+__all__ = ["Interpreter", "StatementResult", "ViewFailure", "FailedCall", "ScriptError", "vet"]

@@ -11,9 +11,9 @@ import numpy as np
 import torch
 
 from engine.arrays import ArrayRecorder
+from engine.explain import explain_failure
 from engine.guard import Limits
 from engine.interpreter import Interpreter, StatementResult
-from engine.layout import explain_view
 from engine.provenance import replay_sources
 from engine.snapshot import StorageLabels, storage_key, storage_state, tensor_state
 from engine.state import ErrorInfo, Produced, RunResult, Step, StorageState, SubStep
@@ -215,9 +215,9 @@ def _error_info(result: StatementResult, statement: ast.stmt) -> ErrorInfo | Non
         return None
     explanation = None
     receiver = None
-    failure = result.view_failure
+    failure = result.failure
     if failure is not None:
-        explanation = explain_view(failure.shape, failure.stride, failure.requested)
-        receiver = failure.receiver
+        explanation = explain_failure(failure, str(error))
+        receiver = failure.receiver_name
     line = getattr(error, "line", None) or statement.lineno
     return ErrorInfo(type(error).__name__, str(error), line, explanation, receiver)

@@ -14,6 +14,7 @@ import dataclasses
 import math
 from typing import Any
 
+from engine.explain import EXPLANATION_TYPES
 from engine.layout import Blocker, ViewExplanation
 from engine.state import (
     ArrayState,
@@ -44,7 +45,7 @@ def register(cls: type) -> type:
 
 
 for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, SubStep,
-             ViewExplanation, Blocker, ArrayState, MemoryState):
+             ViewExplanation, Blocker, ArrayState, MemoryState, *EXPLANATION_TYPES):
     register(_cls)
 
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}

@@ -153,3 +153,21 @@ def test_failed_view_walk_turns_red_exactly_at_the_first_broken_step():
         assert len(frame.walk_cells) % 2 == 0
         assert frame.broken == (len(frame.walk_cells) > 2 * first_break)
     assert pairs == 120
+
+
+def test_overlapping_write_walks_every_reader_onto_the_shared_cell():
+    result = run_script("import torch\nx = torch.arange(3).view(3, 1).expand(3, 4)\n"
+                        "x.add_(1)\n")
+    plan = plan_transition(result.steps[-2], result.steps[-1])
+    assert plan.kind == "error" and plan.focus == "x"
+    assert plan.flashes == (StorageCell(plan.flashes[0].storage_id, 0),)
+    readers = [w for w in plan.walk if not isinstance(w, StorageCell)]
+    assert [(w.row, w.col) for w in readers] == [(0, 0), (0, 1), (0, 2), (0, 3)]
+    assert {w.cell for w in plan.walk if isinstance(w, StorageCell)} == {0}
+
+
+def test_negative_step_walks_backwards_and_breaks_at_once():
+    result = run_script("import torch\nx = torch.arange(6)\ny = x[::-2]\n")
+    plan = plan_transition(result.steps[-2], result.steps[-1])
+    assert [w.cell for w in plan.walk if isinstance(w, StorageCell)] == [5, 3, 1]
+    assert plan.jumps == (2,)
