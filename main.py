@@ -62,15 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def read_script(path: str) -> str:
     """The script's text; OSError/ValueError with a clear message when it cannot be used."""
-    p = Path(path)
-    if not p.is_file():
-        raise OSError(f"cannot read {path}: no such file")
-    if p.stat().st_size > MAX_SCRIPT_BYTES:
-        raise ValueError(f"cannot read {path}: larger than {MAX_SCRIPT_BYTES // 1024} KiB")
+    from engine.session_file import read_regular_file
+
     try:
-        return p.read_text(encoding="utf-8")
+        data = read_regular_file(path, MAX_SCRIPT_BYTES)
+    except FileNotFoundError:
+        raise OSError(f"cannot read {path}: no such file") from None
+    except ValueError as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark is not part of the script
     except UnicodeDecodeError:
-        raise ValueError(f"cannot read {path}: not UTF-8 text")
+        raise ValueError(f"cannot read {path}: not UTF-8 text") from None
 
 
 def default_lesson_path() -> Path:
@@ -135,12 +138,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentParser,
               lesson=None) -> int:
-    from engine.runner import run_script
     from engine.trace import trace_json
+    from engine.worker import WorkerPool
 
-    result = run_script(source)
+    with WorkerPool() as pool:  # the script runs in the worker, under its OS limits
+        result = pool.run(source)
+        torch_version = pool.torch_version
     if args.json is not None:
-        text = json.dumps(trace_json(result), ensure_ascii=False, indent=1)
+        text = json.dumps(trace_json(result, torch_version), ensure_ascii=False, indent=1)
         if args.json == "-":
             sys.stdout.write(text + "\n")
         else:

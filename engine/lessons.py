@@ -67,9 +67,11 @@ def lesson_names() -> list[str]:
 
 
 def load_lesson(name: str) -> Lesson:
+    """A built-in lesson by name: the name is looked up in the list, never used as a path."""
+    names = lesson_names()
+    if name not in names:
+        raise KeyError(f"no lesson named {name!r} (available: {', '.join(names)})")
     path = LESSON_DIR / f"{name}.py"
-    if not path.is_file():
-        raise KeyError(f"no lesson named {name!r} (available: {', '.join(lesson_names())})")
     return parse_lesson(name, path.read_text(encoding="utf-8"))
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
-
 from engine.state import ErrorInfo, RunResult, Step, TensorState
 
 FORMAT = "stridescope-trace/1"
@@ -68,10 +66,15 @@ def step_json(step: Step) -> dict[str, Any]:
     }
 
 
-def trace_json(result: RunResult) -> dict[str, Any]:
+def trace_json(result: RunResult, torch_version: str | None = None) -> dict[str, Any]:
+    """The trace document; `torch_version` is the worker's (else torch is imported here)."""
+    if torch_version is None:
+        import torch
+
+        torch_version = torch.__version__
     doc: dict[str, Any] = {
         "format": FORMAT,
-        "torch": torch.__version__,
+        "torch": torch_version,
         "steps": [step_json(s) for s in result.steps],
     }
     if result.syntax_error is not None:

@@ -1,0 +1,225 @@
+"""The worker process: `python -m engine.worker_child`. Imports torch once, then forks a fresh
+child for every run, so that each run starts clean and none can harm the next.
+
+Protocol (see engine.wire.frame): the app writes one JSON line per run on stdin
+({"script": …, "limits": {…}}); this process answers with frames on stdout:
+  hello {pid, torch}          once, when torch is imported and the worker is ready
+  started {pid}               a run's child was forked (the app may kill that pid)
+  begin {index, line, end_line, source}    a statement is about to run
+  step {step} + blobs         a statement finished (blobs: new storage bytes only)
+  done {syntax_error}         the run finished normally
+  fail {message}              the run's child failed internally
+  exit {status, signal, maxrss_kib, cpu_s}   the run's child is gone (always last)
+The run's child sets its OS limits before it reads a line of the script. It never unpickles,
+and the app decodes what it sends strictly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+
+_OUT = 1  # replaced by a private duplicate of stdout in main()
+
+
+def _send(message: dict, blobs: list[bytes] = ()) -> None:
+    from engine.wire import frame
+
+    data = frame(message, blobs)
+    view = memoryview(data)
+    while view:
+        written = os.write(_OUT, view)
+        view = view[written:]
+
+
+def main() -> int:
+    global _OUT
+    # our frames go to a private copy of stdout; anything a library prints goes to stderr
+    _OUT = os.dup(1)
+    os.dup2(2, 1)
+    import torch
+
+    import engine.runner  # noqa: F401 - imported once here, inherited by every run
+    from engine import policy
+
+    policy.torch_attributes()
+    policy.tensor_attributes()
+    _warm_imports()
+    _send({"kind": "hello", "pid": os.getpid(), "torch": torch.__version__})
+    stdin = sys.stdin.buffer
+    for line in stdin:
+        try:
+            request = json.loads(line)
+        except ValueError:
+            return 2
+        _serve(request)
+    return 0
+
+
+def _warm_imports() -> None:
+    """Modules torch imports lazily on first use, imported here (import only: no torch op
+    runs in this process, so forking it stays safe with OpenMP)."""
+    import importlib
+
+    for name in ("torch._tensor_str", "torch.return_types", "torch._refs", "torch._prims_common",
+                 "torch._subclasses.fake_tensor", "numpy", "torch.nn.functional",
+                 "torch.testing", "torch.overrides", "torch._meta_registrations",
+                 "torch._decomp", "torch.nested", "torch.masked", "torch.sparse", "torch.fft",
+                 "torch.linalg", "torch.special", "torch.autograd", "torch.functional"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a module this torch build lacks
+            pass
+
+
+def _serve(request: dict) -> None:
+    from engine.wire import FrameReader, WireError
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the run's child
+        os.close(read_end)
+        code = 1
+        try:
+            code = _run_child(write_end, request)
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    _send({"kind": "started", "pid": pid})
+    reader = FrameReader(raw=True)
+    bad = False
+    while True:
+        try:
+            chunk = os.read(read_end, 1 << 20)
+        except InterruptedError:
+            continue
+        if not chunk:
+            break
+        if bad:
+            continue
+        try:
+            frames = reader.feed(chunk)
+        except WireError:
+            bad = True  # the child's memory was corrupted: stop it, say so
+            os.kill(pid, signal.SIGKILL)
+            continue
+        for data in frames:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(_OUT, view):]
+    os.close(read_end)
+    _pid, status, usage = os.wait4(pid, 0)
+    _send({"kind": "exit", "status": os.waitstatus_to_exitcode(status),
+           "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+           "maxrss_kib": usage.ru_maxrss, "cpu_s": usage.ru_utime + usage.ru_stime,
+           "bad_data": bad, "truncated": reader.pending > 0})
+
+
+def _run_child(out_fd: int, request: dict) -> int:
+    global _OUT
+    _OUT = out_fd
+    limits = _limits(request.get("limits"))
+    _set_os_limits(limits)
+    _close_other_fds(out_fd)
+    _block_imports()
+    from engine.runner import iter_steps, statement_error
+    from engine.script import parse
+    from engine.wire import encode
+
+    source = request.get("script")
+    if not isinstance(source, str):
+        _send({"kind": "fail", "message": "no script"})
+        return 1
+    statements, error = parse(source)
+    error = error or statement_error(statements, limits)
+    if error is not None:
+        _send({"kind": "done", "syntax_error": encode(error)})
+        return 0
+
+    def begin(index: int, line: int, end_line: int, text: str) -> None:
+        _send({"kind": "begin", "index": index, "line": line, "end_line": end_line,
+               "source": text[:100_000], "t": time.monotonic()})
+
+    seen: dict = {}
+    try:
+        for step in iter_steps(source, limits, begin, statements):
+            blobs: list[bytes] = []
+            data = encode(step, blobs, seen)
+            _send({"kind": "step", "step": data}, blobs)
+    except Exception as exc:  # noqa: BLE001 - reported to the app, which shows it
+        _send({"kind": "fail", "message": f"{type(exc).__name__}: {exc}"[:2000]})
+        return 1
+    _send({"kind": "done", "syntax_error": None})
+    return 0
+
+
+def _limits(data):
+    from dataclasses import fields
+
+    from engine.limits import Limits
+
+    if not isinstance(data, dict):
+        return Limits()
+    known = {f.name: f.type for f in fields(Limits)}
+    kwargs = {k: v for k, v in data.items()
+              if k in known and isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return Limits(**kwargs)
+
+
+def _set_os_limits(limits) -> None:
+    import resource
+
+    def cap(kind: int, value: int) -> None:
+        try:
+            _soft, hard = resource.getrlimit(kind)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(kind, (value, value if kind != resource.RLIMIT_CPU else hard))
+        except (ValueError, OSError):
+            pass
+
+    cap(resource.RLIMIT_AS, int(limits.memory_bytes))
+    cap(resource.RLIMIT_CPU, max(1, int(limits.cpu_seconds)))
+    cap(resource.RLIMIT_CORE, 0)
+    cap(resource.RLIMIT_FSIZE, 0)  # a run writes no files
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _close_other_fds(keep: int) -> None:
+    for fd in (0,):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 1024)
+
+
+class _RefuseImports:
+    """A meta-path finder: a run may import only what the worker imported before it forked,
+    plus torch's and NumPy's own submodules (torch imports some lazily)."""
+
+    ALLOWED = ("torch.", "numpy.", "encodings.")
+
+    def find_spec(self, name, path=None, target=None):
+        if name in sys.modules or name.startswith(self.ALLOWED):
+            return None
+        raise ImportError(f"refused: the script tried to import the module {name!r}")
+
+
+def _block_imports() -> None:
+    sys.meta_path.insert(0, _RefuseImports())
+    import torch._utils
+
+    def refuse_dotted_name(name, *args, **kwargs):
+        raise ImportError(f"refused: importing {str(name)[:80]!r} by name")
+
+    torch._utils._import_dotted_name = refuse_dotted_name
+
+
+if __name__ == "__main__":
+    sys.exit(main())
