@@ -35,8 +35,21 @@ def _send(message: dict, blobs: list[bytes] = ()) -> None:
         view = view[written:]
 
 
+def _die_with_parent() -> None:
+    """Linux: this process is killed when its parent goes (the app, or this worker)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def main() -> int:
     global _OUT
+    _die_with_parent()
     # our frames go to a private copy of stdout; anything a library prints goes to stderr
     _OUT = os.dup(1)
     os.dup2(2, 1)
@@ -82,6 +95,7 @@ def _serve(request: dict) -> None:
     pid = os.fork()
     if pid == 0:  # the run's child
         os.close(read_end)
+        _die_with_parent()
         code = 1
         try:
             code = _run_child(write_end, request)

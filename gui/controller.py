@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from engine.guard import Limits
+from engine.limits import Limits
 from engine.session import Document, check_statement
+from engine.state import RunResult
 from gui.i18n import _
+
+# errors that mean the worker stopped the run (or it crashed): worth a status message
+LIMIT_ERRORS = frozenset({"TimeLimitError", "ResourceLimitError", "WorkerCrash", "WorkerError"})
 
 
 class _DocumentCommand(QUndoCommand):
@@ -27,40 +33,112 @@ class _DocumentCommand(QUndoCommand):
         self._controller._set(self._before, animate=False)
 
 
+def make_runner(limits: Limits | None, parent: QObject):
+    """The runner a new Controller uses: the worker process (tests may swap this)."""
+    from gui.script_runner import WorkerRunner
+
+    return WorkerRunner(limits, parent)
+
+
 class Controller(QObject):
+    """Runs happen off the UI thread (in the worker); their results arrive later and only
+    then change the document. A run that is cancelled changes nothing."""
+
     # the new document, and whether the change moved forward by one step (animate it)
     sig_changed = Signal(object, bool)
+    sig_notice = Signal(str)  # what the user should know once a run finished (or stopped)
 
-    def __init__(self, limits: Limits | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, limits: Limits | None = None, parent: QObject | None = None,
+                 runner=None) -> None:
         super().__init__(parent)
         self.limits = limits
         self.undo_stack = QUndoStack(self)
-        self.document = Document.from_script("", limits)
+        self.runner = runner if runner is not None else make_runner(limits, self)
+        self.document = Document.from_result(RunResult("", ()))
         self.path: str | None = None
+        self._pending: tuple[str, str] | None = None  # (kind, undo label) of the run going on
+        self._message: str | None = None
+        self._submitting = False
+
+    @property
+    def running(self) -> bool:
+        return self._pending is not None
+
+    def cancel(self) -> None:
+        """Stop the run going on; the document (and the picture) stay as they were."""
+        if self._pending is not None:
+            self.runner.cancel()
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()
 
     # ----------------------------------------------------------------- script edits
     def load(self, script: str, path: str | None = None) -> None:
         self.path = path
         self.undo_stack.clear()
-        self._set(Document.from_script(script, self.limits), animate=False)
+        self._submit(script, "load", "")
 
     def set_script(self, script: str, label: str = "Edit script") -> None:
         if script == self.document.script:
             return
-        after = self.document.with_script(script, self.limits)
-        self.undo_stack.push(_DocumentCommand(self, self.document, after, label))
+        self._submit(script, "edit", label)
 
     def append(self, statement: str) -> str | None:
-        """Append a statement; return a message for the user, or None when all went well.
+        """Append a statement; return a message for the user, or None when all went well
+        (or when the run goes on in the worker: the message comes with sig_notice).
 
         A statement that does not parse changes nothing (see `rejects`)."""
         problem = self.rejects(statement)
         if problem:
             return problem
-        after = self.document.appended(statement, self.limits)
-        self.undo_stack.push(_DocumentCommand(self, self.document, after,
-                                              _("Append {statement}").format(
-                                                  statement=statement[:40])))
+        self._message = None
+        self._submit(self.document.appended_script(statement), "append",
+                     _("Append {statement}").format(statement=statement[:40]))
+        return self._message
+
+    def _submit(self, script: str, kind: str, label: str) -> None:
+        if self._pending is not None:
+            self.runner.cancel()  # the newer edit wins
+            self._pending = None
+        self._pending = (kind, label)
+        self._submitting = True
+        try:
+            self.runner.start(script, self.limits, self._on_result)
+        finally:
+            self._submitting = False
+
+    def _on_result(self, result: RunResult | None) -> None:
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        kind, label = pending
+        if result is None:
+            self.sig_notice.emit(_("Run cancelled: the canvas shows the last version that ran"))
+            return
+        if kind == "load":
+            self._set(Document.from_result(result), animate=False)
+            self._report_limit(result)
+            return
+        after = self.document.with_result(result)
+        if kind == "append":
+            after = replace(after, cursor=-1)
+        self.undo_stack.push(_DocumentCommand(self, self.document, after, label))
+        if kind == "append":
+            self._message = self._append_message(after)
+            if self._message:
+                if not self._submitting:  # append() returned before the run finished
+                    self.sig_notice.emit(self._message)
+                return
+        self._report_limit(result)
+
+    def _report_limit(self, result: RunResult) -> None:
+        error = result.steps[-1].error if result.steps else result.syntax_error
+        if error is not None and error.type in LIMIT_ERRORS:
+            self.sig_notice.emit(_("Stopped at line {line}: {message}").format(
+                line=error.line, message=error.message))
+
+    @staticmethod
+    def _append_message(after: Document) -> str | None:
         stopped = after.steps[-1].error if after.steps else None
         if stopped is not None and stopped.line is not None and stopped.line < len(
                 after.script.splitlines()):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from engine.lessons import Lesson, load_lesson_file
 from engine.picture import build_picture, default_focus
 from engine.quiz import grade, question_for
-from engine.runner import parse
+from engine.script import parse
 from engine.session import Document
 from engine.session_file import Session, SessionError, load_session, save_session
 from engine.transition import plan_transition
@@ -34,6 +34,7 @@ from gui.i18n import LANGUAGES, N_, _, install_language
 from gui.panels.code_panel import CodePanel
 from gui.panels.info_panels import ConsolePanel, HistoryPanel, InspectorPanel, TensorsPanel
 from gui.predict_dialog import PredictDialog, grades_text
+from gui.run_progress import RunProgress
 from gui.settings import Settings, config_dir
 from gui.theme import HIGH_CONTRAST, LIGHT, THEMES
 
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         install_language(self.lang)
         self.lesson: Lesson | None = None
         self.controller = Controller(parent=self)
+        self.run_progress = RunProgress.attach(self, self.controller)  # Cancel / Esc, notices
         self.scene = CanvasScene(self.theme)
         self.view = CanvasView(self.scene)
         self.view.setObjectName("canvas")
@@ -593,6 +595,7 @@ class MainWindow(QMainWindow):
         self._autosave.stop()
         self.animator.finish()
         self._autoplay.stop()
+        self.controller.shutdown()  # the worker process goes with the window
         self.autosave_path.unlink(missing_ok=True)  # a clean exit leaves nothing to restore
         super().closeEvent(event)
 

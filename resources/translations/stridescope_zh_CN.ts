@@ -112,6 +112,14 @@
       <translation>请先输入一条语句</translation>
     </message>
     <message>
+      <source>Run cancelled: the canvas shows the last version that ran</source>
+      <translation>运行已取消：画布显示上一次运行成功的版本</translation>
+    </message>
+    <message>
+      <source>Append {statement}</source>
+      <translation>追加 {statement}</translation>
+    </message>
+    <message>
       <source>added, but the script stops earlier, at line {line} ({error}): fix or remove that line to run the new one</source>
       <translation>已添加，但脚本在第 {line} 行（{error}）提前停止：修改或删除那一行才能运行新语句</translation>
     </message>
@@ -120,8 +128,8 @@
       <translation>语法错误，{problem}</translation>
     </message>
     <message>
-      <source>Append {statement}</source>
-      <translation>追加 {statement}</translation>
+      <source>Stopped at line {line}: {message}</source>
+      <translation>在第 {line} 行停止：{message}</translation>
     </message>
     <message>
       <source>&amp;File</source>
@@ -604,6 +612,22 @@
     <message>
       <source>Before it runs: what will {name} be after&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;?</source>
       <translation>运行之前：执行&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;之后，{name} 会是什么样？</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Stop the script (Esc)</source>
+      <translation>停止脚本（Esc）</translation>
+    </message>
+    <message>
+      <source>Running…</source>
+      <translation>正在运行…</translation>
+    </message>
+    <message>
+      <source>Running line {line} ({done} statements done)…</source>
+      <translation>正在运行第 {line} 行（已完成 {done} 条语句）…</translation>
     </message>
     <message>
       <source>view({requested}) needs each new dimension to step through storage with one constant stride.</source>
