@@ -13,7 +13,7 @@ from engine.interpreter import Interpreter, StatementResult
 from engine.layout import explain_view
 from engine.limits import Limits
 from engine.provenance import replay_sources
-from engine.script import clean_source, expected_error_lines, parse, safe_text
+from engine.script import clean_source, expected_error_lines, parse, safe_text, too_long
 from engine.state import (
     TRACE_VALUE_LIMIT,
     ErrorInfo,
@@ -42,8 +42,10 @@ def statement_error(statements: list[ast.stmt], limits: Limits) -> ErrorInfo | N
 def run_script(source: str, limits: Limits | None = None) -> RunResult:
     """Run every statement; stop after the first error, as Python would — unless the failing
     statement is marked `#! expect-error`, which lets a lesson go on: fail, why, fix."""
-    statements, syntax_error = parse(source)
-    syntax_error = syntax_error or statement_error(statements, limits or Limits())
+    limits = limits or Limits()
+    too_many = too_long(source, limits.max_statements)
+    statements, syntax_error = ([], too_many) if too_many else parse(source)
+    syntax_error = syntax_error or statement_error(statements, limits)
     if syntax_error:
         return RunResult(source, (), syntax_error)
     return RunResult(source, tuple(iter_steps(source, limits, statements=statements)))

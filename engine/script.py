@@ -21,7 +21,11 @@ def parse(source: str) -> tuple[list[ast.stmt], ErrorInfo | None]:
         return ast.parse(clean_source(source)).body, None
     except SyntaxError as exc:
         return [], ErrorInfo("SyntaxError", exc.msg, exc.lineno)
-    except (ValueError, MemoryError, RecursionError) as exc:  # NUL bytes, absurd nesting
+    except MemoryError:
+        lines = source.count("\n") + 1
+        return [], ErrorInfo("ResourceLimitError", f"the script is too large to parse "
+                             f"({lines:,} lines) within the memory limit", None)
+    except (ValueError, RecursionError) as exc:  # NUL bytes, absurd nesting
         return [], ErrorInfo("SyntaxError", str(exc) or type(exc).__name__, None)
 
 
@@ -48,3 +52,13 @@ def safe_text(text: str) -> str:
         return text
     except UnicodeEncodeError:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def too_long(source: str, max_statements: int) -> ErrorInfo | None:
+    """A script with far more lines than statements allowed is refused before parsing (a
+    megabyte of one-line statements takes seconds and hundreds of MiB to parse)."""
+    lines = source.count("\n") + 1
+    if lines > 4 * max_statements:
+        return ErrorInfo("ResourceLimitError", f"the script has {lines:,} lines; at most "
+                         f"{max_statements:,} statements may run", None)
+    return None

@@ -140,14 +140,15 @@ def _run_child(out_fd: int, request: dict) -> int:
     _close_other_fds(out_fd)
     _block_imports()
     from engine.runner import iter_steps, statement_error
-    from engine.script import parse
+    from engine.script import parse, too_long
     from engine.wire import encode
 
     source = request.get("script")
     if not isinstance(source, str):
         _send({"kind": "fail", "message": "no script"})
         return 1
-    statements, error = parse(source)
+    too_many = too_long(source, limits.max_statements)
+    statements, error = ([], too_many) if too_many else parse(source)
     error = error or statement_error(statements, limits)
     if error is not None:
         _send({"kind": "done", "syntax_error": encode(error)})
@@ -214,13 +215,19 @@ def _close_other_fds(keep: int) -> None:
 
 
 class _RefuseImports:
-    """A meta-path finder: a run may import only what the worker imported before it forked,
-    plus torch's and NumPy's own submodules (torch imports some lazily)."""
+    """A meta-path finder for the run's child: torch and NumPy (which import some submodules
+    lazily) and the standard library may still be imported, except the modules whose import
+    does something (print, open a browser or a window); anything else installed is refused."""
 
-    ALLOWED = ("torch.", "numpy.", "encodings.")
+    ALLOWED = ("torch", "numpy", "encodings")
+    DENIED = frozenset({"this", "antigravity", "webbrowser", "idlelib", "turtle",
+                        "turtledemo", "tkinter", "__hello__", "__phello__", "__main__",
+                        "ensurepip", "venv", "pydoc", "pdb", "code", "site"})
 
     def find_spec(self, name, path=None, target=None):
-        if name in sys.modules or name.startswith(self.ALLOWED):
+        top = name.split(".")[0]
+        if name in sys.modules or top in self.ALLOWED or (
+                top in sys.stdlib_module_names and top not in self.DENIED):
             return None
         raise ImportError(f"refused: the script tried to import the module {name!r}")
 
