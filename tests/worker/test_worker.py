@@ -36,13 +36,15 @@ def _without_pointers(result):
     """The result with data pointers zeroed: addresses differ from process to process (and
     torch warns once per process: the worker's fresh child always warns)."""
     def plain(step):
-        return replace(step, warnings=(), tensors=tuple(replace(t, data_ptr=t.data_ptr - t.storage_data_ptr,
-                                                   storage_data_ptr=0) for t in step.tensors),
+        tensors = tuple(replace(t, data_ptr=t.data_ptr - t.storage_data_ptr,
+                                storage_data_ptr=0) for t in step.tensors)
+        return replace(step, warnings=(), tensors=tensors,
                        storages=tuple(replace(s, data_ptr=0) for s in step.storages))
     return replace(result, steps=tuple(plain(s) for s in result.steps))
 
 
-@pytest.mark.parametrize("name", ["tutorial", "02_storage_and_metadata", "06_contiguity", "09_random_seeds"])
+@pytest.mark.parametrize("name", ["tutorial", "02_storage_and_metadata", "06_contiguity",
+                                  "09_random_seeds"])
 def test_worker_steps_equal_in_process_steps(pool, name):
     script = load_lesson(name).script
     worker, here = _without_pointers(run_case(pool, script).result), _without_pointers(
@@ -79,7 +81,8 @@ def test_a_statement_past_the_deadline_is_stopped_and_earlier_steps_kept(pool):
 
 
 def test_cpu_time_limit_names_its_number(pool):
-    run = run_case(pool, LONG, Limits(max_seconds=30, cpu_seconds=1, memory_bytes=SMALL.memory_bytes))
+    limits = Limits(max_seconds=30, cpu_seconds=1, memory_bytes=SMALL.memory_bytes)
+    run = run_case(pool, LONG, limits)
     error = run.result.steps[-1].error
     assert error.type == "TimeLimitError" and "1 s of CPU time" in error.message
 
