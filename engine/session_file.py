@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.script import safe_text
+
 FORMAT = "stridescope-session/1"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SCRIPT_CHARS = 1024 * 1024
@@ -66,7 +68,9 @@ def write_atomic(path: str | Path, text: str) -> None:
 def save_session(path: str | Path, session: Session) -> None:
     """Save atomically; any failure is an OSError (SessionSaveError) with a clear message."""
     try:
-        text = json.dumps(session.to_json(), ensure_ascii=False, indent=2) + "\n"
+        data = {key: safe_text(value) if isinstance(value, str) else value
+                for key, value in session.to_json().items()}  # a lone surrogate, escaped
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         write_atomic(path, text)
     except OSError:
         raise

@@ -59,6 +59,8 @@ class Controller(QObject):
         self._pending: tuple[str, str] | None = None  # (kind, undo label) of the run going on
         self._message: str | None = None
         self._submitting = False
+        self._loading: str | None = None  # the script of a load still running
+        self._after_load: list = []       # navigation asked for while it runs
 
     @property
     def running(self) -> bool:
@@ -76,7 +78,10 @@ class Controller(QObject):
     def load(self, script: str, path: str | None = None) -> None:
         self.path = path
         self.undo_stack.clear()
+        self._after_load = []
         self._submit(script, "load", "")
+        if self._pending is not None:
+            self._loading = script
 
     def set_script(self, script: str, label: str = "Edit script") -> None:
         if script == self.document.script:
@@ -98,8 +103,9 @@ class Controller(QObject):
 
     def _submit(self, script: str, kind: str, label: str) -> None:
         if self._pending is not None:
-            self.runner.cancel()  # the newer edit wins
             self._pending = None
+            self._loading = None
+            self.runner.cancel()  # the newer edit wins
         self._pending = (kind, label)
         self._submitting = True
         try:
@@ -112,12 +118,18 @@ class Controller(QObject):
         if pending is None:
             return
         kind, label = pending
+        if kind == "load":
+            self._loading = None
         if result is None:
+            self._after_load = []
             self.sig_notice.emit(_("Run cancelled: the canvas shows the last version that ran"))
             return
         if kind == "load":
             self._set(Document.from_result(result), animate=False)
             self._report_limit(result)
+            queued, self._after_load = self._after_load, []
+            for action in queued:
+                action()
             return
         after = self.document.with_result(result)
         if kind == "append":
@@ -156,7 +168,15 @@ class Controller(QObject):
         return _("syntax error, {problem}").format(problem=problem) if problem else None
 
     # ----------------------------------------------------------------- navigation
+    @property
+    def script(self) -> str:
+        """The script being loaded, else the document's."""
+        return self._loading if self._loading is not None else self.document.script
+
     def goto(self, index: int) -> None:
+        if self._loading is not None:  # applied once the loaded script has run
+            self._after_load.append(lambda: self.goto(index))
+            return
         before = self.document.step_index
         doc = self.document.at(index)
         self._set(doc, animate=doc.step_index == before + 1)
@@ -177,6 +197,9 @@ class Controller(QObject):
         self.goto(self.document.step_for_line(line))
 
     def focus(self, name: str | None) -> None:
+        if self._loading is not None:
+            self._after_load.append(lambda: self.focus(name))
+            return
         self._set(self.document.focused(name), animate=False)
 
     def _set(self, document: Document, animate: bool) -> None:

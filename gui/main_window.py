@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
         except SessionError:
             self.autosave_path.unlink(missing_ok=True)
             return False
-        if session.script == self.controller.document.script:
+        if session.script == self.controller.script:
             return False
         if ask is None:
             def ask() -> bool:
