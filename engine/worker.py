@@ -116,7 +116,8 @@ class Run:
 
     def __init__(self, pool: WorkerPool, process: _Process, script: str, limits: Limits,
                  on_step: Callable[[Step], None] | None = None,
-                 on_begin: Callable[[int, int], None] | None = None) -> None:
+                 on_begin: Callable[[int, int], None] | None = None,
+                 previous: Run | None = None) -> None:
         self.pool = pool
         self.process = process
         self.script = script
@@ -136,7 +137,12 @@ class Run:
         self.peak_rss_bytes: int | None = None
         self.cpu_seconds: float | None = None
         self._blobs: list[bytes] = []
-        process.send({"script": script, "limits": dataclasses.asdict(limits)})
+        # frames before our "started" are the end of the run before us on this process
+        self.previous = previous
+        self._ours = False
+        pool._serial += 1
+        self.id = pool._serial
+        process.send({"id": self.id, "script": script, "limits": dataclasses.asdict(limits)})
 
     @property
     def done(self) -> bool:
@@ -203,8 +209,43 @@ class Run:
                                            self._line()))
 
     # ------------------------------------------------------------------ frames
+    def wait_exit(self, timeout: float = 10.0) -> bool:
+        """After the result: wait for the child's exit (its peak RSS and CPU time)."""
+        end = time.monotonic() + timeout
+        while self.exit is None and time.monotonic() < end:
+            if self.pool._last is not self or self.process is not self.pool._process:
+                return False
+            try:
+                frames = self.process.read()
+            except WireError:
+                return False
+            if frames is None:
+                return False
+            for message, _blobs in frames:
+                if message.get("kind") == "exit":
+                    self._record_exit(message)
+            if self.exit is None:
+                select.select([self.fileno()], [], [], 0.05)
+        return self.exit is not None
+
+    def _record_exit(self, message: dict) -> None:
+        self.exit = message
+        rss = message.get("maxrss_kib")
+        self.peak_rss_bytes = rss * 1024 if isinstance(rss, int) else None
+        cpu = message.get("cpu_s")
+        self.cpu_seconds = float(cpu) if isinstance(cpu, (int, float)) else None
+
     def _handle(self, message: dict, blobs: list[bytes]) -> None:
         kind = message.get("kind")
+        if not self._ours:  # what comes before our start belongs to runs stopped before us
+            if kind == "exit" and self.previous is not None and self.previous.exit is None:
+                self.previous._record_exit(message)
+            if kind != "started":
+                return
+            if message.get("id") != self.id:  # a run cancelled before it started: stop it
+                _kill(_int(message.get("pid")))
+                return
+            self._ours = True
         if kind == "started":
             self.pid = _int(message.get("pid"))
             self.run_started = time.monotonic()
@@ -235,13 +276,11 @@ class Run:
             if error is not None and not isinstance(error, ErrorInfo):
                 raise WireError("not an error")
             self.finished = {"syntax_error": error}
+            self._conclude()  # the child's exit comes later; nobody needs to wait for it
         elif kind == "fail":
             self.finished = {"fail": _str(message.get("message"))}
         elif kind == "exit":
-            self.exit = message
-            self.peak_rss_bytes = _int(message.get("maxrss_kib")) * 1024
-            cpu = message.get("cpu_s")
-            self.cpu_seconds = float(cpu) if isinstance(cpu, (int, float)) else None
+            self._record_exit(message)
             self._conclude()
         else:
             raise WireError(f"unknown message {str(kind)[:40]!r}")
@@ -267,17 +306,12 @@ class Run:
         if self.reason is not None:
             return
         self.reason = (reason, error)
-        if reason in ("invalid", "start") or self.pid is None:
+        if reason in ("invalid", "start") or (self.pid is None and reason != "cancel"):
             self.pool._discard(self.process)  # nothing it says can be trusted any more
-            self._conclude()
-            return
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        if reason == "cancel":  # do not wait for the exit frame: the window moves on now
-            self.pool._after_cancel(self)
-            self._conclude()
+        elif self.pid is not None:
+            _kill(self.pid)
+        # else: not started yet; the next run kills it when its start comes by
+        self._conclude()  # its exit frame is skipped by the next run on this process
 
     def _finish_dead(self) -> None:
         self.pool._discard(self.process)
@@ -360,6 +394,8 @@ class WorkerPool:
         self.limits = limits or Limits()
         self._process: _Process | None = None
         self._active: Run | None = None
+        self._last: Run | None = None
+        self._serial = 0
         self.warm()
 
     def warm(self) -> None:
@@ -393,8 +429,10 @@ class WorkerPool:
         if self._active is not None and not self._active.done:
             self._active.cancel()
         self.warm()
-        self._active = Run(self, self._process, script, limits or self.limits, on_step,
-                           on_begin)
+        previous = self._last if self._last is not None and \
+            self._last.process is self._process else None
+        self._active = self._last = Run(self, self._process, script, limits or self.limits,
+                                        on_step, on_begin, previous)
         return self._active
 
     def run(self, script: str, limits: Limits | None = None,
@@ -421,34 +459,18 @@ class WorkerPool:
             self._process = None
             self.warm()
 
-    def _after_cancel(self, run: Run) -> None:
-        """A cancelled run's frames still arrive until its exit frame; skip them."""
-        process = run.process
-        if process is not self._process:
-            return
-        end = time.monotonic() + 2.0
-        while run.exit is None and time.monotonic() < end:
-            try:
-                frames = process.read()
-            except WireError:
-                frames = None
-            if frames is None:
-                self._discard(process)
-                return
-            for message, _blobs in frames:
-                if message.get("kind") == "exit":
-                    run.exit = message
-                    break
-            else:
-                select.select([process.fileno()], [], [], 0.05)
-        if run.exit is None:
-            self._discard(process)  # it did not answer: a fresh one is started
-
     def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _int(value) -> int:

@@ -61,15 +61,53 @@ def main() -> int:
     policy.torch_attributes()
     policy.tensor_attributes()
     _warm_imports()
+    _warm_meta()
+    import gc
+
+    gc.collect()
+    gc.freeze()  # what is imported stays out of the collector: fewer copy-on-write pages
     _send({"kind": "hello", "pid": os.getpid(), "torch": torch.__version__})
     stdin = sys.stdin.buffer
-    for line in stdin:
+    while True:
+        spare = _fork_spare()  # forked before the request comes: a run never waits for it
+        line = stdin.readline()
+        if not line:
+            _discard(spare)
+            return 0
+        _serve(spare, line)
+
+
+def _fork_spare() -> tuple[int, int, int]:
+    """A child that waits for its request: (pid, request pipe to write, output pipe to read)."""
+    request_read, request_write = os.pipe()
+    out_read, out_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the run's child
+        code = 1
         try:
-            request = json.loads(line)
-        except ValueError:
-            return 2
-        _serve(request)
-    return 0
+            os.close(request_write)
+            os.close(out_read)
+            _die_with_parent()
+            chunks = []
+            while chunk := os.read(request_read, 1 << 20):
+                chunks.append(chunk)
+            os.close(request_read)
+            if chunks:
+                code = _run_child(out_write, json.loads(b"".join(chunks)))
+            else:
+                code = 0
+        finally:
+            os._exit(code)
+    os.close(request_read)
+    os.close(out_write)
+    return pid, request_write, out_read
+
+
+def _discard(spare: tuple[int, int, int]) -> None:
+    pid, request_write, out_read = spare
+    os.close(request_write)  # the spare reads no request and exits
+    os.close(out_read)
+    os.waitpid(pid, 0)
 
 
 def _warm_imports() -> None:
@@ -88,21 +126,43 @@ def _warm_imports() -> None:
             pass
 
 
-def _serve(request: dict) -> None:
+_META_WARMUP = """import torch
+x = torch.randn(64, 64, device="meta")
+y = (x @ x).sum(0)
+z = x.t().contiguous().view(-1)[::2].reshape(32, 64)
+w = torch.ones(3, device="meta").expand(3, 3).flip(0).clone()
+v = torch.cat([x, x]).permute(1, 0).unsqueeze(0).to(torch.float16)
+u = torch.zeros(2, 3, 4, device="meta").unfold(2, 2, 1).sort(-1)
+"""
+
+
+def _warm_meta() -> None:
+    """Sizing an operation on the meta device imports sympy and friends on first use: do it
+    here, once. Meta tensors compute nothing, so no thread pool starts (fork stays safe)."""
+    from engine.runner import run_script
+
+    try:
+        run_script(_META_WARMUP)
+    except Exception:  # noqa: BLE001 - a warm-up only
+        pass
+
+
+def _serve(spare: tuple[int, int, int], line: bytes) -> None:
     from engine.wire import FrameReader, WireError
 
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the run's child
-        os.close(read_end)
-        _die_with_parent()
-        code = 1
-        try:
-            code = _run_child(write_end, request)
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    _send({"kind": "started", "pid": pid})
+    pid, request_write, read_end = spare
+    try:
+        view = memoryview(line)
+        while view:
+            view = view[os.write(request_write, view):]
+    except OSError:  # the spare died (it should not): its exit status says how
+        pass
+    os.close(request_write)
+    try:
+        run_id = json.loads(line).get("id")
+    except (ValueError, AttributeError):
+        run_id = None
+    _send({"kind": "started", "pid": pid, "id": run_id})
     reader = FrameReader(raw=True)
     bad = False
     while True:
@@ -219,7 +279,8 @@ class _RefuseImports:
     lazily) and the standard library may still be imported, except the modules whose import
     does something (print, open a browser or a window); anything else installed is refused."""
 
-    ALLOWED = ("torch", "numpy", "encodings")
+    ALLOWED = ("torch", "numpy", "encodings", "sympy", "mpmath", "networkx", "jinja2",
+               "markupsafe", "filelock", "fsspec", "typing_extensions", "optree")
     DENIED = frozenset({"this", "antigravity", "webbrowser", "idlelib", "turtle",
                         "turtledemo", "tkinter", "__hello__", "__phello__", "__main__",
                         "ensurepip", "venv", "pydoc", "pdb", "code", "site"})

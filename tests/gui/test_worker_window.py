@@ -20,7 +20,7 @@ SLOW = QUICK + "a = torch.randn(1200, 1200)\nfor i in range(10**5):\n    b = a @
 
 
 @pytest.mark.worker
-def test_the_window_never_imports_torch():
+def test_the_window_never_imports_torch(tmp_path):
     code = textwrap.dedent("""
         import sys, time
         from gui.app import ensure_app
@@ -42,7 +42,8 @@ def test_the_window_never_imports_torch():
     """)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, timeout=120,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                              "STRIDESCOPE_CONFIG_DIR": str(tmp_path)})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.startswith("ok")
 

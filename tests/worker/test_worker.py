@@ -105,7 +105,7 @@ def test_cancel_stops_at_once_and_the_next_run_is_fresh(pool):
 
 
 def test_invalid_data_from_the_worker_is_a_clear_error(pool):
-    run = pool.start("x = 1\n", SMALL)
+    run = _running(pool, LONG)
     run.process.backlog.append(({"kind": "step", "step": {"dc": "os.system", "f": {}}}, []))
     result = run.wait(timeout=20)
     error = result.syntax_error or result.steps[-1].error
@@ -176,3 +176,19 @@ def test_fuzzed_lessons_never_fail_internally(pool):
             check_sane(run.result)
         except AssertionError as exc:
             raise AssertionError(f"seed {FUZZ_SEED}, case {n}:\n{script}") from exc
+
+
+@pytest.mark.parametrize("script", [
+    "x = torch.randn(30000, 30000)",
+    "x = torch.ones(2**15, 2**15, dtype=torch.float64)",
+    "x = torch.zeros(10**6).unfold(0, 10**5, 1).contiguous()",
+    "x = torch.ones(10**5).expand(10**5, 10**5).nonzero()",
+    "x = torch.ones(10**5, 1).expand(10**5, 10**5).sum()",
+])
+def test_the_first_line_of_defence_answers_as_in_process(pool, script):
+    """The guard's meta-device probes work in the worker too (its import blocker must not
+    break them): the same clear refusal, before anything is allocated."""
+    script = "import torch\n" + script
+    here = run_script(script).steps[-1].error
+    there = run_case(pool, script).result.steps[-1].error
+    assert here is not None and there == here
