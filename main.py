@@ -141,8 +141,11 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
     from engine.trace import trace_json
     from engine.worker import WorkerPool
 
-    with WorkerPool() as pool:  # the script runs in the worker, under its OS limits
-        result = pool.run(source)
+    with WorkerPool(warm=False) as pool:  # the script runs in the worker, under its limits
+        run = pool.start(source)
+        if args.export is not None or args.export_steps is not None:
+            import gui.export  # noqa: F401 - Qt loads here while torch loads over there
+        result = run.wait()
         torch_version = pool.torch_version
     if args.json is not None:
         text = json.dumps(trace_json(result, torch_version), ensure_ascii=False, indent=1)

@@ -104,6 +104,7 @@ class _Recorder:
         self._origins: dict[str, Produced] = {}
         self._bytes_left = self.limits.recorded_bytes
         self._values_left = self.limits.recorded_values
+        self._budget_told = False  # the step where the recorder's budget ran out says so
         self._stdout_left = self.limits.stdout_run_chars
 
     def run(self, statement: ast.stmt, text: str, index: int) -> Step:
@@ -168,6 +169,13 @@ class _Recorder:
             if s.id in self._previous_raw and s.raw is not None
             and self._previous_raw[s.id] is not None and s.raw != self._previous_raw[s.id]
         )
+        warnings = result.warnings
+        if not self._budget_told and (self._bytes_left < 0 or self._values_left <= 0):
+            self._budget_told = True
+            warnings += (f"RecorderLimit: from this step on, values and storage bytes are no "
+                         f"longer kept for every step (the recorder keeps at most "
+                         f"{self.limits.recorded_bytes // 2**20:,} MiB and "
+                         f"{self.limits.recorded_values:,} values per run)",)
         try:
             provenance = self._provenance(statement, produced, tensors_by_name, names, labels)
         except Exception:  # an exotic dtype the replay cannot read: no provenance, no failure
@@ -183,7 +191,7 @@ class _Recorder:
             storages=storages,
             produced=produced,
             written_storages=written,
-            warnings=result.warnings,
+            warnings=warnings,
             provenance=provenance,
         )
         self._pinned = [t.untyped_storage() for t in tensors_by_name.values()]
@@ -217,6 +225,7 @@ class _Recorder:
                 if raw is not previous:  # new bytes count against the run's budget
                     if nbytes > self._bytes_left:
                         raw = None
+                        self._bytes_left = -1  # spent: later steps keep no new bytes
                     else:
                         self._bytes_left -= nbytes
             seen[label] = StorageState(label, storage.data_ptr(), nbytes, str(t.device), raw)

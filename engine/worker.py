@@ -50,8 +50,9 @@ def format_bytes(n: float) -> str:
 class _Process:
     """One worker process (torch imported); runs one script at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm: bool = True) -> None:
         env = dict(os.environ)
+        env["STRIDESCOPE_WORKER_WARM"] = "1" if warm else "0"
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         env.setdefault("MALLOC_ARENA_MAX", "2")  # fewer 64 MiB arenas against RLIMIT_AS
@@ -390,8 +391,11 @@ class Run:
 class WorkerPool:
     """Keeps one worker warm; runs go to it one at a time."""
 
-    def __init__(self, limits: Limits | None = None) -> None:
+    def __init__(self, limits: Limits | None = None, warm: bool = True) -> None:
+        """`warm`: prepare the worker for many runs (the window); False for a single run
+        (the CLI), which then imports only what its script needs."""
         self.limits = limits or Limits()
+        self.warm_up = warm
         self._process: _Process | None = None
         self._active: Run | None = None
         self._last: Run | None = None
@@ -403,7 +407,7 @@ class WorkerPool:
         if self._process is None or not self._process.alive():
             if self._process is not None:
                 self._process.close()
-            self._process = _Process()
+            self._process = _Process(self.warm_up)
 
     @property
     def torch_version(self) -> str | None:

@@ -60,21 +60,29 @@ def main() -> int:
 
     policy.torch_attributes()
     policy.tensor_attributes()
-    _warm_imports()
-    _warm_meta()
+    warm = os.environ.get("STRIDESCOPE_WORKER_WARM", "1") != "0"  # not for a single run
     import gc
 
     gc.collect()
     gc.freeze()  # what is imported stays out of the collector: fewer copy-on-write pages
     _send({"kind": "hello", "pid": os.getpid(), "torch": torch.__version__})
     stdin = sys.stdin.buffer
+    spare = _fork_spare()  # forked before the request comes: a run never waits for a fork
     while True:
-        spare = _fork_spare()  # forked before the request comes: a run never waits for it
         line = stdin.readline()
         if not line:
             _discard(spare)
             return 0
-        _serve(spare, line)
+        running = spare
+        _hand_over(running, line)
+        bad, partial = _relay(running)
+        if warm:  # after the first run (it should not wait for this): later runs are quick
+            warm = False
+            _warm_imports()
+            _warm_meta()
+            gc.freeze()
+        spare = _fork_spare()  # while the last child is still being torn down
+        _report_exit(running, bad, partial)
 
 
 def _fork_spare() -> tuple[int, int, int]:
@@ -96,6 +104,7 @@ def _fork_spare() -> tuple[int, int, int]:
                 code = _run_child(out_write, json.loads(b"".join(chunks)))
             else:
                 code = 0
+            os.close(out_write)  # the app has its answer before this process is torn down
         finally:
             os._exit(code)
     os.close(request_read)
@@ -147,10 +156,9 @@ def _warm_meta() -> None:
         pass
 
 
-def _serve(spare: tuple[int, int, int], line: bytes) -> None:
-    from engine.wire import FrameReader, WireError
-
-    pid, request_write, read_end = spare
+def _hand_over(spare: tuple[int, int, int], line: bytes) -> None:
+    """Give the spare its request and tell the app which process runs it."""
+    pid, request_write, _read_end = spare
     try:
         view = memoryview(line)
         while view:
@@ -163,6 +171,13 @@ def _serve(spare: tuple[int, int, int], line: bytes) -> None:
     except (ValueError, AttributeError):
         run_id = None
     _send({"kind": "started", "pid": pid, "id": run_id})
+
+
+def _relay(running: tuple[int, int, int]) -> tuple[bool, bool]:
+    """Forward the run's frames (whole frames only) until it ends, then its exit status."""
+    from engine.wire import FrameReader, WireError
+
+    pid, _request_write, read_end = running
     reader = FrameReader(raw=True)
     bad = False
     while True:
@@ -185,11 +200,15 @@ def _serve(spare: tuple[int, int, int], line: bytes) -> None:
             while view:
                 view = view[os.write(_OUT, view):]
     os.close(read_end)
-    _pid, status, usage = os.wait4(pid, 0)
+    return bad, reader.pending > 0
+
+
+def _report_exit(running: tuple[int, int, int], bad: bool, partial: bool) -> None:
+    _pid, status, usage = os.wait4(running[0], 0)
     _send({"kind": "exit", "status": os.waitstatus_to_exitcode(status),
            "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
            "maxrss_kib": usage.ru_maxrss, "cpu_s": usage.ru_utime + usage.ru_stime,
-           "bad_data": bad, "truncated": reader.pending > 0})
+           "bad_data": bad, "truncated": partial})
 
 
 def _run_child(out_fd: int, request: dict) -> int:

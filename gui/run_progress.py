@@ -54,8 +54,13 @@ class RunProgress(QWidget):
             self.shortcut.setEnabled(True)
 
     def _on_progress(self, done: int, line: int) -> None:
-        self.label.setText(_("Running line {line} ({done} statements done)…").format(
-            line=line, done=done) if line else _("Running…"))
+        if done < 0:
+            self.label.setText(_("Starting the worker (PyTorch is loading)…"))
+        elif line:
+            self.label.setText(_("Running line {line} ({done} statements done)…").format(
+                line=line, done=done))
+        else:
+            self.label.setText(_("Running…"))
 
     def hide(self) -> None:  # noqa: D102 - also turns Esc back over to the window
         super().hide()

@@ -47,7 +47,7 @@ class WorkerRunner(QObject):
 
     sig_started = Signal()
     sig_slow = Signal()                  # the run has taken longer than SLOW_MS
-    sig_progress = Signal(int, int)      # statements done, line running
+    sig_progress = Signal(int, int)      # statements done (-1: worker starting), line running
     sig_finished = Signal()
 
     def __init__(self, limits: Limits | None = None, parent: QObject | None = None) -> None:
@@ -78,6 +78,7 @@ class WorkerRunner(QObject):
         self._run = self.pool.start(script, limits, on_begin=self._on_begin)
         self._started = time.monotonic()
         self._slow_sent = False
+        self._waiting_for_start = True
         self._notifier = QSocketNotifier(self._run.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._poll)
         self._timer.start()
@@ -109,7 +110,10 @@ class WorkerRunner(QObject):
             self._slow_sent = True
             self.sig_slow.emit()
             line = run.current["line"] if run.current else 0
-            self.sig_progress.emit(len(run.steps), line)
+            self.sig_progress.emit(len(run.steps) if run.pid is not None else -1, line)
+        elif self._slow_sent and run.pid is not None and self._waiting_for_start:
+            self.sig_progress.emit(len(run.steps), run.current["line"] if run.current else 0)
+        self._waiting_for_start = run.pid is None
 
     def _finish(self, result: RunResult | None) -> None:
         done = self._done

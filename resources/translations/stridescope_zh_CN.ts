@@ -626,6 +626,10 @@
       <translation>正在运行…</translation>
     </message>
     <message>
+      <source>Starting the worker (PyTorch is loading)…</source>
+      <translation>正在启动工作进程（正在加载 PyTorch）…</translation>
+    </message>
+    <message>
       <source>Running line {line} ({done} statements done)…</source>
       <translation>正在运行第 {line} 行（已完成 {done} 条语句）…</translation>
     </message>
