@@ -86,3 +86,32 @@ def test_a_long_statement_can_be_cancelled_while_the_window_responds(qtbot, tmp_
     qtbot.waitUntil(lambda: len(window.controller.document.steps) == 4, timeout=30_000)
     assert window.controller.document.steps[-1].error is None
     window.close()
+
+
+@pytest.mark.worker
+def test_edits_and_limits_through_the_worker(qtbot, tmp_path, monkeypatch):
+    from engine.limits import Limits
+
+    monkeypatch.setenv("STRIDESCOPE_CONFIG_DIR", str(tmp_path))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    path = tmp_path / "quick.py"
+    path.write_text(QUICK)
+    window.open_path(str(path))
+    qtbot.waitUntil(lambda: len(window.controller.document.steps) == 3, timeout=60_000)
+    assert window.controller.append("z = y.contiguous()") is None  # the answer comes later
+    qtbot.waitUntil(lambda: len(window.controller.document.steps) == 4, timeout=30_000)
+    assert window.controller.document.steps[-1].tensor("z").is_contiguous
+    window.controller.undo_stack.undo()
+    assert len(window.controller.document.steps) == 3  # undo swaps documents: no rerun
+
+    window.controller.limits = Limits(max_seconds=0.5)
+    good_tensors = window.controller.document.steps[-1].tensors
+    window.controller.set_script(SLOW)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=30_000)
+    last = window.controller.document.steps[-1]
+    assert last.error.type == "TimeLimitError" and last.line == 5
+    assert "longer than 0.5 s" in window.statusBar().currentMessage()
+    assert [(t.name, t.shape, t.stride) for t in last.tensors[:2]] == \
+        [(t.name, t.shape, t.stride) for t in good_tensors[:2]]  # what ran before stays
+    window.close()
