@@ -4,6 +4,8 @@
     python main.py FILE.py               open a script in the window
     python main.py --script F --json OUT write the stridescope-trace/1 JSON, no window
     python main.py --script F --export OUT.png|svg|pdf [--step N] [--focus NAME] [--size WxH]
+    python main.py --attach [CONNECTION_FILE]   follow a running Jupyter kernel, cell by cell
+    python main.py --attach FILE --json OUT     one snapshot of the kernel's tensors as a trace
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fps", type=int, default=30, help="animation frames per second")
     parser.add_argument("--step", type=int, help="step to show (1-based; default: the last)")
     parser.add_argument("--focus", metavar="NAME", help="tensor to focus in the logical grid")
+    parser.add_argument("--attach", nargs="?", const="", metavar="CONNECTION_FILE",
+                        help="show a running Jupyter kernel's tensors, refreshed after every "
+                             "cell (default: the newest kernel); with --json/--export: one "
+                             "snapshot")
     parser.add_argument("--lesson", metavar="NAME", help="a built-in lesson (see --list-lessons)")
     parser.add_argument("--list-lessons", action="store_true", help="print the lesson names")
     parser.add_argument("--lang", choices=("en", "zh_CN"),
@@ -99,6 +105,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.script:
             parser.error("give --lesson or --script, not both")
     headless = args.json is not None or args.export is not None or args.export_steps is not None
+    if args.attach is not None:
+        if args.script or lesson or args.file:
+            parser.error("--attach shows a kernel's tensors: give no script or lesson")
+        if args.export_steps is not None:
+            parser.error("--attach takes --json or --export, not --export-steps")
+        return _attach(args)
     if headless and not (args.script or lesson):
         parser.error("--json, --export and --export-steps need --script FILE or --lesson NAME")
     if args.script and not headless:
@@ -111,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--step counts from 1")
 
     if not headless:
-        from gui.app import run_window  # Qt is imported only for the window
+        from gui.launcher import run_window  # Qt is imported only for the window
 
         if lesson:
             from engine.lessons import LESSON_DIR
@@ -136,6 +148,58 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _write_json(doc: dict, out: str) -> bool:
+    """Write doc to out ('-': stdout); False (with a message) when out cannot be written."""
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    if out == "-":
+        sys.stdout.write(text + "\n")
+        return True
+    try:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        print(f"stridescope: cannot write {out}: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _attach(args: argparse.Namespace) -> int:
+    """--attach: the window following a kernel, or one snapshot written as JSON/picture."""
+    from engine.attach import AttachError, newest_connection_file
+
+    try:
+        path = Path(args.attach) if args.attach else newest_connection_file()
+    except AttachError as exc:
+        print(f"stridescope: {exc}", file=sys.stderr)
+        return 2
+    if args.json is None and args.export is None:
+        from gui.attach_window import run_attach_window
+
+        return run_attach_window(str(path), args.theme, args.lang)
+    from engine.attach import attach_trace, snapshot_kernel
+
+    try:
+        result, snap = snapshot_kernel(path)
+    except AttachError as exc:
+        print(f"stridescope: {exc}", file=sys.stderr)
+        return 2
+    if args.json is not None and not _write_json(attach_trace(result, snap), args.json):
+        return 2
+    if args.export is not None:
+        if not result.steps[0].tensors:
+            print("stridescope: the kernel has no tensors to draw", file=sys.stderr)
+            return 2
+        from gui.export import export_still
+        from gui.theme import LIGHT, THEMES
+
+        try:
+            export_still(result, args.export, focus=args.focus, size=args.size,
+                         theme=THEMES[args.theme] if args.theme else LIGHT)
+        except (OSError, ValueError) as exc:
+            print(f"stridescope: {exc}", file=sys.stderr)
+            return 2
+    return 0
+
+
 def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentParser,
               lesson=None) -> int:
     from engine.trace import trace_json
@@ -147,16 +211,8 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
             import gui.export  # noqa: F401 - Qt loads here while torch loads over there
         result = run.wait()
         torch_version = pool.torch_version
-    if args.json is not None:
-        text = json.dumps(trace_json(result, torch_version), ensure_ascii=False, indent=1)
-        if args.json == "-":
-            sys.stdout.write(text + "\n")
-        else:
-            try:
-                Path(args.json).write_text(text + "\n", encoding="utf-8")
-            except OSError as exc:
-                print(f"stridescope: cannot write {args.json}: {exc}", file=sys.stderr)
-                return 2
+    if args.json is not None and not _write_json(trace_json(result, torch_version), args.json):
+        return 2
     if args.step is not None and args.step > max(len(result.steps), 1):
         parser.error(f"--step {args.step}: the script has {len(result.steps)} steps")
     lang = args.lang or "en"
@@ -166,7 +222,7 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
 
         ensure_app()
         install_language(lang)  # the canvas's own words follow the captions' language
-    captions = (lambda step: lesson.caption(step.source, lang)) if lesson else None
+    captions = (lambda step: lesson.caption(step, lang)) if lesson else None
     from gui.theme import LIGHT, THEMES
 
     theme = THEMES[args.theme] if args.theme else LIGHT

@@ -87,6 +87,10 @@ _SETTABLE_ATTRIBUTES = frozenset({"requires_grad"})
 _HUGE_WIDTH = re.compile(r"\d{7,}")
 
 
+MAX_RECORDED_CALLS = 16          # sub-steps of one statement at most
+RECORDED_BYTES = 64 * 1024**2    # a call result with a larger storage is not held for them
+
+
 class _Break(Exception):
     pass
 
@@ -213,6 +217,12 @@ class Interpreter:
         self._operations = 0
         self._deadline = 0.0
         self._view_failure: ViewFailure | None = None
+        # what each call of the statement did to memory, by storage identity (see _memory)
+        self.call_memory: dict[ast.Call, str] = {}
+        # the tensors the statement's calls returned, in the order they returned (sub-steps
+        # of a chained call); None once a call ran twice (a loop) or there were too many
+        self.call_results: list[tuple[ast.Call, torch.Tensor]] | None = []
+        _rearm_typed_storage_warning()
 
     # ----------------------------------------------------------------- public API
     def run_statement(self, statement: ast.stmt,
@@ -223,6 +233,8 @@ class Interpreter:
         self._operations = 0
         self._deadline = time.monotonic() + self.limits.max_seconds
         self._view_failure = None
+        self.call_memory = {}
+        self.call_results = []
         error: BaseException | None = None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -619,13 +631,31 @@ class Interpreter:
         check_call(probe, self._wrap_receiver(receiver, args), kwargs, self.limits,
                    line=_line(node), what=f"{name}()", force_probe=force)
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
         except RuntimeError:
             if isinstance(receiver, torch.Tensor) and name == "view":
                 value = node.func.value if isinstance(node.func, ast.Attribute) else None
                 self._remember_view_failure(
                     receiver, args, kwargs, value.id if isinstance(value, ast.Name) else None)
             raise
+        if isinstance(result, torch.Tensor):
+            self._record_call(node, result, (receiver, *args, *kwargs.values()))
+        return result
+
+    def _record_call(self, node: ast.Call, result: torch.Tensor, inputs: tuple) -> None:
+        repeated = node in self.call_memory
+        self.call_memory[node] = _memory(result, inputs)
+        results = self.call_results
+        if results is None:
+            return
+        try:
+            too_big = not result.is_meta and result.untyped_storage().nbytes() > RECORDED_BYTES
+        except (RuntimeError, NotImplementedError):  # no storage (sparse…): not drawable
+            too_big = True
+        if repeated or too_big or len(results) >= MAX_RECORDED_CALLS:
+            self.call_results = None  # not a short chain: no sub-steps, nothing held
+            return
+        results.append((node, result))
 
     def _probe_for(self, receiver: Any, func: Any, name: str) -> tuple[Callable | None, bool]:
         """The same operation on meta twins, or None when it touches no tensors."""
@@ -770,6 +800,33 @@ def _weight(value: Any, depth: int = 0) -> int:
         return max(1, sum(_weight(v, depth + 1) for v in value[:1000]) * max(1, len(value))
                    // max(1, min(len(value), 1000)))
     return 1
+
+
+def _memory(result: torch.Tensor, inputs: tuple) -> str:
+    """What a call did to memory, judged by storage identity (not `_is_view()`, which is False
+    for `view(dtype)`): "same" (returned an input), "view" (its storage is an input's),
+    "copy" (new storage made from input tensors), "new" (no tensor went in)."""
+    tensors = [v for v in inputs if isinstance(v, torch.Tensor)]
+    tensors += [x for v in inputs if isinstance(v, (list, tuple)) for x in v
+                if isinstance(x, torch.Tensor)]
+    if not tensors:
+        return "new"
+    if any(result is t for t in tensors):
+        return "same"
+    try:
+        key = result.untyped_storage()._cdata
+        shared = any(t.untyped_storage()._cdata == key for t in tensors)
+    except (RuntimeError, NotImplementedError):  # sparse and other storage-less layouts
+        return "unknown"
+    return "view" if shared else "copy"
+
+
+def _rearm_typed_storage_warning() -> None:
+    """torch warns about the deprecated TypedStorage once per process; each run starts clean,
+    so a script calling `.storage()` shows the warning every time it runs."""
+    warn = getattr(torch.storage, "_warn_typed_storage_removal", None)
+    if warn is not None:
+        warn.__dict__["has_warned"] = False
 
 
 def _is_int(value: Any) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -22,19 +23,71 @@ MAX_PANELS = 64  # 2-D slices drawn for a ≥3-D tensor; the rest are reached by
 
 @dataclass(frozen=True, slots=True)
 class Overlay:
-    """One tensor drawn over a storage strip."""
+    """One tensor drawn over a storage strip, in bytes: a view with another element size
+    (view(dtype), view_as_real, .real) covers exactly the bytes it reads."""
 
     name: str
     color: int                    # index into the theme's tensor palette
-    offset: int
-    extent: tuple[int, int]       # lowest and highest storage index it reads (inclusive)
-    covered: np.ndarray | None = field(compare=False, repr=False)  # bool per cell
+    offset: int                   # storage offset, in the tensor's own elements
+    extent: tuple[int, int]       # lowest and highest element index it reads (its units)
     numel: int = 0
+    itemsize: int = 0             # the tensor's element size in bytes
+    cell_bytes: int = 0           # the strip's cell size in bytes
+    layout: tuple = ()            # (shape, stride) of the tensor
+
+    @property
+    def offset_cell(self) -> float:
+        """Where its first element starts, in strip cells (fractional for smaller elements)."""
+        return self.offset * self.itemsize / self.cell_bytes if self.cell_bytes else 0.0
 
     def covers(self, cell: int) -> bool:
-        if self.covered is not None:
-            return bool(0 <= cell < len(self.covered) and self.covered[cell])
-        return self.extent[0] <= cell <= self.extent[1]
+        return bool(self.segments(cell))
+
+    def segments(self, cell: int) -> tuple[tuple[float, float], ...]:
+        """The parts of strip cell `cell` this tensor reads, as fractions (0..1) of the cell."""
+        units = _coverage(self.layout, self.offset, self.itemsize, self.cell_bytes, self.numel)
+        if units is None:  # too large to resolve cell by cell: its byte extent
+            lo = self.extent[0] * self.itemsize / self.cell_bytes
+            hi = (self.extent[1] + 1) * self.itemsize / self.cell_bytes
+            return ((max(0.0, lo - cell), min(1.0, hi - cell)),) if lo < cell + 1 and hi > cell \
+                else ()
+        unit, covered = units
+        per_cell = self.cell_bytes // unit
+        part = covered[cell * per_cell:(cell + 1) * per_cell]
+        if not part.any():
+            return ()
+        if part.all():
+            return ((0.0, 1.0),)
+        runs, start = [], None
+        for i, on in enumerate(part.tolist() + [False]):
+            if on and start is None:
+                start = i
+            elif not on and start is not None:
+                runs.append((start / per_cell, i / per_cell))
+                start = None
+        return tuple(runs)
+
+
+@lru_cache(maxsize=256)
+def _coverage(layout: tuple, offset: int, itemsize: int, cell_bytes: int,
+              numel: int) -> tuple[int, np.ndarray] | None:
+    """Which byte units (gcd of both element sizes) of the storage the tensor reads."""
+    if not layout or not itemsize or not cell_bytes or numel > DENSE_LIMIT or numel == 0:
+        return None if numel else (1, np.zeros(0, dtype=bool))
+    shape, stride = layout
+    unit = math.gcd(itemsize, cell_bytes)
+    per_element = itemsize // unit
+    index = np.full((), offset, dtype=np.int64)
+    for size, step in zip(shape, stride):
+        index = index[..., None] + np.arange(size, dtype=np.int64) * step
+    starts = index.ravel() * per_element
+    if len(starts) and starts.min() < 0:
+        return None
+    length = int(starts.max(initial=0)) + per_element
+    covered = np.zeros(length + cell_bytes // unit, dtype=bool)
+    for k in range(per_element):
+        covered[starts + k] = True
+    return unit, covered
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +112,7 @@ class Grid:
 
     tensor: TensorState
     values: np.ndarray | None = field(compare=False, repr=False)  # the storage as dtype
-    panel_start: int = 0  # first drawn panel: pages of MAX_PANELS reach every 2-D slice
+    panel_start: int = 0  # first drawn 2-D panel (the window pages through the rest)
 
     @property
     def rows(self) -> int:
@@ -182,7 +235,7 @@ def default_focus(step: Step) -> str | None:
 
 
 def build_picture(step: Step, focus: str | None = None,
-                  tensor_colors: dict[str, int] | None = None, panel_page: int = 0) -> Picture:
+                  tensor_colors: dict[str, int] | None = None, panel_start: int = 0) -> Picture:
     """Everything the canvas draws for `step`, with `focus` in the logical grid."""
     if focus is None or step.tensor(focus) is None:
         focus = default_focus(step)
@@ -194,7 +247,7 @@ def build_picture(step: Step, focus: str | None = None,
         reader = next((t for t in on_storage if t.name == focus), on_storage[0])
         cells = storage.nbytes // reader.itemsize if reader.itemsize else 0
         overlays = tuple(
-            _overlay(t, cells, colors.get(t.name, i)) for i, t in enumerate(on_storage))
+            _overlay(t, reader.itemsize, colors.get(t.name, i)) for i, t in enumerate(on_storage))
         strips.append(Strip(storage, reader.dtype, reader.itemsize, cells,
                             storage.elements(reader.dtype), overlays,
                             storage.id in step.written_storages))
@@ -202,8 +255,8 @@ def build_picture(step: Step, focus: str | None = None,
     focused = step.tensor(focus) if focus else None
     if focused is not None:
         storage = step.storage(focused.storage_id)
-        pages = max(1, -(-math.prod(focused.shape[:-2]) // MAX_PANELS)) if focused.ndim > 2 else 1
-        start = (panel_page % pages) * MAX_PANELS
+        count = math.prod(focused.shape[:-2]) if focused.ndim > 2 else 1
+        start = panel_start % count if count else 0
         grid = Grid(focused, storage.elements(focused.dtype) if storage else None, start)
     return Picture(step, tuple(strips), grid, focus)
 
@@ -216,13 +269,6 @@ def extent(t: TensorState) -> tuple[int, int]:
     return (low, high)
 
 
-def _overlay(t: TensorState, cells: int, color: int) -> Overlay:
-    covered = None
-    if t.numel <= DENSE_LIMIT and cells <= DENSE_LIMIT and t.numel:
-        covered = np.zeros(cells, dtype=bool)
-        indices = t.storage_offset + sum(
-            np.arange(size, dtype=np.int64).reshape((-1,) + (1,) * (t.ndim - d - 1)) * stride
-            for d, (size, stride) in enumerate(zip(t.shape, t.stride)))
-        flat = np.asarray(indices, dtype=np.int64).ravel()
-        covered[flat[(flat >= 0) & (flat < cells)]] = True
-    return Overlay(t.name, color, t.storage_offset, extent(t), covered, t.numel)
+def _overlay(t: TensorState, cell_bytes: int, color: int) -> Overlay:
+    return Overlay(t.name, color, t.storage_offset, extent(t), t.numel, t.itemsize, cell_bytes,
+                   (t.shape, t.stride))

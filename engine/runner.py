@@ -14,6 +14,7 @@ from engine.layout import explain_view
 from engine.limits import Limits
 from engine.provenance import replay_sources
 from engine.script import clean_source, expected_error_lines, parse, safe_text, too_long
+from engine.snapshot import StorageLabels, storage_state, tensor_state
 from engine.state import (
     TRACE_VALUE_LIMIT,
     ErrorInfo,
@@ -21,7 +22,7 @@ from engine.state import (
     RunResult,
     Step,
     StorageState,
-    TensorState,
+    SubStep,
 )
 
 __all__ = ["iter_steps", "parse", "expected_error_lines", "run_script", "statement_error"]
@@ -60,10 +61,10 @@ def iter_steps(source: str, limits: Limits | None = None, begin: BeginHook | Non
     expected = expected_error_lines(source, statements)
     recorder = _Recorder(limits)
     for index, statement in enumerate(statements):
-        text = ast.get_source_segment(source, statement) or ""
         if begin is not None:
+            text = ast.get_source_segment(source, statement) or ""
             begin(index, statement.lineno, statement.end_lineno or statement.lineno, text)
-        step = recorder.run(statement, text, index)
+        step = recorder.run(statement, source, index)
         if step.error is not None and statement.lineno in expected:
             step = replace(step, expected_error=True)
         yield step
@@ -95,8 +96,7 @@ class _Recorder:
     def __init__(self, limits: Limits | None) -> None:
         self.limits = limits or Limits()
         self.interpreter = Interpreter(self.limits)
-        self._labels: dict[int, int] = {}
-        self._next_label = 1
+        self._labels = StorageLabels()
         self._pinned: list[Any] = []
         self._previous_objects: dict[str, Any] = {}
         self._previous_raw: dict[int, bytes | None] = {}
@@ -107,7 +107,7 @@ class _Recorder:
         self._budget_told = False  # the step where the recorder's budget ran out says so
         self._stdout_left = self.limits.stdout_run_chars
 
-    def run(self, statement: ast.stmt, text: str, index: int) -> Step:
+    def run(self, statement: ast.stmt, source: str, index: int) -> Step:
         """The step after `statement`; anything that goes wrong inside it (in torch, in
         Python or in recording) is that statement's error, never the app's."""
         result = self.interpreter.run_statement(statement, self._stdout_left)
@@ -117,14 +117,16 @@ class _Recorder:
             refused = self._refuse_unsupported(statement)
             if refused is not None and error is None:
                 error = refused
-            return self._record(statement, text, index, result, error)
+            return self._record(statement, source, index, result, error)
         except Exception as exc:  # a tensor torch itself cannot describe (broken by the script)
             self.interpreter.namespace.clear()
+            self.interpreter.call_results = []
             self._previous_objects = {}
             problem = ErrorInfo(type(exc).__name__, safe_text(
                 f"this statement left a value that cannot be inspected: {_describe(exc)}"),
                 statement.lineno)
             previous = self._previous
+            text = ast.get_source_segment(source, statement) or ""
             return Step(index, statement.lineno, statement.end_lineno or statement.lineno,
                         safe_text(text), result.stdout, error or problem,
                         previous.tensors if previous else (),
@@ -145,13 +147,15 @@ class _Recorder:
                            f"storage to show (use .to_dense(), .dequantize() or a plain tensor)")
         if message is None:
             return None
+        self.interpreter.call_results = [(node, t) for node, t in self.interpreter.call_results
+                                         if unsupported_kind(t) is None]
         return ErrorInfo("NotSupportedError", message, statement.lineno)
 
-    def _record(self, statement: ast.stmt, text: str, index: int, result: StatementResult,
+    def _record(self, statement: ast.stmt, source: str, index: int, result: StatementResult,
                 error: ErrorInfo | None) -> Step:
         names = self.interpreter.user_names()
         tensors_by_name = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
-        labels = self._label_storages(tensors_by_name.values())
+        labels = self._labels.update(tensors_by_name.values())
         storages = self._storage_states(tensors_by_name.values(), labels)
         produced = self._produced(statement, tensors_by_name, labels)
         self._origins = {name: origin for name, origin in self._origins.items()
@@ -159,8 +163,8 @@ class _Recorder:
         self._origins.update({p.name: p for p in produced})
         tensor_states = []
         for name, t in tensors_by_name.items():
-            state = _tensor_state(name, t, labels, tensors_by_name, self._origins.get(name),
-                                  self._values_left)
+            state = tensor_state(name, t, labels, tensors_by_name, self._origins.get(name),
+                                 value_limit=max(0, min(TRACE_VALUE_LIMIT, self._values_left)))
             if state.values is not None:
                 self._values_left -= state.numel
             tensor_states.append(state)
@@ -180,11 +184,16 @@ class _Recorder:
             provenance = self._provenance(statement, produced, tensors_by_name, names, labels)
         except Exception:  # an exotic dtype the replay cannot read: no provenance, no failure
             provenance = ()
+        try:
+            substeps = self._substeps(source, labels, tensors_by_name)
+        except Exception:  # noqa: BLE001 - the same for a temporary torch cannot describe
+            self.interpreter.call_results = []
+            substeps = ()
         step = Step(
             index=index,
             line=statement.lineno,
             end_line=statement.end_lineno or statement.lineno,
-            source=safe_text(text),
+            source=safe_text(ast.get_source_segment(source, statement) or ""),
             stdout=result.stdout,
             error=error,
             tensors=tuple(tensor_states),
@@ -193,6 +202,7 @@ class _Recorder:
             written_storages=written,
             warnings=warnings,
             provenance=provenance,
+            substeps=substeps,
         )
         self._pinned = [t.untyped_storage() for t in tensors_by_name.values()]
         self._previous_objects = dict(tensors_by_name)
@@ -200,35 +210,41 @@ class _Recorder:
         self._previous = step
         return step
 
-    def _label_storages(self, tensors) -> dict[int, int]:
-        live = {t.untyped_storage()._cdata for t in tensors}
-        # forget labels of storages that died: their address may be reused later
-        self._labels = {k: v for k, v in self._labels.items() if k in live}
-        for key in live:
-            if key not in self._labels:
-                self._labels[key] = self._next_label
-                self._next_label += 1
-        return self._labels
+    def _substeps(self, source: str, labels: dict[int, int],
+                  named: dict[str, torch.Tensor]) -> tuple[SubStep, ...]:
+        """The tensor each call of a chained statement returned (see Step.substeps)."""
+        calls = self.interpreter.call_results
+        if not calls or len(calls) < 2:
+            return ()
+        out = []
+        for node, tensor in calls:
+            text = ast.get_source_segment(source, node) or ""
+            key = tensor.untyped_storage()._cdata
+            state = tensor_state(text, tensor, labels if key in labels else {**labels, key: 0},
+                                 named, None)
+            out.append(SubStep(text, state, self.interpreter.call_memory.get(node, "")))
+        self.interpreter.call_results = []  # let the temporaries go
+        return tuple(out)
 
     def _storage_states(self, tensors, labels) -> tuple[StorageState, ...]:
         seen: dict[int, StorageState] = {}
         for t in tensors:
-            storage = t.untyped_storage()
-            label = labels[storage._cdata]
+            label = labels[t.untyped_storage()._cdata]
             if label in seen:
                 continue
-            nbytes = storage.nbytes()
-            raw = None
-            if not t.is_meta and t.device.type == "cpu" and nbytes <= self.limits.storage_bytes:
-                previous = self._previous_raw.get(label)
-                raw = _storage_bytes(storage, previous)
-                if raw is not previous:  # new bytes count against the run's budget
-                    if nbytes > self._bytes_left:
-                        raw = None
-                        self._bytes_left = -1  # spent: later steps keep no new bytes
-                    else:
-                        self._bytes_left -= nbytes
-            seen[label] = StorageState(label, storage.data_ptr(), nbytes, str(t.device), raw)
+            previous = self._previous_raw.get(label)
+            nbytes = t.untyped_storage().nbytes()
+            # new bytes count against the run's budget; unchanged ones are shared for free
+            affordable = nbytes <= self._bytes_left or previous is not None
+            state = storage_state(t, label, previous, devices=("cpu",),
+                                  byte_limit=self.limits.storage_bytes if affordable else -1)
+            if state.raw is not None and state.raw is not previous:
+                if nbytes > self._bytes_left:
+                    state = replace(state, raw=None)
+                    self._bytes_left = -1  # spent: later steps keep no new bytes
+                else:
+                    self._bytes_left -= nbytes
+            seen[label] = state
         return tuple(sorted(seen.values(), key=lambda s: s.id))
 
     def _provenance(self, statement, produced, tensors, names, labels):
@@ -250,6 +266,7 @@ class _Recorder:
         previous_storages = {labels.get(t.untyped_storage()._cdata) for t in previous.values()}
         referenced = [n.id for n in ast.walk(statement)
                       if isinstance(n, ast.Name) and n.id in previous]
+        memory = _bound_call_memory(statement, self.interpreter.call_memory)
         out = []
         for name, tensor in tensors.items():
             if previous.get(name) is tensor:
@@ -268,58 +285,20 @@ class _Recorder:
                                   if labels.get(t.untyped_storage()._cdata) == label]
                     source = next((n for n in referenced if n in on_storage),
                                   on_storage[0] if on_storage else None)
-                out.append(Produced(name, "view", source))
+                out.append(Produced(name, "view", source, memory.get(name)))
             else:
                 source = next((n for n in referenced if n != name or name in previous), None)
-                out.append(Produced(name, "copy" if source else "new", source))
+                out.append(Produced(name, "copy" if source else "new", source, memory.get(name)))
         return tuple(out)
 
 
-def _storage_bytes(storage: torch.UntypedStorage, previous: bytes | None) -> bytes:
-    as_bytes = torch.empty(0, dtype=torch.uint8)
-    as_bytes.set_(storage, 0, (storage.nbytes(),), (1,))
-    raw = as_bytes.numpy().tobytes()
-    return previous if previous == raw else raw  # share unchanged bytes between steps
-
-
-def _tensor_state(name: str, t: torch.Tensor, labels: dict[int, int],
-                  named: dict[str, torch.Tensor], origin: Produced | None,
-                  values_left: int = TRACE_VALUE_LIMIT) -> TensorState:
-    storage = t.untyped_storage()
-    values = None
-    if (not t.is_meta and t.numel() <= min(TRACE_VALUE_LIMIT, values_left)
-            and t.layout == torch.strided):
-        try:
-            values = t.detach().cpu().resolve_conj().resolve_neg().tolist()
-        except (RuntimeError, TypeError):  # bits dtypes have no Python values
-            values = None
-    base = t._base
-    base_name = None
-    if base is not None:
-        base_name = next((n for n, other in named.items() if other is base), None)
-    return TensorState(
-        name=name,
-        shape=tuple(t.shape),
-        stride=tuple(t.stride()),
-        storage_offset=t.storage_offset(),
-        dtype=str(t.dtype),
-        itemsize=t.element_size(),
-        device=str(t.device),
-        data_ptr=t.data_ptr(),
-        storage_data_ptr=storage.data_ptr(),
-        storage_nbytes=storage.nbytes(),
-        numel=t.numel(),
-        is_contiguous=t.is_contiguous(),
-        is_channels_last=(t.is_contiguous(memory_format=torch.channels_last)
-                          if t.dim() == 4 else None),
-        storage_id=labels[storage._cdata],
-        values=values,
-        requires_grad=t.requires_grad,
-        is_meta=t.is_meta,
-        base_name=base_name,
-        is_view=t._is_view(),
-        origin=origin,
-    )
+def _bound_call_memory(statement: ast.stmt, call_memory: dict[ast.Call, str]) -> dict[str, str]:
+    """{name: what the call did} for `name = call(...)` (storage identity, engine/interpreter)."""
+    if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call) and statement.value in call_memory):
+        return {statement.targets[0].id: call_memory[statement.value]}
+    return {}
 
 
 def _error_info(result: StatementResult, statement: ast.stmt) -> ErrorInfo | None:

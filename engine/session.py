@@ -76,6 +76,23 @@ class Document:
     def focused(self, name: str | None) -> Document:
         return replace(self, focus=name)
 
+    def opening(self) -> Document:
+        """Where a freshly opened script is shown: the first step that creates a tensor
+        (the tutorial's last step is its error; a learner starts at the beginning)."""
+        return self.at(next((s.index for s in self.steps if s.tensors), 0))
+
+    @property
+    def shown_focus(self) -> str | None:
+        """The tensor the picture and the panels are about: the chosen one, else the default."""
+        from engine.picture import default_focus
+
+        step = self.step
+        if step is None:
+            return None
+        if self.focus is not None and step.tensor(self.focus) is not None:
+            return self.focus
+        return default_focus(step)
+
     def appended(self, statement: str, limits: Limits | None = None,
                  runner: Runner | None = None) -> Document:
         """The script with `statement` added at the end, shown at its last step."""

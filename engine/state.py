@@ -21,6 +21,10 @@ class Produced:
     name: str
     kind: str               # "view" | "copy" | "new" | "alias"
     source: str | None      # the named tensor it views/copies/aliases
+    # what the call that made it did, by storage identity, when the name was bound straight
+    # to a call: "view" for `torch.ones(4).view(torch.int16)` (kind "new": the viewed tensor
+    # was a temporary), "copy", "new", "same"; None when not known
+    memory: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,17 @@ class ErrorInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class SubStep:
+    """One call inside a chained statement and the tensor it returned, e.g. for
+    `viewA = tensorA.transpose(0, 1).contiguous().view(1, 12)`: `tensorA.transpose(0, 1)`,
+    then `tensorA.transpose(0, 1).contiguous()`, then the whole call."""
+
+    source: str             # the call's text; also `tensor.name`
+    tensor: TensorState     # storage_id 0: a storage that did not outlive the statement
+    memory: str             # what the call did, by storage identity: view | copy | new | same
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     index: int
     line: int
@@ -93,6 +108,9 @@ class Step:
     # for copies: (name, ((source storage id, cell) per element in logical order))
     provenance: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()
     expected_error: bool = False  # the statement is marked `#! expect-error` (lessons)
+    # each call's tensor, in the order the calls returned, when the statement chains two or
+    # more tensor-returning calls (and none ran twice); the last is the statement's value
+    substeps: tuple[SubStep, ...] = ()
 
     def sources_of(self, name: str) -> tuple[tuple[int, int], ...] | None:
         return next((cells for n, cells in self.provenance if n == name), None)

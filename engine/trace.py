@@ -54,16 +54,21 @@ def error_json(error: ErrorInfo | None, expected: bool = False) -> dict[str, Any
 
 
 def step_json(step: Step) -> dict[str, Any]:
-    return {
+    out = {
         "line": step.line,
         "source": step.source,
         "stdout": step.stdout,
         "error": error_json(step.error, step.expected_error),
         "tensors": {t.name: tensor_json(t) for t in step.tensors},
-        "produced": [{"name": p.name, "kind": p.kind, "of": p.source} for p in step.produced],
+        "produced": [{"name": p.name, "kind": p.kind, "of": p.source,
+                      **({"memory": p.memory} if p.memory else {})} for p in step.produced],
         "written_storages": list(step.written_storages),
         "warnings": list(step.warnings),
     }
+    if step.substeps:  # a chained statement: each call's tensor, in the order they returned
+        out["substeps"] = [{"source": s.source, "memory": s.memory, **tensor_json(s.tensor)}
+                           for s in step.substeps]
+    return out
 
 
 def trace_json(result: RunResult, torch_version: str | None = None) -> dict[str, Any]:

@@ -82,7 +82,8 @@ class Frame:
     flash_strength: float
     walk_cells: tuple[Anchor, ...]   # the walk so far (last one is current)
     broken: bool                     # the walk has crossed a jump
-    tweens: tuple[tuple[str, tuple[float, ...]], ...]
+    # (label, before, after): a tween moves cells, never numbers — metadata shows old → new
+    tweens: tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...]
     pointer: tuple[int, float, float] | None  # storage id, from cell, to cell progress
     pointer_progress: float
     result_opacity: float            # how visible the after-picture's result is
@@ -112,8 +113,7 @@ def frame_at(plan: Plan, t: float) -> Frame:
     shown = min(count, int(math.floor(t * (count + 1)))) if count else 0
     walk = plan.walk[:shown] if t < 1.0 else ()
     broken = any(j < shown for j in plan.jumps)
-    tweens = tuple((tw.label, tuple(b + (a - b) * e for b, a in zip(tw.before, tw.after)))
-                   for tw in plan.tweens if len(tw.before) == len(tw.after))
+    tweens = tuple((tw.label, tw.before, tw.after) for tw in plan.tweens) if t < 1.0 else ()
     flash = plan.flashes if t < 1.0 else ()
     strength = math.sin(math.pi * min(1.0, t * 2)) if t < 1.0 else 0.0
     if plan.kind in ("view", "copy"):
@@ -224,11 +224,27 @@ def _plan_inplace(before: Step, after: Step, focus: str | None) -> Plan:
         motions += [Motion(format_value(a[k]), StorageCell(storage_id, int(k)),
                            StorageCell(storage_id, int(k)), "out") for k in changed[:MAX_MOVING]]
         if focused is not None and focused.storage_id == storage_id:
-            hit = set(int(k) for k in changed)
-            flashes += [GridCell("after", p, r, c) for p, r, c, k in _cells(_grid(after,
-                                                                                 focused))
-                        if k in hit][:4096]
+            flashes += _grid_cells_reading(focused, changed)
     return Plan("inplace", focus, motions=tuple(motions), flashes=tuple(flashes))
+
+
+def _grid_cells_reading(t: TensorState, cells: np.ndarray, limit: int = 4096) -> list[Anchor]:
+    """Every grid position of `t`, on any 2-D panel, that reads one of the storage cells."""
+    if t.numel == 0 or t.numel > 1 << 22:
+        return []
+    index = np.full((), t.storage_offset, dtype=np.int64)
+    for size, stride in zip(t.shape, t.stride):
+        index = index[..., None] + np.arange(size, dtype=np.int64) * stride
+    hits = np.argwhere(np.isin(index, cells))[:limit]
+    out: list[Anchor] = []
+    for position in hits.tolist():
+        if t.ndim == 0:
+            out.append(GridCell("after", (), 0, 0))
+        elif t.ndim == 1:
+            out.append(GridCell("after", (), 0, position[0]))
+        else:
+            out.append(GridCell("after", tuple(position[:-2]), position[-2], position[-1]))
+    return out
 
 
 def _isnan(values: np.ndarray) -> np.ndarray:

@@ -17,7 +17,15 @@ from typing import Any
 
 from engine.layout import Blocker, ViewExplanation
 from engine.script import safe_text
-from engine.state import ErrorInfo, Produced, RunResult, Step, StorageState, TensorState
+from engine.state import (
+    ErrorInfo,
+    Produced,
+    RunResult,
+    Step,
+    StorageState,
+    SubStep,
+    TensorState,
+)
 
 
 class WireError(ValueError):
@@ -35,8 +43,8 @@ def register(cls: type) -> type:
     return cls
 
 
-for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, ViewExplanation,
-             Blocker):
+for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, SubStep,
+             ViewExplanation, Blocker):
     register(_cls)
 
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}

@@ -1,4 +1,4 @@
-"""QApplication set-up, shared by the window and headless exports."""
+"""QApplication bootstrap, shared by the window and headless exports (imports no window)."""
 
 from __future__ import annotations
 
@@ -19,37 +19,3 @@ def ensure_app():
         app.setApplicationName("Stridescope")
         app.setOrganizationName("Stridescope")
     return app
-
-
-def run_window(path: str, step: int | None = None, screenshot: str | None = None,
-               theme: str | None = None, lang: str | None = None, present: bool = False) -> int:
-    app = ensure_app()
-    from PySide6.QtCore import Qt, QTimer
-
-    from gui.main_window import MainWindow
-
-    window = MainWindow()
-    window.restore_layout()
-    if lang:
-        window.set_lang(lang)
-    window.open_path(path)
-    if theme:
-        window.set_theme(theme)
-    if step is not None:
-        window.controller.goto(step - 1)
-    window.show()
-    if not screenshot:
-        QTimer.singleShot(0, window.offer_restore)
-    if present:
-        window.toggle_presentation()
-    if screenshot:
-        def grab() -> None:
-            ok = window.grab().save(screenshot)
-            print(f"{'saved' if ok else 'could not save'} {screenshot}")
-            app.exit(0 if ok else 1)
-        if window.controller.running:  # wait for the worker's first result, then grab
-            window.controller.sig_changed.connect(
-                lambda *_: QTimer.singleShot(600, grab), Qt.ConnectionType.SingleShotConnection)
-        else:
-            QTimer.singleShot(600, grab)
-    return app.exec()

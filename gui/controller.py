@@ -60,7 +60,9 @@ class Controller(QObject):
         self._message: str | None = None
         self._submitting = False
         self._loading: str | None = None  # the script of a load still running
+        self._load_step: int | None = None  # where the loaded script is shown
         self._after_load: list = []       # navigation asked for while it runs
+        self.read_only = False  # showing recorded steps (show_result): edits are refused
 
     @property
     def running(self) -> bool:
@@ -75,16 +77,29 @@ class Controller(QObject):
         self.runner.shutdown()
 
     # ----------------------------------------------------------------- script edits
-    def load(self, script: str, path: str | None = None) -> None:
+    def load(self, script: str, path: str | None = None, step: int | None = None) -> None:
+        """A new script, shown at `step` (-1: the last), else at its first tensor's step,
+        once it has run."""
         self.path = path
+        self.read_only = False
         self.undo_stack.clear()
         self._after_load = []
+        self._load_step = step
         self._submit(script, "load", "")
         if self._pending is not None:
             self._loading = script
 
+    def show_result(self, result: RunResult, animate: bool = False) -> None:
+        """Show steps recorded elsewhere (tensors given to the API, a Jupyter kernel's cells):
+        the script is only their record, nothing is re-run; the cursor goes to the last."""
+        self.cancel()
+        self.path = None
+        self.read_only = True
+        self.undo_stack.clear()
+        self._set(Document(result.source, -1, self.document.focus, result), animate=animate)
+
     def set_script(self, script: str, label: str = "Edit script") -> None:
-        if script == self.document.script:
+        if script == self.document.script or self.read_only:
             return
         self._submit(script, "edit", label)
 
@@ -93,6 +108,8 @@ class Controller(QObject):
         (or when the run goes on in the worker: the message comes with sig_notice).
 
         A statement that does not parse changes nothing (see `rejects`)."""
+        if self.read_only:
+            return _("these tensors were recorded elsewhere: open a script to add statements")
         problem = self.rejects(statement)
         if problem:
             return problem
@@ -125,7 +142,13 @@ class Controller(QObject):
             self.sig_notice.emit(_("Run cancelled: the canvas shows the last version that ran"))
             return
         if kind == "load":
-            self._set(Document.from_result(result), animate=False)
+            document = Document.from_result(result)
+            step, self._load_step = self._load_step, None
+            if step is None:
+                document = document.opening()
+            elif step >= 0:
+                document = document.at(step)
+            self._set(document, animate=False)
             self._report_limit(result)
             queued, self._after_load = self._after_load, []
             for action in queued:

@@ -1,47 +1,55 @@
-"""Render the canvas of one step to PNG, SVG or PDF (headless or from the window)."""
+"""Render composed Scenes to PNG, SVG, PDF, GIF and MP4 (headless or from the window).
+
+Every export goes through engine.compose, exactly like the window: the picture is composed
+for the export's own size, so it fills the frame and its type sizes follow the rules."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.picture import build_picture
+from engine.compose import Scene, Viewport, ViewState, compose
 from engine.state import RunResult, Step
 from gui.theme import LIGHT, Theme
 
-
-def tensor_colors(steps: tuple[Step, ...]) -> dict[str, int]:
-    """A stable colour per tensor name, in order of first appearance across the script."""
-    colors: dict[str, int] = {}
-    for step in steps:
-        for t in step.tensors:
-            colors.setdefault(t.name, len(colors))
-    return colors
+ANIMATION_SUFFIXES = (".gif", ".mp4")
+HOLD_SECONDS = 1.6  # an animation holds its result this long, so a reader can read it
 
 
-def build_scene(result: RunResult, step_index: int, focus: str | None, theme: Theme,
-                width: float, caption: str = ""):
+def compose_step(result: RunResult, step: int | None = None, focus: str | None = None,
+                 size: tuple[int, int] = (1200, 800),
+                 captions: Callable[[Step], str] | None = None, animate: bool = False,
+                 presentation: bool = False) -> Scene:
+    """The Scene of step (1-based; default the last) at `size`, in the current language."""
+    from gui.i18n import _, current_language
+
+    index = (step or max(len(result.steps), 1)) - 1
+    if result.steps and focus is not None and result.steps[index].tensor(focus) is None:
+        names = ", ".join(t.name for t in result.steps[index].tensors) or "none"
+        raise ValueError(f"no tensor named {focus!r} at step {index + 1} (there: {names})")
+    caption = captions(result.steps[index]) if captions and result.steps else ""
+    view = ViewState(step=index, focus=focus, lang=current_language(), caption=caption,
+                     animate=animate)
+    return compose(result, view, Viewport(size[0], size[1], presentation), _)
+
+
+def scene_for(composed: Scene, theme: Theme):
+    from gui.app import ensure_app
     from gui.canvas.scene import CanvasScene
 
-    step = result.steps[step_index]
-    if focus is not None and step.tensor(focus) is None:
-        raise ValueError(f"no tensor named {focus!r} at step {step_index + 1} "
-                         f"(there: {', '.join(t.name for t in step.tensors) or 'none'})")
-    colors = tensor_colors(result.steps)
+    ensure_app()
     scene = CanvasScene(theme)
-    scene.set_picture(build_picture(step, focus, colors), theme, caption, colors, width,
-                      len(result.steps))
+    scene.show_scene(composed, theme)
     return scene
 
 
 def render_scene(scene, path: str, size: tuple[int, int], background: str) -> None:
-    """Fit the scene into size (keeping its aspect) and write path by its suffix."""
+    """Draw the scene into size and write path by its suffix."""
     from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
     from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
     from PySide6.QtSvg import QSvgGenerator
 
     width, height = size
-    source = readable_source(scene.sceneRect(), width, height)
     target = QRectF(0, 0, width, height)
     suffix = Path(path).suffix.lower()
 
@@ -49,7 +57,7 @@ def render_scene(scene, path: str, size: tuple[int, int], background: str) -> No
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         painter.fillRect(target, QColor(background))
-        scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+        scene.render(painter, target, scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
 
     if suffix == ".png":
         image = QImage(width, height, QImage.Format.Format_ARGB32)
@@ -86,44 +94,13 @@ def render_scene(scene, path: str, size: tuple[int, int], background: str) -> No
         raise OSError(f"cannot write {path}")
 
 
-MIN_EXPORT_SCALE = 0.45
-
-
-def readable_source(scene_rect, width: int, height: int):
-    """The part of the scene to draw: all of it, unless that would shrink the cells past
-    reading (a huge layout) — then its top-left corner at a readable scale."""
-    from PySide6.QtCore import QRectF
-
-    scale = min(width / scene_rect.width(), height / scene_rect.height())
-    if scale >= MIN_EXPORT_SCALE:
-        return scene_rect
-    by_width = width / scene_rect.width()
-    scale = by_width if by_width >= MIN_EXPORT_SCALE else MIN_EXPORT_SCALE
-    return QRectF(scene_rect.left(), scene_rect.top(), min(scene_rect.width(), width / scale),
-                  min(scene_rect.height(), height / scale))
-
-
 def export_still(result: RunResult, path: str, step: int | None = None,
                  focus: str | None = None, size: tuple[int, int] = (1200, 800),
-                 theme: Theme = LIGHT, captions: Callable[[Step], str] | None = None) -> None:
+                 theme: Theme = LIGHT, captions: Callable[[Step], str] | None = None,
+                 presentation: bool = False) -> None:
     """Headless: render step (1-based; default the last) of result into path."""
-    from gui.app import ensure_app
-
-    ensure_app()
-    if not result.steps:
-        from engine.state import ErrorInfo, Step
-
-        error = result.syntax_error or ErrorInfo("Error", "the script has no statements", None)
-        empty = Step(0, error.line or 1, error.line or 1, "", "", error, (), ())
-        result = RunResult(result.source, (empty,), result.syntax_error)
-        step = 1
-    index = (step or len(result.steps)) - 1
-    caption = captions(result.steps[index]) if captions else ""
-    scene = build_scene(result, index, focus, theme, width=max(size[0], 900), caption=caption)
-    render_scene(scene, path, size, theme.background)
-
-
-ANIMATION_SUFFIXES = (".gif", ".mp4")
+    composed = compose_step(result, step, focus, size, captions, presentation=presentation)
+    render_scene(scene_for(composed, theme), path, size, theme.background)
 
 
 def animation_frames(result: RunResult, step: int | None, focus: str | None,
@@ -133,26 +110,21 @@ def animation_frames(result: RunResult, step: int | None, focus: str | None,
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QImage, QPainter
 
-    from engine.transition import frame_at, plan_transition
-    from gui.app import ensure_app
+    from engine.transition import frame_at
 
-    ensure_app()
-    index = (step or len(result.steps)) - 1
-    caption = captions(result.steps[index]) if captions else ""
-    scene = build_scene(result, index, focus, theme, width=max(size[0], 900), caption=caption)
-    before = result.steps[index - 1] if index > 0 else None
-    plan = plan_transition(before, result.steps[index], scene.picture.focus)
-    scene.begin_animation(plan)
+    composed = compose_step(result, step, focus, size, captions, animate=True)
+    scene = scene_for(composed, theme)
+    scene.begin_animation()
     count = max(2, round(fps * seconds))
-    source = readable_source(scene.sceneRect(), *size)
     for i in range(count):
-        scene.show_frame(frame_at(plan, i / (count - 1)))
+        if composed.plan is not None:
+            scene.show_frame(frame_at(composed.plan, i / (count - 1)))
         image = QImage(size[0], size[1], QImage.Format.Format_RGB32)
         image.fill(QColor(theme.background))
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        scene.render(painter, QRectF(0, 0, size[0], size[1]), source,
+        scene.render(painter, QRectF(0, 0, size[0], size[1]), scene.sceneRect(),
                      Qt.AspectRatioMode.KeepAspectRatio)
         painter.end()
         yield image
@@ -172,8 +144,13 @@ def export_animation(result: RunResult, path: str, step: int | None = None,
                      focus: str | None = None, size: tuple[int, int] = (1200, 800),
                      fps: int = 30, seconds: float = 1.6, theme: Theme = LIGHT,
                      captions: Callable[[Step], str] | None = None, progress=None) -> int:
-    """Write a GIF (Pillow) or MP4 (imageio-ffmpeg) of the step's animation; return frames."""
+    """Write a GIF (Pillow) or MP4 (imageio-ffmpeg) of the step's animation; return frames.
+
+    The result is held HOLD_SECONDS at the end (GIF: one long frame; MP4: repeated frames),
+    and a GIF loops."""
     suffix = Path(path).suffix.lower()
+    if suffix not in ANIMATION_SUFFIXES:
+        raise ValueError(f"unsupported animation format: {suffix}")
     if not result.steps:
         raise ValueError("the script has no steps to animate")
     frames = []
@@ -183,31 +160,29 @@ def export_animation(result: RunResult, path: str, step: int | None = None,
         frames.append(_to_pil(image))
         if progress is not None:
             progress(n + 1, total)
-    # hold the final picture a moment so a looping GIF reads well
-    hold = [frames[-1]] * max(1, fps // 2)
+    frame_ms = int(1000 / fps)
     if suffix == ".gif":
         from PIL import Image
 
-        quantized = [f.quantize(colors=255, method=Image.Quantize.FASTOCTREE)
-                     for f in frames + hold]
+        quantized = [f.quantize(colors=255, method=Image.Quantize.FASTOCTREE) for f in frames]
+        durations = [frame_ms] * (len(frames) - 1) + [int(HOLD_SECONDS * 1000)]
         quantized[0].save(path, save_all=True, append_images=quantized[1:],
-                          duration=int(1000 / fps), loop=0, optimize=False)
-    elif suffix == ".mp4":
-        try:
-            import imageio.v2 as imageio
-            import numpy as np
-        except ImportError as exc:
-            raise RuntimeError("MP4 export needs the optional extra: pip install "
-                               "'stridescope[video]' (imageio + imageio-ffmpeg)") from exc
-        try:
-            with imageio.get_writer(path, fps=fps, codec="libx264", macro_block_size=8,
-                                    quality=8) as writer:
-                for frame in frames + hold:
-                    writer.append_data(np.asarray(frame))
-        except Exception as exc:  # ffmpeg missing or failing: say so plainly
-            raise RuntimeError(f"MP4 export failed: {exc}") from exc
-    else:
-        raise ValueError(f"unsupported animation format: {suffix}")
+                          duration=durations, loop=0, optimize=False)
+        return len(frames)
+    hold = [frames[-1]] * round(fps * HOLD_SECONDS)
+    try:
+        import imageio.v2 as imageio
+        import numpy as np
+    except ImportError as exc:
+        raise RuntimeError("MP4 export needs the optional extra: pip install "
+                           "'stridescope[video]' (imageio + imageio-ffmpeg)") from exc
+    try:
+        with imageio.get_writer(path, fps=fps, codec="libx264", macro_block_size=8,
+                                quality=8) as writer:
+            for frame in frames + hold:
+                writer.append_data(np.asarray(frame))
+    except Exception as exc:  # ffmpeg missing or failing: say so plainly
+        raise RuntimeError(f"MP4 export failed: {exc}") from exc
     return len(frames) + len(hold)
 
 

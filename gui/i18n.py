@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QTranslator
 
 CONTEXT = "Stridescope"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 _translator: QTranslator | None = None
+_current = "en"
+
+
+def current_language() -> str:
+    return _current
 
 
 def _(text: str) -> str:
@@ -27,7 +32,7 @@ def N_(text: str) -> str:  # noqa: N802 — marks a string translated later, whe
 
 def install_language(code: str) -> bool:
     """Switch the UI language at runtime; 'en' removes the translator."""
-    global _translator
+    global _translator, _current
     app = QCoreApplication.instance()
     if app is None:
         return False
@@ -35,10 +40,19 @@ def install_language(code: str) -> bool:
         app.removeTranslator(_translator)
         _translator = None
     if code == "en":
+        _current = "en"
         return True
     translator = QTranslator(app)
     if not translator.load(str(TRANSLATIONS / f"stridescope_{code}.qm")):
         return False
     app.installTranslator(translator)
     _translator = translator
+    _current = code
     return True
+
+
+def settle_language_change() -> None:
+    """Deliver the LanguageChange events Qt posted for a translator switch now, so every widget
+    has retranslated itself (its changeEvent) when this returns."""
+    for _round in range(3):  # the application's event posts one to each top-level window
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)

@@ -52,9 +52,8 @@ class WorkerRunner(QObject):
 
     def __init__(self, limits: Limits | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        from engine.worker import WorkerPool
-
-        self.pool = WorkerPool(limits)   # starts the worker now: torch imports over there
+        self._limits = limits
+        self._pool = None  # started by the first run (a window showing API tensors never runs)
         self._run = None
         self._done: Done | None = None
         self._notifier: QSocketNotifier | None = None
@@ -66,6 +65,14 @@ class WorkerRunner(QObject):
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
+
+    @property
+    def pool(self):
+        if self._pool is None:
+            from engine.worker import WorkerPool
+
+            self._pool = WorkerPool(self._limits)  # torch imports over there, not here
+        return self._pool
 
     @property
     def busy(self) -> bool:
@@ -93,7 +100,8 @@ class WorkerRunner(QObject):
 
     def shutdown(self) -> None:
         self.cancel()
-        self.pool.close()
+        if self._pool is not None:
+            self._pool.close()
 
     def _on_begin(self, index: int, line: int) -> None:
         if self._slow_sent:

@@ -13,6 +13,7 @@ DEFAULTS: dict[str, Any] = {
     "theme": "light",
     "animation/speed": 1.0,
     "animation/reduced_motion": False,
+    "view/large_labels": False,
     "window/geometry": b"",
     "window/state": b"",
     "recent_files": [],

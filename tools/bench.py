@@ -51,7 +51,8 @@ def main() -> None:
                                    for _ in range(3)), "ms"))
     app_window = ("import sys; sys.argv=['x']\nfrom gui.app import ensure_app\napp = ensure_app()\n"
                   "from gui.main_window import MainWindow\nw = MainWindow()\n"
-                  "w.open_path('resources/lessons/tutorial.py'); w.show(); app.processEvents()\n"
+                  "w.files.open_path('resources/lessons/tutorial.py'); w.show()\n"
+                  "app.processEvents()\n"
                   "w.grab()\n")
     rows.append(("stridescope: window on the tutorial, first frame (process)",
                  statistics.median(fresh_process(app_window) for _ in range(3)), "ms"))

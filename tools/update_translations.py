@@ -1,5 +1,6 @@
-"""Collect `_("…")` (gui/) and `N_("…")` (engine/) strings into the Qt Linguist .ts files,
-keep existing translations, add new ones from tools/zh_CN.json, and compile the .qm files.
+"""Collect `_("…")` (gui/), `N_("…")` and `tr("…")` (engine/) strings into the Qt Linguist
+.ts files, keep existing translations, add new ones from tools/zh_CN.json, and compile the
+.qm files.
 
     .venv/bin/python tools/update_translations.py
 """
@@ -25,7 +26,7 @@ def marked_strings() -> list[str]:
         for path in sorted((ROOT / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                        and node.func.id in ("_", "N_") and node.args
+                        and node.func.id in ("_", "N_", "tr") and node.args
                         and isinstance(node.args[0], ast.Constant)
                         and isinstance(node.args[0].value, str)):
                     found.setdefault(node.args[0].value)

@@ -21,8 +21,10 @@ def _lerp(a: QRectF, b: QRectF, p: float) -> QRectF:
 class AnimationItem(QGraphicsObject):
     """Sits above everything; `locate(anchor)` maps engine anchors to scene rectangles."""
 
-    def __init__(self, theme: Theme, locate, bounds: QRectF, tween_at: QPointF) -> None:
+    def __init__(self, theme: Theme, locate, bounds: QRectF, tween_at: QPointF,
+                 type_scale=None) -> None:
         super().__init__()
+        self.px = type_scale.body if type_scale is not None else 18.0
         self.theme = theme
         self.locate = locate
         self.bounds = bounds
@@ -74,19 +76,22 @@ class AnimationItem(QGraphicsObject):
             else:
                 painter.fillRect(rect, fill)
                 painter.drawRect(rect)
-                draw_centered(painter, rect, sprite.text, 14, "#000000", bold=True)
+                draw_centered(painter, rect, sprite.text, self._value_px(rect), "#000000",
+                              bold=True)
                 painter.setPen(QPen(color(theme.text), 1.2))
         painter.setOpacity(1.0)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        if frame.tweens:
+        changed = [(label, b, a) for label, b, a in frame.tweens if b != a]
+        if changed:  # old → new: the numbers switch, they never blend
             runs = []
-            for label, values in frame.tweens:
-                shown = ", ".join(str(round(v)) for v in values)
-                runs += [(f"{_(label)} ", theme.muted, False), (f"({shown})  ", theme.text, True)]
+            for label, before, after in changed:
+                runs += [(f"{_(label)} ", theme.muted, False),
+                         (f"{_tuple(before)} → {_tuple(after)}   ", theme.text, True)]
+            px = self.px
             x, y = self.tween_at.x(), self.tween_at.y()
-            width = runs_width(runs, 13, mono=True)
-            painter.fillRect(QRectF(x - 6, y - 20, width + 12, 28), color(theme.panel, 235))
-            draw_runs(painter, x, y, runs, 13, mono=True)
+            width = runs_width(runs, px, mono=True)
+            painter.fillRect(QRectF(x - 6, y, width + 12, px * 1.6), color(theme.panel, 240))
+            draw_runs(painter, x, y + px * 1.15, runs, px, mono=True)
 
     def _sprite(self, text: str, width: float, height: float) -> QPixmap:
         """A moving value, drawn once at 2× and reused: 1,000 sprites stay cheap per frame."""
@@ -102,10 +107,14 @@ class AnimationItem(QGraphicsObject):
             p.setPen(QPen(color(self.theme.text), 1.5))
             p.setBrush(color(self.theme.highlight, 235))
             p.drawRoundedRect(rect, 6, 6)
-            draw_centered(p, rect, text, 14, "#000000", bold=True)
+            draw_centered(p, rect, text, self._value_px(rect), "#000000", bold=True)
             p.end()
             self._sprites[key] = pixmap
         return pixmap
+
+    @staticmethod
+    def _value_px(rect: QRectF) -> float:
+        return max(8.0, min(rect.height() * 0.45, rect.width() * 0.3))
 
     def _paint_pointer(self, painter: QPainter, frame: Frame) -> None:
         storage_id, start, end = frame.pointer
@@ -122,3 +131,7 @@ class AnimationItem(QGraphicsObject):
         painter.setPen(QPen(color(self.theme.text), 1.0))
         painter.setBrush(color(self.theme.highlight))
         painter.drawPolygon(tri)
+
+
+def _tuple(values) -> str:
+    return "(" + ", ".join(str(v) for v in values) + ("," if len(values) == 1 else "") + ")"

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 MONO_FAMILIES = ["DejaVu Sans Mono", "Menlo", "Consolas", "Noto Sans Mono", "monospace"]
 SANS_FAMILIES = ["DejaVu Sans", "Noto Sans", "WenQuanYi Micro Hei", "Arial", "sans-serif"]
 
 
-@lru_cache(maxsize=64)
-def font(size: float, bold: bool = False, mono: bool = False) -> QFont:
+@lru_cache(maxsize=128)
+def font(px: float, bold: bool = False, mono: bool = False) -> QFont:
+    """A font whose size is given in scene pixels (the composed Scene's unit)."""
     f = QFont()
     f.setFamilies(MONO_FAMILIES if mono else SANS_FAMILIES)
-    f.setPointSizeF(size)
+    f.setPixelSize(max(1, round(px)))
     f.setBold(bold)
     # scene text scales with zoom: no hinting keeps glyph positions stable when scaled
     f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
@@ -60,37 +60,31 @@ def draw_centered(painter: QPainter, rect: QRectF, text: str, size: float, hex_c
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
 
-@lru_cache(maxsize=65536)
-def fit_text(text: str, width: float, size: float, mono: bool = True) -> tuple[str, float]:
-    """Shrink the font (down to 60%) and then elide so `text` fits `width`."""
-    for scale in (1.0, 0.85, 0.72, 0.6):
-        if metrics(size * scale, False, mono).horizontalAdvance(text) <= width:
-            return text, size * scale
-    m = metrics(size * 0.6, False, mono)
-    return m.elidedText(text, Qt.TextElideMode.ElideRight, width), size * 0.6
+_ALIGN = {"left": Qt.AlignmentFlag.AlignLeft, "center": Qt.AlignmentFlag.AlignHCenter,
+          "right": Qt.AlignmentFlag.AlignRight}
 
 
-def heatmap_image(values: np.ndarray, columns: int) -> QImage | None:
-    """One pixel per cell, `columns` wide, coloured with pyqtgraph's viridis map."""
-    import pyqtgraph as pg
+def style_color(style: str, theme) -> str:
+    """The theme's colour for a composed Text style."""
+    if style.startswith("tensor:"):
+        return theme.tensor_color(int(style[7:]))
+    if style.startswith("dim:"):
+        return theme.dim_color(int(style[4:]))
+    return {"muted": theme.muted, "error": theme.error, "warning": theme.written,
+            "code": theme.text}.get(style, theme.text)
 
-    if values is None or len(values) == 0:
-        return None
-    data = np.asarray(values)
-    if np.iscomplexobj(data):
-        data = np.abs(data)
-    data = data.astype(np.float64, copy=False)
-    finite = np.isfinite(data)
-    lo, hi = (data[finite].min(), data[finite].max()) if finite.any() else (0.0, 1.0)
-    scaled = np.zeros_like(data) if hi == lo else (data - lo) / (hi - lo)
-    scaled[~finite] = 0
-    rows = -(-len(data) // columns)
-    padded = np.zeros(rows * columns)
-    padded[: len(data)] = scaled
-    lut = pg.colormap.get("viridis").getLookupTable(nPts=256, mode="byte", alpha=True)
-    rgba = np.ascontiguousarray(lut[(padded * 255).astype(np.uint8)].reshape(rows, columns, 4))
-    image = QImage(rgba.data, columns, rows, columns * 4, QImage.Format.Format_RGBA8888)
-    return image.copy()  # own the pixels; rgba goes out of scope
+
+def draw_text(painter: QPainter, text, theme) -> None:
+    """Paint one composed Text in its box, at its size, in its style's colour."""
+    x, y, w, h = text.rect
+    rect = QRectF(x, y, w, h)
+    if text.fill:
+        fill = theme.panel if text.fill == "panel" else theme.error_fill
+        painter.fillRect(rect, color(fill))
+    painter.setFont(font(text.px, text.bold, text.mono))
+    painter.setPen(color(style_color(text.style, theme)))
+    painter.drawText(rect, _ALIGN[text.align] | Qt.AlignmentFlag.AlignVCenter
+                     | Qt.TextFlag.TextSingleLine, text.text)
 
 
 def visible_rect(painter: QPainter, exposed: QRectF) -> QRectF:

@@ -2,36 +2,32 @@
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsObject,
     QGraphicsPathItem,
     QGraphicsScene,
-    QGraphicsTextItem,
 )
 
+from engine.compose import Scene, locate
 from engine.picture import Formula, Picture
-from engine.transition import Frame, GridCell, Plan, StorageCell
+from engine.transition import Frame, Plan
 from gui.canvas.animation_item import AnimationItem
 from gui.canvas.grid_item import GridItem
-from gui.canvas.painting import Run, color, draw_runs, runs_width
+from gui.canvas.painting import Run, color, draw_runs, draw_text, runs_width
 from gui.canvas.strip_item import StripItem
 from gui.i18n import _
 from gui.theme import LIGHT, Theme
 
-MARGIN = 24.0
-GAP = 26.0
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 class RunsItem(QGraphicsObject):
     """Lines of coloured text runs (the address formula)."""
 
-    def __init__(self, size: float = 13.0) -> None:
+    def __init__(self, size: float = 18.0) -> None:
         super().__init__()
         self.size = size
         self.lines: list[list[Run]] = []
@@ -44,11 +40,12 @@ class RunsItem(QGraphicsObject):
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802
-        return QRectF(0, 0, self._width + 4, len(self.lines) * self.size * 1.9 + 4)
+        return QRectF(0, 0, self._width + 4, len(self.lines) * self.size * 1.45 + 4)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         for n, runs in enumerate(self.lines):
-            draw_runs(painter, 0, (n + 1) * self.size * 1.9 - 6, runs, self.size, mono=True)
+            draw_runs(painter, 0, (n + 1) * self.size * 1.45 - self.size * 0.3, runs, self.size,
+                      mono=True)
 
 
 def formula_lines(formula: Formula | None, theme: Theme, ndim: int,
@@ -75,142 +72,83 @@ def formula_lines(formula: Formula | None, theme: Theme, ndim: int,
     return [runs, address]
 
 
+class TextsItem(QGraphicsObject):
+    """Composed Texts (the header, the storage summaries), painted as they are."""
+
+    def __init__(self, texts, theme: Theme) -> None:
+        super().__init__()
+        self.texts = tuple(texts)
+        self.theme = theme
+        rects = [QRectF(*t.rect) for t in self.texts]
+        self._bounds = QRectF()
+        for rect in rects:
+            self._bounds = self._bounds.united(rect)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._bounds
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        for text in self.texts:
+            draw_text(painter, text, self.theme)
+
+
 class CanvasScene(QGraphicsScene):
     sig_status = Signal(str)
 
     def __init__(self, theme: Theme = LIGHT) -> None:
         super().__init__()
         self.theme = theme
+        self.composed: Scene | None = None
         self.picture: Picture | None = None
         self.strip_items: dict[int, StripItem] = {}
         self.grid_item: GridItem | None = None
         self.formula_item = RunsItem()
         self.link_item = QGraphicsPathItem()
-        self.header = QGraphicsTextItem()
         self.selection: tuple | None = None  # a clicked cell stays lit when the mouse leaves
-        self.caption: str = ""
-        self.step_count = 0
         self.overlay: AnimationItem | None = None
         self._anchor_cache: dict = {}
-        self.ghost: GridItem | None = None
         self.plan: Plan | None = None
 
     # ----------------------------------------------------------------- building
-    def set_picture(self, picture: Picture, theme: Theme | None = None, caption: str = "",
-                    colors: dict[str, int] | None = None, width: float = 1200.0,
-                    step_count: int = 0) -> None:
+    def show_scene(self, composed: Scene, theme: Theme | None = None) -> None:
+        """Replace the items with ones painting `composed` (a Scene from engine.compose)."""
         if theme is not None:
             self.theme = theme
-        self.picture = picture
-        self.caption = caption
-        self.step_count = step_count or picture.step.index + 1
+        self.composed = composed
+        self.picture = composed.picture
         self.overlay = None  # clear() below deletes it
-        self.ghost = None
         self.plan = None
         self.clear()  # deletes the old items
         self.strip_items = {}
         self.grid_item = None
-        self.formula_item = RunsItem()
-        self.link_item = QGraphicsPathItem()
-        self.header = QGraphicsTextItem()
         self.setBackgroundBrush(QBrush(color(self.theme.background)))
-        colors = colors or {}
-        focus = picture.grid.tensor if picture.grid else None
-        y = MARGIN
-        for strip in picture.strips:
-            item = StripItem(strip, self.theme, picture.focus,
-                             focus.stride if focus and focus.storage_id == strip.storage.id
-                             else ())
-            item.setPos(MARGIN, y)
+        self.addItem(TextsItem(composed.header + composed.summaries, self.theme))
+        focus = composed.focus
+        for layout in composed.strips:
+            item = StripItem(layout, self.theme, focus)
             item.sig_hover.connect(self._on_strip_hover)
             item.sig_click.connect(self._on_strip_click)
             self.addItem(item)
-            self.strip_items[strip.storage.id] = item
-            y += item.boundingRect().height() + GAP
-        if picture.grid is not None:
-            t = picture.grid.tensor
-            self.formula_item.set_lines(formula_lines(None, self.theme, t.ndim, t.storage_offset))
-            self.formula_item.setPos(MARGIN, y)
-            self.addItem(self.formula_item)
-            y += self.formula_item.boundingRect().height() + 6
-            grid = GridItem(picture.grid, self.theme, colors.get(t.name, 0),
-                            self._relation(picture), max_width=width - 2 * MARGIN)
-            grid.setPos(MARGIN, y)
+            self.strip_items[layout.strip.storage.id] = item
+        self.formula_item = RunsItem(composed.type.body)
+        if composed.grid is not None:
+            t = composed.grid.grid.tensor
+            grid = GridItem(composed.grid, self.theme, composed.colors.get(t.name, 0))
             grid.sig_hover.connect(self._on_grid_hover)
             grid.sig_click.connect(self._on_grid_click)
             self.addItem(grid)
             self.grid_item = grid
+            if composed.formula is not None:
+                self.formula_item.setPos(composed.formula[0], composed.formula[1])
+                self.formula_item.set_lines(formula_lines(None, self.theme, t.ndim,
+                                                          t.storage_offset))
+                self.addItem(self.formula_item)
+        self.link_item = QGraphicsPathItem()
         self.link_item.setZValue(10)
         self.addItem(self.link_item)
-        # the header spans the content's width; everything moves down below it
-        content = self.itemsBoundingRect()
-        self.header.setHtml(self._header_html(picture))
-        self.header.setTextWidth(max(min(content.width(), width - 2 * MARGIN), 560))
-        self.header.setPos(MARGIN, MARGIN)
-        shift = self.header.boundingRect().height() + 8
-        for item in self.items():
-            if item is not self.link_item:
-                item.moveBy(0, shift)
-        self.addItem(self.header)
-        rect = self.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
-        rect.setLeft(0)
-        rect.setTop(0)
-        self.setSceneRect(rect)
-
-    def _header_html(self, picture: Picture) -> str:
-        step = picture.step
-        theme = self.theme
-        total = _("Step {n} of {total} · line {line}").format(n=step.index + 1,
-                                                               total=self.step_count,
-                                                               line=step.line)
-        source = html.escape(step.source.splitlines()[0] if step.source else "")
-        if step.source.count("\n"):
-            source += " …"
-        parts = [f"<div style='font-size:13pt; color:{theme.muted}'>{total}"
-                 f"</div><div style='font-family:DejaVu Sans Mono,monospace; font-size:16pt; "
-                 f"color:{theme.text}'><b>{source}</b></div>"]
-        if self.caption:
-            caption = html.escape(self.caption).replace("\n", "<br>")
-            parts.append(f"<div style='font-size:14pt; color:{theme.text}; "
-                         f"background:{theme.panel}'>{caption}</div>")
-        if step.stdout:
-            out = html.escape(step.stdout.rstrip("\n")[:600])
-            parts.append(f"<pre style='font-size:11pt; color:{theme.muted}; margin:2px'>"
-                         f"{out}</pre>")
-        if step.error is not None:
-            message = html.escape(f"{step.error.type}: {step.error.message}")
-            parts.append(f"<div style='font-size:13pt; color:{theme.error}; "
-                         f"background:{theme.error_fill}'><b>✖ {message}</b></div>")
-            if step.error.explanation is not None:
-                text = html.escape(step.error.explanation.text(_))
-                parts.append(f"<div style='font-size:12pt; color:{theme.text}; "
-                             f"background:{theme.error_fill}'>{text}</div>")
-        return "".join(parts)
-
-    def _relation(self, picture: Picture) -> str:
-        grid = picture.grid
-        assert grid is not None
-        t = grid.tensor
-        step = picture.step
-        storage = f"S{t.storage_id}"
-        sharing = [n for n in step.names_on(t.storage_id) if n != t.name]
-        produced = t.origin
-        source = produced.source if produced else None
-        if produced and produced.kind == "view":
-            text = _("view of {source} — shares storage {storage}, no data copied")
-        elif produced and produced.kind == "copy":
-            text = _("copy of {source} — new storage {storage}")
-        elif produced and produced.kind == "alias":
-            text = _("another name for {source} (same tensor object)")
-        else:
-            text = _("lives on storage {storage}")
-        text = text.format(source=source, storage=storage)
-        names = ", ".join(sharing)
-        if sharing and not (produced and produced.kind == "view"):
-            text += " · " + _("shares it with {names}").format(names=names)
-        elif sharing:
-            text += " · " + _("also on it: {names}").format(names=names)
-        return text + f" · data_ptr {t.data_ptr:#x}"
+        viewport = composed.viewport
+        self.setSceneRect(QRectF(0, 0, viewport.width, viewport.height))
 
     # ----------------------------------------------------------------- linking
     def _on_grid_hover(self, panel: tuple, row: int, col: int) -> None:
@@ -292,37 +230,47 @@ class CanvasScene(QGraphicsScene):
                                               n=len(readers)))
 
     def _draw_links(self, cells: list[tuple], strip_item: StripItem | None, k: int) -> None:
+        """Curves from each grid cell to the storage cell it reads, leaving from the cell's
+        side that faces the strip and arriving at the storage cell's top edge, above the
+        text between them."""
         path = QPainterPath()
-        if strip_item is not None and self.grid_item is not None and 0 <= k < strip_item.cells:
-            target = strip_item.mapToScene(strip_item.cell_rect(k).center())
-            target = QPointF(target.x(), target.y() + 18)
+        target_rect = strip_item.cell_rect(k) if strip_item is not None else QRectF()
+        if self.grid_item is not None and not target_rect.isEmpty():
+            target = QPointF(target_rect.center().x(), target_rect.top() + 3)
             for panel, row, col in cells:
                 rect = self.grid_item.cell_rect(panel, row, col)
-                start = self.grid_item.mapToScene(QPointF(rect.center().x(), rect.top() + 4))
-                path.moveTo(start)
-                mid_y = (start.y() + target.y()) / 2
-                path.cubicTo(QPointF(start.x(), mid_y), QPointF(target.x(), mid_y), target)
-        pen = QPen(color(self.theme.highlight), 2.5)
+                if rect.isEmpty():
+                    continue
+                side = target.x() > rect.right()
+                start = QPointF(rect.right() - 3 if side else rect.center().x(),
+                                rect.center().y() if side else rect.top() + 3)
+                lift = min(start.y(), target.y()) - self.composed.type.small * 2.5
+                if side:
+                    path.moveTo(start)
+                    path.cubicTo(QPointF((start.x() + target.x()) / 2, start.y()),
+                                 QPointF(target.x(), lift), target)
+                else:
+                    path.moveTo(start)
+                    path.cubicTo(QPointF(start.x(), lift), QPointF(target.x(), lift), target)
+        pen = QPen(color(self.theme.highlight), 3.0)
         pen.setCosmetic(True)
         self.link_item.setPen(pen)
         self.link_item.setPath(path)
 
     # ----------------------------------------------------------------- animation
-    def begin_animation(self, plan: Plan) -> None:
-        """Prepare to paint frames of `plan` over the current picture."""
+    def begin_animation(self, plan: Plan | None = None) -> None:
+        """Prepare to paint frames of the composed plan over the current picture."""
         self.end_animation()
+        plan = plan or (self.composed.plan if self.composed else None)
+        if plan is None:
+            return
         self.plan = plan
-        self.ghost = None
         self._anchor_cache = {}
-        if plan.before is not None and self.grid_item is not None and self.picture is not None:
-            from engine.picture import Grid
-
-            self.ghost = GridItem(Grid(plan.before, None), self.theme, 0,
-                                  max_width=self.grid_item.boundingRect().width())
-        tween_at = QPointF(MARGIN, MARGIN + 20)
-        if self.grid_item is not None:
-            tween_at = self.grid_item.mapToScene(QPointF(0, 44))
-        self.overlay = AnimationItem(self.theme, self.locate, self.sceneRect(), tween_at)
+        composed = self.composed
+        tween_at = QPointF(composed.grid.rect[0], composed.grid.rect[1]) if composed.grid \
+            else QPointF(0, 0)
+        self.overlay = AnimationItem(self.theme, self.locate, self.sceneRect(), tween_at,
+                                     composed.type)
         self.addItem(self.overlay)
         # static items are painted once into a device cache while the overlay moves
         for item in (self.grid_item, *self.strip_items.values()):
@@ -349,27 +297,10 @@ class CanvasScene(QGraphicsScene):
                 item.setOpacity(1.0)
                 item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         self.plan = None
-        self.ghost = None
 
     def locate(self, anchor) -> QRectF | None:
         """Scene rectangle of an engine anchor; cached while one animation plays."""
-        if anchor in self._anchor_cache:
-            return self._anchor_cache[anchor]
-        rect = self._locate(anchor)
-        self._anchor_cache[anchor] = rect
-        return rect
-
-    def _locate(self, anchor) -> QRectF | None:
-        if isinstance(anchor, StorageCell):
-            item = self.strip_items.get(anchor.storage_id)
-            if item is None or not 0 <= anchor.cell < item.cells:
-                return None
-            return item.mapRectToScene(item.cell_rect(anchor.cell))
-        if isinstance(anchor, GridCell) and self.grid_item is not None:
-            if anchor.which == "after":
-                return self.grid_item.mapRectToScene(
-                    self.grid_item.cell_rect(anchor.panel, anchor.row, anchor.col))
-            if self.ghost is not None:
-                return self.ghost.cell_rect(anchor.panel, anchor.row, anchor.col).translated(
-                    self.grid_item.pos())
-        return None
+        if anchor not in self._anchor_cache:
+            rect = locate(self.composed, anchor) if self.composed else None
+            self._anchor_cache[anchor] = QRectF(*rect) if rect is not None else None
+        return self._anchor_cache[anchor]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import QGraphicsView
 
@@ -12,8 +12,14 @@ MIN_SCALE, MAX_SCALE = 0.02, 8.0
 
 
 class CanvasView(QGraphicsView):
+    """Shows the composed scene; the picture is composed for this view's size, so the fitted
+    view is 1:1 and a resize asks for a new composition (sig_resized)."""
+
+    sig_resized = Signal()
+
     def __init__(self, scene: CanvasScene, parent=None) -> None:
         super().__init__(scene, parent)
+
         self.setRenderHints(QPainter.RenderHint.Antialiasing
                             | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
@@ -44,8 +50,8 @@ class CanvasView(QGraphicsView):
         self.set_zoom(self.zoom / 1.25)
 
     def reset_zoom(self) -> None:
-        self.auto_fit = False
-        self.set_zoom(1.0)
+        """Ctrl+0: back to the fitted picture (composed for this size, so also 1:1)."""
+        self.fit()
 
     def picture_changed(self) -> None:
         if self.auto_fit:
@@ -53,6 +59,7 @@ class CanvasView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
+        self.sig_resized.emit()  # compositions are cached per size: cheap when it repeats
         self.picture_changed()
 
     def fit(self, max_zoom: float = 2.5) -> None:
@@ -61,11 +68,9 @@ class CanvasView(QGraphicsView):
         rect: QRectF = self.sceneRect()
         if rect.width() <= 0 or rect.height() <= 0:
             return
-        by_width = (self.viewport().width() - 4) / rect.width()
-        by_height = (self.viewport().height() - 4) / rect.height()
-        zoom = by_width if rect.height() * by_width > 3 * self.viewport().height() \
-            else min(by_width, by_height)
-        self.set_zoom(min(max_zoom, zoom))
+        by_width = self.viewport().width() / rect.width()
+        by_height = self.viewport().height() / rect.height()
+        self.set_zoom(min(max_zoom, by_width, by_height))
         self.ensureVisible(QRectF(rect.left(), rect.top(), 1, 1))
 
     def wheelEvent(self, event) -> None:  # noqa: N802

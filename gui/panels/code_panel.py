@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keyword
 
-from PySide6.QtCore import QRegularExpression, QTimer, Signal
+from PySide6.QtCore import QEvent, QRegularExpression, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.session import Document
 from engine.state import Step
 from gui.i18n import _
 
@@ -106,7 +107,27 @@ class CodePanel(QWidget):
         self._debounce.timeout.connect(self.run)
         self.editor.textChanged.connect(self._on_text_changed)
         self._setting = False
+        self._shown_script: str | None = None
         self.retranslate()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+
+    def on_document(self, document: Document, animate: bool = False) -> None:
+        """The controller's change signal: new text only when the script changed (navigation
+        never touches the editor), and the step's lines lit."""
+        if document.script != self._shown_script:
+            self._shown_script = document.script
+            self.set_script(document.script)
+        step = document.step
+        error_line = None
+        if step is not None and step.error is not None:
+            error_line = step.error.line
+        elif document.result.syntax_error is not None:
+            error_line = document.result.syntax_error.line
+        self.show_step(step, error_line)
 
     def retranslate(self) -> None:
         self.run_button.setText(_("▶ Run"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -28,8 +28,19 @@ class ConsolePanel(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("console")
         self.setOpenLinks(False)
+        self._document: Document | None = None
+
+    def on_document(self, document: Document, animate: bool = False) -> None:
+        """The controller's change signal."""
+        self.show_document(document)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange and self._document is not None:
+            self.show_document(self._document)
 
     def show_document(self, document: Document) -> None:
+        self._document = document
         parts = []
         upto = document.step_index
         result = document.result
@@ -83,9 +94,24 @@ class InspectorPanel(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
             self.values[field_name] = label
-            self.names[field_name] = QLabel(field_name)
+            self.names[field_name] = QLabel()
             self.form.addRow(self.names[field_name], label)
         self._shown: tuple | None = None
+        self.retranslate()  # the first screen speaks the installed language
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+
+    def on_document(self, document: Document, animate: bool = False) -> None:
+        """The controller's change signal: show the tensor the picture is about."""
+        step = document.step
+        focused = step.tensor(document.shown_focus) if step is not None and \
+            document.shown_focus else None
+        sharing = [n for n in step.names_on(focused.storage_id) if n != focused.name] \
+            if focused is not None else []
+        self.show_tensor(focused, sharing)
 
     def retranslate(self) -> None:
         for field_name, label in self.names.items():
@@ -94,15 +120,16 @@ class InspectorPanel(QWidget):
             self.show_tensor(*self._shown)
 
     def show_tween(self, tweens) -> None:
-        """While a view animates, stride and offset count from the old values to the new."""
-        for label, values in tweens:
-            shown = "(" + ", ".join(str(round(v)) for v in values) + ")"
-            if label == "stride":
-                self.values["stride (elements)"].setText(shown)
-            elif label == "offset" and values:
-                self.values["storage offset"].setText(str(round(values[0])))
-            elif label == "shape":
-                self.values["shape"].setText(shown)
+        """While a view animates, the changed fields read old → new (never a blend that
+        never existed); the finished step shows the new values alone."""
+        fields = {"stride": "stride (elements)", "offset": "storage offset", "shape": "shape"}
+        for label, before, after in tweens:
+            if label in fields and before != after:
+                old, new = (str(v[0]) if label == "offset" else _tuple_text(v)
+                            for v in (before, after))
+                self.values[fields[label]].setText(f"{old} → {new}")
+        if not tweens and self._shown is not None:
+            self.show_tensor(*self._shown)
 
     def show_tensor(self, t: TensorState | None, sharing: list[str]) -> None:
         self._shown = (t, sharing)
@@ -146,10 +173,23 @@ class TensorsPanel(QTreeWidget):
         super().__init__(parent)
         self.setObjectName("tensors")
         self.itemClicked.connect(self._on_clicked)
+        self._document: Document | None = None
         self.retranslate()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
 
     def retranslate(self) -> None:
         self.setHeaderLabels([_("tensor"), _("shape"), _("stride"), _("offset")])
+        if self._document is not None:
+            self.on_document(self._document)
+
+    def on_document(self, document: Document, animate: bool = False) -> None:
+        """The controller's change signal."""
+        self._document = document
+        self.show_document(document, document.shown_focus)
 
     def show_document(self, document: Document, focus: str | None) -> None:
         self.clear()
@@ -190,6 +230,10 @@ class HistoryPanel(QListWidget):
         self.setObjectName("history")
         self.itemClicked.connect(lambda item: self.sig_goto.emit(self.row(item)))
 
+    def on_document(self, document: Document, animate: bool = False) -> None:
+        """The controller's change signal."""
+        self.show_document(document)
+
     def show_document(self, document: Document) -> None:
         self.blockSignals(True)
         self.clear()
@@ -203,3 +247,7 @@ class HistoryPanel(QListWidget):
         if document.step_index >= 0:
             self.setCurrentRow(document.step_index)
         self.blockSignals(False)
+
+
+def _tuple_text(values) -> str:
+    return "(" + ", ".join(str(v) for v in values) + ("," if len(values) == 1 else "") + ")"

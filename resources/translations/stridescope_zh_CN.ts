@@ -4,40 +4,40 @@
   <context>
     <name>Stridescope</name>
     <message>
-      <source>contiguous</source>
-      <translation>连续</translation>
+      <source>Connecting to the kernel…</source>
+      <translation>正在连接内核…</translation>
     </message>
     <message>
-      <source>not contiguous</source>
-      <translation>不连续</translation>
+      <source>{source} · {count} tensors</source>
+      <translation>{source} · {count} 个张量</translation>
     </message>
     <message>
-      <source>meta (layout only)</source>
-      <translation>meta（仅布局）</translation>
+      <source>kernel {name}</source>
+      <translation>内核 {name}</translation>
     </message>
     <message>
-      <source>dim {dim}: size {size}, stride {stride}</source>
-      <translation>第 {dim} 维：大小 {size}，步长 {stride}</translation>
+      <source>Restore unsaved script?</source>
+      <translation>恢复未保存的脚本？</translation>
     </message>
     <message>
-      <source>panels {first}–{last} of {total} (PgDn / PgUp)</source>
-      <translation>第 {first}–{last} 个切片，共 {total} 个（PgDn / PgUp）</translation>
+      <source>Stridescope did not close normally last time. Restore the script you were working on?</source>
+      <translation>Stridescope 上次没有正常关闭。要恢复你当时正在编辑的脚本吗？</translation>
     </message>
     <message>
-      <source>0-D tensor (a scalar): one cell, no dimensions</source>
-      <translation>0 维张量（标量）：一个单元，没有维度</translation>
+      <source>Restore</source>
+      <translation>恢复</translation>
     </message>
     <message>
-      <source>shape {shape}  ·  stride {stride}  ·  offset {offset}</source>
-      <translation>形状 {shape}  ·  步长 {stride}  ·  偏移 {offset}</translation>
+      <source>Discard</source>
+      <translation>放弃</translation>
+    </message>
+    <message>
+      <source>Autosave failed: {reason}</source>
+      <translation>自动保存失败：{reason}</translation>
     </message>
     <message>
       <source>storage index</source>
       <translation>存储下标</translation>
-    </message>
-    <message>
-      <source>view of {source} — shares storage {storage}, no data copied</source>
-      <translation>{source} 的视图——共享存储 {storage}，没有复制数据</translation>
     </message>
     <message>
       <source>offset</source>
@@ -48,24 +48,8 @@
       <translation>字节地址</translation>
     </message>
     <message>
-      <source>Step {n} of {total} · line {line}</source>
-      <translation>第 {n} 步，共 {total} 步 · 第 {line} 行</translation>
-    </message>
-    <message>
-      <source>copy of {source} — new storage {storage}</source>
-      <translation>{source} 的副本——新存储 {storage}</translation>
-    </message>
-    <message>
       <source>hover or click a cell to see its address</source>
       <translation>悬停或点击一个单元查看它的地址</translation>
-    </message>
-    <message>
-      <source>another name for {source} (same tensor object)</source>
-      <translation>{source} 的另一个名字（同一个张量对象）</translation>
-    </message>
-    <message>
-      <source>lives on storage {storage}</source>
-      <translation>位于存储 {storage}</translation>
     </message>
     <message>
       <source>{name}[{index}] → storage index {k} (value {value})</source>
@@ -76,36 +60,12 @@
       <translation>存储 S{id}[{cell}] 被 {names} 读取 · 网格中 {n} 个单元</translation>
     </message>
     <message>
-      <source>shares it with {names}</source>
-      <translation>与 {names} 共享</translation>
-    </message>
-    <message>
       <source>no tensor</source>
       <translation>没有张量</translation>
     </message>
     <message>
-      <source>also on it: {names}</source>
-      <translation>同一存储上还有：{names}</translation>
-    </message>
-    <message>
-      <source>Storage {label}</source>
-      <translation>存储 {label}</translation>
-    </message>
-    <message>
-      <source>written this step</source>
-      <translation>本步被写入</translation>
-    </message>
-    <message>
-      <source>+{step} (dim {dim})</source>
-      <translation>+{step}（第 {dim} 维）</translation>
-    </message>
-    <message>
-      <source>{dtype} · {itemsize} B/element · {cells} elements · {nbytes} bytes · ptr {ptr}</source>
-      <translation>{dtype} · 每元素 {itemsize} 字节 · {cells} 个元素 · {nbytes} 字节 · 指针 {ptr}</translation>
-    </message>
-    <message>
-      <source>(showing the first {n})</source>
-      <translation>（显示前 {n} 个）</translation>
+      <source>these tensors were recorded elsewhere: open a script to add statements</source>
+      <translation>这些张量是在别处记录的：要添加语句，请打开一个脚本</translation>
     </message>
     <message>
       <source>type a statement first</source>
@@ -132,6 +92,100 @@
       <translation>在第 {line} 行停止：{message}</translation>
     </message>
     <message>
+      <source>Open script or session</source>
+      <translation>打开脚本或会话</translation>
+    </message>
+    <message>
+      <source>Scripts and sessions (*.py *.stridescope);;All (*)</source>
+      <translation>脚本和会话 (*.py *.stridescope);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>Save script</source>
+      <translation>保存脚本</translation>
+    </message>
+    <message>
+      <source>Save session</source>
+      <translation>保存会话</translation>
+    </message>
+    <message>
+      <source>Stridescope session (*.stridescope)</source>
+      <translation>Stridescope 会话 (*.stridescope)</translation>
+    </message>
+    <message>
+      <source>Cannot open</source>
+      <translation>无法打开</translation>
+    </message>
+    <message>
+      <source>Cannot open session</source>
+      <translation>无法打开会话</translation>
+    </message>
+    <message>
+      <source>Cannot save</source>
+      <translation>无法保存</translation>
+    </message>
+    <message>
+      <source>Saved {path}</source>
+      <translation>已保存 {path}</translation>
+    </message>
+    <message>
+      <source>Cannot open {path}:
+{reason}</source>
+      <translation>无法打开 {path}：
+{reason}</translation>
+    </message>
+    <message>
+      <source>Export canvas</source>
+      <translation>导出画布</translation>
+    </message>
+    <message>
+      <source>Export animation</source>
+      <translation>导出动画</translation>
+    </message>
+    <message>
+      <source>Rendering frames…</source>
+      <translation>正在渲染帧…</translation>
+    </message>
+    <message>
+      <source>Canvas copied to the clipboard</source>
+      <translation>画布已复制到剪贴板</translation>
+    </message>
+    <message>
+      <source>Export failed</source>
+      <translation>导出失败</translation>
+    </message>
+    <message>
+      <source>Exported {path}</source>
+      <translation>已导出 {path}</translation>
+    </message>
+    <message>
+      <source>Internal error (the app keeps running): {error}</source>
+      <translation>内部错误（程序仍在运行）：{error}</translation>
+    </message>
+    <message>
+      <source>Code</source>
+      <translation>代码</translation>
+    </message>
+    <message>
+      <source>History</source>
+      <translation>历史</translation>
+    </message>
+    <message>
+      <source>Inspector</source>
+      <translation>检查器</translation>
+    </message>
+    <message>
+      <source>Tensors</source>
+      <translation>张量</translation>
+    </message>
+    <message>
+      <source>Console</source>
+      <translation>控制台</translation>
+    </message>
+    <message>
+      <source>SyntaxError: {message} (line {line}) — the canvas shows the last version that ran</source>
+      <translation>语法错误：{message}（第 {line} 行）——画布显示的是上一次成功运行的版本</translation>
+    </message>
+    <message>
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
@@ -146,10 +200,6 @@
     <message>
       <source>Save session as…</source>
       <translation>会话另存为…</translation>
-    </message>
-    <message>
-      <source>Open &amp;recent</source>
-      <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
       <source>&amp;Export canvas (PNG, SVG, PDF)…</source>
@@ -228,8 +278,8 @@
       <translation>运行到光标处(&amp;C)</translation>
     </message>
     <message>
-      <source>L&amp;essons</source>
-      <translation>课程(&amp;E)</translation>
+      <source>&amp;Lessons</source>
+      <translation>课程(&amp;L)</translation>
     </message>
     <message>
       <source>&amp;Tensor</source>
@@ -237,7 +287,7 @@
     </message>
     <message>
       <source>&amp;View</source>
-      <translation>视图(&amp;V)</translation>
+      <translation>显示(&amp;V)</translation>
     </message>
     <message>
       <source>&amp;Presentation mode</source>
@@ -268,6 +318,10 @@
       <translation>适应宽度(&amp;F)</translation>
     </message>
     <message>
+      <source>&amp;Large labels</source>
+      <translation>大号标签(&amp;L)</translation>
+    </message>
+    <message>
       <source>Next 2-D slices</source>
       <translation>下一组二维切片</translation>
     </message>
@@ -276,60 +330,8 @@
       <translation>上一组二维切片</translation>
     </message>
     <message>
-      <source>Save session</source>
-      <translation>保存会话</translation>
-    </message>
-    <message>
-      <source>Stridescope session (*.stridescope)</source>
-      <translation>Stridescope 会话 (*.stridescope)</translation>
-    </message>
-    <message>
-      <source>Open script or session</source>
-      <translation>打开脚本或会话</translation>
-    </message>
-    <message>
-      <source>Scripts and sessions (*.py *.stridescope);;All (*)</source>
-      <translation>脚本和会话 (*.py *.stridescope);;所有文件 (*)</translation>
-    </message>
-    <message>
-      <source>Save script</source>
-      <translation>保存脚本</translation>
-    </message>
-    <message>
-      <source>Export canvas</source>
-      <translation>导出画布</translation>
-    </message>
-    <message>
-      <source>Export animation</source>
-      <translation>导出动画</translation>
-    </message>
-    <message>
-      <source>Rendering frames…</source>
-      <translation>正在渲染帧…</translation>
-    </message>
-    <message>
-      <source>Canvas copied to the clipboard</source>
-      <translation>画布已复制到剪贴板</translation>
-    </message>
-    <message>
-      <source>Code</source>
-      <translation>代码</translation>
-    </message>
-    <message>
-      <source>History</source>
-      <translation>历史</translation>
-    </message>
-    <message>
-      <source>Inspector</source>
-      <translation>检查器</translation>
-    </message>
-    <message>
-      <source>Tensors</source>
-      <translation>张量</translation>
-    </message>
-    <message>
-      <source>Console</source>
-      <translation>控制台</translation>
+      <source>Open &amp;recent</source>
+      <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
       <source>light</source>
@@ -344,62 +346,12 @@
       <translation>高对比度</translation>
     </message>
     <message>
-      <source>Internal error (the app keeps running): {error}</source>
-      <translation>内部错误（程序仍在运行）：{error}</translation>
-    </message>
-    <message>
-      <source>Cannot open</source>
-      <translation>无法打开</translation>
-    </message>
-    <message>
-      <source>Cannot open session</source>
-      <translation>无法打开会话</translation>
-    </message>
-    <message>
-      <source>Cannot save</source>
-      <translation>无法保存</translation>
-    </message>
-    <message>
-      <source>Saved {path}</source>
-      <translation>已保存 {path}</translation>
-    </message>
-    <message>
-      <source>Restore unsaved script?</source>
-      <translation>恢复未保存的脚本？</translation>
-    </message>
-    <message>
-      <source>Stridescope did not close normally last time. Restore the script you were working on?</source>
-      <translation>Stridescope 上次没有正常关闭。要恢复你当时正在编辑的脚本吗？</translation>
-    </message>
-    <message>
-      <source>Export failed</source>
-      <translation>导出失败</translation>
-    </message>
-    <message>
-      <source>Exported {path}</source>
-      <translation>已导出 {path}</translation>
-    </message>
-    <message>
-      <source>SyntaxError: {message} (line {line}) — the canvas shows the last version that ran</source>
-      <translation>语法错误：{message}（第 {line} 行）——画布显示的是上一次成功运行的版本</translation>
-    </message>
-    <message>
-      <source>Cannot open {path}:
-{reason}</source>
-      <translation>无法打开 {path}：
-{reason}</translation>
-    </message>
-    <message>
-      <source>Autosave failed: {reason}</source>
-      <translation>自动保存失败：{reason}</translation>
-    </message>
-    <message>
       <source>New order of the dims:</source>
       <translation>新的维度顺序：</translation>
     </message>
     <message>
       <source>Index (e.g. 1:3, ::2):</source>
-      <translation>索引（例如 1:3, ::2）：</translation>
+      <translation>下标或切片（例如 1:3, ::2）：</translation>
     </message>
     <message>
       <source>New shape:</source>
@@ -522,6 +474,10 @@
       <translation>存储字节数</translation>
     </message>
     <message>
+      <source>contiguous</source>
+      <translation>连续</translation>
+    </message>
+    <message>
       <source>channels_last</source>
       <translation>channels_last</translation>
     </message>
@@ -594,12 +550,44 @@
       <translation>第 {n} 行</translation>
     </message>
     <message>
-      <source>Predict, then reveal</source>
-      <translation>先预测，再揭晓</translation>
+      <source>view</source>
+      <translation>视图</translation>
     </message>
     <message>
-      <source>view or copy?</source>
-      <translation>视图还是副本？</translation>
+      <source>copy</source>
+      <translation>副本</translation>
+    </message>
+    <message>
+      <source>new</source>
+      <translation>新张量</translation>
+    </message>
+    <message>
+      <source>view, copy or new?</source>
+      <translation>视图、副本还是新张量？</translation>
+    </message>
+    <message>
+      <source>will it raise an error?</source>
+      <translation>会报错吗？</translation>
+    </message>
+    <message>
+      <source>value</source>
+      <translation>值</translation>
+    </message>
+    <message>
+      <source>equal?</source>
+      <translation>相等吗？</translation>
+    </message>
+    <message>
+      <source>output</source>
+      <translation>输出</translation>
+    </message>
+    <message>
+      <source>Before it runs: what will {name} be after&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;?</source>
+      <translation>运行之前：执行&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;之后，{name} 会是什么样？</translation>
+    </message>
+    <message>
+      <source>Predict, then reveal</source>
+      <translation>先预测，再揭晓</translation>
     </message>
     <message>
       <source>Reveal</source>
@@ -610,8 +598,20 @@
       <translation>你的预测：{score}/{total} —— {details}</translation>
     </message>
     <message>
-      <source>Before it runs: what will {name} be after&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;?</source>
-      <translation>运行之前：执行&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;之后，{name} 会是什么样？</translation>
+      <source>Before it runs: will&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;raise an error?</source>
+      <translation>运行之前：&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;会报错吗？</translation>
+    </message>
+    <message>
+      <source>Before it runs: what will {subject} hold after&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;?</source>
+      <translation>运行之前：执行&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;之后，{subject} 的值是多少？</translation>
+    </message>
+    <message>
+      <source>Before it runs: after&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;are {subject} equal?</source>
+      <translation>运行之前：执行&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;之后，{subject} 相等吗？</translation>
+    </message>
+    <message>
+      <source>Before it runs: what will&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;print?</source>
+      <translation>运行之前：&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;会打印什么？</translation>
     </message>
     <message>
       <source>Cancel</source>
@@ -632,6 +632,102 @@
     <message>
       <source>Running line {line} ({done} statements done)…</source>
       <translation>正在运行第 {line} 行（已完成 {done} 条语句）…</translation>
+    </message>
+    <message>
+      <source>not contiguous</source>
+      <translation>不连续</translation>
+    </message>
+    <message>
+      <source>view of {source} — shares storage {storage}, no data copied</source>
+      <translation>{source} 的视图——共享存储 {storage}，没有复制数据</translation>
+    </message>
+    <message>
+      <source>Step {n} of {total} · line {line}</source>
+      <translation>第 {n} 步，共 {total} 步 · 第 {line} 行</translation>
+    </message>
+    <message>
+      <source>Storage {label}: {names} · {dtype} · {n} elements · {nbytes} bytes</source>
+      <translation>存储 {label}：{names} · {dtype} · {n} 个元素 · {nbytes} 字节</translation>
+    </message>
+    <message>
+      <source>Storage {label}</source>
+      <translation>存储 {label}</translation>
+    </message>
+    <message>
+      <source>{dtype} · {itemsize} B/element · {cells} elements · {nbytes} bytes</source>
+      <translation>{dtype} · 每个元素 {itemsize} 字节 · {cells} 个元素 · {nbytes} 字节</translation>
+    </message>
+    <message>
+      <source>written this step</source>
+      <translation>本步被写入</translation>
+    </message>
+    <message>
+      <source>shape {shape}  ·  stride {stride}  ·  offset {offset}</source>
+      <translation>形状 {shape}  ·  步长 {stride}  ·  偏移 {offset}</translation>
+    </message>
+    <message>
+      <source>meta (layout only)</source>
+      <translation>meta（仅布局）</translation>
+    </message>
+    <message>
+      <source>rows</source>
+      <translation>行</translation>
+    </message>
+    <message>
+      <source>columns</source>
+      <translation>列</translation>
+    </message>
+    <message>
+      <source>meta tensor: layout only, no values ("?")</source>
+      <translation>meta 张量：只有布局，没有数值（“?”）</translation>
+    </message>
+    <message>
+      <source>copy of {source} — new storage {storage}</source>
+      <translation>{source} 的副本——新存储 {storage}</translation>
+    </message>
+    <message>
+      <source>+{step} (dim {dim})</source>
+      <translation>+{step}（第 {dim} 维）</translation>
+    </message>
+    <message>
+      <source>0-D tensor (a scalar): one cell, no dimensions</source>
+      <translation>0 维张量（标量）：一个单元，没有维度</translation>
+    </message>
+    <message>
+      <source>another name for {source} (same tensor object)</source>
+      <translation>{source} 的另一个名字（同一个张量对象）</translation>
+    </message>
+    <message>
+      <source>lives on storage {storage}</source>
+      <translation>位于存储 {storage}</translation>
+    </message>
+    <message>
+      <source>… {n} more cells ({first}–{last}) …</source>
+      <translation>… 另有 {n} 个单元（下标 {first}–{last}）…</translation>
+    </message>
+    <message>
+      <source>dim {dim}: size {size}, stride {stride}</source>
+      <translation>第 {dim} 维：大小 {size}，步长 {stride}</translation>
+    </message>
+    <message>
+      <source>panels {first}–{last} of {total} (PgDn / PgUp)</source>
+      <translation>第 {first}–{last} 个切片，共 {total} 个（PgDn / PgUp）</translation>
+    </message>
+    <message>
+      <source>shares it with {names}</source>
+      <translation>与 {names} 共享</translation>
+    </message>
+    <message>
+      <source>{what} {a}–{b} … {c}–{d} of {n:,} shown</source>
+      <translation>显示第 {a}–{b} … {c}–{d} {what}，共 {n:,} {what}</translation>
+    </message>
+    <message>
+      <source>also on it: {names}</source>
+      <translation>同一存储上还有：{names}</translation>
+    </message>
+    <message>
+      <source>+{n} more storages: {names}</source>
+      <translation>另有 {n} 块存储：{names}</translation>
     </message>
     <message>
       <source>view({requested}) needs each new dimension to step through storage with one constant stride.</source>

@@ -121,8 +121,13 @@ def test_frames_are_plain_values_for_any_t(t):
     result = run_script(SETUP + "b = a[1:, ::2]\n")
     frame = frame_at(plan_transition(result.steps[-2], result.steps[-1]), t)
     assert 0.0 <= frame.result_opacity <= 1.0
-    for label, values in frame.tweens:
-        assert label in ("shape", "stride", "offset") and all(isinstance(v, float) for v in values)
+    # metadata is never blended: a tween carries the true old and new values (issue 9)
+    before, after = result.steps[-1].tensor("a"), result.steps[-1].tensor("b")
+    truth = {"shape": (before.shape, after.shape), "stride": (before.stride, after.stride),
+             "offset": ((before.storage_offset,), (after.storage_offset,))}
+    assert bool(frame.tweens) == (t < 1.0)
+    for label, old, new in frame.tweens:
+        assert (old, new) == truth[label]
 
 
 def test_large_views_degrade_to_a_fade():

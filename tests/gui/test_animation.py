@@ -7,8 +7,8 @@ from PIL import Image
 from PySide6.QtCore import QAbstractAnimation, QTimer
 
 from engine.runner import run_script
-from gui.export import export_animation, export_still
-from gui.main_window import MainWindow
+from gui.export import HOLD_SECONDS, export_animation, export_still
+from tests.gui.helpers import open_window
 
 SCRIPT = ("import torch\na = torch.arange(12).reshape(3, 4)\nb = a.t()\nc = b.contiguous()\n"
           "c[0, 0] = 99\nd = a[1:, :2]\n")
@@ -16,18 +16,14 @@ SCRIPT = ("import torch\na = torch.arange(12).reshape(3, 4)\nb = a.t()\nc = b.co
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    path = tmp_path / "s.py"
-    path.write_text(SCRIPT)
-    w.open_path(str(path))
+    w = open_window(qtbot, tmp_path, SCRIPT)
     w.controller.first()
     w.show()
     yield w
     # no animation or timer may outlive a test
     w.animator.finish()
     assert not w.animator.running
-    assert not w._autoplay.isActive()
+    assert not w.autoplay.active
 
 
 def test_step_forward_animates_and_completes(window, qtbot):
@@ -69,12 +65,12 @@ def test_reduced_motion_shows_no_animation(window):
 def test_replay_and_autoplay(window, qtbot):
     window.animator.speed = 4.0
     window.controller.goto(2)
-    window.replay()
+    window.presenter.replay()
     assert window.animator.running
-    window.toggle_autoplay()
-    assert window._autoplay.isActive()
+    window.autoplay.toggle()
+    assert window.autoplay.active
     qtbot.waitUntil(lambda: window.controller.document.step_index == 5, timeout=8000)
-    qtbot.waitUntil(lambda: not window._autoplay.isActive(), timeout=4000)
+    qtbot.waitUntil(lambda: not window.autoplay.active, timeout=4000)
 
 
 def test_no_stray_timers_after_animation(window, qtbot):
@@ -82,7 +78,7 @@ def test_no_stray_timers_after_animation(window, qtbot):
     window.controller.goto(2)
     qtbot.waitUntil(lambda: not window.animator.running, timeout=3000)
     assert window.animator._clock.state() == QAbstractAnimation.State.Stopped
-    window._autosave.stop()  # the autosave debounce is the only timer allowed to wait
+    window.autosave.discard()  # the autosave debounce is the only timer allowed to wait
     assert [t for t in window.findChildren(QTimer) if t.isActive()
             and t is not window.code._debounce] == []
 
@@ -97,7 +93,9 @@ def test_gif_frames_size_and_last_frame_equals_still(tmp_path, step):
     with Image.open(gif) as animation:
         assert animation.size == (640, 480)
         assert animation.n_frames >= 3  # identical frames (a settled flash, the hold) merge
-        assert frames == 10 + 5
+        assert frames == 10
+        animation.seek(animation.n_frames - 1)
+        assert animation.info["duration"] >= 1500  # the result is held long enough to read
         animation.seek(0)
         first = animation.convert("RGB")
         animation.seek(animation.n_frames - 1)
@@ -127,7 +125,7 @@ def test_mp4_export(tmp_path):
     reader = imageio.get_reader(str(path))
     frames = [f for f in reader]
     reader.close()
-    assert len(frames) == 12 + 6
+    assert len(frames) == 12 + round(12 * HOLD_SECONDS)  # the result is held
     assert frames[0].shape == (480, 640, 3)
 
 
@@ -145,5 +143,7 @@ def test_inspector_numbers_tween_during_a_view_and_settle(window, qtbot):
     window.animator.sig_frame.connect(
         lambda frame: seen.add(window.inspector.values["stride (elements)"].text()))
     qtbot.waitUntil(lambda: not window.animator.running, timeout=6000)
-    assert len(seen) > 2  # intermediate values were shown
+    # old → new while it moves, never a blend that never existed (issue 9)
+    assert "(4, 1) → (1, 4)" in seen
+    assert seen <= {"(4, 1) → (1, 4)", "(1, 4)"}
     assert window.inspector.values["stride (elements)"].text() == "(1, 4)"

@@ -105,7 +105,8 @@ def test_lessons_menu_lists_every_lesson(qtbot):
 
     window = MainWindow()
     qtbot.addWidget(window)
-    menu = window.lessons_menu
+    menu = window.menus.lessons_menu
     assert len(menu.actions()) == len(lesson_names())
-    menu.actions()[6].trigger()  # 07_view_fails
-    assert window.lesson is not None and window.lesson.name == "07_view_fails"
+    menu.actions()[6].trigger()  # 07_when_view_works
+    lesson = window.presenter.lesson
+    assert lesson is not None and lesson.name == "07_when_view_works"

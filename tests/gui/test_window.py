@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gui.main_window import MainWindow
+from tests.gui.helpers import open_window
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TUTORIAL = (
     "import torch\n"
@@ -18,19 +23,17 @@ TUTORIAL = (
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    path = tmp_path / "tutorial.py"
-    path.write_text(TUTORIAL)
-    assert w.open_path(str(path))
+    w = open_window(qtbot, tmp_path, TUTORIAL)
     w.show()
     return w
 
 
-def test_loads_and_shows_last_step_with_error(window):
+def test_opens_on_the_first_tensor_and_the_last_step_shows_the_error(window):
     doc = window.controller.document
     assert len(doc.steps) == 6
-    assert doc.step.error.type == "RuntimeError"
+    assert doc.step_index == 1  # tensorA = …: the first step that creates a tensor
+    window.controller.last()
+    assert window.controller.document.step.error.type == "RuntimeError"
     assert "view size is not compatible" in window.console.toPlainText()
     assert "Why:" in window.console.toPlainText()  # the engine's explanation
     assert window.history.count() == 6
@@ -103,9 +106,13 @@ def test_expand_overlap_lights_all_cells_that_share_storage(window):
 def test_transpose_shares_storage_contiguous_makes_new_strip(window):
     c = window.controller
     c.goto(2)
-    assert len(window.scene.strip_items) == 1  # tensorA and tensorA_T: one storage
+    composed = window.scene.composed
+    assert len(composed.strips) == 1 and not composed.summaries  # tensorA, tensorA_T: one
     c.goto(4)
-    assert len(window.scene.strip_items) == 2  # contiguous(): a new storage strip
+    composed = window.scene.composed
+    # contiguous(): a new storage, drawn cell by cell, and the one its values came from
+    assert [s.strip.storage.id for s in composed.strips] == [2, 1] and not composed.summaries
+    assert composed.strips[0].strip.storage.id == composed.grid.grid.tensor.storage_id
     step = c.document.step
     assert step.tensor("viewA").storage_id != step.tensor("tensorA").storage_id
 
@@ -145,6 +152,7 @@ def test_operation_menu_appends_statement(window):
 
     c = window.controller
     c.set_script(TUTORIAL.replace("bad = tensorA_T.view(12)\n", ""))
+    c.last()
     c.focus("tensorA")
     step = c.document.step
     statement = ops.transpose(step.tensor("tensorA"), {t.name for t in step.tensors})
@@ -167,10 +175,12 @@ def test_exception_in_a_slot_is_reported_not_fatal(window, qtbot):
 
 def test_zoom_shortcuts_scale_the_canvas(window):
     window.view.reset_zoom()
+    fitted = window.view.zoom
     window.view.zoom_in()
-    assert window.view.zoom == pytest.approx(1.25)
-    window.view.reset_zoom()
-    assert window.view.transform().m11() == pytest.approx(1.0)
+    assert window.view.zoom == pytest.approx(fitted * 1.25)
+    window.view.reset_zoom()  # Ctrl+0 returns to the fitted view (issue 9)
+    assert window.view.transform().m11() == pytest.approx(fitted)
+    assert window.view.auto_fit
 
 
 def test_lesson_file_shows_captions(qtbot):
@@ -178,11 +188,11 @@ def test_lesson_file_shows_captions(qtbot):
 
     w = MainWindow()
     qtbot.addWidget(w)
-    w.lang = "en"
-    assert w.open_path(str(LESSON_DIR / "tutorial.py"))
+    w.presenter.lang = "en"
+    assert w.files.open_path(str(LESSON_DIR / "tutorial.py"))
     assert "#:" not in w.controller.document.script
     w.controller.goto(3)
-    assert "transpose" in w.scene.caption
+    assert "transpose" in _header(w)
 
 
 def test_export_menus_write_files(window, tmp_path, monkeypatch):
@@ -191,29 +201,29 @@ def test_export_menus_write_files(window, tmp_path, monkeypatch):
     for name in ("c.png", "c.svg", "c.pdf"):
         target = str(tmp_path / name)
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (t, ""))
-        window.export_dialog()
+        window.exports.export_still()
         assert (tmp_path / name).stat().st_size > 500
     target = str(tmp_path / "a.gif")
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (target, ""))
     window.controller.goto(2)
-    window.export_animation_dialog()
+    window.exports.export_animation()
     assert (tmp_path / "a.gif").stat().st_size > 1000
 
 
 def test_presentation_mode_toggles_and_restores(window, qtbot):
     from gui.theme import HIGH_CONTRAST, LIGHT
 
-    assert not window.presenting
-    window.toggle_presentation()
-    assert window.presenting
-    assert window.theme is HIGH_CONTRAST
+    assert not window.presentation.active
+    window.presentation.toggle()
+    assert window.presentation.active
+    assert window.presenter.theme is HIGH_CONTRAST
     assert all(not d.isVisible() for d in window.docks.values())
     assert window.menuBar().isHidden()
     from PySide6.QtCore import Qt
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert not window.presenting
-    assert window.theme is LIGHT
+    assert not window.presentation.active
+    assert window.presenter.theme is LIGHT
     assert window.docks["Code"].isVisible() and not window.menuBar().isHidden()
 
 
@@ -221,7 +231,7 @@ def test_theme_and_caption_language_switch(window):
     window.set_theme("dark")
     assert window.scene.theme.name == "dark"
     window.set_lang("zh_CN")
-    assert window.lang == "zh_CN"
+    assert window.presenter.lang == "zh_CN"
 
 
 def test_broken_edit_survives_navigation(window):
@@ -241,9 +251,9 @@ def test_session_save_open_round_trip(window, tmp_path, monkeypatch):
     window.controller.focus("tensorA")
     target = str(tmp_path / "s.stridescope")
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (target, ""))
-    window.save_session_dialog()
+    window.files.save_session_dialog()
     window.controller.load("import torch\n")
-    assert window.open_path(target)
+    assert window.files.open_path(target)
     doc = window.controller.document
     assert doc.script == TUTORIAL and doc.step_index == 3 and doc.focus == "tensorA"
     assert target in window.settings.get("recent_files")
@@ -257,23 +267,79 @@ def test_corrupt_session_changes_nothing(window, tmp_path, monkeypatch):
     bad = tmp_path / "bad.stridescope"
     bad.write_text('{"format": "stridescope-session/1", "script": "x = ')
     before = window.controller.document
-    assert not window.open_path(str(bad))
+    assert not window.files.open_path(str(bad))
     assert window.controller.document is before
     assert "not a session file" in shown[0]
 
 
-def test_autosave_and_restore_after_a_crash(window, qtbot):
+def test_autosave_and_restore_after_a_crash(window, qtbot, tmp_path):
+    import subprocess
+    import sys
+
     window.code.editor.setPlainText(TUTORIAL + "extra = tensorA.clone()\n")
     window.code.run()
-    window.write_autosave()
-    assert window.autosave_path.exists()
-    other = MainWindow()  # the next start, after a crash: the autosave is still there
+    window.autosave.write()
+    assert window.autosave.path.exists()
+    # a process that crashes: it holds its lock, autosaves, and dies without cleaning up
+    crash = ("import os, shutil, sys\nsource = sys.argv[1]\nsys.argv = ['x']\n"
+             "from gui.app import ensure_app\napp = ensure_app()\n"
+             "from gui.autosave import hold_process_lock\n"
+             "from gui.settings import config_dir\nhold_process_lock(config_dir())\n"
+             "target = config_dir() / f'autosave-{os.getpid()}-1.stridescope'\n"
+             "shutil.copy(source, target)\nprint(target, flush=True)\nos._exit(3)\n")
+    done = subprocess.run([sys.executable, "-c", crash, str(window.autosave.path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    crashed = Path(done.stdout.strip())
+    assert done.returncode == 3 and crashed.exists(), done.stderr
+    other = MainWindow()  # the next start, after a crash
     qtbot.addWidget(other)
     other.controller.load("import torch\n")
-    assert other.offer_restore(ask=lambda: True)
+    assert other.autosave.offer_restore(ask=lambda: True)
     assert other.controller.document.script.endswith("extra = tensorA.clone()\n")
-    other.close()  # a clean exit removes the autosave
-    assert not other.autosave_path.exists()
+    assert not crashed.exists()  # offered once
+    other.close()  # a clean exit removes its own autosave
+    assert not other.autosave.path.exists()
+    window.close()
+    assert not window.autosave.path.exists()
+
+
+def test_a_second_window_does_not_claim_a_crash(window, qtbot):
+    """A running window's autosave belongs to a live process: no false restore prompt."""
+    import subprocess
+    import sys
+
+    window.code.editor.setPlainText(TUTORIAL + "extra = tensorA.clone()\n")
+    window.code.run()
+    window.autosave.write()
+    code = ("import sys; sys.argv = ['x']\n"
+            "from gui.app import ensure_app\napp = ensure_app()\n"
+            "from gui.main_window import MainWindow\nw = MainWindow()\n"
+            "print('asked' if w.autosave.offer_restore(ask=lambda: True) else 'quiet')\n")
+    second = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert second.stdout.strip().splitlines()[-1] == "quiet", second.stderr
+    assert window.autosave.path.exists()
+
+
+def test_restore_dialog_speaks_the_language_with_its_own_buttons(window, tmp_path,
+                                                                   monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    seen = {}
+
+    def fake_exec(box):
+        seen["title"] = box.windowTitle()
+        seen["buttons"] = sorted(b.text() for b in box.buttons())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    window.set_lang("zh_CN")
+    try:
+        assert window.autosave.ask() is False
+    finally:
+        window.set_lang("en")
+    assert seen["title"] == "恢复未保存的脚本？"
+    assert seen["buttons"] == ["恢复", "放弃"]  # not Qt's untranslated Yes/No
 
 
 def test_settings_are_typed_and_reject_unknown_keys(window):
@@ -290,28 +356,40 @@ def test_settings_are_typed_and_reject_unknown_keys(window):
 
 def test_predict_then_reveal(window):
     window.controller.goto(2)  # next: tensorB = tensorA[1:3, 0:2]
-    window.predict_mode = True
+    window.predict.enabled = True
     asked = []
 
     def answer(question):
         asked.append(question)
         return {"shape": "2, 2", "stride": "(4, 1)", "offset": "0", "kind": "view"}
 
-    window.ask_prediction = answer
-    window.step_forward()
+    window.predict.ask = answer
+    window.predict.step_forward()
     assert asked and asked[0].name == "tensorB"
     assert window.controller.document.step_index == 3
-    assert "3/4" in window.scene.caption and "(4)" in window.scene.caption  # offset was 4
-    window.ask_prediction = lambda question: None  # cancelled: no step
-    window.step_forward()
+    assert "3/4" in _header(window) and "(4)" in _header(window)  # offset was 4
+    window.predict.ask = lambda question: None  # cancelled: no step
+    window.predict.step_forward()
     assert window.controller.document.step_index == 3
 
 
 def test_many_panels_are_reached_page_by_page(window):
     window.controller.set_script("import torch\nx = torch.arange(200 * 4).reshape(100, 2, 2, 2)\n")
     grid = window.scene.grid_item
-    assert grid.panels[0] == (0, 0) and len(grid.panels) == 64
-    window.turn_panels(1)
-    assert window.scene.grid_item.panels[0] == (32, 0)  # panel 65 of 200
-    window.turn_panels(3)  # wraps around after the last page
-    assert window.scene.grid_item.panels[0] == (0, 0)
+    shown = len(grid.panels)
+    first_page = set(grid.panels)
+    assert grid.panels[0] == (0, 0) and 1 <= shown < 200
+    window.presenter.turn_panels(1)  # the next page starts right after the last panel shown
+    first = window.scene.grid_item.panels[0]
+    assert first == divmod(shown, 2)
+    seen = set(window.scene.grid_item.panels)
+    for _ in range(400):  # every panel is reached, then it wraps around
+        window.presenter.turn_panels(1)
+        seen.update(window.scene.grid_item.panels)
+        if window.scene.grid_item.panels[0] == (0, 0):
+            break
+    assert window.scene.grid_item.panels[0] == (0, 0) and len(seen | first_page) == 200
+
+
+def _header(window) -> str:
+    return " ".join(t.text for t in window.scene.composed.header)

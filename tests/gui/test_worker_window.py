@@ -28,7 +28,7 @@ def test_the_window_never_imports_torch(tmp_path):
         from gui.main_window import MainWindow
         from main import default_lesson_path
         w = MainWindow()
-        w.open_path(str(default_lesson_path()))
+        w.files.open_path(str(default_lesson_path()))
         w.show()
         end = time.monotonic() + 60
         while not w.controller.document.steps and time.monotonic() < end:
@@ -56,7 +56,7 @@ def test_a_long_statement_can_be_cancelled_while_the_window_responds(qtbot, tmp_
     qtbot.addWidget(window)
     path = tmp_path / "quick.py"
     path.write_text(QUICK)
-    window.open_path(str(path))
+    window.files.open_path(str(path))
     window.show()
     qtbot.waitUntil(lambda: len(window.controller.document.steps) == 3, timeout=60_000)
     good = window.controller.document
@@ -97,7 +97,7 @@ def test_edits_and_limits_through_the_worker(qtbot, tmp_path, monkeypatch):
     qtbot.addWidget(window)
     path = tmp_path / "quick.py"
     path.write_text(QUICK)
-    window.open_path(str(path))
+    window.files.open_path(str(path))
     qtbot.waitUntil(lambda: len(window.controller.document.steps) == 3, timeout=60_000)
     assert window.controller.append("z = y.contiguous()") is None  # the answer comes later
     qtbot.waitUntil(lambda: len(window.controller.document.steps) == 4, timeout=30_000)
@@ -115,3 +115,21 @@ def test_edits_and_limits_through_the_worker(qtbot, tmp_path, monkeypatch):
     assert [(t.name, t.shape, t.stride) for t in last.tensors[:2]] == \
         [(t.name, t.shape, t.stride) for t in good_tensors[:2]]  # what ran before stays
     window.close()
+
+
+def test_a_named_pipe_is_not_opened_as_a_script(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setenv("STRIDESCOPE_CONFIG_DIR", str(tmp_path))
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[-1]))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    pipe = tmp_path / "pipe.py"
+    os.mkfifo(pipe)  # nobody writes: reading it would hang the window
+    assert not window.files.open_path(str(pipe))
+    assert "not a regular file" in warned[0]
+    bom = tmp_path / "bom.py"
+    bom.write_bytes(b"\xef\xbb\xbfimport torch\nx = torch.ones(2)\n")
+    assert window.files.open_path(str(bom))
+    assert window.controller.document.steps[-1].error is None

@@ -35,11 +35,14 @@ def _running(pool, script, limits=SMALL):
 def _without_pointers(result):
     """The result with data pointers zeroed: addresses differ from process to process (and
     torch warns once per process: the worker's fresh child always warns)."""
+    def tensor(t):
+        return replace(t, data_ptr=t.data_ptr - t.storage_data_ptr, storage_data_ptr=0)
+
     def plain(step):
-        tensors = tuple(replace(t, data_ptr=t.data_ptr - t.storage_data_ptr,
-                                storage_data_ptr=0) for t in step.tensors)
-        return replace(step, warnings=(), tensors=tensors,
-                       storages=tuple(replace(s, data_ptr=0) for s in step.storages))
+        return replace(step, warnings=(), tensors=tuple(tensor(t) for t in step.tensors),
+                       storages=tuple(replace(s, data_ptr=0) for s in step.storages),
+                       substeps=tuple(replace(s, tensor=tensor(s.tensor))
+                                      for s in step.substeps))
     return replace(result, steps=tuple(plain(s) for s in result.steps))
 
 
