@@ -1,17 +1,23 @@
-"""The worker process: `python -m engine.worker_child`. Imports torch once, then forks a fresh
-child for every run, so that each run starts clean and none can harm the next.
+"""The worker process: `python -m engine.worker_child`. Imports torch once, then runs every
+script in a fresh forked child, so that each run starts clean and none can harm the next.
+
+A spare child is forked before its request comes (it waits on a pipe), so a run never waits
+for a fork; after the first run this process also warms what sizing an operation on the meta
+device imports (sympy…), so later children have it. No torch operation on real data ever runs
+here: forking stays safe with OpenMP.
 
 Protocol (see engine.wire.frame): the app writes one JSON line per run on stdin
-({"script": …, "limits": {…}}); this process answers with frames on stdout:
+({"id": …, "script": …, "limits": {…}}); this process answers with frames on stdout:
   hello {pid, torch}          once, when torch is imported and the worker is ready
-  started {pid}               a run's child was forked (the app may kill that pid)
+  started {pid, id}           the run `id` went to the child `pid` (the app may kill it)
   begin {index, line, end_line, source}    a statement is about to run
   step {step} + blobs         a statement finished (blobs: new storage bytes only)
-  done {syntax_error}         the run finished normally
+  done {syntax_error}         the run finished normally (the app's answer is complete)
   fail {message}              the run's child failed internally
-  exit {status, signal, maxrss_kib, cpu_s}   the run's child is gone (always last)
-The run's child sets its OS limits before it reads a line of the script. It never unpickles,
-and the app decodes what it sends strictly.
+  exit {status, signal, maxrss_kib, cpu_s, bad_data, truncated}   the child is gone
+The run's child sets its OS limits before it reads a line of the script, may import only
+torch, NumPy, their dependencies and side-effect-free standard modules, and never unpickles;
+this process relays whole frames only, and the app decodes them strictly.
 """
 
 from __future__ import annotations

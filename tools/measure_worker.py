@@ -1,5 +1,6 @@
-"""Measure the worker: start-up, per-run round trip beside the in-process interpreter, and the
-worker's peak RSS on the hostile suite's memory cases (a record, not a test).
+"""Measure the worker: start-up, the window's start (its process never imports torch), per-run
+round trip beside the in-process interpreter, and the worker's peak RSS on the hostile suite's
+memory cases (a record, not a test).
 
     .venv/bin/python tools/measure_worker.py [--runs 30] [--starts 5]
 """
@@ -7,14 +8,40 @@ worker's peak RSS on the hostile suite's memory cases (a record, not a test).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+
+WINDOW = """
+import sys, time
+t0 = time.monotonic()
+from gui.app import ensure_app
+app = ensure_app()
+from gui.main_window import MainWindow
+from main import default_lesson_path
+w = MainWindow()
+w.files.open_path(str(default_lesson_path()))
+w.show()
+w.view.grab()
+t1 = time.monotonic()
+while not w.controller.document.steps and time.monotonic() - t0 < 60:
+    app.processEvents()
+    time.sleep(0.005)
+w.view.grab()
+t2 = time.monotonic()
+rss = next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1]
+print(f"shown {t1 - t0:.2f} s, tutorial drawn {t2 - t0:.2f} s, peak RSS {int(rss) // 1024} MiB,"
+      f" torch imported: {'torch' in sys.modules}")
+w.close()
+"""
 
 
 def summary(times: list[float]) -> str:
@@ -45,6 +72,12 @@ def main() -> int:
     print(f"worker start-up (spawn → torch imported → ready)   {summary(starts)}")
     print(f"baseline: a fresh process importing torch + runner {summary(imports)}")
 
+    for _ in range(3):
+        print("window (its own process):", subprocess.run(
+            [sys.executable, "-c", WINDOW], cwd=ROOT, capture_output=True, text=True,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                 "STRIDESCOPE_CONFIG_DIR": tempfile.mkdtemp()}).stdout.strip())
+
     tutorial = load_lesson("tutorial").script
     scripts = {"x = 1": "x = 1\n", "tutorial": tutorial,
                "1M-element tensor": "import torch\nx = torch.arange(10**6).view(1000, 1000)\n"
@@ -55,6 +88,7 @@ def main() -> int:
     with WorkerPool() as pool:
         pool.wait_ready()
         pool.run(tutorial)
+        time.sleep(3)  # after its first run the worker warms up (meta sizing imports sympy)
         for name, script in scripts.items():
             worker, paced, here = [], [], []
             for _ in range(args.runs):
