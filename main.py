@@ -58,7 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--theme", choices=("light", "dark", "high-contrast"),
                         help="colour theme (default light)")
     parser.add_argument("--present", action="store_true",
-                        help="open in presentation mode (full screen, big type; Esc leaves)")
+                        help="open in presentation mode (full screen, big type; Esc leaves); "
+                             "with --export: the presentation type sizes")
+    parser.add_argument("--value-colors", action="store_true",
+                        help="colour every storage element with its own hue, repeated in the "
+                             "grid cells that read it (stills read without hovering)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="open the window, save a screenshot of it to OUT.png, and quit")
     parser.add_argument("--size", type=_size, default=(1200, 800), metavar="WxH",
@@ -232,15 +236,18 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
 
             if args.export.lower().endswith(ANIMATION_SUFFIXES):
                 export_animation(result, args.export, step=args.step, focus=args.focus,
-                                 size=args.size, fps=args.fps, captions=captions, theme=theme)
+                                 size=args.size, fps=args.fps, captions=captions, theme=theme,
+                                 value_colors=args.value_colors)
             else:
                 export_still(result, args.export, step=args.step, focus=args.focus,
-                             size=args.size, captions=captions, theme=theme)
+                             size=args.size, captions=captions, theme=theme,
+                             presentation=args.present, value_colors=args.value_colors)
         if args.export_steps is not None:
             from gui.export import export_steps
 
             written = export_steps(result, args.export_steps, size=args.size, fps=args.fps,
-                                   gif=args.gif, captions=captions, theme=theme)
+                                   gif=args.gif, captions=captions, theme=theme,
+                                   value_colors=args.value_colors)
             print(f"wrote {len(written)} files to {args.export_steps}")
     except ValueError as exc:  # an unknown --focus name, for example
         print(f"stridescope: {exc}", file=sys.stderr)

@@ -67,6 +67,7 @@ class ViewState:
     lang: str = "en"
     caption: str = ""              # lesson narration / prediction result shown with the step
     animate: bool = True
+    value_colors: bool = False     # every storage element its own hue, in strip and grid
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +206,13 @@ class Scene:
     before_grid: GridLayout | None      # the source tensor's grid, where a view animates from
     step_count: int
     colors: dict[str, int] = field(compare=False)
+    value_colors: bool = False
+
+    @staticmethod
+    def value_hue(cell: int) -> float:
+        """The hue (0..1) of storage cell `cell` in value-colour mode: golden-ratio steps, so
+        neighbours differ most; the grid cells reading it repeat it (ezyang's visualizer)."""
+        return (cell * 0.618033988749895) % 1.0
 
     @property
     def step(self) -> Step:
@@ -349,7 +357,7 @@ def _compose_cached(result_key: _Key, view: ViewState, viewport: Viewport,
     if plan is not None and plan.before is not None and grid is not None:
         before_grid = _before_grid(plan.before, steps[step.index - 1], grid, ts, colors, tr)
     return Scene(viewport, ts, picture, header, grid, strips, summaries, formula, plan,
-                 before_grid, len(steps), colors)
+                 before_grid, len(steps), colors, view.value_colors)
 
 
 def _empty_step(result: RunResult) -> Step:

@@ -6,6 +6,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import torch
 
 from engine.errors import ResourceLimitError
@@ -14,16 +15,27 @@ from engine.limits import Limits
 __all__ = ["Limits", "check_call", "iter_tensors", "meta_twin"]
 
 
-def iter_tensors(value: Any, depth: int = 0):
-    """Every tensor inside value (lists, tuples, dicts), a few levels deep."""
-    if isinstance(value, torch.Tensor):
+def _iter_instances(value: Any, kind: type, depth: int = 0):
+    if isinstance(value, kind):
         yield value
     elif depth < 4 and isinstance(value, (list, tuple)):
         for item in value:
-            yield from iter_tensors(item, depth + 1)
+            yield from _iter_instances(item, kind, depth + 1)
     elif depth < 4 and isinstance(value, dict):
         for item in value.values():
-            yield from iter_tensors(item, depth + 1)
+            yield from _iter_instances(item, kind, depth + 1)
+
+
+def iter_tensors(value: Any):
+    """Every tensor inside value (lists, tuples, dicts), a few levels deep."""
+    return _iter_instances(value, torch.Tensor)
+
+
+def iter_arrays(value: Any):
+    """Every NumPy array inside value (lists, tuples, dicts), a few levels deep."""
+    return _iter_instances(value, np.ndarray)
+
+
 
 
 def meta_twin(tensor: torch.Tensor) -> torch.Tensor:
@@ -36,9 +48,34 @@ def meta_twin(tensor: torch.Tensor) -> torch.Tensor:
     return base.as_strided(tensor.shape, tensor.stride(), tensor.storage_offset())
 
 
+# NumPy dtypes torch can hold, for meta twins of arrays handed to torch
+_TORCH_DTYPES = {np.dtype(n): getattr(torch, n) for n in (
+    "bool uint8 int8 int16 uint16 int32 uint32 int64 uint64 float16 float32 float64 "
+    "complex64 complex128").split()}
+
+
+def array_twin(array: np.ndarray) -> Any:
+    """A meta tensor with an array's shape, dtype and (element) strides where torch can have
+    them; the array itself when torch cannot hold its dtype."""
+    dtype = _TORCH_DTYPES.get(array.dtype)
+    if dtype is None:
+        return array
+    itemsize = array.itemsize
+    strides = array.strides
+    if all(s >= 0 and s % itemsize == 0 for s in strides):
+        elements = tuple(s // itemsize for s in strides)
+        extent = (sum((n - 1) * s for n, s in zip(array.shape, elements)) + 1
+                  if array.size else 0)
+        base = torch.empty(extent, dtype=dtype, device="meta")
+        return base.as_strided(array.shape, elements)
+    return torch.empty(array.shape, dtype=dtype, device="meta")
+
+
 def _twins(value: Any, depth: int = 0) -> Any:
     if isinstance(value, torch.Tensor):
         return meta_twin(value)
+    if isinstance(value, np.ndarray):
+        return array_twin(value)
     if depth < 4 and isinstance(value, list):
         return [_twins(v, depth + 1) for v in value]
     if depth < 4 and isinstance(value, tuple) and not isinstance(value, torch.Size):
@@ -48,7 +85,7 @@ def _twins(value: Any, depth: int = 0) -> Any:
     return value
 
 
-def _format_bytes(n: int) -> str:
+def format_bytes(n: int) -> str:
     for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
         if n < 1024 or unit == "PiB":
             return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
@@ -83,9 +120,10 @@ def check_call(
     falls back to the input-size check alone.
     """
     real_inputs = [t for t in iter_tensors((args, kwargs)) if not t.is_meta]
+    arrays = list(iter_arrays((args, kwargs)))
     if probe is None or _targets_meta(kwargs):
         return
-    if not (real_inputs or force_probe or "device" in kwargs):
+    if not (real_inputs or arrays or force_probe or "device" in kwargs):
         return
     twin_args, twin_kwargs = _twins(args), _twins(kwargs)
     if "device" in twin_kwargs:
@@ -100,7 +138,7 @@ def check_call(
             result = probe(*twin_args, **twin_kwargs)
     except Exception:
         result = _PROBE_FAILED
-    largest = max((t.numel() for t in real_inputs), default=0)
+    largest = max((*(t.numel() for t in real_inputs), *(a.size for a in arrays)), default=0)
     if result is _PROBE_FAILED:
         if largest > limits.max_compute_elements:
             raise ResourceLimitError(
@@ -120,8 +158,8 @@ def check_call(
         allocated += max(0, storage.nbytes() - before.get(key, 0))
     if allocated > limits.max_alloc_bytes:
         raise ResourceLimitError(
-            f"{what} would allocate {_format_bytes(allocated)}, more than the limit of "
-            f"{_format_bytes(limits.max_alloc_bytes)}. Nothing was allocated. To explore a "
+            f"{what} would allocate {format_bytes(allocated)}, more than the limit of "
+            f"{format_bytes(limits.max_alloc_bytes)}. Nothing was allocated. To explore a "
             f"layout this large, create the tensor with device=\"meta\": it has real shapes, "
             f"strides and offsets but no memory",
             line,

@@ -18,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 
-from engine import policy
+from engine import numpy_policy, policy
 from engine.errors import (
     BudgetExceededError,
     NotSupportedError,
@@ -84,6 +85,9 @@ _METADATA_METHODS = frozenset(
     "_is_view".split()
 )
 _SETTABLE_ATTRIBUTES = frozenset({"requires_grad"})
+_MODULES = {"torch": torch, "numpy": np}
+_FROM_MODULES = {"torch": torch, "numpy": np, "numpy.random": np.random,
+                 "numpy.lib.stride_tricks": np.lib.stride_tricks}
 _HUGE_WIDTH = re.compile(r"\d{7,}")
 
 
@@ -133,28 +137,36 @@ class _Vetter(ast.NodeVisitor):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         check_attribute_name(node.attr, _line(node))
+        if (node.attr in numpy_policy.REFUSED and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "lib"):  # np.lib.format, np.lib.npyio
+            raise RefusedError(
+                f"refused: lib.{node.attr} — {numpy_policy.REFUSED[node.attr]}", _line(node))
         self.visit(node.value)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            if alias.name != "torch":
+            if alias.name not in _MODULES:
                 raise RefusedError(
-                    f"refused: import {alias.name} — only 'import torch' is allowed", _line(node))
+                    f"refused: import {alias.name} — only 'import torch' and 'import numpy' "
+                    f"are allowed", _line(node))
             if alias.asname:
                 check_name(alias.asname, _line(node))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.module != "torch" or node.level:
+        if node.module not in _FROM_MODULES or node.level:
             raise RefusedError(
-                f"refused: from {node.module} import … — only torch may be imported", _line(node))
+                f"refused: from {node.module} import … — only torch and numpy may be imported",
+                _line(node))
+        module = _FROM_MODULES[node.module]
         for alias in node.names:
             if alias.name == "*":
-                raise NotSupportedError("not supported: from torch import *", _line(node))
+                raise NotSupportedError(f"not supported: from {node.module} import *",
+                                        _line(node))
             check_attribute_name(alias.name, _line(node))
-            if alias.name not in policy.torch_attributes():
+            if alias.name not in policy.allowed_attributes(module):
                 raise NotSupportedError(
-                    f"not supported: torch.{alias.name} is not in Stridescope's allowlist",
-                    _line(node))
+                    f"not supported: {node.module}.{alias.name} is not in Stridescope's "
+                    f"allowlist", _line(node))
             check_name(alias.asname or alias.name, _line(node))
 
     def visit_Delete(self, node: ast.Delete) -> None:
@@ -186,6 +198,8 @@ def check_attribute_name(name: str, line: int | None) -> None:
         raise RefusedError(f"refused: the private attribute .{name}", line)
     if name in policy.DANGEROUS_ATTRIBUTES:
         raise RefusedError(f"refused: .{name} — {policy.DANGEROUS_ATTRIBUTES[name]}", line)
+    if name in numpy_policy.STATIC_REFUSED:
+        raise RefusedError(f"refused: .{name} — {numpy_policy.STATIC_REFUSED[name]}", line)
 
 
 def vet(statement: ast.stmt) -> None:
@@ -318,11 +332,12 @@ class Interpreter:
 
     def _exec_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            self.namespace[alias.asname or alias.name] = torch
+            self.namespace[alias.asname or alias.name] = _MODULES[alias.name]
 
     def _exec_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = _FROM_MODULES[node.module]
         for alias in node.names:
-            self.namespace[alias.asname or alias.name] = getattr(torch, alias.name)
+            self.namespace[alias.asname or alias.name] = getattr(module, alias.name)
 
     def _exec_If(self, node: ast.If) -> None:
         self._exec_block(node.body if self._eval(node.test) else node.orelse)
@@ -351,6 +366,7 @@ class Interpreter:
             index = self._eval(target.slice)
             if container is torch:
                 raise RefusedError("refused: item assignment on the torch module", _line(target))
+            numpy_policy.check_setitem(container, _line(target))
             # tensors, storages, lists, dicts; immutable values raise Python's own TypeError
             operator.setitem(container, index, value)
         elif isinstance(target, ast.Attribute):
@@ -416,12 +432,13 @@ class Interpreter:
 
     def _getattr(self, obj: Any, name: str, node: ast.AST) -> Any:
         check_attribute_name(name, _line(node))
+        numpy_policy.check_attribute(obj, name, _line(node))
         allowed = policy.allowed_attributes(obj)
         if allowed is not None and name in allowed:
             return getattr(obj, name)
         if not hasattr(obj, name):
             return getattr(obj, name)  # raises Python's own AttributeError
-        owner = "torch" if obj is torch else type(obj).__name__
+        owner = getattr(obj, "__name__", "") if isinstance(obj, type(np)) else type(obj).__name__
         raise NotSupportedError(
             f"not supported: {owner}.{name} is not in Stridescope's allowlist", _line(node))
 
@@ -432,6 +449,10 @@ class Interpreter:
         if isinstance(container, torch.Tensor):
             check_call(operator.getitem, (container, index), {}, self.limits,
                        line=_line(node), what="this indexing")
+        elif isinstance(container, np.ndarray):
+            count = numpy_policy.fancy_index(container, index)
+            numpy_policy.check_call(lambda a, k: (count * container.itemsize, count), (), {},
+                                    self.limits, line=_line(node), what="this indexing")
         return container[index]
 
     def _eval_Slice(self, node: ast.Slice) -> slice:
@@ -495,6 +516,10 @@ class Interpreter:
         if isinstance(left, torch.Tensor) or isinstance(right, torch.Tensor):
             check_call(op, (left, right), {}, self.limits, line=_line(node),
                        what="this operation")
+        if numpy_policy.involves_numpy(left, right) and op not in (operator.is_,
+                                                                    operator.is_not):
+            numpy_policy.check_operation(op, left, right, self.limits, op in _INPLACE.values(),
+                                         line=_line(node))
         return op(left, right)
 
     def _check_python_size(self, op: Callable, left: Any, right: Any, node: ast.AST) -> None:
@@ -502,9 +527,9 @@ class Interpreter:
         sequences = (str, bytes, list, tuple)
         if op in (operator.mul, operator.imul):
             for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, sequences) and isinstance(count, int):
+                if isinstance(seq, sequences) and isinstance(count, (int, np.integer)):
                     # nested lists count in full: printing [[0] * 10**6] * 10**6 would not end
-                    size = _weight(seq) * max(count, 0)
+                    size = _weight(seq) * max(int(count), 0)
                     if size > policy.MAX_SEQUENCE_LENGTH:
                         raise ResourceLimitError(
                             f"a sequence of {size:,} items is too large", _line(node))
@@ -535,7 +560,16 @@ class Interpreter:
         return round(number) if ndigits is None else round(number, ndigits)
 
     def _eval_UnaryOp(self, node: ast.UnaryOp) -> Any:
-        return _UNARY[type(node.op)](self._eval(node.operand))
+        op = _UNARY[type(node.op)]
+        operand = self._eval(node.operand)
+        if op is not operator.not_:
+            if isinstance(operand, torch.Tensor):
+                check_call(op, (operand,), {}, self.limits, line=_line(node),
+                           what="this operation")
+            elif numpy_policy.involves_numpy(operand):
+                numpy_policy.check_call(numpy_policy.elementwise, (operand,), {}, self.limits,
+                                        line=_line(node), what="this operation")
+        return op(operand)
 
     def _eval_BoolOp(self, node: ast.BoolOp) -> Any:
         value = None
@@ -625,11 +659,20 @@ class Interpreter:
                 kwargs.update(self._eval(keyword.value))
             else:
                 kwargs[keyword.arg] = self._eval(keyword.value)
+        if func is type and (len(args) != 1 or kwargs):
+            raise RefusedError("refused: type() with three arguments creates a class",
+                               _line(node))
         self._check_callable(func, node)
         self._check_arguments(func, args, kwargs, node)
         probe, force = self._probe_for(receiver, func, name)
         check_call(probe, self._wrap_receiver(receiver, args), kwargs, self.limits,
                    line=_line(node), what=f"{name}()", force_probe=force)
+        numpy_policy.check_bridge(func, args, kwargs, _line(node))
+        numpy_rule = numpy_policy.rule_for(receiver, func, name)
+        if numpy_rule is not None:
+            rule, receiver_args = numpy_rule
+            numpy_policy.check_call(rule, (*receiver_args, *args), kwargs, self.limits,
+                                    line=_line(node), what=f"{name}()")
         try:
             result = func(*args, **kwargs)
         except RuntimeError:
@@ -638,6 +681,7 @@ class Interpreter:
                 self._remember_view_failure(
                     receiver, args, kwargs, value.id if isinstance(value, ast.Name) else None)
             raise
+        numpy_policy.check_result(result, _line(node))
         if isinstance(result, torch.Tensor):
             self._record_call(node, result, (receiver, *args, *kwargs.values()))
         return result
@@ -662,10 +706,16 @@ class Interpreter:
         if isinstance(receiver, torch.Tensor):
             if name in _METADATA_METHODS:
                 return None, False
+            if name == "numpy":  # a view of the same memory; force=True may resolve a conj
+                return (lambda twin, *a, **k: twin.resolve_conj().resolve_neg()), False
             return (lambda twin, *a, **k: getattr(twin, name)(*a, **k)), False
+        if func in (abs, round, pow, divmod):  # builtins that call a tensor's own operator
+            return func, False
         torch_name = name if receiver is torch else self._torch_names.get(id(func))
         if torch_name is None:
             return None, False
+        if torch_name == "from_numpy":  # shares the array's memory: allocates nothing
+            return (lambda twin, *a, **k: twin), False
         torch_func = getattr(torch, torch_name)
         if torch_name in policy.FACTORIES:
             return (lambda *a, **k: torch_func(*a, **{**k, "device": "meta"})), True
@@ -675,7 +725,9 @@ class Interpreter:
         return (receiver, *args) if isinstance(receiver, torch.Tensor) else args
 
     def _check_callable(self, func: Any, node: ast.Call) -> None:
-        if isinstance(func, type) and func not in policy.ALLOWED_CONSTRUCTORS:
+        if (isinstance(func, type) and func not in policy.ALLOWED_CONSTRUCTORS
+                and func is not type
+                and func not in numpy_policy.scalar_types()):
             raise NotSupportedError(
                 f"not supported: calling the class {func.__name__}", _line(node))
         if not callable(func):
@@ -686,6 +738,7 @@ class Interpreter:
         policy.check_string_arguments(func, owner, args, kwargs, _line(node))
         if getattr(func, "__name__", "") == "tolist" and owner is not None:
             count = (owner.numel() if isinstance(owner, torch.Tensor)
+                     else owner.size if isinstance(owner, (np.ndarray, np.generic))
                      else len(owner) if isinstance(owner, (torch.TypedStorage,
                                                             torch.UntypedStorage)) else 0)
             if count > policy.MAX_SEQUENCE_LENGTH:
@@ -697,7 +750,7 @@ class Interpreter:
                 raise ResourceLimitError(
                     f"a range of {len(value):,} items is too large to pass on", _line(node))
             if (func in (list, tuple, sorted, sum, min, max, set, any, all)
-                    and isinstance(value, torch.Tensor) and value.dim() > 0
+                    and isinstance(value, (torch.Tensor, np.ndarray)) and value.ndim > 0
                     and len(value) > 100_000):
                 raise ResourceLimitError(
                     f"iterating {len(value):,} rows in Python is too slow; use tensor ops",
@@ -809,6 +862,9 @@ def _memory(result: torch.Tensor, inputs: tuple) -> str:
     tensors = [v for v in inputs if isinstance(v, torch.Tensor)]
     tensors += [x for v in inputs if isinstance(v, (list, tuple)) for x in v
                 if isinstance(x, torch.Tensor)]
+    arrays = [v for v in inputs if isinstance(v, np.ndarray)]
+    if arrays and not tensors:  # torch.from_numpy(a) / as_tensor(a) view a's memory
+        return "view" if numpy_policy.holds_tensor_memory(arrays, result) else "copy"
     if not tensors:
         return "new"
     if any(result is t for t in tensors):

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import torch
 
+from engine import numpy_policy
+
 # Attribute names refused on any object, with the reason shown to the user. They read or
 # write files, run callables from Python, unpickle, or reach torch's internals.
 DANGEROUS_ATTRIBUTES: dict[str, str] = {
@@ -128,6 +130,7 @@ def torch_attributes() -> frozenset[str]:
             names.add(name)
         elif name in tensor_attributes() and callable(value):
             names.add(name)
+    names |= {"cuda", "accelerator", "backends"}
     names -= DANGEROUS_ATTRIBUTES.keys()
     return frozenset(n for n in names if hasattr(torch, n))
 
@@ -158,14 +161,23 @@ _DTYPE_ATTRS = frozenset(
     "is_floating_point is_complex is_signed itemsize to_real to_complex".split()
 )
 _INFO_ATTRS = frozenset("bits eps max min tiny smallest_normal resolution dtype".split())
-_NUMPY_ATTRS = frozenset("shape strides dtype itemsize nbytes ndim size tolist T".split())
 _RANGE_ATTRS = frozenset({"start", "stop", "step", "count", "index"})
+# Tutorials ask whether an accelerator is there (here: no) before moving tensors to it.
+_DEVICE_MODULES = {
+    torch.cuda: frozenset({"is_available", "device_count"}),
+    torch.accelerator: frozenset({"is_available", "current_accelerator", "device_count"}),
+    torch.backends: frozenset({"mps"}),
+    torch.backends.mps: frozenset({"is_available", "is_built"}),
+}
 
 
 def allowed_attributes(obj: object) -> frozenset[str] | None:
     """The attribute names a script may read on `obj`, or None when none are."""
     if obj is torch:
         return torch_attributes()
+    device_module = next((names for m, names in _DEVICE_MODULES.items() if m is obj), None)
+    if device_module is not None:
+        return device_module
     if isinstance(obj, torch.Tensor):
         return tensor_attributes()
     if isinstance(obj, (torch.TypedStorage, torch.UntypedStorage)):
@@ -193,16 +205,15 @@ def allowed_attributes(obj: object) -> frozenset[str] | None:
         return _SET_METHODS
     if isinstance(obj, tuple):
         return _SEQ_METHODS | ({"numel"} if isinstance(obj, torch.Size) else frozenset())
+    numpy_names = numpy_policy.allowed_attributes(obj)
+    if numpy_names is not None:  # before Python numbers: np.float64 is a float
+        return numpy_names
     if isinstance(obj, (bool, int, float, complex)):
         return _NUMBER_ATTRS
     if isinstance(obj, range):
         return _RANGE_ATTRS
     if isinstance(obj, slice):
         return frozenset({"start", "stop", "step"})
-    if type(obj).__module__ == "numpy" and type(obj).__name__ == "ndarray":
-        return _NUMPY_ATTRS
-    if type(obj).__module__ == "numpy" and type(obj).__name__.endswith("DType"):
-        return frozenset({"itemsize", "name", "kind", "char"})
     return None
 
 

@@ -17,6 +17,7 @@ import ast
 import warnings
 from typing import Any
 
+import numpy as np
 import torch
 
 from engine.interpreter import Interpreter, vet
@@ -108,7 +109,9 @@ def _reproduces(indices: torch.Tensor, bases: dict, result: torch.Tensor) -> boo
 
 
 def _holds_tensor(value: Any, depth: int = 0) -> bool:
-    if isinstance(value, torch.Tensor):
+    """Whether value holds memory the replay must not touch: a tensor, or a NumPy array
+    (it is live, not an index stand-in: replaying np.add(n, 1, out=n) would write it twice)."""
+    if isinstance(value, (torch.Tensor, np.ndarray)):
         return True
     if depth < 3 and isinstance(value, (list, tuple, dict, set)):
         items = value.values() if isinstance(value, dict) else value

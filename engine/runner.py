@@ -7,14 +7,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import torch
 
+from engine.arrays import ArrayRecorder
 from engine.interpreter import Interpreter, StatementResult
 from engine.layout import explain_view
 from engine.limits import Limits
 from engine.provenance import replay_sources
 from engine.script import clean_source, expected_error_lines, parse, safe_text, too_long
-from engine.snapshot import StorageLabels, storage_state, tensor_state
+from engine.snapshot import StorageLabels, storage_key, storage_state, tensor_state
 from engine.state import (
     TRACE_VALUE_LIMIT,
     ErrorInfo,
@@ -106,6 +108,7 @@ class _Recorder:
         self._values_left = self.limits.recorded_values
         self._budget_told = False  # the step where the recorder's budget ran out says so
         self._stdout_left = self.limits.stdout_run_chars
+        self._arrays = ArrayRecorder()
 
     def run(self, statement: ast.stmt, source: str, index: int) -> Step:
         """The step after `statement`; anything that goes wrong inside it (in torch, in
@@ -155,9 +158,15 @@ class _Recorder:
                 error: ErrorInfo | None) -> Step:
         names = self.interpreter.user_names()
         tensors_by_name = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
+        arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
         labels = self._labels.update(tensors_by_name.values())
         storages = self._storage_states(tensors_by_name.values(), labels)
         produced = self._produced(statement, tensors_by_name, labels)
+        referenced = tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
+        tensor_storages = {n: labels[storage_key(t)]
+                           for n, t in tensors_by_name.items()}
+        arrays, memories, written_memories, produced = self._arrays.record(
+            arrays_by_name, storages, labels, tensor_storages, referenced, produced)
         self._origins = {name: origin for name, origin in self._origins.items()
                          if name in tensors_by_name}
         self._origins.update({p.name: p for p in produced})
@@ -203,6 +212,9 @@ class _Recorder:
             warnings=warnings,
             provenance=provenance,
             substeps=substeps,
+            arrays=arrays,
+            memories=memories,
+            written_memories=written_memories,
         )
         self._pinned = [t.untyped_storage() for t in tensors_by_name.values()]
         self._previous_objects = dict(tensors_by_name)

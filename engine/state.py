@@ -73,6 +73,85 @@ class StorageState:
 
 
 @dataclass(frozen=True, slots=True)
+class ArrayState:
+    """A NumPy array after a step. NumPy strides are in bytes (`strides`); `element_strides`
+    is the same layout in elements, as PyTorch counts, when every stride is a multiple of
+    the itemsize.
+
+    Where its bytes lie: `storage_id` is the tensor storage (Step.storages) that holds them,
+    at `storage_byte_offset` = data_ptr - storage data_ptr (t.numpy(), torch.from_numpy(a),
+    np.asarray(t)); `memory_id` is the memory block (Step.memories) they belong to when a
+    tensor storage of this step does not hold them or NumPy owns them, at
+    `memory_byte_offset`. An array is drawn on its storage's strip if it has one, else on its
+    memory block's strip."""
+
+    name: str
+    shape: tuple[int, ...]
+    strides: tuple[int, ...]         # bytes, as NumPy counts
+    element_strides: tuple[int, ...] | None  # strides // itemsize, None if not whole
+    dtype: str                       # str(a.dtype), e.g. "float64"
+    torch_dtype: str | None          # the torch dtype with the same bytes, e.g. "torch.float64"
+    itemsize: int
+    size: int
+    nbytes: int
+    data_ptr: int                    # a.__array_interface__["data"][0]
+    c_contiguous: bool
+    f_contiguous: bool
+    owndata: bool
+    writeable: bool
+    values: Any = field(compare=False)  # tolist() (numbers, bools, str), or None
+    storage_id: int | None = None
+    storage_byte_offset: int | None = None
+    memory_id: int | None = None
+    memory_byte_offset: int | None = None
+    base_name: str | None = None     # the named array that a.base is, if any
+    # how the statement that last bound this name made it: "view" (its bytes were there
+    # before: t.numpy(), a.T), "copy" (new memory from named values: np.ascontiguousarray),
+    # "new", "alias"; the source is a named tensor or array
+    origin: Produced | None = None
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryState:
+    """A block of memory that NumPy arrays live in and that is not a tensor storage of the
+    step: memory NumPy allocated (kind "numpy"), a bytes object (np.frombuffer, "bytes"), or
+    the storage of a tensor no name refers to ("torch", e.g. torch.ones(3).numpy()).
+
+    `holds` lists the tensor storages of the step whose bytes lie inside this block, with
+    their byte offset (torch.from_numpy(a) makes a storage over a's memory)."""
+
+    id: int
+    kind: str                        # "numpy" | "bytes" | "torch"
+    data_ptr: int
+    nbytes: int
+    dtype: str                       # NumPy dtype to read the cells with (its owner's)
+    owner: str | None                # the named array that owns the block, if any
+    holds: tuple[tuple[int, int], ...] = ()
+    raw: bytes | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        return f"N{self.id}"
+
+    def elements(self) -> np.ndarray | None:
+        """The block read as its dtype, or None without data or for unreadable dtypes."""
+        if self.raw is None:
+            return None
+        try:
+            dtype = np.dtype(self.dtype)
+        except TypeError:
+            return None
+        if dtype.hasobject or not dtype.itemsize:
+            return None
+        usable = len(self.raw) - len(self.raw) % dtype.itemsize
+        return np.frombuffer(self.raw[:usable], dtype=dtype)
+
+
+@dataclass(frozen=True, slots=True)
 class ErrorInfo:
     type: str
     message: str
@@ -111,6 +190,11 @@ class Step:
     # each call's tensor, in the order the calls returned, when the statement chains two or
     # more tensor-returning calls (and none ran twice); the last is the statement's value
     substeps: tuple[SubStep, ...] = ()
+    # NumPy arrays bound to top-level names, and the memory blocks (not tensor storages)
+    # they live in; see ArrayState
+    arrays: tuple[ArrayState, ...] = ()
+    memories: tuple[MemoryState, ...] = ()
+    written_memories: tuple[int, ...] = ()  # memory blocks whose bytes this step changed
 
     def sources_of(self, name: str) -> tuple[tuple[int, int], ...] | None:
         return next((cells for n, cells in self.provenance if n == name), None)
@@ -126,6 +210,16 @@ class Step:
 
     def produced_for(self, name: str) -> Produced | None:
         return next((p for p in self.produced if p.name == name), None)
+
+    def array(self, name: str) -> ArrayState | None:
+        return next((a for a in self.arrays if a.name == name), None)
+
+    def memory(self, memory_id: int) -> MemoryState | None:
+        return next((m for m in self.memories if m.id == memory_id), None)
+
+    def arrays_on(self, storage_id: int) -> tuple[str, ...]:
+        """Names of the arrays drawn on tensor storage `storage_id`'s strip."""
+        return tuple(a.name for a in self.arrays if a.storage_id == storage_id)
 
 
 @dataclass(frozen=True, slots=True)

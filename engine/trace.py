@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.state import ErrorInfo, RunResult, Step, TensorState
+from engine.state import ArrayState, ErrorInfo, MemoryState, RunResult, Step, TensorState
 
 FORMAT = "stridescope-trace/1"
 
@@ -42,6 +42,38 @@ def tensor_json(t: TensorState) -> dict[str, Any]:
     return out
 
 
+def array_json(a: ArrayState) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "shape": list(a.shape),
+        "strides": list(a.strides),
+        "dtype": a.dtype,
+        "itemsize": a.itemsize,
+        "data_ptr": a.data_ptr,
+        "c_contiguous": a.c_contiguous,
+        "f_contiguous": a.f_contiguous,
+        "owndata": a.owndata,
+        "writeable": a.writeable,
+        "size": a.size,
+        "nbytes": a.nbytes,
+        "element_strides": None if a.element_strides is None else list(a.element_strides),
+        "torch_dtype": a.torch_dtype,
+        "storage_id": a.storage_id,
+        "storage_byte_offset": a.storage_byte_offset,
+        "memory_id": a.memory_id,
+        "memory_byte_offset": a.memory_byte_offset,
+        "base": a.base_name,
+        "origin": None if a.origin is None else {"kind": a.origin.kind, "of": a.origin.source},
+    }
+    if a.values is not None:
+        out["values"] = _jsonable(a.values)
+    return out
+
+
+def memory_json(m: MemoryState) -> dict[str, Any]:
+    return {"id": m.id, "kind": m.kind, "data_ptr": m.data_ptr, "nbytes": m.nbytes,
+            "dtype": m.dtype, "owner": m.owner, "holds": [list(h) for h in m.holds]}
+
+
 def error_json(error: ErrorInfo | None, expected: bool = False) -> dict[str, Any] | None:
     if error is None:
         return None
@@ -68,6 +100,17 @@ def step_json(step: Step) -> dict[str, Any]:
     if step.substeps:  # a chained statement: each call's tensor, in the order they returned
         out["substeps"] = [{"source": s.source, "memory": s.memory, **tensor_json(s.tensor)}
                            for s in step.substeps]
+    if step.arrays:
+        # a tensor whose storage lies in NumPy memory (torch.from_numpy) says which block
+        inside = {sid: (m.id, offset) for m in step.memories for sid, offset in m.holds}
+        for t in step.tensors:
+            if t.storage_id in inside:
+                memory_id, offset = inside[t.storage_id]
+                out["tensors"][t.name]["numpy_memory"] = {"id": memory_id,
+                                                          "byte_offset": offset}
+        out["arrays"] = {a.name: array_json(a) for a in step.arrays}
+        out["memories"] = [memory_json(m) for m in step.memories]
+        out["written_memories"] = list(step.written_memories)
     return out
 
 

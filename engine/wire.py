@@ -18,7 +18,9 @@ from typing import Any
 from engine.layout import Blocker, ViewExplanation
 from engine.script import safe_text
 from engine.state import (
+    ArrayState,
     ErrorInfo,
+    MemoryState,
     Produced,
     RunResult,
     Step,
@@ -44,7 +46,7 @@ def register(cls: type) -> type:
 
 
 for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, SubStep,
-             ViewExplanation, Blocker):
+             ViewExplanation, Blocker, ArrayState, MemoryState):
     register(_cls)
 
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}

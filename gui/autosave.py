@@ -23,7 +23,7 @@ from gui.settings import config_dir
 
 _NAME = re.compile(r"^autosave-(\d+)-\d+\.stridescope$")
 _serial = itertools.count(1)
-_process_locks: dict[str, QLockFile] = {}
+_process_locks: dict[Path, QLockFile] = {}  # one per settings folder this process writes to
 
 
 def lock_path(folder: Path, pid: int) -> Path:
@@ -38,21 +38,19 @@ def _probe(path: Path) -> QLockFile:
 
 def hold_process_lock(folder: Path) -> QLockFile:
     """This process's lock in `folder`, taken once and held until the process ends (or is
-    released). One per folder: a window whose settings live elsewhere (tests, the API) must
-    not leave this process's autosaves in another folder looking orphaned."""
-    key = str(folder)
-    if key not in _process_locks:
+    released); a process whose windows use several folders holds one in each."""
+    lock = _process_locks.get(folder)
+    if lock is None:
         lock = _probe(lock_path(folder, os.getpid()))
         lock.tryLock(0)
-        _process_locks[key] = lock
-    return _process_locks[key]
+        _process_locks[folder] = lock
+    return lock
 
 
 def release_process_lock() -> None:
     """Before a fast exit (os._exit runs no destructors): leave no lock file behind."""
-    for lock in _process_locks.values():
-        lock.unlock()
-    _process_locks.clear()
+    while _process_locks:
+        _process_locks.popitem()[1].unlock()
 
 
 def orphans(folder: Path) -> list[Path]:

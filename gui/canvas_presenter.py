@@ -35,6 +35,7 @@ class CanvasPresenter(QObject):
         self.panel_start = 0  # first 2-D slice shown of a many-panel tensor
         self.presenting = False
         self.large_labels = False
+        self.value_colors = False
         self._panel_focus: str | None = None
         self.document: Document | None = None
         view.sig_resized.connect(self.refresh)  # composed for the view's size
@@ -71,7 +72,8 @@ class CanvasPresenter(QObject):
         if self.prediction_note:
             caption = f"{self.prediction_note}\n{caption}".strip()
         view = ViewState(step=step.index, focus=document.focus, panel_start=self.panel_start,
-                         lang=current_language(), caption=caption)
+                         lang=current_language(), caption=caption,
+                         value_colors=self.value_colors)
         size = self.view.viewport().size()
         viewport = Viewport(max(size.width(), 320), max(size.height(), 240), self.presenting,
                             self.large_labels)

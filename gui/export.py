@@ -19,7 +19,7 @@ HOLD_SECONDS = 1.6  # an animation holds its result this long, so a reader can r
 def compose_step(result: RunResult, step: int | None = None, focus: str | None = None,
                  size: tuple[int, int] = (1200, 800),
                  captions: Callable[[Step], str] | None = None, animate: bool = False,
-                 presentation: bool = False) -> Scene:
+                 presentation: bool = False, value_colors: bool = False) -> Scene:
     """The Scene of step (1-based; default the last) at `size`, in the current language."""
     from gui.i18n import _, current_language
 
@@ -29,7 +29,7 @@ def compose_step(result: RunResult, step: int | None = None, focus: str | None =
         raise ValueError(f"no tensor named {focus!r} at step {index + 1} (there: {names})")
     caption = captions(result.steps[index]) if captions and result.steps else ""
     view = ViewState(step=index, focus=focus, lang=current_language(), caption=caption,
-                     animate=animate)
+                     animate=animate, value_colors=value_colors)
     return compose(result, view, Viewport(size[0], size[1], presentation), _)
 
 
@@ -97,22 +97,24 @@ def render_scene(scene, path: str, size: tuple[int, int], background: str) -> No
 def export_still(result: RunResult, path: str, step: int | None = None,
                  focus: str | None = None, size: tuple[int, int] = (1200, 800),
                  theme: Theme = LIGHT, captions: Callable[[Step], str] | None = None,
-                 presentation: bool = False) -> None:
+                 presentation: bool = False, value_colors: bool = False) -> None:
     """Headless: render step (1-based; default the last) of result into path."""
-    composed = compose_step(result, step, focus, size, captions, presentation=presentation)
+    composed = compose_step(result, step, focus, size, captions, presentation=presentation,
+                            value_colors=value_colors)
     render_scene(scene_for(composed, theme), path, size, theme.background)
 
 
 def animation_frames(result: RunResult, step: int | None, focus: str | None,
                      size: tuple[int, int], fps: int, seconds: float, theme: Theme = LIGHT,
-                     captions: Callable[[Step], str] | None = None):
+                     captions: Callable[[Step], str] | None = None, value_colors: bool = False):
     """Yield QImages of the animation into step (1-based; default the last)."""
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QImage, QPainter
 
     from engine.transition import frame_at
 
-    composed = compose_step(result, step, focus, size, captions, animate=True)
+    composed = compose_step(result, step, focus, size, captions, animate=True,
+                            value_colors=value_colors)
     scene = scene_for(composed, theme)
     scene.begin_animation()
     count = max(2, round(fps * seconds))
@@ -143,7 +145,8 @@ def _to_pil(image):
 def export_animation(result: RunResult, path: str, step: int | None = None,
                      focus: str | None = None, size: tuple[int, int] = (1200, 800),
                      fps: int = 30, seconds: float = 1.6, theme: Theme = LIGHT,
-                     captions: Callable[[Step], str] | None = None, progress=None) -> int:
+                     captions: Callable[[Step], str] | None = None, progress=None,
+                     value_colors: bool = False) -> int:
     """Write a GIF (Pillow) or MP4 (imageio-ffmpeg) of the step's animation; return frames.
 
     The result is held HOLD_SECONDS at the end (GIF: one long frame; MP4: repeated frames),
@@ -156,7 +159,7 @@ def export_animation(result: RunResult, path: str, step: int | None = None,
     frames = []
     total = max(2, round(fps * seconds))
     for n, image in enumerate(animation_frames(result, step, focus, size, fps, seconds, theme,
-                                               captions)):
+                                               captions, value_colors)):
         frames.append(_to_pil(image))
         if progress is not None:
             progress(n + 1, total)
@@ -188,7 +191,8 @@ def export_animation(result: RunResult, path: str, step: int | None = None,
 
 def export_steps(result: RunResult, folder: str, size: tuple[int, int] = (1200, 800),
                  fps: int = 30, gif: bool = False, theme: Theme = LIGHT,
-                 captions: Callable[[Step], str] | None = None) -> list[str]:
+                 captions: Callable[[Step], str] | None = None,
+                 value_colors: bool = False) -> list[str]:
     """One numbered PNG (and optionally GIF) per step: a ready figure set for a tutorial."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
@@ -196,10 +200,10 @@ def export_steps(result: RunResult, folder: str, size: tuple[int, int] = (1200, 
     for step in result.steps:
         stem = out / f"step-{step.index + 1:02d}"
         export_still(result, f"{stem}.png", step=step.index + 1, size=size, theme=theme,
-                     captions=captions)
+                     captions=captions, value_colors=value_colors)
         written.append(f"{stem}.png")
         if gif and step.index > 0:
             export_animation(result, f"{stem}.gif", step=step.index + 1, size=size, fps=fps,
-                             theme=theme, captions=captions)
+                             theme=theme, captions=captions, value_colors=value_colors)
             written.append(f"{stem}.gif")
     return written

@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.presenter.theme = self.scene.theme
         self.presenter.lang = lang
         self.presenter.large_labels = bool(settings.get("view/large_labels"))
+        self.presenter.value_colors = bool(settings.get("view/value_colors"))
         self.code, self.console = CodePanel(), ConsolePanel()
         self.inspector, self.tensors, self.history = InspectorPanel(), TensorsPanel(), \
             HistoryPanel()
@@ -118,6 +119,12 @@ class MainWindow(QMainWindow):
         self.settings.set("language", code)
         install_language(code)
         settle_language_change()
+
+    def set_value_colors(self, on: bool) -> None:
+        """Every storage element its own hue, repeated in the grid cells that read it."""
+        self.presenter.value_colors = bool(on)
+        self.settings.set("view/value_colors", bool(on))
+        self.presenter.refresh()
 
     def set_large_labels(self, on: bool) -> None:
         self.presenter.large_labels = bool(on)

@@ -135,6 +135,8 @@ class Menus(QObject):
         self._action(view, N_("&Fit width"), zoom.fit, "Ctrl+9")
         self._action(view, N_("&Large labels"), w.set_large_labels, checkable=True,
                      checked=bool(w.settings.get("view/large_labels")))
+        self._action(view, N_("&Value colours"), w.set_value_colors, checkable=True,
+                     checked=bool(w.settings.get("view/value_colors")))
         self._action(view, N_("Next 2-D slices"), lambda: w.presenter.turn_panels(1), "PgDown")
         self._action(view, N_("Previous 2-D slices"), lambda: w.presenter.turn_panels(-1), "PgUp")
         view.addSeparator()

@@ -14,6 +14,7 @@ DEFAULTS: dict[str, Any] = {
     "animation/speed": 1.0,
     "animation/reduced_motion": False,
     "view/large_labels": False,
+    "view/value_colors": False,
     "window/geometry": b"",
     "window/state": b"",
     "recent_files": [],

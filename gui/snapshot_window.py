@@ -16,7 +16,7 @@ def open_result_window(result: RunResult, focus: str | None = None, theme: str |
     is the record of where the steps came from, so it cannot be edited or re-run. Theme and
     language apply to this window only (the user's settings are not changed)."""
     ensure_app()
-    from gui.i18n import install_language
+    from gui.i18n import install_language, settle_language_change
     from gui.main_window import MainWindow
     from gui.theme import THEMES
 
@@ -25,15 +25,16 @@ def open_result_window(result: RunResult, focus: str | None = None, theme: str |
     if keep_excepthook:  # in the user's own process their error handling stays theirs
         sys.excepthook = hook
     # a snapshot is not a script to restore after a crash: never the user's autosave
-    window.autosave_path = Path(tempfile.mkdtemp(prefix="stridescope-")) / "snapshot.stridescope"
+    window.autosave.discard()
+    window.autosave.path = Path(tempfile.mkdtemp(prefix="stridescope-")) / "snapshot.stridescope"
     if theme is not None:
         if theme not in THEMES:
             raise ValueError(f"unknown theme {theme!r}: one of {', '.join(THEMES)}")
-        window.theme = THEMES[theme]
-    if lang is not None and lang != window.lang:
-        window.lang = lang
+        window.presenter.theme = THEMES[theme]  # this window only: settings unchanged
+    if lang is not None and lang != window.presenter.lang:
+        window.presenter.lang = lang
         install_language(lang)
-        window.retranslate()
+        settle_language_change()
     code = window.code
     code.editor.setReadOnly(True)
     for widget in (code.run_button, code.entry):

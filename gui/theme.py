@@ -1,13 +1,18 @@
-"""Colours and type sizes. The per-dimension palette is Okabe–Ito (colour-blind safe)."""
+"""Colours. One colour per dimension (Okabe–Ito hues, colour-blind safe) and one per tensor.
+
+Every colour used for text reaches 4.5:1 against its theme's background and every outline
+or fill 3:1 (WCAG 2); tests/gui/test_theme.py checks each colour of each theme. On white,
+that means the darker shades of the same hues."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# One colour per dimension, the same in every view and every op (Okabe–Ito).
-DIM_COLORS = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
-# Tensors drawn over a strip (Paul Tol's "bright" set).
-TENSOR_COLORS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#888888")
+# One colour per dimension, the same in every view and every op (Okabe–Ito hues, darkened
+# on white: orange, blue, green, purple, crimson, teal).
+DIM_COLORS = ("#B45309", "#0072B2", "#15803D", "#A21CAF", "#BE123C", "#0E7490")
+# Tensors drawn over a strip: distinct hues dark enough for text on white.
+TENSOR_COLORS = ("#2166AC", "#C51B7D", "#1B7837", "#9D6A00", "#0E7490", "#762A83", "#5A5A5A")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +39,7 @@ class Theme:
 
 
 LIGHT = Theme("light", background="#FFFFFF", panel="#F4F5F7", cell="#FFFFFF",
-              cell_border="#9AA0A6", text="#1B1F24", muted="#6B7280", highlight="#FFB000",
+              cell_border="#9AA0A6", text="#1B1F24", muted="#5F6672", highlight="#C96F00",
               error="#B3261E", error_fill="#FDECEA", written="#D62728")
 DARK = Theme("dark", background="#16181D", panel="#1F232A", cell="#262B33",
              cell_border="#5C6370", text="#E8EAED", muted="#9AA0A6", highlight="#FFD166",

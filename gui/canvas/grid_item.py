@@ -6,8 +6,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
-from engine.compose import GridLayout
-from gui.canvas.painting import color, draw_cells, draw_text, font, visible_rect
+from engine.compose import GridLayout, Scene
+from gui.canvas.painting import color, draw_cells, draw_text, font, value_fill, visible_rect
 from gui.theme import Theme
 
 
@@ -19,8 +19,10 @@ class GridItem(QGraphicsObject):
     sig_hover = Signal(tuple, int, int)  # panel, row, col (row -1: left)
     sig_click = Signal(tuple, int, int)
 
-    def __init__(self, layout: GridLayout, theme: Theme, color_index: int) -> None:
+    def __init__(self, layout: GridLayout, theme: Theme, color_index: int,
+                 value_colors: bool = False) -> None:
         super().__init__()
+        self.value_colors = value_colors
         self.layout = layout
         self.grid = layout.grid
         self.theme = theme
@@ -87,6 +89,12 @@ class GridItem(QGraphicsObject):
                         cells.append((rect, row, col))
             real = [(rect, row, col) for rect, row, col in cells if row >= 0 and col >= 0]
             draw_cells(painter, [rect for rect, _, _ in real], fill, border)
+            if self.value_colors:  # each cell in the hue of the storage element it reads
+                dark = theme.name != "light"
+                for rect, row, col in real:
+                    k = self.grid.storage_index(panel, row, col)
+                    painter.fillRect(rect.adjusted(1, 1, -1, -1),
+                                     value_fill(Scene.value_hue(k), dark))
             if value_font is not None:
                 painter.setFont(value_font)
                 painter.setPen(color(theme.text))

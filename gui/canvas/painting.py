@@ -87,6 +87,12 @@ def draw_text(painter: QPainter, text, theme) -> None:
                      | Qt.TextFlag.TextSingleLine, text.text)
 
 
+@lru_cache(maxsize=4096)
+def value_fill(hue: float, dark: bool) -> QColor:
+    """A pastel (light themes) or deep (dark themes) fill that keeps cell text readable."""
+    return QColor.fromHsvF(hue, 0.32, 1.0) if not dark else QColor.fromHsvF(hue, 0.55, 0.42)
+
+
 def visible_rect(painter: QPainter, exposed: QRectF) -> QRectF:
     """The part of `exposed` (item coordinates) that lands on the paint device.
 

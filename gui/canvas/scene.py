@@ -57,7 +57,7 @@ def formula_lines(formula: Formula | None, theme: Theme, ndim: int,
         runs: list[Run] = [(index_label, t, True), (_("offset"), m, False)]
         for d in range(ndim):
             sub = str(d).translate(SUBSCRIPTS)
-            runs += [(" + ", m, False), (f"i{sub}·stride{sub}", theme.dim_color(d), True)]
+            runs += [(" + ", m, False), (f"i{sub}·{_('stride')}{sub}", theme.dim_color(d), True)]
         note = f"   ({_('offset')} = {offset})" if offset is not None else ""
         return [runs + [(note, m, False)],
                 [(_("hover or click a cell to see its address"), m, False)]]
@@ -126,7 +126,7 @@ class CanvasScene(QGraphicsScene):
         self.addItem(TextsItem(composed.header + composed.summaries, self.theme))
         focus = composed.focus
         for layout in composed.strips:
-            item = StripItem(layout, self.theme, focus)
+            item = StripItem(layout, self.theme, focus, composed.value_colors)
             item.sig_hover.connect(self._on_strip_hover)
             item.sig_click.connect(self._on_strip_click)
             self.addItem(item)
@@ -134,7 +134,8 @@ class CanvasScene(QGraphicsScene):
         self.formula_item = RunsItem(composed.type.body)
         if composed.grid is not None:
             t = composed.grid.grid.tensor
-            grid = GridItem(composed.grid, self.theme, composed.colors.get(t.name, 0))
+            grid = GridItem(composed.grid, self.theme, composed.colors.get(t.name, 0),
+                            composed.value_colors)
             grid.sig_hover.connect(self._on_grid_hover)
             grid.sig_click.connect(self._on_grid_click)
             self.addItem(grid)

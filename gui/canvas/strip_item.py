@@ -9,8 +9,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
-from engine.compose import StripLayout
-from gui.canvas.painting import color, draw_cells, draw_text, font, visible_rect
+from engine.compose import Scene, StripLayout
+from gui.canvas.painting import color, draw_cells, draw_text, font, value_fill, visible_rect
 from gui.theme import Theme
 
 
@@ -24,8 +24,10 @@ class StripItem(QGraphicsObject):
     sig_hover = Signal(int, int)  # storage id, cell (-1: left)
     sig_click = Signal(int, int)
 
-    def __init__(self, layout: StripLayout, theme: Theme, focus: str | None) -> None:
+    def __init__(self, layout: StripLayout, theme: Theme, focus: str | None,
+                 value_colors: bool = False) -> None:
         super().__init__()
+        self.value_colors = value_colors
         self.layout = layout
         self.strip = layout.strip
         self.theme = theme
@@ -89,7 +91,12 @@ class StripItem(QGraphicsObject):
             cells = range(row.start + col0, row.start + col1 + 1)
             rects = [QRectF(layout.x0 + (k - row.start) * cell, row.y, cell, cell) for k in cells]
             draw_cells(painter, rects, color(theme.cell), border)
-            if focus is not None:
+            if self.value_colors:
+                dark = theme.name != "light"
+                for k, rect in zip(cells, rects):
+                    painter.fillRect(rect.adjusted(1, 1, -1, -1),
+                                     value_fill(Scene.value_hue(k), dark))
+            elif focus is not None:
                 for k, rect in zip(cells, rects):
                     for a, b in focus.segments(k):
                         painter.fillRect(QRectF(rect.left() + a * cell, rect.top(),

@@ -64,6 +64,10 @@
       <translation>没有张量</translation>
     </message>
     <message>
+      <source>stride</source>
+      <translation>步长</translation>
+    </message>
+    <message>
       <source>these tensors were recorded elsewhere: open a script to add statements</source>
       <translation>这些张量是在别处记录的：要添加语句，请打开一个脚本</translation>
     </message>
@@ -322,6 +326,10 @@
       <translation>大号标签(&amp;L)</translation>
     </message>
     <message>
+      <source>&amp;Value colours</source>
+      <translation>数值着色(&amp;C)</translation>
+    </message>
+    <message>
       <source>Next 2-D slices</source>
       <translation>下一组二维切片</translation>
     </message>
@@ -512,10 +520,6 @@
     <message>
       <source>tensor</source>
       <translation>张量</translation>
-    </message>
-    <message>
-      <source>stride</source>
-      <translation>步长</translation>
     </message>
     <message>
       <source>{n} elements = {b} B</source>

@@ -124,3 +124,17 @@ def test_export_steps_writes_one_png_per_step(script, tmp_path):
 
 def test_bad_fps_exits_2(script):
     assert run("--script", str(script), "--export", "a.gif", "--fps", "0").returncode == 2
+
+
+def test_json_writes_numpy_arrays_and_the_memory_they_share(tmp_path):
+    path = tmp_path / "np.py"
+    path.write_text("import torch\nimport numpy as np\nt = torch.ones(2, 3)\nn = t.T.numpy()\n"
+                    "m = np.arange(4.)\nu = torch.from_numpy(m)\n")
+    done = run("--script", str(path), "--json", "-")
+    assert done.returncode == 0, done.stderr
+    last = json.loads(done.stdout)["steps"][-1]
+    n, m = last["arrays"]["n"], last["arrays"]["m"]
+    assert n["strides"] == [4, 12] and n["f_contiguous"] and not n["owndata"]
+    assert n["data_ptr"] - last["tensors"]["t"]["storage_data_ptr"] == 0
+    assert m["storage_id"] == last["tensors"]["u"]["storage_id"] and m["values"] == [0, 1, 2, 3]
+    assert last["tensors"]["u"]["numpy_memory"]["id"] == m["memory_id"]

@@ -11,6 +11,7 @@ import io
 import math
 import warnings
 
+import numpy as np
 import torch
 
 
@@ -49,7 +50,7 @@ def plain_trace(source: str) -> list[dict]:
             tensors[name] = entry
         steps.append({"source": ast.get_source_segment(source, statement),
                       "line": statement.lineno, "stdout": out.getvalue(), "error": error,
-                      "tensors": tensors})
+                      "tensors": tensors, "arrays": plain_arrays(namespace)})
         if error:
             break
     return steps
@@ -72,3 +73,34 @@ def sharing_groups(tensors: dict, key: str) -> set[frozenset]:
     for name, entry in tensors.items():
         groups.setdefault(entry[key], set()).add(name)
     return {frozenset(g) for g in groups.values()}
+
+
+def plain_arrays(namespace: dict) -> dict:
+    """What the trace must say of every named NumPy array: its layout in bytes, its values,
+    and which named tensors' storages hold its bytes (name -> byte offset into the storage)."""
+    arrays = {}
+    for name, a in namespace.items():
+        if name.startswith("_") or not isinstance(a, np.ndarray):
+            continue
+        ptr = a.__array_interface__["data"][0]
+        entry = {
+            "shape": list(a.shape), "strides": list(a.strides), "dtype": str(a.dtype),
+            "itemsize": a.itemsize, "c_contiguous": a.flags.c_contiguous,
+            "f_contiguous": a.flags.f_contiguous, "owndata": a.flags.owndata,
+            "writeable": a.flags.writeable,
+            "in_storages": {},
+        }
+        if a.size <= 10_000:
+            entry["values"] = a.tolist()
+        if a.size:
+            low = ptr + sum((n - 1) * s for n, s in zip(a.shape, a.strides) if s < 0)
+            high = ptr + sum((n - 1) * s for n, s in zip(a.shape, a.strides) if s > 0) + \
+                a.itemsize
+            for tname, t in namespace.items():
+                if tname.startswith("_") or not isinstance(t, torch.Tensor) or t.is_meta:
+                    continue
+                storage = t.untyped_storage()
+                if storage.data_ptr() <= low and high <= storage.data_ptr() + storage.nbytes():
+                    entry["in_storages"][tname] = ptr - storage.data_ptr()
+        arrays[name] = entry
+    return arrays

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -75,8 +77,13 @@ def scripts(draw) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_equal(source: str) -> None:
+def check_equal(source: str, seed: int | None = None) -> None:
+    """`seed`: seed torch's global generator before each run (for scripts that do not)."""
+    if seed is not None:
+        torch.manual_seed(seed)
     ours = json.loads(json.dumps(trace_json(run_script(source))))["steps"]
+    if seed is not None:
+        torch.manual_seed(seed)
     plain = plain_trace(source)
     assert len(ours) == len(plain), source
     for mine, ref in zip(ours, plain):
@@ -103,6 +110,33 @@ def check_equal(source: str) -> None:
                                    expected["values"]), f"{context}\n{name}.values"
         assert sharing_groups(mine["tensors"], "storage_id") == sharing_groups(
             ref["tensors"], "storage_key"), context
+        check_arrays(mine, ref, context)
+
+
+def check_arrays(mine: dict, ref: dict, context: str) -> None:
+    """Arrays: layout in bytes, values, and the tensor storage their bytes lie in, compared
+    as data_ptr - storage data_ptr (never absolute addresses)."""
+    arrays = mine.get("arrays", {})
+    assert arrays.keys() == ref["arrays"].keys(), context
+    for name, expected in ref["arrays"].items():
+        got = arrays[name]
+        for key in ("shape", "strides", "dtype", "itemsize", "c_contiguous", "f_contiguous",
+                    "owndata", "writeable"):
+            assert got[key] == expected[key], f"{context}\n{name}.{key}"
+        assert ("values" in got) == ("values" in expected), f"{context}\n{name}"
+        if "values" in expected:
+            assert same_values(_from_json(got["values"], expected["values"]),
+                               expected["values"]), f"{context}\n{name}.values"
+        holders = {t for t, entry in mine["tensors"].items()
+                   if got["storage_id"] is not None and entry["storage_id"] == got["storage_id"]}
+        if got["size"] == 0:
+            continue  # an empty array reads no bytes: only its origin could tell
+        if expected["in_storages"]:
+            assert holders and holders <= expected["in_storages"].keys(), f"{context}\n{name}"
+            offsets = {expected["in_storages"][t] for t in holders}
+            assert offsets == {got["storage_byte_offset"]}, f"{context}\n{name} offset"
+        else:
+            assert not holders, f"{context}\n{name} is in no named tensor's storage"
 
 
 def _from_json(got, like):
@@ -168,3 +202,94 @@ def python_expressions(draw, depth: int = 0) -> str:
 @given(python_expressions())
 def test_python_expressions_print_like_cpython(expression: str) -> None:
     check_equal(f"x = 3\ny = [0, 1]\nprint({expression})\n")
+
+
+# ---------------------------------------------------------------- torch and NumPy together
+ARRAY_CREATIONS = [
+    "np.arange({n}).reshape({a}, {b})",
+    "np.arange({n}, dtype=np.float32).reshape({a}, {b})",
+    "np.ones(({a}, {b}))",
+    "np.zeros(({a}, {b}), dtype=np.int16, order='F')",
+    "np.array([[1.5, -2.0, 3.25], [4.0, 5.5, -6.0]])",
+    "np.linspace(0, 1, {n}).reshape({a}, {b})",
+    "np.eye({a}, dtype=np.complex128)",
+    "np.random.default_rng({seed}).random(({a}, {b}))",
+    "torch.arange({n}).reshape({a}, {b}).numpy()",
+    "torch.ones({a}, {b}).t().numpy()",
+]
+ARRAY_OPS = [  # a NumPy array in, a NumPy array or a tensor out
+    "{p}.T", "{p}[::2]", "{p}[::-1]", "{p}[1:, ::2]", "{p}.reshape(-1)", "{p}.ravel()",
+    "{p}.copy()", "{p}.flatten()", "np.ascontiguousarray({p}.T)", "np.asfortranarray({p})",
+    "{p} + 1", "{p} * {p}", "{p}.astype(np.float32)", "{p}.sum(axis=0)",
+    "np.broadcast_to({p}[:1], (3,) + {p}.shape[1:])", "np.transpose({p})",
+    "np.lib.stride_tricks.as_strided({p}, {p}.shape, {p}.strides)",
+    "np.lib.stride_tricks.as_strided({p}, {p}.shape[:1], {p}.strides[:1])",
+    "np.concatenate([{p}, {p}])", "{p}.view(np.uint8)", "np.flip({p}, 0)",
+    "torch.from_numpy({p})", "torch.as_tensor({p})", "torch.tensor({p})",
+    "torch.from_numpy({p}).t()", "torch.as_tensor({p}, dtype=torch.float64)",
+    "torch.from_numpy({p}[:, ::2])", "np.frombuffer({p}.tobytes(), dtype={p}.dtype)",
+    "np.lib.stride_tricks.sliding_window_view({p}.ravel(), 2)", "{p}[np.array([0, 0])]",
+    "{p}[{p} > 1]", "np.asarray(torch.from_numpy({p}))",
+]
+TENSOR_TO_ARRAY = ["{x}.numpy()", "{x}.t().numpy()", "np.asarray({x})", "{x}[1:].numpy()",
+                   "np.array({x})", "{x}.numpy().T", "{x}[..., ::2].numpy()",
+                   "{x}.numpy()[::-1]"]
+MIXED_STATEMENTS = [
+    "np.add({p}, 1, out={p})", "{p} += 1", "{p}[0] = 7", "{p}.fill(2)", "{x}.add_(1)",
+    "{x}.mul_(2)", "{x}[0] = -1", "print({p})", "print({p}.strides, {p}.flags.c_contiguous, "
+    "{p}.flags.f_contiguous, {p}.flags.owndata)", "print({p}.shape, {p}.dtype, {p}.itemsize)",
+    "print({p}.tolist())", "print(np.shares_memory({p}, {q}))", "print({x}.stride(), {p}.strides)",
+    "print(f'{{{p}}}')", "print({p}.base is None)",
+]
+
+
+@st.composite
+def mixed_scripts(draw) -> str:
+    a = draw(st.integers(1, 4))
+    b = draw(st.integers(2, 4))
+    lines = ["import torch", "import numpy as np", f"torch.manual_seed({draw(st.integers(0, 9))})"]
+    arrays = ["p0"]
+    tensors = ["t0"]
+    template = draw(st.sampled_from(ARRAY_CREATIONS))
+    lines.append("p0 = " + template.format(n=a * b, a=a, b=b, seed=draw(st.integers(0, 9))))
+    lines.append("t0 = " + draw(st.sampled_from(CREATIONS)).format(n=a * b, a=a, b=b))
+    for _ in range(draw(st.integers(1, 7))):
+        p = draw(st.sampled_from(arrays))
+        q = draw(st.sampled_from(arrays))
+        x = draw(st.sampled_from(tensors))
+        kind = draw(st.sampled_from(["array_op", "to_array", "statement"]))
+        if kind == "array_op":
+            op = draw(st.sampled_from(ARRAY_OPS)).format(p=p)
+            is_tensor = op.startswith("torch.")
+            name = f"t{len(tensors)}" if is_tensor else f"p{len(arrays)}"
+            (tensors if is_tensor else arrays).append(name)
+            lines.append(f"{name} = {op}")
+        elif kind == "to_array":
+            name = f"p{len(arrays)}"
+            arrays.append(name)
+            lines.append(f"{name} = " + draw(st.sampled_from(TENSOR_TO_ARRAY)).format(x=x))
+        else:
+            lines.append(draw(st.sampled_from(MIXED_STATEMENTS)).format(p=p, q=q, x=x))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mixed_scripts())
+def test_scripts_mixing_torch_and_numpy_match_plain_python(source: str) -> None:
+    check_equal(source)
+
+
+TENSORS_TUTORIAL = (Path(__file__).parent / "tensors_tutorial.py").read_text(encoding="utf-8")
+
+
+def test_the_pytorch_tensors_tutorial_runs_verbatim_and_prints_what_python_prints() -> None:
+    """PyTorch's "Tensors" tutorial (Learn the Basics), as published; its random tensors are
+    the same in both runs because both start from the same seed."""
+    check_equal(TENSORS_TUTORIAL, seed=0)
+    result = run_script(TENSORS_TUTORIAL)
+    assert all(step.error is None for step in result.steps)
+    assert "n: [2. 2. 2. 2. 2.]\n" in result.steps[-1].stdout
+    last = result.steps[-1]
+    n, t = last.array("n"), last.tensor("t")
+    assert n.storage_id == t.storage_id and n.storage_byte_offset == 0
+    assert n.values == [2.0] * 5 and t.values == [2.0] * 5

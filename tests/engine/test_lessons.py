@@ -72,11 +72,13 @@ def test_every_narration_exists_in_both_languages_and_has_a_title(name):
 # claims a caption can make, and the facts at its step that make them true
 EN_CLAIMS = (
     ("stride", rf"stride {TUPLE}"), ("shape", rf"shape {TUPLE}"), ("offset", r"offset (\d+)"),
+    ("strides", rf"strides {TUPLE}"),  # NumPy's, in bytes
     ("start", r"starts? at storage index (\d+)"), ("advance", r"advances (\d+) cells?"),
     ("bytes", r"(\d[\d,]*) bytes"),
 )
 ZH_CLAIMS = (
     ("stride", rf"步长 {TUPLE}"), ("shape", rf"形状 {TUPLE}"), ("offset", r"偏移 ?(\d+)"),
+    ("strides", rf"strides {TUPLE}"),
     ("start", r"从存储下标 (\d+) 开始"), ("advance", r"前进 (\d+) 个单元"),
     ("bytes", r"(\d[\d,]*) ?个?字节"),
 )
@@ -84,10 +86,12 @@ ZH_CLAIMS = (
 
 def _facts(step, kind: str) -> set:
     tensors = step.tensors
-    if kind == "stride":
-        return {t.stride for t in tensors}
+    if kind == "stride":  # a tensor's, or a NumPy array's counted in elements
+        return {t.stride for t in tensors} | {a.element_strides for a in step.arrays}
+    if kind == "strides":  # a NumPy array's, in bytes
+        return {a.strides for a in step.arrays}
     if kind == "shape":
-        return {t.shape for t in tensors}
+        return {t.shape for t in tensors} | {a.shape for a in step.arrays}
     if kind in ("offset", "start"):
         return {t.storage_offset for t in tensors}
     if kind == "advance":
@@ -110,7 +114,8 @@ def test_numbers_in_the_narration_match_the_trace(name, lang):
         for kind, pattern in (EN_CLAIMS if lang == "en" else ZH_CLAIMS):
             for match in re.finditer(pattern, text):
                 value = match.group(1)
-                value = _tuple(value) if kind in ("stride", "shape") else _number(value)
+                value = _tuple(value) if kind in ("stride", "strides", "shape") else \
+                    _number(value)
                 assert value in _facts(step, kind), \
                     f"{name}: '{match.group(0)}' at {step.source!r}"
                 checked += 1

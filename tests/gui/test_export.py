@@ -64,3 +64,31 @@ def test_script_that_does_not_parse_still_renders_its_error(tmp_path):
     path = tmp_path / "e.png"
     export_still(run_script("x = (\n"), str(path))
     assert QImage(str(path)).width() == 1200
+
+
+def test_value_colours_repeat_each_storage_elements_hue_in_the_grid(tmp_path):
+    """A still reads without hovering: the grid cell and the storage cell it reads share a
+    hue, and cells of different elements differ (issue 9)."""
+    from engine.compose import Scene
+    from gui.export import compose_step, render_scene, scene_for
+    from gui.theme import LIGHT
+
+    result = run_script("import torch\nx = torch.arange(6).reshape(2, 3)\nt = x.t()\n")
+    composed = compose_step(result, size=(1280, 720), value_colors=True)
+    assert composed.value_colors
+    path = tmp_path / "v.png"
+    render_scene(scene_for(composed, LIGHT), str(path), (1280, 720), LIGHT.background)
+    image = QImage(str(path))
+
+    def sample(rect):  # a point in the cell's upper-left corner, away from its text
+        x, y, w, h = rect
+        return image.pixelColor(int(x + w * 0.12), int(y + h * 0.12)).name()
+
+    grid, strip = composed.grid, composed.strips[0]
+    seen = set()
+    for row in range(3):
+        for col in range(2):
+            k = grid.grid.storage_index((), row, col)
+            assert sample(grid.cell_rect((), row, col)) == sample(strip.cell_rect(k))
+            seen.add(sample(strip.cell_rect(k)))
+    assert len(seen) == 6 and Scene.value_hue(0) != Scene.value_hue(1)

@@ -315,8 +315,17 @@ def test_a_second_window_does_not_claim_a_crash(window, qtbot):
             "from gui.app import ensure_app\napp = ensure_app()\n"
             "from gui.main_window import MainWindow\nw = MainWindow()\n"
             "print('asked' if w.autosave.offer_restore(ask=lambda: True) else 'quiet')\n")
+    # only this window's files: other tests' subprocess windows may have left real orphans
+    import os
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="stridescope-second-"))
+    for path in window.autosave.folder.glob(f"*-{os.getpid()}*"):
+        shutil.copy(path, folder / path.name)
+    env = {**os.environ, "STRIDESCOPE_CONFIG_DIR": str(folder)}
     second = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+                            text=True, timeout=120, env=env)
     assert second.stdout.strip().splitlines()[-1] == "quiet", second.stderr
     assert window.autosave.path.exists()
 
