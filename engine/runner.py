@@ -109,6 +109,7 @@ class _Recorder:
         self._budget_told = False  # the step where the recorder's budget ran out says so
         self._stdout_left = self.limits.stdout_run_chars
         self._arrays = ArrayRecorder()
+        self._previous_memory_raw: dict[int, bytes | None] = {}
 
     def run(self, statement: ast.stmt, source: str, index: int) -> Step:
         """The step after `statement`; anything that goes wrong inside it (in torch, in
@@ -134,6 +135,19 @@ class _Recorder:
                         safe_text(text), result.stdout, error or problem,
                         previous.tensors if previous else (),
                         previous.storages if previous else (), warnings=result.warnings)
+
+    def _charge(self, memory):
+        """NumPy memory's new bytes count against the run's budget too (None past it)."""
+        previous = self._previous_memory_raw.get(memory.id)
+        self._previous_memory_raw[memory.id] = memory.raw
+        if memory.raw is None or memory.raw is previous:
+            return memory
+        if len(memory.raw) > self._bytes_left:
+            self._bytes_left = -1
+            self._previous_memory_raw[memory.id] = None
+            return replace(memory, raw=None)
+        self._bytes_left -= len(memory.raw)
+        return memory
 
     def _refuse_unsupported(self, statement: ast.stmt) -> ErrorInfo | None:
         """Names bound to tensors the picture cannot show are dropped, with a clear error."""
@@ -167,6 +181,7 @@ class _Recorder:
                            for n, t in tensors_by_name.items()}
         arrays, memories, written_memories, produced = self._arrays.record(
             arrays_by_name, storages, labels, tensor_storages, referenced, produced)
+        memories = tuple(self._charge(m) for m in memories)
         self._origins = {name: origin for name, origin in self._origins.items()
                          if name in tensors_by_name}
         self._origins.update({p.name: p for p in produced})

@@ -240,6 +240,17 @@ def test_the_recorder_keeps_a_bounded_number_of_bytes(pool):
     assert len(told) == 1  # the step where the budget ran out says so, once
 
 
+def test_numpy_memory_counts_against_the_same_budget(pool):
+    script = "import numpy as np\na = np.zeros(2**21)\n" + "a += 1\n" * 60
+    run = run_case(pool, script)
+    steps = run.result.steps
+    assert len(steps) == 62 and all(s.error is None for s in steps)
+    kept = {id(m.raw): len(m.raw) for step in steps for m in step.memories
+            if m.raw is not None}
+    assert sum(kept.values()) <= SMALL.recorded_bytes
+    assert steps[-1].memories[0].raw is None
+
+
 def test_a_bom_is_not_part_of_the_script(pool):
     run = run_case(pool, "\ufeffimport torch\nx = torch.ones(2)\n")
     assert run.result.syntax_error is None and run.result.steps[-1].error is None
