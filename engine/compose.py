@@ -291,7 +291,7 @@ def tensor_colors(steps: Sequence[Step]) -> dict[str, int]:
     """A stable colour per tensor name, in order of first appearance across the script."""
     colors: dict[str, int] = {}
     for step in steps:
-        for t in step.tensors:
+        for t in (*step.tensors, *step.arrays):
             colors.setdefault(t.name, len(colors))
     return colors
 
@@ -469,7 +469,7 @@ def _demand(picture: Picture) -> _Demand | None:
     strips = [s for s in picture.strips if s.storage.id in expanded]
     laid_out = tuple((WINDOWED_STRIP if s.cells > LONG_STRIP else s.cells,
                       len(s.overlays)) for s in strips)
-    label = max((len(f"{o.name} @{o.offset}") for s in strips for o in s.overlays), default=4)
+    label = max((len(o.label) for s in strips for o in s.overlays), default=4)
     widest = _widest_value(grid, strips[0] if strips else None)
     panels = min(grid.panel_count, MAX_PANELS) if t.ndim > 2 else 1
     arcs = sum(1 for s in t.stride if s != 0)
@@ -791,6 +791,11 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: _Arrangemen
                                           s.storage.label for s in hidden)),
                                   round(ts.small * 1.1, 1), "muted"))
             y += ts.body * 1.4
+    for memory in _numpy_memories(picture.step):  # arrays in memory no tensor storage holds
+        summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
+                              elide(_memory_summary(picture.step, memory, tr), ts.small * 1.1,
+                                    strip_pane[2]), round(ts.small * 1.1, 1), "muted"))
+        y += ts.body * 1.4
     for strip in others:
         summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
                               elide(_summary(strip, tr), ts.small * 1.1, strip_pane[2]),
@@ -818,6 +823,19 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: _Arrangemen
             strips.append(_strip_layout(strip, None, ts, strip_pane, arrangement.strip_cell,
                                         tr))
     return grid_layout, tuple(strips), tuple(summaries), formula
+
+
+def _numpy_memories(step: Step) -> tuple:
+    from engine.array_layout import memory_strips
+
+    return memory_strips(step)[:4]
+
+
+def _memory_summary(step: Step, memory, tr: Translate) -> str:
+    names = ", ".join(a.name for a in step.arrays if a.memory_id == memory.id
+                      and a.storage_id is None)
+    return tr("N{id} · NumPy memory: {names} · {nbytes} bytes").format(
+        id=memory.id, names=names, nbytes=f"{memory.nbytes:,}")
 
 
 def _summary(strip: Strip, tr: Translate) -> str:
@@ -876,7 +894,7 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     texts.append(Text((x + tw, y + (ts.body * 1.4 - ts.small * 1.4) / 2, w - tw, ts.small * 1.4),
                       elide(details, ts.small, w - tw), ts.small, "muted"))
     y += ts.body * 1.5
-    label_chars = max((len(f"{o.name} @{o.offset}") for o in strip.overlays), default=4)
+    label_chars = max((len(o.label) for o in strip.overlays), default=4)
     # arcs (one per dim of the focused tensor, from its first cell) sit above the first row
     focus_overlay = next((o for o in strip.overlays if focused and o.name == focused.name), None)
     arc_dims = [(d, s) for d, s in enumerate(focused.stride) if s != 0][:6] \
@@ -885,12 +903,14 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     window, _total = _strip_window(strip, focused)
     ruler = ts.small * 1.4
     top = y
+    arrays = [o for o in strip.overlays if o.kind == "array"][:3]
+    bottom = pane[1] + h - len(arrays) * ts.small * 1.5  # room for the NumPy stride notes
     for _ in range(12):  # the largest cell (down from the family's) at which a row fits
         label_w, lane_h, per_row, row_h = _strip_geometry(len(strip.overlays), label_chars,
                                                           cell, ts, w)
         rows, y = _strip_cells_that_fit(window, strip.cells, per_row, top, arcs_h, ruler,
-                                        row_h, ts, pane[1] + h)
-        if y <= pane[1] + h or cell <= ts.small * 2.3:
+                                        row_h, ts, bottom)
+        if y <= bottom or cell <= ts.small * 2.3:
             break
         cell = max(ts.small * 2.3, cell * 0.88)
     if y > pane[1] + h and rows and rows[-1].skipped:  # no room for the closing break note
@@ -920,7 +940,7 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
         for lane, overlay in enumerate(strip.overlays):
             ly = first_row.y + cell + 3 + lane * lane_h
             rect = (x, ly - 1, label_w - ts.small * 0.4, lane_h)
-            label = elide(f"{overlay.name} @{overlay.offset}", ts.small, rect[2])
+            label = elide(overlay.label, ts.small, rect[2])
             placed.append(rect)
             texts.append(Text(rect, label, ts.small, f"tensor:{overlay.color}",
                               overlay.name == (focused.name if focused else None),
@@ -928,6 +948,15 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     arcs: list[Arc] = []
     if focus_overlay is not None and first_row is not None:
         arcs = _arcs(arc_dims, focus_overlay.offset, layout_rows, x0, cell, ts, tr)
+    for overlay in arrays:  # NumPy counts bytes, PyTorch elements: the same layout twice
+        shape, stride = overlay.layout
+        note = tr("{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B").format(
+            name=overlay.name, bytes=tuple_text(tuple(v * overlay.itemsize for v in stride)),
+            elements=tuple_text(stride), size=overlay.itemsize)
+        texts.append(Text((x0, y, w - label_w, ts.small * 1.5), elide(note, ts.small,
+                                                                      w - label_w),
+                          ts.small, f"tensor:{overlay.color}"))
+        y += ts.small * 1.5
     reads = _reads(strip, focused)
     return StripLayout(strip, (x, pane[1], w, y - pane[1]), tuple(texts), cell, x0, lane_h,
                        layout_rows, per_row, tuple(arcs), value_px,
@@ -1026,7 +1055,9 @@ def _arcs(arc_dims, offset: int, rows: tuple[StripRow, ...], x0: float, cell: fl
         cx = x0 + (offset - first.start + 0.5) * cell
         ex = x0 + (end - first.start + 0.5) * cell
         mid = (cx + ex) / 2
-        rect = (mid - lw / 2, top - height - ts.small * 0.2, lw, ts.small * 1.3)
+        # right of the first cell's centre, where every longer (higher) arc rises
+        left = max(mid - lw / 2, min(cx, ex) + ts.small * 0.4)
+        rect = (left, top - height - ts.small * 0.2, lw, ts.small * 1.3)
         while any(_overlap(rect, other) for other in placed):
             rect = (rect[0] + lw * 0.6, rect[1], lw, rect[3])
         placed.append(rect)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
 from engine.compose import Scene, StripLayout
@@ -139,10 +139,16 @@ class StripItem(QGraphicsObject):
         for lane, overlay in enumerate(self.strip.overlays):
             y = layout.lane_y(row, lane) + (layout.lane_h - bar) / 2
             tint = color(self.theme.tensor_color(overlay.color))
+            # a NumPy array is not a tensor: its lane is hatched and outlined, not solid
+            fill = QBrush(tint, Qt.BrushStyle.BDiagPattern) if overlay.kind == "array" else tint
             for k in cells:
                 x = layout.x0 + (k - row.start) * cell
                 for a, b in overlay.segments(k):
-                    painter.fillRect(QRectF(x + a * cell + 1, y, (b - a) * cell - 2, bar), tint)
+                    segment = QRectF(x + a * cell + 1, y, (b - a) * cell - 2, bar)
+                    painter.fillRect(segment, fill)
+                    if overlay.kind == "array":
+                        painter.setPen(QPen(tint, 1.2))
+                        painter.drawRect(segment)
             # the pointer: where this tensor's first element (its storage offset) starts
             start = overlay.offset_cell
             if row.start <= start < row.start + row.count:
@@ -194,10 +200,16 @@ class StripItem(QGraphicsObject):
             ax, bx = a[0] + a[2] / 2, b[0] + b[2] / 2
             top = arc.label.rect[1] + arc.label.rect[3]
             base = a[1] - layout.ruler
-            # a cubic reaches 3/4 of the way to its control points: its apex meets the label
-            control = base + (top - base) / 0.75
+            # a bracket: up from the first cell, across at its level, down onto cell +stride;
+            # longer steps sit higher, so no line crosses a shorter step's label
+            r = min(8.0, abs(bx - ax) / 2, (base - top) / 2)
+            sign = 1 if bx >= ax else -1
             path = QPainterPath(QPointF(ax, base))
-            path.cubicTo(QPointF(ax, control), QPointF(bx, control), QPointF(bx, base))
+            path.lineTo(ax, top + r)
+            path.quadTo(QPointF(ax, top), QPointF(ax + sign * r, top))
+            path.lineTo(bx - sign * r, top)
+            path.quadTo(QPointF(bx, top), QPointF(bx, top + r))
+            path.lineTo(bx, base)
             painter.setPen(QPen(color(self.theme.dim_color(arc.dim)), 2.4))
             painter.drawPath(path)
             draw_text(painter, arc.label, self.theme)

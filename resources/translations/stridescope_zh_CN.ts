@@ -650,6 +650,10 @@
       <translation>第 {n} 步，共 {total} 步 · 第 {line} 行</translation>
     </message>
     <message>
+      <source>N{id} · NumPy memory: {names} · {nbytes} bytes</source>
+      <translation>N{id} · NumPy 内存：{names} · {nbytes} 字节</translation>
+    </message>
+    <message>
       <source>Storage {label}: {names} · {dtype} · {n} elements · {nbytes} bytes</source>
       <translation>存储 {label}：{names} · {dtype} · {n} 个元素 · {nbytes} 字节</translation>
     </message>
@@ -688,6 +692,10 @@
     <message>
       <source>copy of {source} — new storage {storage}</source>
       <translation>{source} 的副本——新存储 {storage}</translation>
+    </message>
+    <message>
+      <source>{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B</source>
+      <translation>{name}：NumPy 步长 {bytes} 字节 = 步长 {elements} × {size} 字节</translation>
     </message>
     <message>
       <source>+{step} (dim {dim})</source>
