@@ -32,6 +32,7 @@ from engine.errors import (
 from engine.explain import FailedCall, TensorFacts
 from engine.facts import failed_call, is_ndarray, written_part
 from engine.guard import Limits, check_call
+from engine.script import safe_text
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -237,6 +238,7 @@ class Interpreter:
         self._builtins = policy.safe_builtins()
         self._builtins["print"] = self._print
         self._builtins["pow"] = self._pow
+        self._builtins["round"] = self._round
         self._torch_names = {id(getattr(torch, n)): n for n in policy.torch_attributes()
                              if callable(getattr(torch, n))}
         self._stdout = io.StringIO()
@@ -252,8 +254,11 @@ class Interpreter:
         _rearm_typed_storage_warning()
 
     # ----------------------------------------------------------------- public API
-    def run_statement(self, statement: ast.stmt) -> StatementResult:
-        self._stdout = io.StringIO()
+    def run_statement(self, statement: ast.stmt,
+                      stdout_left: int | None = None) -> StatementResult:
+        """Run one top-level statement; `stdout_left` is what the run may still print."""
+        cap = self.limits.stdout_step_chars
+        self._stdout = _BoundedText(cap if stdout_left is None else min(cap, stdout_left))
         self._operations = 0
         self._deadline = time.monotonic() + self.limits.max_seconds
         self._failure = None
@@ -270,11 +275,13 @@ class Interpreter:
             except RecursionError:
                 error = NotSupportedError("expression nested too deeply", _line(statement))
             except MemoryError:
-                error = ResourceLimitError("out of memory", _line(statement))
+                error = ResourceLimitError(_out_of_memory(self.limits), _line(statement))
             except Exception as exc:  # torch and Python errors are the user's to see
-                error = exc
-        messages = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
-        return StatementResult(self._stdout.getvalue(), error, messages, self._failure)
+                error = _memory_error(exc, self.limits, _line(statement)) or exc
+        messages = tuple(dict.fromkeys(safe_text(f"{w.category.__name__}: {w.message}")
+                                       for w in caught))
+        return StatementResult(safe_text(self._stdout.getvalue()), error, messages,
+                               self._failure)
 
     def user_names(self) -> dict[str, Any]:
         return {k: v for k, v in self.namespace.items() if not k.startswith("_")}
@@ -580,7 +587,17 @@ class Interpreter:
         if mod is None:
             self._check_python_size(operator.pow, base, exp, None)  # type: ignore[arg-type]
             return pow(base, exp)
+        if _is_int(exp) and _is_int(mod) and exp.bit_length() * max(
+                mod.bit_length(), 1) ** 2 > policy.MAX_MODPOW_WORK:
+            raise ResourceLimitError("this modular power is too large to compute")
         return pow(base, exp, mod)
+
+    def _round(self, number: Any, ndigits: Any = None) -> Any:
+        if _is_int(ndigits) and abs(ndigits) > policy.MAX_ROUND_DIGITS:
+            raise ResourceLimitError(
+                f"round() to {ndigits:,} digits is too costly; use at most "
+                f"{policy.MAX_ROUND_DIGITS:,}")
+        return round(number) if ndigits is None else round(number, ndigits)
 
     def _eval_UnaryOp(self, node: ast.UnaryOp) -> Any:
         op = _UNARY[type(node.op)]
@@ -759,6 +776,7 @@ class Interpreter:
 
     def _check_arguments(self, func: Any, args: tuple, kwargs: dict, node: ast.Call) -> None:
         owner = getattr(func, "__self__", None)
+        policy.check_string_arguments(func, owner, args, kwargs, _line(node))
         if getattr(func, "__name__", "") == "tolist" and owner is not None:
             count = (owner.numel() if isinstance(owner, torch.Tensor)
                      else owner.size if isinstance(owner, (np.ndarray, np.generic))
@@ -802,6 +820,8 @@ class Interpreter:
                file: Any = None, flush: bool = False) -> None:
         if file is not None:
             raise RefusedError("refused: print(file=...) — a script may not write files")
+        if self._stdout.full:
+            return  # nothing more is kept: do not even format the values
         print(*args, sep=sep, end=end, file=self._stdout)
 
     def _tick(self, node: ast.AST) -> None:
@@ -813,6 +833,61 @@ class Interpreter:
         if self._operations % 256 == 0 and time.monotonic() > self._deadline:
             raise BudgetExceededError(
                 f"the statement ran longer than {self.limits.max_seconds:g} s", _line(node))
+
+
+class _BoundedText(io.StringIO):
+    """Printed output kept up to `cap` characters, then one "output truncated" line."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__()
+        self.cap = max(cap, 0)
+        self.kept = 0
+        self.full = False
+
+    def write(self, text: str) -> int:
+        if self.full:
+            return len(text)
+        room = self.cap - self.kept
+        if len(text) > room:
+            super().write(text[:room])
+            super().write(f"\n… output truncated (more than {self.cap:,} characters)\n")
+            self.kept = self.cap
+            self.full = True
+            return len(text)
+        self.kept += len(text)
+        return super().write(text)
+
+
+def _format_bytes(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    raise AssertionError  # pragma: no cover
+
+
+def _out_of_memory(limits: Limits, asked: int | None = None) -> str:
+    what = f" (this statement asked for {_format_bytes(asked)})" if asked else ""
+    return (f"the script needed more than {_format_bytes(limits.memory_bytes)} of memory, "
+            f"the worker's limit{what}")
+
+
+_ALLOCATION = re.compile(r"can't allocate memory: you tried to allocate (\d+) bytes|"
+                         r"not enough memory: you tried to allocate (\d+) bytes|std::bad_alloc")
+
+
+def _memory_error(exc: Exception, limits: Limits, line: int | None) -> ResourceLimitError | None:
+    """torch's allocation failures (the worker's memory limit) as a clear limit error."""
+    if not isinstance(exc, RuntimeError):
+        return None
+    try:
+        match = _ALLOCATION.search(str(exc))
+    except Exception:  # noqa: BLE001 - a message that cannot format is not an allocation
+        return None
+    if match is None:
+        return None
+    asked = next((int(g) for g in match.groups() if g), None)
+    return ResourceLimitError(_out_of_memory(limits, asked), line)
 
 
 def _weight(value: Any, depth: int = 0) -> int:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import torch
-
 from engine.i18n import translator
 from engine.state import ArrayState, ErrorInfo, MemoryState, RunResult, Step, TensorState
 
@@ -119,12 +117,18 @@ def step_json(step: Step, translate: Callable[[str], str] | None = None) -> dict
     return out
 
 
-def trace_json(result: RunResult, lang: str = "en") -> dict[str, Any]:
-    """The trace; explanations' text in `lang` ("en" or "zh_CN")."""
+def trace_json(result: RunResult, torch_version: str | None = None,
+               lang: str = "en") -> dict[str, Any]:
+    """The trace document; explanations' text in `lang` ("en" or "zh_CN"); `torch_version`
+    is the worker's (else torch is imported here)."""
+    if torch_version is None:
+        import torch
+
+        torch_version = torch.__version__
     translate = translator(lang)
     doc: dict[str, Any] = {
         "format": FORMAT,
-        "torch": torch.__version__,
+        "torch": torch_version,
         "steps": [step_json(s, translate) for s in result.steps],
     }
     if lang != "en":

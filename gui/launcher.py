@@ -17,7 +17,7 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
                theme: str | None = None, lang: str | None = None, present: bool = False,
                fast_exit: bool = True) -> int:
     app = ensure_app()
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import Qt, QTimer
 
     from gui.main_window import MainWindow
 
@@ -38,7 +38,11 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
             ok = window.grab().save(screenshot)
             print(f"{'saved' if ok else 'could not save'} {screenshot}")
             app.exit(0 if ok else 1)
-        QTimer.singleShot(600, grab)
+        if window.controller.running:  # wait for the worker's first result, then grab
+            window.controller.sig_changed.connect(
+                lambda *_: QTimer.singleShot(600, grab), Qt.ConnectionType.SingleShotConnection)
+        else:
+            QTimer.singleShot(600, grab)
     code = app.exec()
     if fast_exit:
         if window.isVisible():  # app.exit() from elsewhere: close as Ctrl+Q would

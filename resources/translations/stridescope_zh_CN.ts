@@ -76,6 +76,14 @@
       <translation>请先输入一条语句</translation>
     </message>
     <message>
+      <source>Run cancelled: the canvas shows the last version that ran</source>
+      <translation>运行已取消：画布显示上一次运行成功的版本</translation>
+    </message>
+    <message>
+      <source>Append {statement}</source>
+      <translation>追加 {statement}</translation>
+    </message>
+    <message>
       <source>added, but the script stops earlier, at line {line} ({error}): fix or remove that line to run the new one</source>
       <translation>已添加，但脚本在第 {line} 行（{error}）提前停止：修改或删除那一行才能运行新语句</translation>
     </message>
@@ -84,8 +92,8 @@
       <translation>语法错误，{problem}</translation>
     </message>
     <message>
-      <source>Append {statement}</source>
-      <translation>追加 {statement}</translation>
+      <source>Stopped at line {line}: {message}</source>
+      <translation>在第 {line} 行停止：{message}</translation>
     </message>
     <message>
       <source>Open script or session</source>
@@ -608,6 +616,26 @@
     <message>
       <source>Before it runs: what will&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;print?</source>
       <translation>运行之前：&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;会打印什么？</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Stop the script (Esc)</source>
+      <translation>停止脚本（Esc）</translation>
+    </message>
+    <message>
+      <source>Running…</source>
+      <translation>正在运行…</translation>
+    </message>
+    <message>
+      <source>Starting the worker (PyTorch is loading)…</source>
+      <translation>正在启动工作进程（正在加载 PyTorch）…</translation>
+    </message>
+    <message>
+      <source>Running line {line} ({done} statements done)…</source>
+      <translation>正在运行第 {line} 行（已完成 {done} 条语句）…</translation>
     </message>
     <message>
       <source>not contiguous</source>
