@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lesson", metavar="NAME", help="a built-in lesson (see --list-lessons)")
     parser.add_argument("--list-lessons", action="store_true", help="print the lesson names")
     parser.add_argument("--lang", choices=("en", "zh_CN"),
-                        help="language of lesson captions (default: the system's; en in exports)")
+                        help="language of lesson captions and error explanations (default: the "
+                             "system's in the window; en in exports and --json)")
     parser.add_argument("--theme", choices=("light", "dark", "high-contrast"),
                         help="colour theme (default light)")
     parser.add_argument("--present", action="store_true",
@@ -73,15 +74,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def read_script(path: str) -> str:
     """The script's text; OSError/ValueError with a clear message when it cannot be used."""
-    p = Path(path)
-    if not p.is_file():
-        raise OSError(f"cannot read {path}: no such file")
-    if p.stat().st_size > MAX_SCRIPT_BYTES:
-        raise ValueError(f"cannot read {path}: larger than {MAX_SCRIPT_BYTES // 1024} KiB")
+    from engine.session_file import read_regular_file
+
     try:
-        return p.read_text(encoding="utf-8")
+        data = read_regular_file(path, MAX_SCRIPT_BYTES)
+    except FileNotFoundError:
+        raise OSError(f"cannot read {path}: no such file") from None
+    except ValueError as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark is not part of the script
     except UnicodeDecodeError:
-        raise ValueError(f"cannot read {path}: not UTF-8 text")
+        raise ValueError(f"cannot read {path}: not UTF-8 text") from None
 
 
 def default_lesson_path() -> Path:
@@ -204,11 +208,17 @@ def _attach(args: argparse.Namespace) -> int:
 
 def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentParser,
               lesson=None) -> int:
-    from engine.runner import run_script
     from engine.trace import trace_json
+    from engine.worker import WorkerPool
 
-    result = run_script(source)
-    if args.json is not None and not _write_json(trace_json(result), args.json):
+    with WorkerPool(warm=False) as pool:  # the script runs in the worker, under its limits
+        run = pool.start(source)
+        if args.export is not None or args.export_steps is not None:
+            import gui.export  # noqa: F401 - Qt loads here while torch loads over there
+        result = run.wait()
+        torch_version = pool.torch_version
+    if args.json is not None and not _write_json(
+            trace_json(result, torch_version, args.lang or "en"), args.json):
         return 2
     if args.step is not None and args.step > max(len(result.steps), 1):
         parser.error(f"--step {args.step}: the script has {len(result.steps)} steps")

@@ -41,6 +41,7 @@ MAX_PANELS = 12            # 2-D panels of a >= 3-D tensor drawn at once (PgDn p
 ELIDED_SIDE = 13           # an elided grid side shows 6 + "…" + 6 (NumPy shows 3 + 3)
 WINDOWED_STRIP = 48        # a windowed storage asks the layout for this many cells' room
 LONG_STRIP = 256           # a longer storage is windowed to the room left (with breaks)
+EDGE_CELLS = 6             # cells shown around what a tensor reads, and at a storage's end
 
 
 def shown_side(n: int) -> int:
@@ -139,6 +140,7 @@ class StripLayout:
     small_px: float
     ruler: float                       # height of the index ruler above each row
     reads: np.ndarray | None = field(compare=False, repr=False)  # grid positions per cell
+    written: tuple[int, ...] = ()      # cells whose bytes this step changed (outlined)
 
     def cell_rect(self, cell: int) -> Rect | None:
         for row in self.rows:
@@ -170,6 +172,7 @@ class GridLayout:
     value_px: float
     show_index: bool                   # "#k" storage index in each cell, at small_px
     small_px: float
+    written: frozenset = frozenset()   # (panel, row, col) reading a cell this step wrote
 
     def cell_rect(self, panel: tuple[int, ...], row: int, col: int) -> Rect | None:
         origin = next(((x, y) for p, x, y in self.panels if p == panel), None)
@@ -297,7 +300,7 @@ def tensor_colors(steps: Sequence[Step]) -> dict[str, int]:
     """A stable colour per tensor name, in order of first appearance across the script."""
     colors: dict[str, int] = {}
     for step in steps:
-        for t in step.tensors:
+        for t in (*step.tensors, *step.arrays):
             colors.setdefault(t.name, len(colors))
     return colors
 
@@ -359,6 +362,8 @@ def _compose_cached(result_key: _Key, view: ViewState, viewport: Viewport,
         shift = max(0.0, (body[3] - arrangement.strip_h) / 2)
     grid, strips, summaries, formula = _place(picture, ts, body, arrangement, colors, tr,
                                               shift, grid_shift)
+    if step.written_storages and step.index > 0 and result.steps:
+        grid, strips = _mark_written(steps[step.index - 1], step, grid, strips)
     before_grid = None
     if plan is not None and plan.before is not None and grid is not None:
         before_grid = _before_grid(plan.before, steps[step.index - 1], grid, ts, colors, tr)
@@ -475,7 +480,7 @@ def _demand(picture: Picture) -> _Demand | None:
     strips = [s for s in picture.strips if s.storage.id in expanded]
     laid_out = tuple((WINDOWED_STRIP if s.cells > LONG_STRIP else s.cells,
                       len(s.overlays)) for s in strips)
-    label = max((len(f"{o.name} @{o.offset}") for s in strips for o in s.overlays), default=4)
+    label = max((len(o.label) for s in strips for o in s.overlays), default=4)
     widest = _widest_value(grid, strips[0] if strips else None)
     panels = min(grid.panel_count, MAX_PANELS) if t.ndim > 2 else 1
     arcs = sum(1 for s in t.stride if s != 0)
@@ -717,8 +722,11 @@ def _grid_fixed(ts: TypeScale, d: _Demand | None = None,
     """Height of the grid's title block (its second line when the title wraps at this
     width) and of the formula below it."""
     title = ts.title * 1.5 + ts.small * 1.5 + ts.small * 1.6 + ts.small * 0.8
-    if d is not None and text_width("0" * d.title_chars, ts.body) > width:
-        title += ts.body * 1.3
+    if d is not None:  # the "shape … stride … offset …" line wraps (up to three lines)
+        lines = min(3, math.ceil(text_width("0" * d.title_chars, ts.body) / max(width, 1)))
+        title += ts.body * 1.3 * max(0, lines - 1)
+        legend = d.ndim * (text_width("0" * 30, ts.small, bold=True) + ts.small * 1.2)
+        title += ts.small * 1.5 * max(0, math.ceil(legend / max(width, 1)) - 1)
     notes = d.notes * ts.small * 1.5 if d is not None else 0.0
     return title, ts.body * 2.9 + notes
 
@@ -742,9 +750,11 @@ def _strips_height(d: _Demand, cell: float, ts: TypeScale, width: float) -> floa
     return sum(heights) + ts.small * (len(heights) - 1) + d.summaries * ts.body * 1.4
 
 
-def _panel_size(rows: int, cols: int, cell: float, ts: TypeScale) -> tuple[float, float]:
+def _panel_size(rows: int, cols: int, cell: float, ts: TypeScale,
+                largest_row: int | None = None) -> tuple[float, float]:
     header = ts.small * 1.5
-    label_w = text_width(str(max(rows - 1, 0)), ts.small, True) + ts.small * 0.8
+    largest = max(rows - 1, 0) if largest_row is None else largest_row
+    label_w = text_width(str(largest), ts.small, True) + ts.small * 0.8
     panel_title = ts.small * 1.5
     return label_w + cols * cell, panel_title + header + rows * cell
 
@@ -806,6 +816,11 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: _Arrangemen
                                           s.storage.label for s in hidden)),
                                   round(ts.small * 1.1, 1), "muted"))
             y += ts.body * 1.4
+    for memory in _numpy_memories(picture.step):  # arrays in memory no tensor storage holds
+        summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
+                              elide(_memory_summary(picture.step, memory, tr), ts.small * 1.1,
+                                    strip_pane[2]), round(ts.small * 1.1, 1), "muted"))
+        y += ts.body * 1.4
     for strip in others:
         summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
                               elide(_summary(strip, tr), ts.small * 1.1, strip_pane[2]),
@@ -835,6 +850,49 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: _Arrangemen
     return grid_layout, tuple(strips), tuple(summaries), formula
 
 
+def _mark_written(before: Step, after: Step, grid: GridLayout | None,
+                  strips: tuple[StripLayout, ...]):
+    """Outline what a write changed, in the still too: the storage cells whose bytes differ
+    from the step before, and every grid cell reading one of them."""
+    from dataclasses import replace
+
+    from engine.transition import _grid_cells_reading
+
+    marked = []
+    changed_focus: np.ndarray | None = None
+    for layout in strips:
+        strip = layout.strip
+        old, new = before.storage(strip.storage.id), strip.storage
+        a = old.elements(strip.dtype) if old is not None else None
+        b = new.elements(strip.dtype)
+        if strip.storage.id not in after.written_storages or a is None or b is None \
+                or len(a) != len(b):
+            marked.append(layout)
+            continue
+        same = (a == b) | ((a != a) & (b != b))  # NaN stays NaN: unchanged
+        changed = np.nonzero(~same)[0][:4096]
+        marked.append(replace(layout, written=tuple(int(k) for k in changed)))
+        if grid is not None and grid.grid.tensor.storage_id == strip.storage.id:
+            changed_focus = changed
+    if grid is not None and changed_focus is not None and len(changed_focus):
+        cells = _grid_cells_reading(grid.grid.tensor, changed_focus)
+        grid = replace(grid, written=frozenset((c.panel, c.row, c.col) for c in cells))
+    return grid, tuple(marked)
+
+
+def _numpy_memories(step: Step) -> tuple:
+    from engine.array_layout import memory_strips
+
+    return memory_strips(step)[:4]
+
+
+def _memory_summary(step: Step, memory, tr: Translate) -> str:
+    names = ", ".join(a.name for a in step.arrays if a.memory_id == memory.id
+                      and a.storage_id is None)
+    return tr("N{id} · NumPy memory: {names} · {nbytes} bytes").format(
+        id=memory.id, names=names, nbytes=f"{memory.nbytes:,}")
+
+
 def _summary(strip: Strip, tr: Translate) -> str:
     names = ", ".join(o.name for o in strip.overlays)
     return tr("Storage {label}: {names} · {dtype} · {n} elements · {nbytes} bytes").format(
@@ -844,36 +902,55 @@ def _summary(strip: Strip, tr: Translate) -> str:
 
 def _strip_window(strip: Strip, focused: TensorState | None) -> tuple[list[tuple[int, int]], int]:
     """The storage cells to lay out: all of a small storage; of a large one, the cells the
-    focused tensor reads (its start and end when that is large too), with breaks between.
-    Returns ([(start, count)], total cells)."""
+    focused tensor reads (its start and its end when that is large too) and the storage's
+    last cells (a small view keeps the whole storage alive: the end shows it goes on), with
+    breaks between. Returns ([(start, count)], total cells)."""
     cells = strip.cells
     if cells <= MAX_STRIP_CELLS:
         return [(0, cells)], cells
-    lo, hi = (0, cells - 1)
+    lo, hi = 0, min(cells, 16) - 1
     if focused is not None and focused.numel:
         lo, hi = _extent(focused)
         scale = focused.itemsize / strip.itemsize if strip.itemsize else 1
         lo, hi = int(lo * scale), int(math.ceil((hi + 1) * scale)) - 1
         lo, hi = max(0, min(lo, cells - 1)), max(0, min(hi, cells - 1))
-    half = MAX_STRIP_CELLS // 2
-    if hi - lo + 1 <= MAX_STRIP_CELLS:
-        start = max(0, min(lo - 8, cells - MAX_STRIP_CELLS))
-        return [(start, min(MAX_STRIP_CELLS, cells - start))], MAX_STRIP_CELLS
-    return [(lo, half), (hi - half + 1, half)], MAX_STRIP_CELLS
+    start, end = max(0, lo - EDGE_CELLS), min(cells, hi + 1 + EDGE_CELLS)
+    if end - start <= MAX_STRIP_CELLS:
+        segments = [(start, end - start)]
+    else:
+        half = MAX_STRIP_CELLS // 2
+        segments = [(start, half), (end - half, half)]
+    last = segments[-1][0] + segments[-1][1]
+    if last < cells - EDGE_CELLS:
+        segments.append((cells - EDGE_CELLS, EDGE_CELLS))
+    elif last < cells:
+        segments[-1] = (segments[-1][0], cells - segments[-1][0])
+    return segments, MAX_STRIP_CELLS
 
 
 def _fit_window(segments: list[tuple[int, int]], capacity: int) -> list[tuple[int, int]]:
-    """Shrink the laid-out cells to `capacity`, keeping each segment's start and the last end."""
+    """Shrink the laid-out cells to `capacity`: the short end pieces stay, the long runs
+    share the rest (the first keeps its start, later ones their end)."""
     total = sum(n for _, n in segments)
     if total <= capacity:
         return segments
     if len(segments) == 1:
         start, n = segments[0]
-        head = max(1, capacity // 2)
-        tail = max(1, capacity - head)
-        return [(start, head), (start + n - tail, tail)]
-    per = max(1, capacity // len(segments))
-    return [(s, per) if i == 0 else (s + n - per, per) for i, (s, n) in enumerate(segments)]
+        return [(start, max(1, capacity))]
+    short = sum(n for _, n in segments if n <= EDGE_CELLS)
+    long_runs = [i for i, (_, n) in enumerate(segments) if n > EDGE_CELLS]
+    if not long_runs:
+        return segments[:1]
+    share = max(1, (capacity - short) // len(long_runs))
+    out = []
+    for i, (start, n) in enumerate(segments):
+        if n <= EDGE_CELLS:
+            out.append((start, n))
+        elif i == long_runs[0]:
+            out.append((start, min(n, share)))
+        else:
+            out.append((start + n - min(n, share), min(n, share)))
+    return out
 
 
 def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane: Rect,
@@ -891,7 +968,7 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     texts.append(Text((x + tw, y + (ts.body * 1.4 - ts.small * 1.4) / 2, w - tw, ts.small * 1.4),
                       elide(details, ts.small, w - tw), ts.small, "muted"))
     y += ts.body * 1.5
-    label_chars = max((len(f"{o.name} @{o.offset}") for o in strip.overlays), default=4)
+    label_chars = max((len(o.label) for o in strip.overlays), default=4)
     # arcs (one per dim of the focused tensor, from its first cell) sit above the first row
     focus_overlay = next((o for o in strip.overlays if focused and o.name == focused.name), None)
     arc_dims = [(d, s) for d, s in enumerate(focused.stride) if s != 0][:6] \
@@ -900,12 +977,14 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     window, _total = _strip_window(strip, focused)
     ruler = ts.small * 1.4
     top = y
+    arrays = [o for o in strip.overlays if o.kind == "array"][:3]
+    bottom = pane[1] + h - len(arrays) * ts.small * 1.5  # room for the NumPy stride notes
     for _ in range(12):  # the largest cell (down from the family's) at which a row fits
         label_w, lane_h, per_row, row_h = _strip_geometry(len(strip.overlays), label_chars,
                                                           cell, ts, w)
         rows, y = _strip_cells_that_fit(window, strip.cells, per_row, top, arcs_h, ruler,
-                                        row_h, ts, pane[1] + h)
-        if y <= pane[1] + h or cell <= ts.small * 2.3:
+                                        row_h, ts, bottom)
+        if y <= bottom or cell <= ts.small * 2.3:
             break
         cell = max(ts.small * 2.3, cell * 0.88)
     if y > pane[1] + h and rows and rows[-1].skipped:  # no room for the closing break note
@@ -938,14 +1017,23 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
         for lane, overlay in enumerate(strip.overlays):
             ly = first_row.y + cell + 3 + lane * lane_h
             rect = (x, ly - 1, label_w - ts.small * 0.4, lane_h)
-            label = elide(f"{overlay.name} @{overlay.offset}", ts.small, rect[2])
+            label = elide(overlay.label, ts.small, rect[2])
             placed.append(rect)
             texts.append(Text(rect, label, ts.small, f"tensor:{overlay.color}",
                               overlay.name == (focused.name if focused else None),
                               align="right"))
     arcs: list[Arc] = []
     if focus_overlay is not None and first_row is not None:
-        arcs = _arcs(arc_dims, focus_overlay.offset, layout_rows, x0, cell, ts, tr)
+        arcs = _arcs(arc_dims, focus_overlay.offset, layout_rows, x0, cell, ts, tr, x + w)
+    for overlay in arrays:  # NumPy counts bytes, PyTorch elements: the same layout twice
+        shape, stride = overlay.layout
+        note = tr("{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B").format(
+            name=overlay.name, bytes=tuple_text(tuple(v * overlay.itemsize for v in stride)),
+            elements=tuple_text(stride), size=overlay.itemsize)
+        texts.append(Text((x0, y, w - label_w, ts.small * 1.5), elide(note, ts.small,
+                                                                      w - label_w),
+                          ts.small, f"tensor:{overlay.color}"))
+        y += ts.small * 1.5
     reads = _reads(strip, focused)
     return StripLayout(strip, (x, pane[1], w, y - pane[1]), tuple(texts), cell, x0, lane_h,
                        layout_rows, per_row, tuple(arcs), value_px,
@@ -1049,7 +1137,7 @@ def _value_px(cell: float, values: np.ndarray | None, shown, ts: TypeScale) -> f
 
 
 def _arcs(arc_dims, offset: int, rows: tuple[StripRow, ...], x0: float, cell: float,
-          ts: TypeScale, tr: Translate) -> list[Arc]:
+          ts: TypeScale, tr: Translate, right: float = 1e9) -> list[Arc]:
     """Stride arcs with their labels placed so that no two labels overlap."""
     first = next(r for r in rows if not r.skipped)
     top = first.y - ts.small * 1.4  # above the index ruler
@@ -1067,9 +1155,14 @@ def _arcs(arc_dims, offset: int, rows: tuple[StripRow, ...], x0: float, cell: fl
         cx = x0 + (offset - first.start + 0.5) * cell
         ex = x0 + (end - first.start + 0.5) * cell
         mid = (cx + ex) / 2
-        rect = (mid - lw / 2, top - height - ts.small * 0.2, lw, ts.small * 1.3)
-        while any(_overlap(rect, other) for other in placed):
-            rect = (rect[0] + lw * 0.6, rect[1], lw, rect[3])
+        # right of the first cell's centre, where every longer (higher) arc rises
+        left = min(max(mid - lw / 2, min(cx, ex) + ts.small * 0.4), right - lw)
+        rect = (left, top - height - ts.small * 0.2, lw, ts.small * 1.3)
+        while any(_overlap(rect, other) for other in placed):  # shift, within the strip
+            moved = rect[0] + lw * 0.6
+            rect = (moved if moved + lw <= right else rect[0], rect[1] - (0 if moved + lw <= right
+                                                                          else rect[3]), lw,
+                    rect[3])
         placed.append(rect)
         arcs.append(Arc(dim, offset, end, height, Text(rect, label, ts.small, f"dim:{dim}",
                                                        True, align="center")))
@@ -1109,24 +1202,25 @@ def _grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dic
                       True))
     line = _title_line(t, tr)
     lines = wrap(line, ts.body, w - name_w)
-    for n, part in enumerate(lines[:2]):
+    for n, part in enumerate(lines[:3]):
         texts.append(Text((x + name_w, y + (ts.title * 1.4 - ts.body * 1.3) / 2
                            + n * ts.body * 1.3, w - name_w, ts.body * 1.3),
                           elide(part, ts.body, w - name_w), ts.body, "text"))
-    y += ts.title * 1.5 + (ts.body * 1.3 if len(lines) > 1 else 0)
+    y += ts.title * 1.5 + ts.body * 1.3 * (min(len(lines), 3) - 1)
     relation = _relation(t, picture, tr) if picture is not None else ""
     texts.append(Text((x, y, w, ts.small * 1.5), elide(relation, ts.small, w), ts.small,
                       "muted"))
     y += ts.small * 1.5
-    lx = x
+    lx, legend_lines = x, 1
     for dim, (size, stride) in enumerate(zip(t.shape, t.stride)):
         role = "→ " if dim == t.ndim - 1 else ("↓ " if dim == t.ndim - 2 else "▦ ")
         label = role + tr("dim {dim}: size {size}, stride {stride}").format(
             dim=dim, size=size, stride=stride)
         lw = text_width(label, ts.small, bold=True)
-        if lx + lw > x + w:
-            break
-        texts.append(Text((lx, y, lw, ts.small * 1.5), label, ts.small, f"dim:{dim}", True))
+        if lx + lw > x + w and lx > x:  # the legend wraps: every dimension is named
+            lx, y, legend_lines = x, y + ts.small * 1.5, legend_lines + 1
+        texts.append(Text((lx, y, min(lw, w), ts.small * 1.5), elide(label, ts.small, w),
+                          ts.small, f"dim:{dim}", True))
         lx += lw + ts.small * 1.2
     if t.ndim == 0:
         texts.append(Text((x, y, w, ts.small * 1.5), tr("0-D tensor (a scalar): one cell, no "
@@ -1140,7 +1234,7 @@ def _grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dic
         rows, cols, panel_keys = _grid_window(grid, cell, ts, w,
                                               avail_h - len(notes) * ts.small * 1.5)
         notes = _elision_notes(grid, rows, cols, panel_keys, tr)
-    pw, ph = _panel_size(len(rows), len(cols), cell, ts)
+    pw, ph = _panel_size(len(rows), len(cols), cell, ts, max(rows))
     label_w = pw - len(cols) * cell
     per_line = max(1, int((w + ts.small) // (pw + ts.small)))
     panels = []
@@ -1210,7 +1304,9 @@ def _title_line(t: TensorState, tr: Translate) -> str:
     line += f"  ·  {t.dtype.removeprefix('torch.')}  ·  {contiguity}"
     if t.is_meta:
         line += "  ·  " + tr("meta (layout only)")
-    return line.replace("  ·  ", "  · ")
+    # each "name value" part stays on one line when the title wraps (no-break spaces)
+    parts = [part.strip().replace(" ", "\u00a0") for part in line.split("  ·  ")]
+    return "  · ".join(parts)
 
 
 def _grid_window(grid: Grid, cell: float, ts: TypeScale, width: float,
@@ -1268,6 +1364,9 @@ def _relation(t: TensorState, picture: Picture, tr: Translate) -> str:
     sharing = [n for n in step.names_on(t.storage_id) if n != t.name]
     produced = t.origin
     source = produced.source if produced else None
+    names = {x.name for x in step.tensors} | {a.name for a in step.arrays}
+    if source is not None and source not in names:  # `del big`: the name is gone, not the data
+        source = tr("{name} (name deleted)").format(name=source)
     if produced and produced.kind == "view":
         text = tr("view of {source} — shares storage {storage}, no data copied")
     elif produced and produced.kind == "copy":

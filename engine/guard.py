@@ -5,25 +5,15 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
 from engine.errors import ResourceLimitError
+from engine.limits import Limits
 
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Configurable limits; the defaults sit well under a 24 GiB machine."""
-
-    max_alloc_bytes: int = 2 * 1024**3
-    # Above this many logical elements an op that computes (not a view) is refused: a
-    # reduction over a 10^12-element expanded tensor allocates little but never ends.
-    max_compute_elements: int = 2**30
-    max_operations: int = 1_000_000
-    max_seconds: float = 30.0
+__all__ = ["Limits", "check_call", "iter_tensors", "meta_twin"]
 
 
 def _iter_instances(value: Any, kind: type, depth: int = 0):

@@ -14,7 +14,7 @@ import operator
 import re
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,10 @@ from engine.errors import (
     ResourceLimitError,
     ScriptError,
 )
+from engine.explain import FailedCall, TensorFacts
+from engine.facts import failed_call, is_ndarray, written_part
 from engine.guard import Limits, arange_probe, check_call
+from engine.script import safe_text
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -211,7 +214,19 @@ class StatementResult:
     stdout: str
     error: BaseException | None
     warnings: tuple[str, ...]
-    view_failure: ViewFailure | None
+    failure: FailedCall | None = None  # what the failing tensor call was given
+
+    @property
+    def view_failure(self) -> ViewFailure | None:
+        """The failed view()'s inputs (the older, view-only form of `failure`)."""
+        f = self.failure
+        if f is None or f.op != "view" or not isinstance(f.receiver, TensorFacts):
+            return None
+        sizes = f.kwarg("size", f.args[0] if len(f.args) == 1 and isinstance(f.args[0], tuple)
+                        else f.args)
+        if not (isinstance(sizes, tuple) and all(_is_int(s) for s in sizes)):
+            return None
+        return ViewFailure(f.receiver.shape, f.receiver.stride, sizes, f.receiver_name)
 
 
 class Interpreter:
@@ -223,12 +238,14 @@ class Interpreter:
         self._builtins = policy.safe_builtins()
         self._builtins["print"] = self._print
         self._builtins["pow"] = self._pow
+        self._builtins["round"] = self._round
         self._torch_names = {id(getattr(torch, n)): n for n in policy.torch_attributes()
                              if callable(getattr(torch, n))}
         self._stdout = io.StringIO()
         self._operations = 0
         self._deadline = 0.0
-        self._view_failure: ViewFailure | None = None
+        self._failure: FailedCall | None = None
+        self._value_node: ast.expr | None = None
         # what each call of the statement did to memory, by storage identity (see _memory)
         self.call_memory: dict[ast.Call, str] = {}
         # the tensors the statement's calls returned, in the order they returned (sub-steps
@@ -237,11 +254,14 @@ class Interpreter:
         _rearm_typed_storage_warning()
 
     # ----------------------------------------------------------------- public API
-    def run_statement(self, statement: ast.stmt) -> StatementResult:
-        self._stdout = io.StringIO()
+    def run_statement(self, statement: ast.stmt,
+                      stdout_left: int | None = None) -> StatementResult:
+        """Run one top-level statement; `stdout_left` is what the run may still print."""
+        cap = self.limits.stdout_step_chars
+        self._stdout = _BoundedText(cap if stdout_left is None else min(cap, stdout_left))
         self._operations = 0
         self._deadline = time.monotonic() + self.limits.max_seconds
-        self._view_failure = None
+        self._failure = None
         self.call_memory = {}
         self.call_results = []
         error: BaseException | None = None
@@ -255,11 +275,13 @@ class Interpreter:
             except RecursionError:
                 error = NotSupportedError("expression nested too deeply", _line(statement))
             except MemoryError:
-                error = ResourceLimitError("out of memory", _line(statement))
+                error = ResourceLimitError(_out_of_memory(self.limits), _line(statement))
             except Exception as exc:  # torch and Python errors are the user's to see
-                error = exc
-        messages = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
-        return StatementResult(self._stdout.getvalue(), error, messages, self._view_failure)
+                error = _memory_error(exc, self.limits, _line(statement)) or exc
+        messages = tuple(dict.fromkeys(safe_text(f"{w.category.__name__}: {w.message}")
+                                       for w in caught))
+        return StatementResult(safe_text(self._stdout.getvalue()), error, messages,
+                               self._failure)
 
     def user_names(self) -> dict[str, Any]:
         return {k: v for k, v in self.namespace.items() if not k.startswith("_")}
@@ -290,8 +312,12 @@ class Interpreter:
 
     def _exec_Assign(self, node: ast.Assign) -> None:
         value = self._eval(node.value)
-        for target in node.targets:
-            self._assign(target, value)
+        self._value_node = node.value  # labels the source if `t[i] = value` fails
+        try:
+            for target in node.targets:
+                self._assign(target, value)
+        finally:
+            self._value_node = None
 
     def _exec_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
@@ -361,7 +387,15 @@ class Interpreter:
                 raise RefusedError("refused: item assignment on the torch module", _line(target))
             numpy_policy.check_setitem(container, _line(target))
             # tensors, storages, lists, dicts; immutable values raise Python's own TypeError
-            operator.setitem(container, index, value)
+            try:
+                operator.setitem(container, index, value)
+            except Exception:
+                if isinstance(container, torch.Tensor):
+                    self._remember_failure("setitem", container, (index, value),
+                                           written_part(container, index, target),
+                                           target.value,
+                                           (target.slice, self._value_node))
+                raise
         elif isinstance(target, ast.Attribute):
             obj = self._eval(target.value)
             if target.attr not in _SETTABLE_ATTRIBUTES or not isinstance(obj, torch.Tensor):
@@ -446,7 +480,13 @@ class Interpreter:
             count = numpy_policy.fancy_index(container, index)
             numpy_policy.check_call(lambda a, k: (count * container.itemsize, count), (), {},
                                     self.limits, line=_line(node), what="this indexing")
-        return container[index]
+        try:
+            return container[index]
+        except Exception:
+            if isinstance(container, torch.Tensor):
+                self._remember_failure("getitem", container, (index,), {},
+                                       getattr(node, "value", None))
+            raise
 
     def _eval_Slice(self, node: ast.Slice) -> slice:
         def part(n: ast.expr | None) -> Any:
@@ -513,7 +553,14 @@ class Interpreter:
                                                                     operator.is_not):
             numpy_policy.check_operation(op, left, right, self.limits, op in _INPLACE.values(),
                                          line=_line(node))
-        return op(left, right)
+        try:
+            return op(left, right)
+        except Exception:
+            if isinstance(left, torch.Tensor):
+                target = getattr(node, "target", getattr(node, "left", None))
+                right_node = getattr(node, "right", getattr(node, "value", None))
+                self._remember_failure(op.__name__, left, (right,), {}, target, (right_node,))
+            raise
 
     def _check_python_size(self, op: Callable, left: Any, right: Any, node: ast.AST) -> None:
         """Refuse giant Python strings, lists and integers before they are built."""
@@ -540,7 +587,17 @@ class Interpreter:
         if mod is None:
             self._check_python_size(operator.pow, base, exp, None)  # type: ignore[arg-type]
             return pow(base, exp)
+        if _is_int(exp) and _is_int(mod) and exp.bit_length() * max(
+                mod.bit_length(), 1) ** 2 > policy.MAX_MODPOW_WORK:
+            raise ResourceLimitError("this modular power is too large to compute")
         return pow(base, exp, mod)
+
+    def _round(self, number: Any, ndigits: Any = None) -> Any:
+        if _is_int(ndigits) and abs(ndigits) > policy.MAX_ROUND_DIGITS:
+            raise ResourceLimitError(
+                f"round() to {ndigits:,} digits is too costly; use at most "
+                f"{policy.MAX_ROUND_DIGITS:,}")
+        return round(number) if ndigits is None else round(number, ndigits)
 
     def _eval_UnaryOp(self, node: ast.UnaryOp) -> Any:
         op = _UNARY[type(node.op)]
@@ -658,11 +715,12 @@ class Interpreter:
                                     line=_line(node), what=f"{name}()")
         try:
             result = func(*args, **kwargs)
-        except RuntimeError:
-            if isinstance(receiver, torch.Tensor) and name == "view":
-                value = node.func.value if isinstance(node.func, ast.Attribute) else None
-                self._remember_view_failure(
-                    receiver, args, kwargs, value.id if isinstance(value, ast.Name) else None)
+        except Exception:
+            if isinstance(receiver, torch.Tensor):
+                self._remember_failure(name, receiver, args, kwargs, node.func.value,
+                                       node.args)
+            else:  # torch.f(t, …): the first argument is what the call works on
+                self._remember_failure(name, None, args, kwargs, None, node.args)
             raise
         numpy_policy.check_result(result, _line(node))
         if isinstance(result, torch.Tensor):
@@ -720,6 +778,7 @@ class Interpreter:
 
     def _check_arguments(self, func: Any, args: tuple, kwargs: dict, node: ast.Call) -> None:
         owner = getattr(func, "__self__", None)
+        policy.check_string_arguments(func, owner, args, kwargs, _line(node))
         if getattr(func, "__name__", "") == "tolist" and owner is not None:
             count = (owner.numel() if isinstance(owner, torch.Tensor)
                      else owner.size if isinstance(owner, (np.ndarray, np.generic))
@@ -745,20 +804,26 @@ class Interpreter:
             raise ResourceLimitError(
                 f"a range of {len(value):,} items is too large", _line(node))
 
-    def _remember_view_failure(self, tensor: torch.Tensor, args: tuple, kwargs: dict,
-                               receiver: str | None) -> None:
-        shape_args = kwargs.get("size", args)
-        if len(args) == 1 and isinstance(args[0], (list, tuple)):
-            shape_args = args[0]
-        if isinstance(shape_args, (list, tuple)) and all(_is_int(s) for s in shape_args):
-            self._view_failure = ViewFailure(
-                tuple(tensor.shape), tuple(tensor.stride()), tuple(int(s) for s in shape_args),
-                receiver)
+    def _remember_failure(self, op: str, receiver: Any, args: tuple, kwargs: dict,
+                          receiver_node: ast.AST | None,
+                          arg_nodes: Sequence[ast.AST | None] = ()) -> None:
+        """Keep the facts of a failing call that involves a tensor, for the explanations."""
+        if self._failure is not None:
+            return  # the innermost failing call is the one to explain
+        if not any(isinstance(v, torch.Tensor) or is_ndarray(v)
+                   for v in (receiver, *args, *kwargs.values())):
+            return
+        try:
+            self._failure = failed_call(op, receiver, args, kwargs, receiver_node, arg_nodes)
+        except Exception:  # facts are a bonus: never let them hide the user's error
+            self._failure = None
 
     def _print(self, *args: Any, sep: str | None = " ", end: str | None = "\n",
                file: Any = None, flush: bool = False) -> None:
         if file is not None:
             raise RefusedError("refused: print(file=...) — a script may not write files")
+        if self._stdout.full:
+            return  # nothing more is kept: do not even format the values
         print(*args, sep=sep, end=end, file=self._stdout)
 
     def _tick(self, node: ast.AST) -> None:
@@ -770,6 +835,61 @@ class Interpreter:
         if self._operations % 256 == 0 and time.monotonic() > self._deadline:
             raise BudgetExceededError(
                 f"the statement ran longer than {self.limits.max_seconds:g} s", _line(node))
+
+
+class _BoundedText(io.StringIO):
+    """Printed output kept up to `cap` characters, then one "output truncated" line."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__()
+        self.cap = max(cap, 0)
+        self.kept = 0
+        self.full = False
+
+    def write(self, text: str) -> int:
+        if self.full:
+            return len(text)
+        room = self.cap - self.kept
+        if len(text) > room:
+            super().write(text[:room])
+            super().write(f"\n… output truncated (more than {self.cap:,} characters)\n")
+            self.kept = self.cap
+            self.full = True
+            return len(text)
+        self.kept += len(text)
+        return super().write(text)
+
+
+def _format_bytes(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    raise AssertionError  # pragma: no cover
+
+
+def _out_of_memory(limits: Limits, asked: int | None = None) -> str:
+    what = f" (this statement asked for {_format_bytes(asked)})" if asked else ""
+    return (f"the script needed more than {_format_bytes(limits.memory_bytes)} of memory, "
+            f"the worker's limit{what}")
+
+
+_ALLOCATION = re.compile(r"can't allocate memory: you tried to allocate (\d+) bytes|"
+                         r"not enough memory: you tried to allocate (\d+) bytes|std::bad_alloc")
+
+
+def _memory_error(exc: Exception, limits: Limits, line: int | None) -> ResourceLimitError | None:
+    """torch's allocation failures (the worker's memory limit) as a clear limit error."""
+    if not isinstance(exc, RuntimeError):
+        return None
+    try:
+        match = _ALLOCATION.search(str(exc))
+    except Exception:  # noqa: BLE001 - a message that cannot format is not an allocation
+        return None
+    if match is None:
+        return None
+    asked = next((int(g) for g in match.groups() if g), None)
+    return ResourceLimitError(_out_of_memory(limits, asked), line)
 
 
 def _weight(value: Any, depth: int = 0) -> int:
@@ -816,4 +936,4 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-__all__ = ["Interpreter", "StatementResult", "ViewFailure", "ScriptError", "vet"]
+__all__ = ["Interpreter", "StatementResult", "ViewFailure", "FailedCall", "ScriptError", "vet"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:
@@ -107,6 +108,7 @@ class Blocker:
 
 @dataclass(frozen=True, slots=True)
 class ViewExplanation:
+    kind: ClassVar[str] = "view_strides"
     shape: tuple[int, ...]
     stride: tuple[int, ...]
     requested: tuple[int, ...]
@@ -121,8 +123,18 @@ class ViewExplanation:
     def text(self, translate=lambda text: text) -> str:
         return explanation_text(self, translate)
 
-    def to_json(self) -> dict:
+    @property
+    def dims(self) -> tuple[int, ...]:
+        """The old dims that cannot merge (for the picture)."""
+        return tuple(sorted({d for b in self.blockers for d in (b.outer_dim, b.inner_dim)}))
+
+    # the fields every explanation of engine/explain.py has, so the picture reads them alike
+    cells: ClassVar[tuple[int, ...]] = ()
+    out_of_bounds: ClassVar[tuple[int, ...]] = ()
+
+    def to_json(self, translate=lambda text: text) -> dict:
         return {
+            "kind": self.kind,
             "ok": self.ok,
             "shape": list(self.shape),
             "stride": list(self.stride),
@@ -136,7 +148,8 @@ class ViewExplanation:
                  "required_stride": b.required_outer_stride}
                 for b in self.blockers
             ],
-            "text": self.text(),
+            "dims": list(self.dims),
+            "text": self.text(translate),
         }
 
 

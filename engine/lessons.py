@@ -65,7 +65,10 @@ class Lesson:
     def caption(self, step: _StepLike | str, lang: str) -> str:
         narration = self.at(step)
         texts = narration.texts if narration else {}
-        return texts.get(lang) or texts.get(lang.split("_")[0]) or texts.get("en", "")
+        text = texts.get(lang) or texts.get(lang.split("_")[0]) or texts.get("en", "")
+        if not text and getattr(step, "index", None) == 0:  # the opening slide: the title
+            return self.title(lang)
+        return text
 
     def question(self, step: _StepLike | str) -> str | None:
         """The `#?` spec chosen for this step, if any."""
@@ -121,15 +124,18 @@ def lesson_names() -> list[str]:
 
 
 def load_lesson(name: str) -> Lesson:
+    """A built-in lesson by name: the name is looked up in the list, never used as a path."""
+    names = lesson_names()
+    if name not in names:
+        raise KeyError(f"no lesson named {name!r} (available: {', '.join(names)})")
     path = LESSON_DIR / f"{name}.py"
-    if not path.is_file():
-        raise KeyError(f"no lesson named {name!r} (available: {', '.join(lesson_names())})")
     return parse_lesson(name, path.read_text(encoding="utf-8"))
 
 
-def load_lesson_file(path: Path) -> Lesson | None:
-    """A lesson if the file has narration lines, else None (a plain script)."""
-    text = path.read_text(encoding="utf-8")
+def load_lesson_file(path: Path, text: str | None = None) -> Lesson | None:
+    """A lesson if the file (or its `text`, already read) has narration lines, else None."""
+    if text is None:
+        text = path.read_text(encoding="utf-8")
     if not any(_NARRATION.match(line) for line in text.splitlines()):
         return None
     return parse_lesson(path.stem, text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -34,6 +35,13 @@ class Overlay:
     itemsize: int = 0             # the tensor's element size in bytes
     cell_bytes: int = 0           # the strip's cell size in bytes
     layout: tuple = ()            # (shape, stride) of the tensor
+    kind: str = "tensor"          # "tensor" | "array" (a NumPy array on the same bytes)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "array":  # NumPy counts bytes: its offset is given in bytes too
+            return f"{self.name} (NumPy) @+{self.offset * self.itemsize}B"
+        return f"{self.name} @{self.offset}"
 
     @property
     def offset_cell(self) -> float:
@@ -224,7 +232,8 @@ def default_focus(step: Step) -> str | None:
         return step.error.receiver
     if step.written_storages:  # an in-place write: the tensor written through
         written = [t.name for t in step.tensors if t.storage_id in step.written_storages]
-        named = [n for n in written if n in step.source]
+        words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", step.source)  # `rows` is not `row`
+        named = sorted((n for n in written if n in words), key=words.index)
         if named or written:
             return (named or written)[0]
     if step.produced:
@@ -248,6 +257,9 @@ def build_picture(step: Step, focus: str | None = None,
         cells = storage.nbytes // reader.itemsize if reader.itemsize else 0
         overlays = tuple(
             _overlay(t, reader.itemsize, colors.get(t.name, i)) for i, t in enumerate(on_storage))
+        overlays += tuple(_array_overlay(a, reader.itemsize, colors.get(a.name, len(overlays) + i))
+                          for i, a in enumerate(step.arrays) if a.storage_id == storage.id
+                          and _array_overlay(a, reader.itemsize, 0) is not None)
         strips.append(Strip(storage, reader.dtype, reader.itemsize, cells,
                             storage.elements(reader.dtype), overlays,
                             storage.id in step.written_storages))
@@ -267,6 +279,20 @@ def extent(t: TensorState) -> tuple[int, int]:
     low = t.storage_offset + sum((s - 1) * st for s, st in zip(t.shape, t.stride) if st < 0)
     high = t.storage_offset + sum((s - 1) * st for s, st in zip(t.shape, t.stride) if st > 0)
     return (low, high)
+
+
+def _array_overlay(a, cell_bytes: int, color: int) -> Overlay | None:
+    """A NumPy array lying in a tensor storage, as a lane in bytes like the tensors' (None
+    when its byte strides or offset are not whole elements: not drawn as a lane)."""
+    if a.element_strides is None or a.storage_byte_offset is None or not a.itemsize \
+            or a.storage_byte_offset % a.itemsize:
+        return None
+    offset = a.storage_byte_offset // a.itemsize
+    shape, stride = tuple(a.shape), tuple(a.element_strides)
+    low = offset + sum((n - 1) * s for n, s in zip(shape, stride) if s < 0)
+    high = offset + sum((n - 1) * s for n, s in zip(shape, stride) if s > 0)
+    return Overlay(a.name, color, offset, (low, high) if a.size else (offset, offset - 1),
+                   a.size, a.itemsize, cell_bytes, (shape, stride), "array")
 
 
 def _overlay(t: TensorState, cell_bytes: int, color: int) -> Overlay:

@@ -235,3 +235,46 @@ def int_result_bits(base: int, exponent: int) -> float:
     if abs(base) <= 1 or exponent <= 0:
         return 1
     return exponent * math.log2(abs(base))
+
+
+# pow(b, e, m) costs about bits(e) · bits(m)²; round(x, n) costs about |n| digits.
+MAX_MODPOW_WORK = 10**11
+MAX_ROUND_DIGITS = 100_000
+
+# Tensor.type() accepts these names (torch maps them in C++; nothing is imported).
+_TENSOR_TYPE_NAMES = frozenset(
+    f"torch.{kind}Tensor" for kind in
+    "Float Double Half BFloat16 Byte Char Short Int Long Bool ComplexFloat ComplexDouble".split()
+)
+# set_printoptions: beyond these the printing itself would not end
+_PRINT_OPTION_LIMITS = {"precision": 100, "linewidth": 100_000, "edgeitems": 10_000}
+
+
+def check_string_arguments(func: object, owner: object, args: tuple, kwargs: dict,
+                           line: int | None) -> None:
+    """Refuse calls that turn a string into an import, and print options that never end.
+
+    torch resolves some string arguments by importing a module and reading an attribute
+    (Storage.type("x.y") imports x): such a call could run any module's import-time code."""
+    from engine.errors import RefusedError, ResourceLimitError
+
+    name = getattr(func, "__name__", "")
+    strings = [v for v in (*args, *kwargs.values()) if isinstance(v, str)]
+    if name == "type" and strings:
+        if isinstance(owner, (torch.TypedStorage, torch.UntypedStorage)):
+            raise RefusedError(
+                "refused: storage.type('…') imports a module by name; use .float(), "
+                ".double(), … or tensor.to(dtype)", line)
+        if isinstance(owner, torch.Tensor) and any(s not in _TENSOR_TYPE_NAMES for s in strings):
+            raise RefusedError(
+                f"refused: tensor.type({strings[0][:60]!r}) — a type name that is not one of "
+                f"torch's tensor types (e.g. 'torch.FloatTensor'); pass a dtype instead", line)
+    if func is torch.set_printoptions:
+        for key, limit in _PRINT_OPTION_LIMITS.items():
+            value = kwargs.get(key)
+            if isinstance(value, int) and value > limit:
+                raise ResourceLimitError(
+                    f"set_printoptions({key}={value:,}) is too large; use at most {limit:,}",
+                    line)
+        if args and isinstance(args[0], int) and args[0] > _PRINT_OPTION_LIMITS["precision"]:
+            raise ResourceLimitError("set_printoptions precision is too large", line)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-import re
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -11,57 +11,80 @@ import numpy as np
 import torch
 
 from engine.arrays import ArrayRecorder
-from engine.guard import Limits
+from engine.explain import explain_failure
 from engine.interpreter import Interpreter, StatementResult
-from engine.layout import explain_view
+from engine.limits import Limits
 from engine.provenance import replay_sources
+from engine.script import clean_source, expected_error_lines, parse, safe_text, too_long
 from engine.snapshot import StorageLabels, storage_key, storage_state, tensor_state
-from engine.state import ErrorInfo, Produced, RunResult, Step, StorageState, SubStep
+from engine.state import (
+    TRACE_VALUE_LIMIT,
+    ErrorInfo,
+    Produced,
+    RunResult,
+    Step,
+    StorageState,
+    SubStep,
+)
+
+__all__ = ["iter_steps", "parse", "expected_error_lines", "run_script", "statement_error"]
+
+# called before each statement runs: (index, first line, last line, source)
+BeginHook = Callable[[int, int, int, str], None]
 
 
-def parse(source: str) -> tuple[list[ast.stmt], ErrorInfo | None]:
-    try:
-        return ast.parse(source).body, None
-    except SyntaxError as exc:
-        return [], ErrorInfo("SyntaxError", exc.msg, exc.lineno)
-    except (ValueError, MemoryError, RecursionError) as exc:  # NUL bytes, absurd nesting
-        return [], ErrorInfo("SyntaxError", str(exc) or type(exc).__name__, None)
-
-
-EXPECT_ERROR = re.compile(r"#!\s*expect-error\b")
-
-
-def expected_error_lines(source: str, statements: list[ast.stmt]) -> set[int]:
-    """First lines of the statements marked `#! expect-error` (on a line of the statement or
-    on a comment line just above it): a lesson's deliberate fail-then-fix step."""
-    marks = {n for n, text in enumerate(source.splitlines(), 1) if EXPECT_ERROR.search(text)}
-    expected = set()
-    previous_end = 0
-    for statement in statements:
-        end = statement.end_lineno or statement.lineno
-        if any(previous_end < n <= end for n in marks):
-            expected.add(statement.lineno)
-        previous_end = end
-    return expected
+def statement_error(statements: list[ast.stmt], limits: Limits) -> ErrorInfo | None:
+    """A script with more top-level statements than the limit is refused before it runs."""
+    if len(statements) > limits.max_statements:
+        return ErrorInfo("ResourceLimitError",
+                         f"the script has {len(statements):,} statements, more than the limit "
+                         f"of {limits.max_statements:,}", statements[limits.max_statements].lineno)
+    return None
 
 
 def run_script(source: str, limits: Limits | None = None) -> RunResult:
     """Run every statement; stop after the first error, as Python would — unless the failing
     statement is marked `#! expect-error`, which lets a lesson go on: fail, why, fix."""
-    statements, syntax_error = parse(source)
+    limits = limits or Limits()
+    too_many = too_long(source, limits.max_statements)
+    statements, syntax_error = ([], too_many) if too_many else parse(source)
+    syntax_error = syntax_error or statement_error(statements, limits)
     if syntax_error:
         return RunResult(source, (), syntax_error)
+    return RunResult(source, tuple(iter_steps(source, limits, statements=statements)))
+
+
+def iter_steps(source: str, limits: Limits | None = None, begin: BeginHook | None = None,
+               statements: list[ast.stmt] | None = None) -> Iterator[Step]:
+    """The steps of a script that parses, one at a time, as each statement finishes."""
+    source = clean_source(source)
+    if statements is None:
+        statements = parse(source)[0]
     expected = expected_error_lines(source, statements)
     recorder = _Recorder(limits)
-    steps = []
     for index, statement in enumerate(statements):
+        if begin is not None:
+            text = ast.get_source_segment(source, statement) or ""
+            begin(index, statement.lineno, statement.end_lineno or statement.lineno, text)
         step = recorder.run(statement, source, index)
         if step.error is not None and statement.lineno in expected:
             step = replace(step, expected_error=True)
-        steps.append(step)
+        yield step
         if step.error is not None and not step.expected_error:
             break
-    return RunResult(source, tuple(steps))
+
+
+# Tensors the picture cannot show: no single strided storage, or none at all.
+def unsupported_kind(t: torch.Tensor) -> str | None:
+    if t.is_nested:
+        return "a nested tensor"
+    if t.is_quantized:
+        return "a quantized tensor"
+    if t.layout != torch.strided:
+        return f"a tensor with layout {t.layout}"
+    if type(t) is not torch.Tensor and not isinstance(t, torch.nn.Parameter):
+        return f"a {type(t).__name__}"
+    return None
 
 
 class _Recorder:
@@ -73,16 +96,80 @@ class _Recorder:
     """
 
     def __init__(self, limits: Limits | None) -> None:
-        self.interpreter = Interpreter(limits)
+        self.limits = limits or Limits()
+        self.interpreter = Interpreter(self.limits)
         self._labels = StorageLabels()
         self._pinned: list[Any] = []
         self._previous_objects: dict[str, Any] = {}
         self._previous_raw: dict[int, bytes | None] = {}
+        self._previous: Step | None = None
         self._origins: dict[str, Produced] = {}
+        self._bytes_left = self.limits.recorded_bytes
+        self._values_left = self.limits.recorded_values
+        self._budget_told = False  # the step where the recorder's budget ran out says so
+        self._stdout_left = self.limits.stdout_run_chars
         self._arrays = ArrayRecorder()
+        self._previous_memory_raw: dict[int, bytes | None] = {}
 
     def run(self, statement: ast.stmt, source: str, index: int) -> Step:
-        result = self.interpreter.run_statement(statement)
+        """The step after `statement`; anything that goes wrong inside it (in torch, in
+        Python or in recording) is that statement's error, never the app's."""
+        result = self.interpreter.run_statement(statement, self._stdout_left)
+        self._stdout_left = max(0, self._stdout_left - len(result.stdout))
+        error = _error_info(result, statement)
+        try:
+            refused = self._refuse_unsupported(statement)
+            if refused is not None and error is None:
+                error = refused
+            return self._record(statement, source, index, result, error)
+        except Exception as exc:  # a tensor torch itself cannot describe (broken by the script)
+            self.interpreter.namespace.clear()
+            self.interpreter.call_results = []
+            self._previous_objects = {}
+            problem = ErrorInfo(type(exc).__name__, safe_text(
+                f"this statement left a value that cannot be inspected: {_describe(exc)}"),
+                statement.lineno)
+            previous = self._previous
+            text = ast.get_source_segment(source, statement) or ""
+            return Step(index, statement.lineno, statement.end_lineno or statement.lineno,
+                        safe_text(text), result.stdout, error or problem,
+                        previous.tensors if previous else (),
+                        previous.storages if previous else (), warnings=result.warnings)
+
+    def _charge(self, memory):
+        """NumPy memory's new bytes count against the run's budget too (None past it)."""
+        previous = self._previous_memory_raw.get(memory.id)
+        self._previous_memory_raw[memory.id] = memory.raw
+        if memory.raw is None or memory.raw is previous:
+            return memory
+        if len(memory.raw) > self._bytes_left:
+            self._bytes_left = -1
+            self._previous_memory_raw[memory.id] = None
+            return replace(memory, raw=None)
+        self._bytes_left -= len(memory.raw)
+        return memory
+
+    def _refuse_unsupported(self, statement: ast.stmt) -> ErrorInfo | None:
+        """Names bound to tensors the picture cannot show are dropped, with a clear error."""
+        message = None
+        for name, value in list(self.interpreter.user_names().items()):
+            if not isinstance(value, torch.Tensor):
+                continue
+            kind = unsupported_kind(value)
+            if kind is None:
+                continue
+            del self.interpreter.namespace[name]
+            if message is None:
+                message = (f"not supported: {name} is {kind}, which has no single strided "
+                           f"storage to show (use .to_dense(), .dequantize() or a plain tensor)")
+        if message is None:
+            return None
+        self.interpreter.call_results = [(node, t) for node, t in self.interpreter.call_results
+                                         if unsupported_kind(t) is None]
+        return ErrorInfo("NotSupportedError", message, statement.lineno)
+
+    def _record(self, statement: ast.stmt, source: str, index: int, result: StatementResult,
+                error: ErrorInfo | None) -> Step:
         names = self.interpreter.user_names()
         tensors_by_name = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
         arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
@@ -94,33 +181,52 @@ class _Recorder:
                            for n, t in tensors_by_name.items()}
         arrays, memories, written_memories, produced = self._arrays.record(
             arrays_by_name, storages, labels, tensor_storages, referenced, produced)
+        memories = tuple(self._charge(m) for m in memories)
         self._origins = {name: origin for name, origin in self._origins.items()
                          if name in tensors_by_name}
         self._origins.update({p.name: p for p in produced})
-        tensor_states = tuple(
-            tensor_state(name, t, labels, tensors_by_name, self._origins.get(name))
-            for name, t in tensors_by_name.items()
-        )
+        tensor_states = []
+        for name, t in tensors_by_name.items():
+            state = tensor_state(name, t, labels, tensors_by_name, self._origins.get(name),
+                                 value_limit=max(0, min(TRACE_VALUE_LIMIT, self._values_left)))
+            if state.values is not None:
+                self._values_left -= state.numel
+            tensor_states.append(state)
         written = tuple(
             s.id for s in storages
             if s.id in self._previous_raw and s.raw is not None
             and self._previous_raw[s.id] is not None and s.raw != self._previous_raw[s.id]
         )
-        provenance = self._provenance(statement, produced, tensors_by_name, names, labels)
+        warnings = result.warnings
+        if not self._budget_told and (self._bytes_left < 0 or self._values_left <= 0):
+            self._budget_told = True
+            warnings += (f"RecorderLimit: from this step on, values and storage bytes are no "
+                         f"longer kept for every step (the recorder keeps at most "
+                         f"{self.limits.recorded_bytes // 2**20:,} MiB and "
+                         f"{self.limits.recorded_values:,} values per run)",)
+        try:
+            provenance = self._provenance(statement, produced, tensors_by_name, names, labels)
+        except Exception:  # an exotic dtype the replay cannot read: no provenance, no failure
+            provenance = ()
+        try:
+            substeps = self._substeps(source, labels, tensors_by_name)
+        except Exception:  # noqa: BLE001 - the same for a temporary torch cannot describe
+            self.interpreter.call_results = []
+            substeps = ()
         step = Step(
             index=index,
             line=statement.lineno,
             end_line=statement.end_lineno or statement.lineno,
-            source=ast.get_source_segment(source, statement) or "",
+            source=safe_text(ast.get_source_segment(source, statement) or ""),
             stdout=result.stdout,
-            error=_error_info(result, statement),
-            tensors=tensor_states,
+            error=error,
+            tensors=tuple(tensor_states),
             storages=storages,
             produced=produced,
             written_storages=written,
-            warnings=result.warnings,
+            warnings=warnings,
             provenance=provenance,
-            substeps=self._substeps(source, labels, tensors_by_name),
+            substeps=substeps,
             arrays=arrays,
             memories=memories,
             written_memories=written_memories,
@@ -128,6 +234,7 @@ class _Recorder:
         self._pinned = [t.untyped_storage() for t in tensors_by_name.values()]
         self._previous_objects = dict(tensors_by_name)
         self._previous_raw = {s.id: s.raw for s in storages}
+        self._previous = step
         return step
 
     def _substeps(self, source: str, labels: dict[int, int],
@@ -150,9 +257,21 @@ class _Recorder:
         seen: dict[int, StorageState] = {}
         for t in tensors:
             label = labels[t.untyped_storage()._cdata]
-            if label not in seen:
-                seen[label] = storage_state(t, label, self._previous_raw.get(label),
-                                            devices=("cpu",))
+            if label in seen:
+                continue
+            previous = self._previous_raw.get(label)
+            nbytes = t.untyped_storage().nbytes()
+            # new bytes count against the run's budget; unchanged ones are shared for free
+            affordable = nbytes <= self._bytes_left or previous is not None
+            state = storage_state(t, label, previous, devices=("cpu",),
+                                  byte_limit=self.limits.storage_bytes if affordable else -1)
+            if state.raw is not None and state.raw is not previous:
+                if nbytes > self._bytes_left:
+                    state = replace(state, raw=None)
+                    self._bytes_left = -1  # spent: later steps keep no new bytes
+                else:
+                    self._bytes_left -= nbytes
+            seen[label] = state
         return tuple(sorted(seen.values(), key=lambda s: s.id))
 
     def _provenance(self, statement, produced, tensors, names, labels):
@@ -215,9 +334,27 @@ def _error_info(result: StatementResult, statement: ast.stmt) -> ErrorInfo | Non
         return None
     explanation = None
     receiver = None
-    failure = result.view_failure
+    failure = result.failure
     if failure is not None:
-        explanation = explain_view(failure.shape, failure.stride, failure.requested)
-        receiver = failure.receiver
-    line = getattr(error, "line", None) or statement.lineno
-    return ErrorInfo(type(error).__name__, str(error), line, explanation, receiver)
+        message = _describe(error)
+        try:
+            explanation = explain_failure(failure, message)
+        except Exception:  # noqa: BLE001 - an explanation that fails must not lose the error
+            explanation = None
+        receiver = failure.receiver_name
+    line = getattr(error, "line", None)
+    if not isinstance(line, int) or isinstance(line, bool):
+        line = statement.lineno
+    return ErrorInfo(type(error).__name__, safe_text(_describe(error)), line, explanation,
+                     receiver)
+
+
+def _describe(error: BaseException) -> str:
+    """str(error), even when formatting the message itself fails (a bits8 key, say)."""
+    try:
+        text = str(error)
+    except Exception as inner:  # noqa: BLE001 - any failure to format is reported as such
+        text = f"(the error message could not be shown: {type(inner).__name__})"
+    if len(text) > 4000:
+        text = text[:4000] + " …"
+    return text

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from engine.guard import Limits
-from engine.runner import run_script
+from engine.limits import Limits
 from engine.state import RunResult, Step
+
+# runs a script to its result: in the worker process (the app) or in this one (tests)
+Runner = Callable[[str, "Limits | None"], RunResult]
+
+
+def run_in_process(script: str, limits: Limits | None = None) -> RunResult:
+    """The default runner: the interpreter in this process (imports torch on first use)."""
+    from engine.runner import run_script
+
+    return run_script(script, limits)
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -23,8 +33,13 @@ class Document:
     result: RunResult = field(default=None, compare=False, repr=False)  # type: ignore
 
     @staticmethod
-    def from_script(script: str, limits: Limits | None = None) -> Document:
-        return Document(script, -1, None, run_script(script, limits))
+    def from_script(script: str, limits: Limits | None = None,
+                    runner: Runner | None = None) -> Document:
+        return Document(script, -1, None, (runner or run_in_process)(script, limits))
+
+    @staticmethod
+    def from_result(result: RunResult) -> Document:
+        return Document(result.source, -1, None, result)
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -40,10 +55,15 @@ class Document:
     def step(self) -> Step | None:
         return self.steps[self.step_index] if self.steps else None
 
-    def with_script(self, script: str, limits: Limits | None = None) -> Document:
+    def with_script(self, script: str, limits: Limits | None = None,
+                    runner: Runner | None = None) -> Document:
         if script == self.script:
             return self
-        result = run_script(script, limits)
+        return self.with_result((runner or run_in_process)(script, limits))
+
+    def with_result(self, result: RunResult) -> Document:
+        """This document's script replaced by the one `result` ran (a run that finished)."""
+        script = result.source
         # keep the cursor on the same step when it still exists, else show the last
         cursor = self.cursor if 0 <= self.cursor < len(result.steps) else -1
         return Document(script, cursor, self.focus, result)
@@ -73,13 +93,17 @@ class Document:
             return self.focus
         return default_focus(step)
 
-    def appended(self, statement: str, limits: Limits | None = None) -> Document:
+    def appended(self, statement: str, limits: Limits | None = None,
+                 runner: Runner | None = None) -> Document:
         """The script with `statement` added at the end, shown at its last step."""
+        document = self.with_script(self.appended_script(statement), limits, runner)
+        return replace(document, cursor=-1)
+
+    def appended_script(self, statement: str) -> str:
         script = self.script
         if script and not script.endswith("\n"):
             script += "\n"
-        document = self.with_script(script + statement.strip("\n") + "\n", limits)
-        return replace(document, cursor=-1)
+        return script + statement.strip("\n") + "\n"
 
     def step_for_line(self, line: int) -> int:
         """Index of the last step starting at or before `line` (1-based)."""

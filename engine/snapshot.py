@@ -72,7 +72,10 @@ def tensor_values(t: torch.Tensor, limit: int = TRACE_VALUE_LIMIT) -> Any:
     """tolist() of a small strided tensor with data; None otherwise."""
     if t.is_meta or t.numel() > limit or t.layout != torch.strided:
         return None
-    return t.detach().cpu().resolve_conj().resolve_neg().tolist()
+    try:
+        return t.detach().cpu().resolve_conj().resolve_neg().tolist()
+    except (RuntimeError, TypeError, NotImplementedError):  # bits dtypes have no values
+        return None
 
 
 def tensor_state(name: str, t: torch.Tensor, labels: dict[int, int],

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 from engine.dtypes import decode
-from engine.layout import ViewExplanation
 
 TRACE_VALUE_LIMIT = 10_000           # numel up to which `values` (tolist) is recorded
 STORAGE_BYTES_LIMIT = 64 * 1024**2   # storages up to this size keep a copy of their bytes
@@ -156,8 +155,10 @@ class ErrorInfo:
     type: str
     message: str
     line: int | None
-    explanation: ViewExplanation | None = None
-    receiver: str | None = None  # for a failed view(): the tensor it was called on
+    # why it failed (engine/explain.py: ViewExplanation, OverlapExplanation, …): a frozen
+    # value with text(translate), to_json(translate) and the fields the picture uses
+    explanation: Any = None
+    receiver: str | None = None  # the named tensor the failing call was made on, if any
 
 
 @dataclass(frozen=True, slots=True)

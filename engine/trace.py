@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-import torch
-
+from engine.i18n import translator
 from engine.state import ArrayState, ErrorInfo, MemoryState, RunResult, Step, TensorState
 
 FORMAT = "stridescope-trace/1"
@@ -76,23 +76,24 @@ def memory_json(m: MemoryState) -> dict[str, Any]:
             "dtype": m.dtype, "owner": m.owner, "holds": [list(h) for h in m.holds]}
 
 
-def error_json(error: ErrorInfo | None, expected: bool = False) -> dict[str, Any] | None:
+def error_json(error: ErrorInfo | None, expected: bool = False,
+               translate: Callable[[str], str] | None = None) -> dict[str, Any] | None:
     if error is None:
         return None
     out: dict[str, Any] = {"type": error.type, "message": error.message, "line": error.line}
     if expected:
         out["expected"] = True  # marked `#! expect-error`: the run went on past it
     if error.explanation is not None:
-        out["explanation"] = error.explanation.to_json()
+        out["explanation"] = error.explanation.to_json(translate or translator("en"))
     return out
 
 
-def step_json(step: Step) -> dict[str, Any]:
+def step_json(step: Step, translate: Callable[[str], str] | None = None) -> dict[str, Any]:
     out = {
         "line": step.line,
         "source": step.source,
         "stdout": step.stdout,
-        "error": error_json(step.error, step.expected_error),
+        "error": error_json(step.error, step.expected_error, translate),
         "tensors": {t.name: tensor_json(t) for t in step.tensors},
         "produced": [{"name": p.name, "kind": p.kind, "of": p.source,
                       **({"memory": p.memory} if p.memory else {})} for p in step.produced],
@@ -116,12 +117,22 @@ def step_json(step: Step) -> dict[str, Any]:
     return out
 
 
-def trace_json(result: RunResult) -> dict[str, Any]:
+def trace_json(result: RunResult, torch_version: str | None = None,
+               lang: str = "en") -> dict[str, Any]:
+    """The trace document; explanations' text in `lang` ("en" or "zh_CN"); `torch_version`
+    is the worker's (else torch is imported here)."""
+    if torch_version is None:
+        import torch
+
+        torch_version = torch.__version__
+    translate = translator(lang)
     doc: dict[str, Any] = {
         "format": FORMAT,
-        "torch": torch.__version__,
-        "steps": [step_json(s) for s in result.steps],
+        "torch": torch_version,
+        "steps": [step_json(s, translate) for s in result.steps],
     }
+    if lang != "en":
+        doc["lang"] = lang
     if result.syntax_error is not None:
         doc["error"] = error_json(result.syntax_error)
     return doc

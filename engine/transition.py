@@ -110,7 +110,8 @@ def frame_at(plan: Plan, t: float) -> Frame:
             sprites.append(Sprite(m.text, m.source, m.target,
                                   0.0 if m.fade == "out" else e, opacity))
     count = len(plan.walk)
-    shown = min(count, int(math.floor(t * (count + 1)))) if count else 0
+    pairs = count // 2  # a grid cell and its storage cell appear together, never apart
+    shown = min(count, 2 * int(math.floor(t * (pairs + 1)))) if count else 0
     walk = plan.walk[:shown] if t < 1.0 else ()
     broken = any(j < shown for j in plan.jumps)
     tweens = tuple((tw.label, tw.before, tw.after) for tw in plan.tweens) if t < 1.0 else ()
@@ -260,6 +261,11 @@ def _plan_error(after: Step) -> Plan:
     if t is None or explanation is None or t.numel > 256:
         return Plan("error", receiver or default_focus(after))
     grid = _grid(after, t)
+    kind = getattr(explanation, "kind", "")
+    if kind in ("overlapping_write", "partial_overlap", "negative_step"):
+        return _plan_error_cells(grid, t, explanation)
+    if kind != "view_strides":
+        return Plan("error", t.name)
     walk: list[Anchor] = []
     jumps = []
     previous = None
@@ -272,8 +278,35 @@ def _plan_error(after: Step) -> Plan:
         walk.append(GridCell("after", panel, r, c))
         walk.append(StorageCell(t.storage_id, k))
         previous = k
-    # walk holds pairs (grid cell, storage cell); jumps index the pair that breaks
-    return Plan("error", t.name, walk=tuple(walk), jumps=tuple(2 * j for j in jumps))
+    # walk holds pairs (grid cell, storage cell); a jump is the walk index of the first cell
+    # of the pair whose storage step breaks the constant stride
+    return Plan("error", t.name, walk=tuple(walk), jumps=tuple(jumps))
+
+
+def _plan_error_cells(grid: Grid, t: TensorState, explanation) -> Plan:
+    """Errors about particular storage cells (engine/explain.py).
+
+    An overlapping write walks every grid position that reads the shared cell onto that one
+    cell, which flashes; a write whose source overlaps it flashes the cells both read and
+    written; a negative step walks the cells the slice would visit backwards, marked broken
+    from its first step (PyTorch has no negative stride to walk them with)."""
+    where: dict[int, list[GridCell]] = {}
+    for panel, r, c, k in _cells(grid):
+        where.setdefault(k, []).append(GridCell("after", panel, r, c))
+    if explanation.kind == "overlapping_write":
+        cell = StorageCell(t.storage_id, explanation.cell)
+        walk: list[Anchor] = []
+        for position in where.get(explanation.cell, []):
+            walk += [position, cell]
+        return Plan("error", t.name, flashes=(cell,), walk=tuple(walk))
+    if explanation.kind == "partial_overlap":
+        flashes = tuple(StorageCell(t.storage_id, k) for k in explanation.cells)
+        return Plan("error", t.name, flashes=flashes)
+    walk = []
+    for k in explanation.cells:
+        walk += [where[k][0] if k in where else StorageCell(t.storage_id, k),
+                 StorageCell(t.storage_id, k)]
+    return Plan("error", t.name, walk=tuple(walk), jumps=(2,) if len(walk) > 2 else ())
 
 
 __all__ = ["Plan", "Frame", "Motion", "GridCell", "StorageCell", "plan_transition",

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import math
 from typing import Any
 
+from engine.explain import EXPLANATION_TYPES
 from engine.layout import Blocker, ViewExplanation
+from engine.script import safe_text
 from engine.state import (
     ArrayState,
     ErrorInfo,
@@ -44,18 +47,27 @@ def register(cls: type) -> type:
 
 
 for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, SubStep,
-             ViewExplanation, Blocker, ArrayState, MemoryState):
+             ViewExplanation, Blocker, ArrayState, MemoryState, *EXPLANATION_TYPES):
     register(_cls)
 
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
-def encode(value: Any, blobs: list[bytes] | None = None) -> Any:
-    """`value` as JSON-able data; bytes go to `blobs` (deduplicated by identity) if given."""
-    seen: dict[int, int] = {}
+def encode(value: Any, blobs: list[bytes] | None = None,
+           seen: dict[int, tuple[Any, int]] | None = None) -> Any:
+    """`value` as JSON-able data; bytes go to `blobs` (deduplicated by identity) if given.
+
+    `seen` carries the deduplication across calls (a stream of steps): it maps id(bytes) to
+    (the bytes object, kept alive so its id stays unique, its index in the stream's blobs);
+    `blobs` then receives only the new ones, numbered after those sent before."""
+    if seen is None:
+        seen = {}
+    first = len(seen)
 
     def enc(v: Any) -> Any:
-        if v is None or isinstance(v, (bool, int, str)):
+        if isinstance(v, str):
+            return safe_text(v)
+        if v is None or isinstance(v, (bool, int)):
             return v
         if isinstance(v, float):
             return v if math.isfinite(v) else {"f": "nan" if v != v else ("inf" if v > 0
@@ -71,9 +83,9 @@ def encode(value: Any, blobs: list[bytes] | None = None) -> Any:
                 return {"b64": base64.b64encode(bytes(v)).decode("ascii")}
             key = id(v)
             if key not in seen:
-                seen[key] = len(blobs)
+                seen[key] = (v, first + len(blobs))
                 blobs.append(bytes(v))
-            return {"blob": seen[key]}
+            return {"blob": seen[key][1]}
         if isinstance(v, dict):
             return {"d": [[enc(k), enc(x)] for k, x in v.items()]}
         name = type(v).__name__
@@ -156,3 +168,83 @@ def decode_result(data: Any, blobs: list[bytes] | None = None) -> RunResult:
     if not isinstance(result, RunResult):
         raise WireError("not a run result")
     return result
+
+
+# ------------------------------------------------------------------ framed stream
+# One frame: an ASCII header line "SSW1 <json bytes> <blob bytes,blob bytes,…|->\n", then the
+# JSON (UTF-8) and the blobs, back to back. Used between the worker and the app.
+MAGIC = b"SSW1"
+MAX_HEADER = 1 << 20
+MAX_JSON_BYTES = 256 * 1024**2
+MAX_BLOB_BYTES = 1024**3
+
+
+def frame(message: dict, blobs: list[bytes] = ()) -> bytes:
+    data = json.dumps(message, ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=False).encode("utf-8", "backslashreplace")
+    sizes = ",".join(str(len(b)) for b in blobs) or "-"
+    return b"".join([MAGIC, b" %d " % len(data), sizes.encode("ascii"), b"\n", data, *blobs])
+
+
+class FrameReader:
+    """Splits a byte stream into frames; strict: anything malformed is a WireError.
+
+    `feed()` takes whatever arrived and returns the complete frames, as raw bytes (`raw`
+    mode, for relaying) or as (message dict, blobs)."""
+
+    def __init__(self, raw: bool = False) -> None:
+        self.raw = raw
+        self._buffer = bytearray()
+        self._need: tuple[int, int, list[int]] | None = None  # header len, json len, blobs
+
+    @property
+    def pending(self) -> int:
+        return len(self._buffer)
+
+    def feed(self, data: bytes) -> list:
+        self._buffer += data
+        frames = []
+        while True:
+            if self._need is None:
+                end = self._buffer.find(b"\n", 0, MAX_HEADER)
+                if end < 0:
+                    if len(self._buffer) >= MAX_HEADER or (
+                            self._buffer and not MAGIC.startswith(bytes(self._buffer[:4]))):
+                        raise WireError("worker sent a malformed frame header")
+                    return frames
+                self._need = _parse_header(bytes(self._buffer[:end]), end + 1)
+            header, size, sizes = self._need
+            total = header + size + sum(sizes)
+            if len(self._buffer) < total:
+                return frames
+            chunk = bytes(self._buffer[:total])
+            del self._buffer[:total]
+            self._need = None
+            if self.raw:
+                frames.append(chunk)
+                continue
+            try:
+                message = json.loads(chunk[header:header + size].decode("utf-8"))
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                raise WireError("worker sent a frame that is not valid JSON") from None
+            if not isinstance(message, dict):
+                raise WireError("worker sent a frame that is not a message")
+            blobs, at = [], header + size
+            for n in sizes:
+                blobs.append(chunk[at:at + n])
+                at += n
+            frames.append((message, blobs))
+
+
+def _parse_header(line: bytes, length: int) -> tuple[int, int, list[int]]:
+    parts = line.split(b" ")
+    if len(parts) != 3 or parts[0] != MAGIC or not parts[1].isdigit():
+        raise WireError("worker sent a malformed frame header")
+    size = int(parts[1])
+    sizes = [] if parts[2] == b"-" else parts[2].split(b",")
+    if not all(n.isdigit() for n in sizes):
+        raise WireError("worker sent a malformed frame header")
+    blob_sizes = [int(n) for n in sizes]
+    if size > MAX_JSON_BYTES or sum(blob_sizes) > MAX_BLOB_BYTES:
+        raise WireError("worker sent a frame larger than the limit")
+    return length, size, blob_sizes

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from engine.guard import Limits
+from engine.limits import Limits
 from engine.session import Document, check_statement
 from engine.state import RunResult
 from gui.i18n import _
+
+# errors that mean the worker stopped the run (or it crashed): worth a status message
+LIMIT_ERRORS = frozenset({"TimeLimitError", "ResourceLimitError", "WorkerCrash", "WorkerError"})
 
 
 class _DocumentCommand(QUndoCommand):
@@ -28,34 +33,66 @@ class _DocumentCommand(QUndoCommand):
         self._controller._set(self._before, animate=False)
 
 
+def make_runner(limits: Limits | None, parent: QObject):
+    """The runner a new Controller uses: the worker process (tests may swap this)."""
+    from gui.script_runner import WorkerRunner
+
+    return WorkerRunner(limits, parent)
+
+
 class Controller(QObject):
+    """Runs happen off the UI thread (in the worker); their results arrive later and only
+    then change the document. A run that is cancelled changes nothing."""
+
     # the new document, and whether the change moved forward by one step (animate it)
     sig_changed = Signal(object, bool)
+    sig_notice = Signal(str)  # what the user should know once a run finished (or stopped)
 
-    def __init__(self, limits: Limits | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, limits: Limits | None = None, parent: QObject | None = None,
+                 runner=None) -> None:
         super().__init__(parent)
         self.limits = limits
         self.undo_stack = QUndoStack(self)
-        self.document = Document.from_script("", limits)
+        self.runner = runner if runner is not None else make_runner(limits, self)
+        self.document = Document.from_result(RunResult("", ()))
         self.path: str | None = None
+        self._pending: tuple[str, str] | None = None  # (kind, undo label) of the run going on
+        self._message: str | None = None
+        self._submitting = False
+        self._loading: str | None = None  # the script of a load still running
+        self._load_step: int | None = None  # where the loaded script is shown
+        self._after_load: list = []       # navigation asked for while it runs
         self.read_only = False  # showing recorded steps (show_result): edits are refused
+
+    @property
+    def running(self) -> bool:
+        return self._pending is not None
+
+    def cancel(self) -> None:
+        """Stop the run going on; the document (and the picture) stay as they were."""
+        if self._pending is not None:
+            self.runner.cancel()
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()
 
     # ----------------------------------------------------------------- script edits
     def load(self, script: str, path: str | None = None, step: int | None = None) -> None:
-        """A new script, shown at `step` (-1: the last), else at its first tensor's step."""
+        """A new script, shown at `step` (-1: the last), else at its first tensor's step,
+        once it has run."""
         self.path = path
         self.read_only = False
         self.undo_stack.clear()
-        document = Document.from_script(script, self.limits)
-        if step is None:
-            document = document.opening()
-        elif step >= 0:
-            document = document.at(step)
-        self._set(document, animate=False)
+        self._after_load = []
+        self._load_step = step
+        self._submit(script, "load", "")
+        if self._pending is not None:
+            self._loading = script
 
     def show_result(self, result: RunResult, animate: bool = False) -> None:
         """Show steps recorded elsewhere (tensors given to the API, a Jupyter kernel's cells):
         the script is only their record, nothing is re-run; the cursor goes to the last."""
+        self.cancel()
         self.path = None
         self.read_only = True
         self.undo_stack.clear()
@@ -64,11 +101,11 @@ class Controller(QObject):
     def set_script(self, script: str, label: str = "Edit script") -> None:
         if script == self.document.script or self.read_only:
             return
-        after = self.document.with_script(script, self.limits)
-        self.undo_stack.push(_DocumentCommand(self, self.document, after, label))
+        self._submit(script, "edit", label)
 
     def append(self, statement: str) -> str | None:
-        """Append a statement; return a message for the user, or None when all went well.
+        """Append a statement; return a message for the user, or None when all went well
+        (or when the run goes on in the worker: the message comes with sig_notice).
 
         A statement that does not parse changes nothing (see `rejects`)."""
         if self.read_only:
@@ -76,10 +113,67 @@ class Controller(QObject):
         problem = self.rejects(statement)
         if problem:
             return problem
-        after = self.document.appended(statement, self.limits)
-        self.undo_stack.push(_DocumentCommand(self, self.document, after,
-                                              _("Append {statement}").format(
-                                                  statement=statement[:40])))
+        self._message = None
+        self._submit(self.document.appended_script(statement), "append",
+                     _("Append {statement}").format(statement=statement[:40]))
+        return self._message
+
+    def _submit(self, script: str, kind: str, label: str) -> None:
+        if self._pending is not None:
+            self._pending = None
+            self._loading = None
+            self.runner.cancel()  # the newer edit wins
+        self._pending = (kind, label)
+        self._submitting = True
+        try:
+            self.runner.start(script, self.limits, self._on_result)
+        finally:
+            self._submitting = False
+
+    def _on_result(self, result: RunResult | None) -> None:
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        kind, label = pending
+        if kind == "load":
+            self._loading = None
+        if result is None:
+            self._after_load = []
+            self.sig_notice.emit(_("Run cancelled: the canvas shows the last version that ran"))
+            return
+        if kind == "load":
+            document = Document.from_result(result)
+            step, self._load_step = self._load_step, None
+            if step is None:
+                document = document.opening()
+            elif step >= 0:
+                document = document.at(step)
+            self._set(document, animate=False)
+            self._report_limit(result)
+            queued, self._after_load = self._after_load, []
+            for action in queued:
+                action()
+            return
+        after = self.document.with_result(result)
+        if kind == "append":
+            after = replace(after, cursor=-1)
+        self.undo_stack.push(_DocumentCommand(self, self.document, after, label))
+        if kind == "append":
+            self._message = self._append_message(after)
+            if self._message:
+                if not self._submitting:  # append() returned before the run finished
+                    self.sig_notice.emit(self._message)
+                return
+        self._report_limit(result)
+
+    def _report_limit(self, result: RunResult) -> None:
+        error = result.steps[-1].error if result.steps else result.syntax_error
+        if error is not None and error.type in LIMIT_ERRORS:
+            self.sig_notice.emit(_("Stopped at line {line}: {message}").format(
+                line=error.line, message=error.message))
+
+    @staticmethod
+    def _append_message(after: Document) -> str | None:
         stopped = after.steps[-1].error if after.steps else None
         if stopped is not None and stopped.line is not None and stopped.line < len(
                 after.script.splitlines()):
@@ -97,7 +191,15 @@ class Controller(QObject):
         return _("syntax error, {problem}").format(problem=problem) if problem else None
 
     # ----------------------------------------------------------------- navigation
+    @property
+    def script(self) -> str:
+        """The script being loaded, else the document's."""
+        return self._loading if self._loading is not None else self.document.script
+
     def goto(self, index: int) -> None:
+        if self._loading is not None:  # applied once the loaded script has run
+            self._after_load.append(lambda: self.goto(index))
+            return
         before = self.document.step_index
         doc = self.document.at(index)
         self._set(doc, animate=doc.step_index == before + 1)
@@ -118,6 +220,9 @@ class Controller(QObject):
         self.goto(self.document.step_for_line(line))
 
     def focus(self, name: str | None) -> None:
+        if self._loading is not None:
+            self._after_load.append(lambda: self.focus(name))
+            return
         self._set(self.document.focused(name), animate=False)
 
     def _set(self, document: Document, animate: bool) -> None:

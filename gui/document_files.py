@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from engine.lessons import load_lesson, load_lesson_file
-from engine.session_file import Session, SessionError, load_session, save_session
+from engine.session_file import Session, SessionError, load_session, read_regular_file, save_session
 from gui.canvas_presenter import CanvasPresenter
 from gui.controller import Controller
 from gui.i18n import _
@@ -36,10 +36,9 @@ class DocumentFiles(QObject):
             return self.open_session(path)
         try:
             p = Path(path)
-            if p.stat().st_size > MAX_OPEN_BYTES:
-                raise ValueError("the file is larger than 1 MiB")
-            text = p.read_text(encoding="utf-8")
-            lesson = load_lesson_file(p)
+            # a regular file only (a named pipe or /dev/zero would hang the window), BOM-less
+            text = read_regular_file(p, MAX_OPEN_BYTES).decode("utf-8-sig")
+            lesson = load_lesson_file(p, text)
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             QMessageBox.warning(self.window, _("Cannot open"),
                                 _("Cannot open {path}:\n{reason}").format(path=path, reason=exc))

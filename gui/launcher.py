@@ -66,8 +66,9 @@ def _grab_after_first_frame(window, path: str, patience_ms: int = 30000) -> None
         app.exit(0 if ok else 1)
 
     def painted_in_full() -> bool:
+        """The worker's first result is shown (or there is nothing to show)."""
         document = window.presenter.document
-        if document is None:
+        if window.controller.running or document is None:
             return False
         return document.step is None or window.scene.composed is not None
 

@@ -14,7 +14,7 @@ import traceback
 from PySide6.QtCore import QEvent, QLocale, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-from engine.runner import parse
+from engine.script import parse
 from gui import operations
 from gui.animation import Animator
 from gui.autoplay import Autoplay
@@ -31,6 +31,7 @@ from gui.panels.code_panel import CodePanel
 from gui.panels.info_panels import ConsolePanel, HistoryPanel, InspectorPanel, TensorsPanel
 from gui.predict_flow import PredictFlow
 from gui.presentation import Presentation
+from gui.run_progress import RunProgress
 from gui.settings import Settings
 from gui.theme import LIGHT, THEMES
 
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
             "zh_CN" if QLocale.system().name().startswith("zh") else "en")
         install_language(lang)
         self.controller = Controller(parent=self)
+        self.run_progress = RunProgress.attach(self, self.controller)  # Cancel / Esc, notices
         self.scene = CanvasScene(THEMES.get(settings.get("theme"), LIGHT))
         self.view = CanvasView(self.scene)
         self.view.setObjectName("canvas")
@@ -199,6 +201,7 @@ class MainWindow(QMainWindow):
         self.animator.finish()
         self.autoplay.stop()
         self.autosave.discard()  # a clean exit leaves nothing to restore
+        self.controller.shutdown()  # the worker process goes with the window
         super().closeEvent(event)
 
     def _on_uncaught(self, kind, value, tb) -> None:

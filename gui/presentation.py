@@ -43,5 +43,8 @@ class Presentation(QObject):
             self.presenter.theme = HIGH_CONTRAST
             self.presenter.presenting = True
             window.showFullScreen()
+            screen = window.screen()
+            if screen is not None:  # without a window manager full screen is only a request
+                window.setGeometry(screen.geometry())
         self.presenter.view.auto_fit = True
         self.presenter.refresh()

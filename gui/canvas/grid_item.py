@@ -127,6 +127,10 @@ class GridItem(QGraphicsObject):
         for key in self.secondary:
             if key[0] == panel and key != self.primary:
                 painter.drawRect(self.cell_rect(*key).adjusted(3, 3, -3, -3))
+        painter.setPen(QPen(color(theme.written), 3.0, Qt.PenStyle.DashLine))
+        for key in self.layout.written:  # cells reading what this step wrote
+            if key[0] == panel and self.layout.cell_rect(*key) is not None:
+                painter.drawRect(self.cell_rect(*key).adjusted(3, 3, -3, -3))
         painter.setPen(QPen(color(theme.written), 4.0))
         for key in self.flash:
             if key[0] == panel:

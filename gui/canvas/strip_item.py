@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
 from engine.compose import Scene, StripLayout
@@ -139,10 +139,16 @@ class StripItem(QGraphicsObject):
         for lane, overlay in enumerate(self.strip.overlays):
             y = layout.lane_y(row, lane) + (layout.lane_h - bar) / 2
             tint = color(self.theme.tensor_color(overlay.color))
+            # a NumPy array is not a tensor: its lane is hatched and outlined, not solid
+            fill = QBrush(tint, Qt.BrushStyle.BDiagPattern) if overlay.kind == "array" else tint
             for k in cells:
                 x = layout.x0 + (k - row.start) * cell
                 for a, b in overlay.segments(k):
-                    painter.fillRect(QRectF(x + a * cell + 1, y, (b - a) * cell - 2, bar), tint)
+                    segment = QRectF(x + a * cell + 1, y, (b - a) * cell - 2, bar)
+                    painter.fillRect(segment, fill)
+                    if overlay.kind == "array":
+                        painter.setPen(QPen(tint, 1.2))
+                        painter.drawRect(segment)
             # the pointer: where this tensor's first element (its storage offset) starts
             start = overlay.offset_cell
             if row.start <= start < row.start + row.count:
@@ -157,14 +163,24 @@ class StripItem(QGraphicsObject):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _paint_break(self, painter: QPainter, row) -> None:
+        """A break row is its note ('… N more cells …'); a short zigzag marks the cut."""
         layout = self.layout
-        pen = QPen(color(self.theme.muted), 1.5, Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        y = row.y - layout.cell * 0.05
-        painter.drawLine(QPointF(layout.x0, y), QPointF(layout.rect[0] + layout.rect[2], y))
+        y = row.y + layout.small_px * 0.8
+        x = layout.x0 - layout.small_px * 1.6
+        path = QPainterPath(QPointF(x, y))
+        for n in range(4):
+            path.lineTo(x + (n + 0.5) * layout.small_px * 0.3, y + (-1 if n % 2 else 1) * 4)
+        painter.setPen(QPen(color(self.theme.muted), 1.5))
+        painter.drawPath(path)
 
     def _paint_marks(self, painter: QPainter) -> None:
         layout = self.layout
+        pen = QPen(color(self.theme.written), 3.0, Qt.PenStyle.DashLine)
+        painter.setPen(pen)  # what this step wrote, outlined in the still as well
+        for k in layout.written:
+            rect = layout.cell_rect(k)
+            if rect is not None:
+                painter.drawRect(qrect(rect).adjusted(3, 3, -3, -3))
         for cells, hex_code in ((self.flash, self.theme.written),
                                 (self.highlight, self.theme.highlight)):
             painter.setPen(QPen(color(hex_code), 4.0))
@@ -194,10 +210,16 @@ class StripItem(QGraphicsObject):
             ax, bx = a[0] + a[2] / 2, b[0] + b[2] / 2
             top = arc.label.rect[1] + arc.label.rect[3]
             base = a[1] - layout.ruler
-            # a cubic reaches 3/4 of the way to its control points: its apex meets the label
-            control = base + (top - base) / 0.75
+            # a bracket: up from the first cell, across at its level, down onto cell +stride;
+            # longer steps sit higher, so no line crosses a shorter step's label
+            r = min(8.0, abs(bx - ax) / 2, (base - top) / 2)
+            sign = 1 if bx >= ax else -1
             path = QPainterPath(QPointF(ax, base))
-            path.cubicTo(QPointF(ax, control), QPointF(bx, control), QPointF(bx, base))
+            path.lineTo(ax, top + r)
+            path.quadTo(QPointF(ax, top), QPointF(ax + sign * r, top))
+            path.lineTo(bx - sign * r, top)
+            path.quadTo(QPointF(bx, top), QPointF(bx, top + r))
+            path.lineTo(bx, base)
             painter.setPen(QPen(color(self.theme.dim_color(arc.dim)), 2.4))
             painter.drawPath(path)
             draw_text(painter, arc.label, self.theme)

@@ -76,6 +76,14 @@
       <translation>请先输入一条语句</translation>
     </message>
     <message>
+      <source>Run cancelled: the canvas shows the last version that ran</source>
+      <translation>运行已取消：画布显示上一次运行成功的版本</translation>
+    </message>
+    <message>
+      <source>Append {statement}</source>
+      <translation>追加 {statement}</translation>
+    </message>
+    <message>
       <source>added, but the script stops earlier, at line {line} ({error}): fix or remove that line to run the new one</source>
       <translation>已添加，但脚本在第 {line} 行（{error}）提前停止：修改或删除那一行才能运行新语句</translation>
     </message>
@@ -84,8 +92,8 @@
       <translation>语法错误，{problem}</translation>
     </message>
     <message>
-      <source>Append {statement}</source>
-      <translation>追加 {statement}</translation>
+      <source>Stopped at line {line}: {message}</source>
+      <translation>在第 {line} 行停止：{message}</translation>
     </message>
     <message>
       <source>Open script or session</source>
@@ -610,6 +618,26 @@
       <translation>运行之前：&lt;br&gt;&lt;code&gt;{source}&lt;/code&gt;&lt;br&gt;会打印什么？</translation>
     </message>
     <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Stop the script (Esc)</source>
+      <translation>停止脚本（Esc）</translation>
+    </message>
+    <message>
+      <source>Running…</source>
+      <translation>正在运行…</translation>
+    </message>
+    <message>
+      <source>Starting the worker (PyTorch is loading)…</source>
+      <translation>正在启动工作进程（正在加载 PyTorch）…</translation>
+    </message>
+    <message>
+      <source>Running line {line} ({done} statements done)…</source>
+      <translation>正在运行第 {line} 行（已完成 {done} 条语句）…</translation>
+    </message>
+    <message>
       <source>not contiguous</source>
       <translation>不连续</translation>
     </message>
@@ -620,6 +648,10 @@
     <message>
       <source>Step {n} of {total} · line {line}</source>
       <translation>第 {n} 步，共 {total} 步 · 第 {line} 行</translation>
+    </message>
+    <message>
+      <source>N{id} · NumPy memory: {names} · {nbytes} bytes</source>
+      <translation>N{id} · NumPy 内存：{names} · {nbytes} 字节</translation>
     </message>
     <message>
       <source>Storage {label}: {names} · {dtype} · {n} elements · {nbytes} bytes</source>
@@ -662,12 +694,20 @@
       <translation>{source} 的副本——新存储 {storage}</translation>
     </message>
     <message>
+      <source>{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B</source>
+      <translation>{name}：NumPy 步长 {bytes} 字节 = 步长 {elements} × {size} 字节</translation>
+    </message>
+    <message>
       <source>+{step} (dim {dim})</source>
       <translation>+{step}（第 {dim} 维）</translation>
     </message>
     <message>
       <source>0-D tensor (a scalar): one cell, no dimensions</source>
       <translation>0 维张量（标量）：一个单元，没有维度</translation>
+    </message>
+    <message>
+      <source>{name} (name deleted)</source>
+      <translation>{name}（名字已删除）</translation>
     </message>
     <message>
       <source>another name for {source} (same tensor object)</source>
@@ -704,6 +744,230 @@
     <message>
       <source>+{n} more storages: {names}</source>
       <translation>另有 {n} 块存储：{names}</translation>
+    </message>
+    <message>
+      <source>the tensor</source>
+      <translation>该张量</translation>
+    </message>
+    <message>
+      <source>The tensor</source>
+      <translation>该张量</translation>
+    </message>
+    <message>
+      <source>{Name} has stride 0 in dim {dim} (stride {stride}): walking along that dim never moves in storage — that is what expand() makes. So the {count} positions {positions} all read storage cell {cell}.</source>
+      <translation>{Name} 的第 {dim} 维步长为 0（步长 {stride}）：沿这一维前进，在存储中一步也不移动——这正是 expand() 造出来的。所以 {count} 个位置 {positions} 读的都是存储单元 {cell}。</translation>
+    </message>
+    <message>
+      <source>{op}({requested}) has {count} sizes of -1, but only one size may be -1 ("whatever makes the product {numel}"): with two, the split would not be unique.</source>
+      <translation>{op}({requested}) 有 {count} 个 -1，但只能有一个维的大小为 -1（“使乘积等于 {numel} 的那个数”）：有两个时，拆分方式不唯一。</translation>
+    </message>
+    <message>
+      <source>{Name} has stride 0 in dims {dims} (stride {stride}): walking along them never moves in storage — that is what expand() makes. So the {count} positions {positions} all read storage cell {cell}.</source>
+      <translation>{Name} 的第 {dims} 维步长为 0（步长 {stride}）：沿这些维前进，在存储中一步也不移动——这正是 expand() 造出来的。所以 {count} 个位置 {positions} 读的都是存储单元 {cell}。</translation>
+    </message>
+    <message>
+      <source>In {name} (stride {stride}) the {count} positions {positions} all read storage cell {cell}.</source>
+      <translation>在 {name}（步长 {stride}）中，{count} 个位置 {positions} 读的都是存储单元 {cell}。</translation>
+    </message>
+    <message>
+      <source>An in-place write ({op}) would write that one cell {count} times, each time from a value another position may already have changed: the result would depend on the order. So PyTorch refuses in-place writes to a tensor whose {numel} positions share {distinct} cells.</source>
+      <translation>原地写入（{op}）会把这一个单元写 {count} 次，每次读到的值都可能已被另一个位置改过：结果取决于写入顺序。所以 PyTorch 拒绝对这样的张量原地写入：它的 {numel} 个位置只共用 {distinct} 个单元。</translation>
+    </message>
+    <message>
+      <source>{Name}.clone() (or .contiguous()) gives every position its own cell — {numel} cells, {nbytes} bytes — and then the write is well defined. To make the copy from the start, use repeat() instead of expand().</source>
+      <translation>{Name}.clone()（或 .contiguous()）让每个位置都有自己的单元——{numel} 个单元，{nbytes} 字节——这样写入就是确定的。想一开始就复制，用 repeat() 代替 expand()。</translation>
+    </message>
+    <message>
+      <source>The write ({op}) goes to {written} storage cells of {target} while reading {read} cells of {source} on the same storage: {count} cells ({cells}) are both read and written.</source>
+      <translation>这次写入（{op}）写到 {target} 的 {written} 个存储单元，同时读取同一存储上 {source} 的 {read} 个单元：有 {count} 个单元（{cells}）既被读又被写。</translation>
+    </message>
+    <message>
+      <source>A cell could be read after another position has already overwritten it, so the result would depend on the order: PyTorch refuses.</source>
+      <translation>一个单元可能在被另一个位置覆盖之后才被读取，结果会取决于顺序：所以 PyTorch 拒绝了。</translation>
+    </message>
+    <message>
+      <source>At dim {dim} the sizes are {size_a} and {size_b}. Two sizes fit only when they are equal or one of them is 1: a size-1 side is stretched with stride 0, like expand(); {size_a} and {size_b} cannot be matched.</source>
+      <translation>在第 {dim} 维，大小分别是 {size_a} 和 {size_b}。两个大小只有相等或其中一个为 1 时才能匹配：大小为 1 的一方会以步长 0 被拉伸，就像 expand()；{size_a} 和 {size_b} 无法匹配。</translation>
+    </message>
+    <message>
+      <source>Make the sizes equal there, or make one of them 1 (unsqueeze() or view() add a size-1 dim), so that side is stretched.</source>
+      <translation>让那一维的大小相等，或把其中一个变成 1（unsqueeze() 或 view() 可以添加大小为 1 的维），让那一方被拉伸。</translation>
+    </message>
+    <message>
+      <source>as_strided(size {size}, stride {stride}, offset {offset}) reads, for each position, storage cell offset + Σ index × stride. Its last element {position} is at cell {offset} + {terms} = {last}, so the layout needs {elements} elements × {itemsize} bytes = {needed} bytes.</source>
+      <translation>as_strided(形状 {size}，步长 {stride}，偏移 {offset}) 对每个位置读取的存储单元是 偏移 + Σ 下标 × 步长。它的最后一个元素 {position} 位于单元 {offset} + {terms} = {last}，所以这个布局需要 {elements} 个元素 × {itemsize} 字节 = {needed} 字节。</translation>
+    </message>
+    <message>
+      <source>as_strided never allocates or copies: it re-reads the storage it is given, so every cell it reaches must exist. Make the size, stride or offset smaller until the last cell is at most {max_index}.</source>
+      <translation>as_strided 从不分配内存也不复制：它只是重新解读给定的存储，所以它读到的每个单元都必须存在。缩小形状、步长或偏移，直到最后一个单元不超过 {max_index}。</translation>
+    </message>
+    <message>
+      <source>The slice asks dim {dim} of {name} (size {size}, stride {stride}) to be walked backwards with step {step}, visiting cells {cells}. As a view that would need stride {step} × {stride} = {would}: a negative stride.</source>
+      <translation>这个切片要求以间隔 {step} 反向走 {name} 的第 {dim} 维（大小 {size}，步长 {stride}），依次访问单元 {cells}。作为视图，这需要步长 {step} × {stride} = {would}：一个负步长。</translation>
+    </message>
+    <message>
+      <source>PyTorch strides are never negative (NumPy's can be), so a PyTorch slice cannot step backwards: the step must be greater than 0.</source>
+      <translation>PyTorch 的步长从不为负（NumPy 的可以），所以 PyTorch 的切片不能反向前进：间隔必须大于 0。</translation>
+    </message>
+    <message>
+      <source>{Name}.flip({dim}) gives the elements in reverse order — as a copy into a new storage ({nbytes} bytes), not a view.</source>
+      <translation>{Name}.flip({dim}) 按相反顺序给出这些元素——是复制到新存储（{nbytes} 字节）的副本，而不是视图。</translation>
+    </message>
+    <message>
+      <source>as_strided(size {size}, stride {stride}): the stride {value} of dim {dim} is negative. PyTorch strides are never negative (NumPy's can be): a PyTorch layout only walks its storage forwards.</source>
+      <translation>as_strided(形状 {size}，步长 {stride})：第 {dim} 维的步长 {value} 是负数。PyTorch 的步长从不为负（NumPy 的可以）：PyTorch 的布局只会在存储中向前前进。</translation>
+    </message>
+    <message>
+      <source>The same cells, read forwards from offset {start}, then reversed: as_strided({size}, {positive}, {start}).flip({flips}) — flip copies.</source>
+      <translation>同样的单元，从偏移 {start} 开始向前读取，再反转：as_strided({size}, {positive}, {start}).flip({flips})——flip 会复制。</translation>
+    </message>
+    <message>
+      <source>expand({target}) gives {count} sizes, but {name} has {ndim} dims (shape {shape}): expand can add dims on the left, never remove them.</source>
+      <translation>expand({target}) 给了 {count} 个大小，但 {name} 有 {ndim} 维（形状 {shape}）：expand 可以在左边添加维度，但不能去掉维度。</translation>
+    </message>
+    <message>
+      <source>expand({target}) lines the dims up from the right: target dim {dim} (size {target_size}) meets dim {source_dim} of {name} (shape {shape}), whose size is {size}.</source>
+      <translation>expand({target}) 从右往左对齐各维：目标的第 {dim} 维（大小 {target_size}）对上 {name}（形状 {shape}）的第 {source_dim} 维，它的大小是 {size}。</translation>
+    </message>
+    <message>
+      <source>expand only stretches a dim of size 1 (or adds new dims on the left): it gives that dim stride 0, so every position along it reads the same cell. A dim of size {size} already holds {size} different elements, and expand never copies, so it cannot become {target_size}.</source>
+      <translation>expand 只能拉伸大小为 1 的维（或在左边添加新维）：它把那一维的步长设为 0，于是沿这一维的每个位置都读同一个单元。大小为 {size} 的维已经有 {size} 个不同的元素，而 expand 从不复制，所以它不能变成 {target_size}。</translation>
+    </message>
+    <message>
+      <source>-1 means "whatever makes the product {numel}", but the other sizes multiply to {zero}, and 0 × anything is 0, never {numel}.</source>
+      <translation>-1 表示“使乘积等于 {numel} 的那个数”，但其他维的大小相乘为 {zero}，而 0 乘任何数都是 0，永远不会是 {numel}。</translation>
+    </message>
+    <message>
+      <source>{Name} has no dims: a 0-dim tensor has no last dim to regroup. Reshape it to 1 dim first.</source>
+      <translation>{Name} 没有维度：0 维张量没有可以重新分组的最后一维。先把它 reshape 成 1 维。</translation>
+    </message>
+    <message>
+      <source>The last dim of {name} has {value} elements = {bytes} bytes, which do not split into whole {new_size}-byte elements ({value} is not divisible by {ratio}). A last dim of {upper} elements would (any multiple of {ratio}).</source>
+      <translation>{name} 的最后一维有 {value} 个元素 = {bytes} 字节，不能分成完整的 {new_size} 字节元素（{value} 不能被 {ratio} 整除）。最后一维有 {upper} 个元素就可以（{ratio} 的任意倍数都行）。</translation>
+    </message>
+    <message>
+      <source>{Name} starts at storage offset {value} (byte {bytes}), and a {new_size}-byte element must start at a multiple of {new_size} bytes ({value} is not divisible by {ratio}). A contiguous copy (clone()) starts at offset 0.</source>
+      <translation>{Name} 从存储偏移 {value}（第 {bytes} 字节）开始，而 {new_size} 字节的元素必须从 {new_size} 字节的整数倍处开始（{value} 不能被 {ratio} 整除）。连续的副本（clone()）从偏移 0 开始。</translation>
+    </message>
+    <message>
+      <source>The last dim of {name} has stride {value}: its elements are not side by side in memory, so their bytes cannot be regrouped (the last stride must be 1). A contiguous copy has stride 1.</source>
+      <translation>{name} 的最后一维步长为 {value}：它的元素在内存中并不相邻，所以它们的字节无法重新分组（最后一维的步长必须是 1）。连续的副本步长为 1。</translation>
+    </message>
+    <message>
+      <source>Dim {dim} of {name} has stride {value}, not a multiple of {ratio}: counted in {new_size}-byte elements it would not be a whole number. A contiguous copy fixes it.</source>
+      <translation>{name} 的第 {dim} 维步长为 {value}，不是 {ratio} 的倍数：按 {new_size} 字节的元素计算，它不是整数。连续的副本可以解决。</translation>
+    </message>
+    <message>
+      <source>{op}() accepts a dim from 0 to {high} counting from the left, or from -1 to {low} counting from the right (-1 is the last): {count} places. {got} is not one of them.</source>
+      <translation>{op}() 接受的维：从左数 0 到 {high}，或从右数 -1 到 {low}（-1 是最后一维）：共 {count} 个位置。{got} 不在其中。</translation>
+    </message>
+    <message>
+      <source>{name} has strides {strides} in bytes; dim {dim}'s stride {stride} is negative: a [::-1] slice in NumPy reads memory backwards without copying.</source>
+      <translation>{name} 的步长（以字节计）是 {strides}；第 {dim} 维的步长 {stride} 是负数：NumPy 中 [::-1] 切片不复制，而是反向读取内存。</translation>
+    </message>
+    <message>
+      <source>torch.from_numpy shares the array's memory and keeps its strides, but PyTorch strides are never negative, so it refuses.</source>
+      <translation>torch.from_numpy 共享数组的内存并保留它的步长，但 PyTorch 的步长从不为负，所以它拒绝了。</translation>
+    </message>
+    <message>
+      <source>Copy first — {array}.copy() or np.ascontiguousarray({array}) has strides {positive} bytes — or call from_numpy on the original array and flip({dim}) in PyTorch (flip copies too).</source>
+      <translation>先复制——{array}.copy() 或 np.ascontiguousarray({array}) 的步长是 {positive} 字节——或者对原数组调用 from_numpy，再在 PyTorch 中 flip({dim})（flip 也会复制）。</translation>
+    </message>
+    <message>
+      <source>Copy the source first — {source}.clone() — so that reading and writing no longer share memory.</source>
+      <translation>先复制源张量——{source}.clone()——这样读和写就不再共享内存。</translation>
+    </message>
+    <message>
+      <source>Copy the source first with .clone(), so that reading and writing no longer share memory.</source>
+      <translation>先用 .clone() 复制源张量，这样读和写就不再共享内存。</translation>
+    </message>
+    <message>
+      <source>Broadcasting lines the shapes up from the right, padding the shorter one with 1s on the left: {a} and {b} become {pa} and {pb}.</source>
+      <translation>广播从右往左对齐两个形状，较短的一方在左边补 1：{a} 和 {b} 变成 {pa} 和 {pb}。</translation>
+    </message>
+    <message>
+      <source>Broadcasting lines the shapes {a} ({name_a}) and {b} ({name_b}) up dim by dim.</source>
+      <translation>广播把形状 {a}（{name_a}）和 {b}（{name_b}）逐维对齐。</translation>
+    </message>
+    <message>
+      <source>To combine every element of {name_a} with every element of {name_b}: {name_a}.unsqueeze(1) {op} {name_b} has shape {outer}.</source>
+      <translation>要让 {name_a} 的每个元素和 {name_b} 的每个元素两两组合：{name_a}.unsqueeze(1) {op} {name_b} 的形状是 {outer}。</translation>
+    </message>
+    <message>
+      <source>The storage of {name} has only {have} elements ({nbytes} bytes, cells 0 … {max_index}): {count} of the {numel} positions would read past its end, at cell {oob}.</source>
+      <translation>{name} 的存储只有 {have} 个元素（{nbytes} 字节，单元 0 … {max_index}）：{numel} 个位置中有 {count} 个会读到存储末尾之外，即单元 {oob}。</translation>
+    </message>
+    <message>
+      <source>Then slice dim {dim} of the copy with step {k}: that is what step {step} means in NumPy.</source>
+      <translation>再以间隔 {k} 切片副本的第 {dim} 维：这就是 NumPy 中间隔 {step} 的含义。</translation>
+    </message>
+    <message>
+      <source>Give one size per dim, -1 to keep one: expand({padded}).</source>
+      <translation>每一维给一个大小，用 -1 保持原样：expand({padded})。</translation>
+    </message>
+    <message>
+      <source>In expand({target}), target dim {dim} is a new dim on the left that {name} (shape {shape}) does not have. -1 means "keep this dim's size", and a new dim has no size to keep: give it one.</source>
+      <translation>在 expand({target}) 中，目标的第 {dim} 维是左边新添的一维，{name}（形状 {shape}）没有这一维。-1 表示“保持这一维的大小”，而新维没有大小可以保持：给它一个大小。</translation>
+    </message>
+    <message>
+      <source>{Name}.repeat({repeats}) copies the data instead and gives shape ({target}).</source>
+      <translation>{Name}.repeat({repeats}) 则会复制数据，得到形状 ({target})。</translation>
+    </message>
+    <message>
+      <source>Keep size {size} there (or write -1), or copy with repeat(), whose factors multiply the sizes.</source>
+      <translation>在那一维保持大小 {size}（或写 -1），或者用 repeat() 复制，它的参数是各维大小的倍数。</translation>
+    </message>
+    <message>
+      <source>-1 means "numel ÷ the other sizes": {name} (shape {shape}) has {numel} elements, and {numel} ÷ {product} = {quotient} is not a whole number, so no size fits in place of -1.</source>
+      <translation>-1 表示“元素总数 ÷ 其他维的大小”：{name}（形状 {shape}）有 {numel} 个元素，而 {numel} ÷ {product} = {quotient} 不是整数，所以没有任何大小能填在 -1 的位置。</translation>
+    </message>
+    <message>
+      <source>{op}({requested}) asks for {product} = {known} elements, but {name} (shape {shape}) has {numel}: a view or reshape never adds or drops elements.</source>
+      <translation>{op}({requested}) 需要 {product} = {known} 个元素，但 {name}（形状 {shape}）有 {numel} 个：view 或 reshape 从不增加或丢弃元素。</translation>
+    </message>
+    <message>
+      <source>The sizes that divide {numel}: {divisors}.</source>
+      <translation>能整除 {numel} 的大小：{divisors}。</translation>
+    </message>
+    <message>
+      <source>view({new}) re-reads the same bytes: {ratio} neighbouring {old_size}-byte {old} elements of the last dim must become one {new_size}-byte {new} element.</source>
+      <translation>view({new}) 重新解读同样的字节：最后一维中每 {ratio} 个相邻的 {old_size} 字节 {old} 元素要合成一个 {new_size} 字节的 {new} 元素。</translation>
+    </message>
+    <message>
+      <source>view({new}) re-reads the same bytes: each {old_size}-byte {old} element of the last dim is cut into {ratio} {new_size}-byte {new} elements.</source>
+      <translation>view({new}) 重新解读同样的字节：最后一维中每个 {old_size} 字节的 {old} 元素被切成 {ratio} 个 {new_size} 字节的 {new} 元素。</translation>
+    </message>
+    <message>
+      <source>{Name} has {ndim} dims (shape {shape}): dim 0 is also dim -{ndim}, and the last, dim {last}, is also dim -1.</source>
+      <translation>{Name} 有 {ndim} 维（形状 {shape}）：第 0 维也是第 -{ndim} 维，最后的第 {last} 维也是第 -1 维。</translation>
+    </message>
+    <message>
+      <source>{op}() treats it as if it had one dim: the only dims it accepts are 0 and -1. {got} is neither.</source>
+      <translation>{op}() 把它当作只有一维：只接受第 0 维和第 -1 维。{got} 两者都不是。</translation>
+    </message>
+    <message>
+      <source>{op}() may also name the place after the last dim (it adds a dim), so its range is one wider than the tensor's dims.</source>
+      <translation>{op}() 还可以指定最后一维之后的位置（它会添加一维），所以它的范围比张量的维数多一个。</translation>
+    </message>
+    <message>
+      <source>The array</source>
+      <translation>该数组</translation>
+    </message>
+    <message>
+      <source>The storage of {name} has only {have} elements ({nbytes} bytes, cells 0 … {max_index}): {count} of the {numel} positions would read past its end, at cells {oob}.</source>
+      <translation>{name} 的存储只有 {have} 个元素（{nbytes} 字节，单元 0 … {max_index}）：{numel} 个位置中有 {count} 个会读到存储末尾之外，即单元 {oob}。</translation>
+    </message>
+    <message>
+      <source>The storage of {name} has only {have} elements ({nbytes} bytes, cells 0 … {max_index}): the layout would read past its end, up to cell {last}.</source>
+      <translation>{name} 的存储只有 {have} 个元素（{nbytes} 字节，单元 0 … {max_index}）：这个布局会读到存储末尾之外，直到单元 {last}。</translation>
+    </message>
+    <message>
+      <source>Give one size per dim; -1 keeps a dim as it is.</source>
+      <translation>每一维给一个大小；-1 表示保持该维不变。</translation>
+    </message>
+    <message>
+      <source>{Name} has no dims (a 0-dim tensor, a single value).</source>
+      <translation>{Name} 没有维度（0 维张量，只有一个值）。</translation>
     </message>
     <message>
       <source>view({requested}) needs each new dimension to step through storage with one constant stride.</source>

@@ -126,6 +126,24 @@ def test_bad_fps_exits_2(script):
     assert run("--script", str(script), "--export", "a.gif", "--fps", "0").returncode == 2
 
 
+def test_json_explanations_follow_lang(tmp_path):
+    path = tmp_path / "e.py"
+    path.write_text("import torch\nx = torch.arange(3).view(3, 1).expand(3, 4)\n"
+                    "x.add_(1)  #! expect-error\ny = x[::-1]\n")
+    done = run("--script", str(path), "--json", "-", "--lang", "zh_CN")
+    assert done.returncode == 0, done.stderr
+    steps = json.loads(done.stdout)["steps"]
+    overlap, step = steps[2]["error"]["explanation"], steps[3]["error"]["explanation"]
+    assert overlap["kind"] == "overlapping_write" and overlap["cells"] == [0, 1, 2]
+    assert "存储单元 0" in overlap["text"] and step["kind"] == "negative_step"
+    assert "间隔" in step["text"] and step["receiver"]["shape"] == [3, 4]
+    from engine.runner import run_script  # English, the default, without a second process
+    from engine.trace import trace_json
+
+    english = trace_json(run_script(path.read_text()))["steps"]
+    assert english[2]["error"]["explanation"]["text"].startswith("x has stride 0 in dim 1")
+
+
 def test_json_writes_numpy_arrays_and_the_memory_they_share(tmp_path):
     path = tmp_path / "np.py"
     path.write_text("import torch\nimport numpy as np\nt = torch.ones(2, 3)\nn = t.T.numpy()\n"

@@ -383,3 +383,44 @@ def test_the_address_claims_are_found():
                        for s in _run(name)[1])
              for name in ("03_shared_storage", "05_offset", "10_stride_zero_and_overlaps")}
     assert all(found.values()), found
+
+
+# ------------------------------------------------------------------ lessons 13–18 (issue 14)
+MORE = ("13_expand_writes", "14_windows_as_strided", "15_negative_steps_flip",
+        "16_size_one_strides", "17_slice_keeps_storage", "18_channels_last")
+PRINTS = re.compile(r"prints (.+?)\.(?:\s|$)")
+
+
+def test_lessons_13_to_18_are_there_and_every_failure_is_explained():
+    assert set(MORE) <= set(LESSONS) and len(LESSONS) >= 19
+    for name in MORE:
+        for step in _run(name)[1]:
+            if step.error:
+                assert step.error.explanation is not None, f"{name}: {step.source!r}"
+
+
+@pytest.mark.parametrize("name", MORE)
+def test_what_the_narration_says_is_printed_is_printed(name):
+    """'It prints 24 96.': the narrated statement or the ones after it (up to the next
+    narrated one) print exactly that line."""
+    lesson, steps = _run(name)
+    for i, step in enumerate(steps):
+        text = lesson.caption(step, "en")
+        block = [step]
+        for later in steps[i + 1:]:
+            if lesson.caption(later, "en"):
+                break
+            block.append(later)
+        printed = [line for s in block for line in s.stdout.splitlines()]
+        assert len(PRINTS.findall(text)) == text.count("prints "), text
+        for match in PRINTS.finditer(text):
+            assert match.group(1) in printed, f"{name}: {match.group(0)} at {step.source!r}"
+
+
+@pytest.mark.parametrize("name", MORE)
+def test_chinese_narration_keeps_every_number(name):
+    lesson, steps = _run(name)
+    for step in steps:
+        en, zh = lesson.caption(step, "en"), lesson.caption(step, "zh_CN")
+        assert sorted(re.findall(r"\d+(?:\.\d+)?", en)) == \
+            sorted(re.findall(r"\d+(?:\.\d+)?", zh)), step.source

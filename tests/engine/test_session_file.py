@@ -69,3 +69,88 @@ def test_huge_file_is_refused_before_reading(tmp_path):
     path.write_bytes(b" " * (3 * 1024 * 1024))
     with pytest.raises(SessionError, match="larger than"):
         load_session(path)
+
+
+HEAD = '{"format": "stridescope-session/1", "script": "x = 1\\n"'
+
+
+@pytest.mark.parametrize("fields", [
+    ', "cursor": ' + "9" * 5000,                        # an integer JSON cannot even parse
+    ', "cursor": 10000000000',
+    ', "cursor": true',
+    ', "cursor": 1.5',
+    ', "lesson": "../../../../etc/evil"',
+    ', "lesson": "/tmp/evil"',
+    ', "lesson": "tutorial/../../x"',
+    ', "lesson": "no_such_lesson"',
+    ', "lesson": 7',
+    ', "lang": "fr"',
+    ', "focus": 3',
+    ', "focus": "' + "a" * 300 + '"',
+    ', "focus": "\\ud800"',
+    ', "view": []',
+    ', "view": "big"',
+    ', "view": {"zoom": true}',
+    ', "view": {"zoom": NaN}',
+    ', "view": {"zoom": -Infinity}',
+    ', "view": {"zoom": "2"}',
+])
+def test_every_malformed_field_is_a_session_error(tmp_path, fields):
+    path = tmp_path / "bad.stridescope"
+    path.write_text(HEAD + fields + "}", encoding="utf-8")
+    with pytest.raises(SessionError):
+        load_session(path)
+
+
+def test_a_script_with_a_lone_surrogate_is_refused_on_load(tmp_path):
+    path = tmp_path / "s.stridescope"
+    path.write_text('{"format": "stridescope-session/1", "script": "x = \'\\ud800\'"}')
+    with pytest.raises(SessionError, match="script"):
+        load_session(path)
+
+
+def test_a_known_lesson_name_is_accepted(tmp_path):
+    path = tmp_path / "s.stridescope"
+    save_session(path, Session("x = 1\n", lesson="tutorial"))
+    assert load_session(path).lesson == "tutorial"
+
+
+def test_a_bom_is_accepted(tmp_path):
+    path = tmp_path / "s.stridescope"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(Session("x = 1\n").to_json()).encode())
+    assert load_session(path).script == "x = 1\n"
+
+
+def test_only_regular_files_are_read(tmp_path):
+    zero = tmp_path / "zero.stridescope"
+    zero.symlink_to("/dev/zero")
+    with pytest.raises(SessionError, match="not a regular file"):
+        load_session(zero)
+    pipe = tmp_path / "pipe.stridescope"
+    os.mkfifo(pipe)  # nobody writes: a blocking open or read would hang forever
+    with pytest.raises(SessionError, match="not a regular file"):
+        load_session(pipe)
+    with pytest.raises(SessionError):
+        load_session(tmp_path)  # a directory
+
+
+def test_saving_anything_either_works_or_raises_oserror(tmp_path, monkeypatch):
+    path = tmp_path / "s.stridescope"
+    save_session(path, Session("x = '\ud800'\n"))  # a lone surrogate is escaped, not lost
+    assert "\\ud800" in load_session(path).script
+
+    def broken(*args, **kwargs):
+        raise ValueError("something odd")
+
+    monkeypatch.setattr(json, "dumps", broken)
+    with pytest.raises(OSError, match="cannot save"):
+        save_session(path, Session("y = 1\n"))
+    assert load_session(path).script.startswith("x = ")  # the old file is untouched
+
+
+def test_lessons_are_looked_up_by_name_never_joined_into_a_path():
+    from engine.lessons import load_lesson
+
+    for name in ("../README", "/etc/passwd", "tutorial/../tutorial", "tutorial.py"):
+        with pytest.raises(KeyError):
+            load_lesson(name)

@@ -134,3 +134,40 @@ def test_large_views_degrade_to_a_fade():
     result = run_script("import torch\na = torch.arange(4096).reshape(64, 64)\nb = a.t()\n")
     plan = plan_transition(result.steps[-2], result.steps[-1])
     assert plan.kind == "fade" and plan.motions == ()
+
+
+def test_failed_view_walk_turns_red_exactly_at_the_first_broken_step():
+    """p4 = permute of (2, 3, 4, 5): storage steps 20, 20, then 40 → 1 breaks (4th element);
+    grid and storage cells appear in pairs, never one ahead of the other."""
+    result = run_script("import torch\nx = torch.arange(120).reshape(2, 3, 4, 5)\n"
+                        "p4 = x.permute(0, 2, 3, 1)\ny = p4.view(-1)\n")
+    plan = plan_transition(result.steps[-2], result.steps[-1])
+    storage = [a.cell for a in plan.walk[1::2]]
+    first_break = next(i for i in range(2, len(storage))
+                       if storage[i] - storage[i - 1] != storage[1] - storage[0])
+    assert storage[:4] == [0, 20, 40, 1] and first_break == 3
+    assert plan.jumps[0] == 2 * first_break
+    pairs = len(plan.walk) // 2
+    for n in range(1, 40):
+        frame = frame_at(plan, n / 40)
+        assert len(frame.walk_cells) % 2 == 0
+        assert frame.broken == (len(frame.walk_cells) > 2 * first_break)
+    assert pairs == 120
+
+
+def test_overlapping_write_walks_every_reader_onto_the_shared_cell():
+    result = run_script("import torch\nx = torch.arange(3).view(3, 1).expand(3, 4)\n"
+                        "x.add_(1)\n")
+    plan = plan_transition(result.steps[-2], result.steps[-1])
+    assert plan.kind == "error" and plan.focus == "x"
+    assert plan.flashes == (StorageCell(plan.flashes[0].storage_id, 0),)
+    readers = [w for w in plan.walk if not isinstance(w, StorageCell)]
+    assert [(w.row, w.col) for w in readers] == [(0, 0), (0, 1), (0, 2), (0, 3)]
+    assert {w.cell for w in plan.walk if isinstance(w, StorageCell)} == {0}
+
+
+def test_negative_step_walks_backwards_and_breaks_at_once():
+    result = run_script("import torch\nx = torch.arange(6)\ny = x[::-2]\n")
+    plan = plan_transition(result.steps[-2], result.steps[-1])
+    assert [w.cell for w in plan.walk if isinstance(w, StorageCell)] == [5, 3, 1]
+    assert plan.jumps == (2,)

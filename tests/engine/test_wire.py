@@ -74,7 +74,7 @@ def test_not_a_result_is_refused():
 
 def test_gui_side_modules_do_not_import_torch():
     code = ("import sys; import engine.wire, engine.picture, engine.transition, engine.state, "
-            "engine.array_layout;"
+            "engine.array_layout, engine.explain, engine.i18n;"
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.strip()

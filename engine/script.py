@@ -1,0 +1,64 @@
+"""Parsing a script into top-level statements (torch-free: the window parses too)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from engine.state import ErrorInfo
+
+BOM = "\ufeff"
+EXPECT_ERROR = re.compile(r"#!\s*expect-error\b")
+
+
+def clean_source(source: str) -> str:
+    """The script without a leading byte-order mark (editors on Windows write one)."""
+    return source[1:] if source.startswith(BOM) else source
+
+
+def parse(source: str) -> tuple[list[ast.stmt], ErrorInfo | None]:
+    try:
+        return ast.parse(clean_source(source)).body, None
+    except SyntaxError as exc:
+        return [], ErrorInfo("SyntaxError", exc.msg, exc.lineno)
+    except MemoryError:
+        lines = source.count("\n") + 1
+        return [], ErrorInfo("ResourceLimitError", f"the script is too large to parse "
+                             f"({lines:,} lines) within the memory limit", None)
+    except (ValueError, RecursionError) as exc:  # NUL bytes, absurd nesting
+        return [], ErrorInfo("SyntaxError", str(exc) or type(exc).__name__, None)
+
+
+def expected_error_lines(source: str, statements: list[ast.stmt]) -> set[int]:
+    """First lines of the statements marked `#! expect-error` (on a line of the statement or
+    on a comment line just above it): a lesson's deliberate fail-then-fix step."""
+    marks = {n for n, text in enumerate(source.splitlines(), 1) if EXPECT_ERROR.search(text)}
+    expected = set()
+    previous_end = 0
+    for statement in statements:
+        end = statement.end_lineno or statement.lineno
+        if any(previous_end < n <= end for n in marks):
+            expected.add(statement.lineno)
+        previous_end = end
+    return expected
+
+
+def safe_text(text: str) -> str:
+    """`text` with lone surrogates escaped (\\ud800), so it can always be written as UTF-8."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def too_long(source: str, max_statements: int) -> ErrorInfo | None:
+    """A script with far more lines than statements allowed is refused before parsing (a
+    megabyte of one-line statements takes seconds and hundreds of MiB to parse)."""
+    lines = source.count("\n") + 1
+    if lines > 4 * max_statements:
+        return ErrorInfo("ResourceLimitError", f"the script has {lines:,} lines; at most "
+                         f"{max_statements:,} statements may run", None)
+    return None

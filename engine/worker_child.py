@@ -1,0 +1,332 @@
+"""The worker process: `python -m engine.worker_child`. Imports torch once, then runs every
+script in a fresh forked child, so that each run starts clean and none can harm the next.
+
+A spare child is forked before its request comes (it waits on a pipe), so a run never waits
+for a fork; after the first run this process also warms what sizing an operation on the meta
+device imports (sympy…), so later children have it. No torch operation on real data ever runs
+here: forking stays safe with OpenMP.
+
+Protocol (see engine.wire.frame): the app writes one JSON line per run on stdin
+({"id": …, "script": …, "limits": {…}}); this process answers with frames on stdout:
+  hello {pid, torch}          once, when torch is imported and the worker is ready
+  started {pid, id}           the run `id` went to the child `pid` (the app may kill it)
+  begin {index, line, end_line, source}    a statement is about to run
+  step {step} + blobs         a statement finished (blobs: new storage bytes only)
+  done {syntax_error}         the run finished normally (the app's answer is complete)
+  fail {message}              the run's child failed internally
+  exit {status, signal, maxrss_kib, cpu_s, bad_data, truncated}   the child is gone
+The run's child sets its OS limits before it reads a line of the script, may import only
+torch, NumPy, their dependencies and side-effect-free standard modules, and never unpickles;
+this process relays whole frames only, and the app decodes them strictly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+
+_OUT = 1  # replaced by a private duplicate of stdout in main()
+
+
+def _send(message: dict, blobs: list[bytes] = ()) -> None:
+    from engine.wire import frame
+
+    data = frame(message, blobs)
+    view = memoryview(data)
+    while view:
+        written = os.write(_OUT, view)
+        view = view[written:]
+
+
+def _die_with_parent() -> None:
+    """Linux: this process is killed when its parent goes (the app, or this worker)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def main() -> int:
+    global _OUT
+    _die_with_parent()
+    # our frames go to a private copy of stdout; anything a library prints goes to stderr
+    _OUT = os.dup(1)
+    os.dup2(2, 1)
+    import torch
+
+    import engine.runner  # noqa: F401 - imported once here, inherited by every run
+    from engine import policy
+
+    policy.torch_attributes()
+    policy.tensor_attributes()
+    warm = os.environ.get("STRIDESCOPE_WORKER_WARM", "1") != "0"  # not for a single run
+    import gc
+
+    gc.collect()
+    gc.freeze()  # what is imported stays out of the collector: fewer copy-on-write pages
+    _send({"kind": "hello", "pid": os.getpid(), "torch": torch.__version__})
+    stdin = sys.stdin.buffer
+    spare = _fork_spare()  # forked before the request comes: a run never waits for a fork
+    while True:
+        line = stdin.readline()
+        if not line:
+            _discard(spare)
+            return 0
+        running = spare
+        _hand_over(running, line)
+        bad, partial = _relay(running)
+        if warm:  # after the first run (it should not wait for this): later runs are quick
+            warm = False
+            _warm_imports()
+            _warm_meta()
+            gc.freeze()
+        spare = _fork_spare()  # while the last child is still being torn down
+        _report_exit(running, bad, partial)
+
+
+def _fork_spare() -> tuple[int, int, int]:
+    """A child that waits for its request: (pid, request pipe to write, output pipe to read)."""
+    request_read, request_write = os.pipe()
+    out_read, out_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the run's child
+        code = 1
+        try:
+            os.close(request_write)
+            os.close(out_read)
+            _die_with_parent()
+            chunks = []
+            while chunk := os.read(request_read, 1 << 20):
+                chunks.append(chunk)
+            os.close(request_read)
+            if chunks:
+                code = _run_child(out_write, json.loads(b"".join(chunks)))
+            else:
+                code = 0
+            os.close(out_write)  # the app has its answer before this process is torn down
+        finally:
+            os._exit(code)
+    os.close(request_read)
+    os.close(out_write)
+    return pid, request_write, out_read
+
+
+def _discard(spare: tuple[int, int, int]) -> None:
+    pid, request_write, out_read = spare
+    os.close(request_write)  # the spare reads no request and exits
+    os.close(out_read)
+    os.waitpid(pid, 0)
+
+
+def _warm_imports() -> None:
+    """Modules torch imports lazily on first use, imported here (import only: no torch op
+    runs in this process, so forking it stays safe with OpenMP)."""
+    import importlib
+
+    for name in ("torch._tensor_str", "torch.return_types", "torch._refs", "torch._prims_common",
+                 "torch._subclasses.fake_tensor", "numpy", "torch.nn.functional",
+                 "torch.testing", "torch.overrides", "torch._meta_registrations",
+                 "torch._decomp", "torch.nested", "torch.masked", "torch.sparse", "torch.fft",
+                 "torch.linalg", "torch.special", "torch.autograd", "torch.functional"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a module this torch build lacks
+            pass
+
+
+_META_WARMUP = """import torch
+x = torch.randn(64, 64, device="meta")
+y = (x @ x).sum(0)
+z = x.t().contiguous().view(-1)[::2].reshape(32, 64)
+w = torch.ones(3, device="meta").expand(3, 3).flip(0).clone()
+v = torch.cat([x, x]).permute(1, 0).unsqueeze(0).to(torch.float16)
+u = torch.zeros(2, 3, 4, device="meta").unfold(2, 2, 1).sort(-1)
+"""
+
+
+def _warm_meta() -> None:
+    """Sizing an operation on the meta device imports sympy and friends on first use: do it
+    here, once. Meta tensors compute nothing, so no thread pool starts (fork stays safe)."""
+    from engine.runner import run_script
+
+    try:
+        run_script(_META_WARMUP)
+    except Exception:  # noqa: BLE001 - a warm-up only
+        pass
+
+
+def _hand_over(spare: tuple[int, int, int], line: bytes) -> None:
+    """Give the spare its request and tell the app which process runs it."""
+    pid, request_write, _read_end = spare
+    try:
+        view = memoryview(line)
+        while view:
+            view = view[os.write(request_write, view):]
+    except OSError:  # the spare died (it should not): its exit status says how
+        pass
+    os.close(request_write)
+    try:
+        run_id = json.loads(line).get("id")
+    except (ValueError, AttributeError):
+        run_id = None
+    _send({"kind": "started", "pid": pid, "id": run_id})
+
+
+def _relay(running: tuple[int, int, int]) -> tuple[bool, bool]:
+    """Forward the run's frames (whole frames only) until it ends, then its exit status."""
+    from engine.wire import FrameReader, WireError
+
+    pid, _request_write, read_end = running
+    reader = FrameReader(raw=True)
+    bad = False
+    while True:
+        try:
+            chunk = os.read(read_end, 1 << 20)
+        except InterruptedError:
+            continue
+        if not chunk:
+            break
+        if bad:
+            continue
+        try:
+            frames = reader.feed(chunk)
+        except WireError:
+            bad = True  # the child's memory was corrupted: stop it, say so
+            os.kill(pid, signal.SIGKILL)
+            continue
+        for data in frames:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(_OUT, view):]
+    os.close(read_end)
+    return bad, reader.pending > 0
+
+
+def _report_exit(running: tuple[int, int, int], bad: bool, partial: bool) -> None:
+    _pid, status, usage = os.wait4(running[0], 0)
+    _send({"kind": "exit", "status": os.waitstatus_to_exitcode(status),
+           "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+           "maxrss_kib": usage.ru_maxrss, "cpu_s": usage.ru_utime + usage.ru_stime,
+           "bad_data": bad, "truncated": partial})
+
+
+def _run_child(out_fd: int, request: dict) -> int:
+    global _OUT
+    _OUT = out_fd
+    limits = _limits(request.get("limits"))
+    _set_os_limits(limits)
+    _close_other_fds(out_fd)
+    _block_imports()
+    from engine.runner import iter_steps, statement_error
+    from engine.script import parse, too_long
+    from engine.wire import encode
+
+    source = request.get("script")
+    if not isinstance(source, str):
+        _send({"kind": "fail", "message": "no script"})
+        return 1
+    too_many = too_long(source, limits.max_statements)
+    statements, error = ([], too_many) if too_many else parse(source)
+    error = error or statement_error(statements, limits)
+    if error is not None:
+        _send({"kind": "done", "syntax_error": encode(error)})
+        return 0
+
+    def begin(index: int, line: int, end_line: int, text: str) -> None:
+        _send({"kind": "begin", "index": index, "line": line, "end_line": end_line,
+               "source": text[:100_000], "t": time.monotonic()})
+
+    seen: dict = {}
+    try:
+        for step in iter_steps(source, limits, begin, statements):
+            blobs: list[bytes] = []
+            data = encode(step, blobs, seen)
+            _send({"kind": "step", "step": data}, blobs)
+    except Exception as exc:  # noqa: BLE001 - reported to the app, which shows it
+        _send({"kind": "fail", "message": f"{type(exc).__name__}: {exc}"[:2000]})
+        return 1
+    _send({"kind": "done", "syntax_error": None})
+    return 0
+
+
+def _limits(data):
+    from dataclasses import fields
+
+    from engine.limits import Limits
+
+    if not isinstance(data, dict):
+        return Limits()
+    known = {f.name: f.type for f in fields(Limits)}
+    kwargs = {k: v for k, v in data.items()
+              if k in known and isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return Limits(**kwargs)
+
+
+def _set_os_limits(limits) -> None:
+    import resource
+
+    def cap(kind: int, value: int) -> None:
+        try:
+            _soft, hard = resource.getrlimit(kind)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(kind, (value, value if kind != resource.RLIMIT_CPU else hard))
+        except (ValueError, OSError):
+            pass
+
+    cap(resource.RLIMIT_AS, int(limits.memory_bytes))
+    cap(resource.RLIMIT_CPU, max(1, int(limits.cpu_seconds)))
+    cap(resource.RLIMIT_CORE, 0)
+    cap(resource.RLIMIT_FSIZE, 0)  # a run writes no files
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _close_other_fds(keep: int) -> None:
+    for fd in (0,):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 1024)
+
+
+class _RefuseImports:
+    """A meta-path finder for the run's child: torch and NumPy (which import some submodules
+    lazily) and the standard library may still be imported, except the modules whose import
+    does something (print, open a browser or a window); anything else installed is refused."""
+
+    ALLOWED = ("torch", "numpy", "encodings", "sympy", "mpmath", "networkx", "jinja2",
+               "markupsafe", "filelock", "fsspec", "typing_extensions", "optree")
+    DENIED = frozenset({"this", "antigravity", "webbrowser", "idlelib", "turtle",
+                        "turtledemo", "tkinter", "__hello__", "__phello__", "__main__",
+                        "ensurepip", "venv", "pydoc", "pdb", "code", "site"})
+
+    def find_spec(self, name, path=None, target=None):
+        top = name.split(".")[0]
+        if name in sys.modules or top in self.ALLOWED or (
+                top in sys.stdlib_module_names and top not in self.DENIED):
+            return None
+        raise ImportError(f"refused: the script tried to import the module {name!r}")
+
+
+def _block_imports() -> None:
+    sys.meta_path.insert(0, _RefuseImports())
+    import torch._utils
+
+    def refuse_dotted_name(name, *args, **kwargs):
+        raise ImportError(f"refused: importing {str(name)[:80]!r} by name")
+
+    torch._utils._import_dotted_name = refuse_dotted_name
+
+
+if __name__ == "__main__":
+    sys.exit(main())
