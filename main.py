@@ -129,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--step counts from 1")
 
     if not headless:
+        from engine.worker import prestart
+
+        prestart()  # the worker imports torch while this process imports Qt
         from gui.launcher import run_window  # Qt is imported only for the window
 
         if lesson:
@@ -208,15 +211,18 @@ def _attach(args: argparse.Namespace) -> int:
 
 def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentParser,
               lesson=None) -> int:
-    from engine.trace import trace_json
     from engine.worker import WorkerPool
 
     with WorkerPool(warm=False) as pool:  # the script runs in the worker, under its limits
         run = pool.start(source)
         if args.export is not None or args.export_steps is not None:
-            import gui.export  # noqa: F401 - Qt loads here while torch loads over there
+            from gui.export import prepare
+
+            prepare()  # Qt, the canvas and its fonts load here while torch loads over there
         result = run.wait()
         torch_version = pool.torch_version
+    from engine.trace import trace_json
+
     if args.json is not None and not _write_json(
             trace_json(result, torch_version, args.lang or "en"), args.json):
         return 2

@@ -388,6 +388,28 @@ class Run:
         return f" at line {self.current['line']}" if self.current else ""
 
 
+_prestarted: WorkerPool | None = None
+
+
+def prestart() -> None:
+    """Start the window's worker first thing (main.py), so that torch imports over there
+    while this process imports Qt and builds the window: the first picture then waits for
+    about one torch import, not for the window and then torch (issue 13)."""
+    global _prestarted
+    if _prestarted is None:
+        _prestarted = WorkerPool()
+
+
+def take_prestarted(limits: Limits | None) -> WorkerPool | None:
+    """The pool prestart() began, if any and made for these limits (it is handed out once)."""
+    global _prestarted
+    pool, _prestarted = _prestarted, None
+    if pool is not None and pool.limits != (limits or Limits()):
+        pool.close()
+        return None
+    return pool
+
+
 class WorkerPool:
     """Keeps one worker warm; runs go to it one at a time."""
 

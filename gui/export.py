@@ -16,6 +16,18 @@ ANIMATION_SUFFIXES = (".gif", ".mp4")
 HOLD_SECONDS = 1.6  # an animation holds its result this long, so a reader can read it
 
 
+def prepare() -> None:
+    """Load what a render needs ahead of the picture (the CLI calls this while the worker
+    imports torch): the application, the canvas items and the fonts' metrics."""
+    from gui.app import ensure_app
+    from gui.canvas.painting import metrics
+    from gui.canvas.scene import CanvasScene  # noqa: F401 - imported now, used by scene_for
+
+    ensure_app()
+    for bold, mono in ((False, False), (True, False), (False, True), (True, True)):
+        metrics(14.0, bold, mono).horizontalAdvance("0")
+
+
 def compose_step(result: RunResult, step: int | None = None, focus: str | None = None,
                  size: tuple[int, int] = (1200, 800),
                  captions: Callable[[Step], str] | None = None, animate: bool = False,

@@ -69,9 +69,10 @@ class WorkerRunner(QObject):
     @property
     def pool(self):
         if self._pool is None:
-            from engine.worker import WorkerPool
+            from engine.worker import WorkerPool, take_prestarted
 
-            self._pool = WorkerPool(self._limits)  # torch imports over there, not here
+            # torch imports over there, not here (main.py may have started it already)
+            self._pool = take_prestarted(self._limits) or WorkerPool(self._limits)
         return self._pool
 
     @property
