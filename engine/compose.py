@@ -948,6 +948,8 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
         cells=f"{strip.cells:,}", nbytes=f"{strip.storage.nbytes:,}")
     if strip.written:
         details += " · ✎ " + tr("written this step")
+    if strip.values is None and strip.storage.device != "meta":  # not an empty storage
+        details += " · " + tr("values not recorded (size limit)")
     tw = text_width(title, ts.body, bold=True) + ts.small
     texts.append(Text((x, y, tw, ts.body * 1.4), title, ts.body, "text", True))
     texts.append(Text((x + tw, y + (ts.body * 1.4 - ts.small * 1.4) / 2, w - tw, ts.small * 1.4),

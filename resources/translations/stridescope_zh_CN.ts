@@ -670,6 +670,10 @@
       <translation>本步被写入</translation>
     </message>
     <message>
+      <source>values not recorded (size limit)</source>
+      <translation>未记录数值（超出大小限制）</translation>
+    </message>
+    <message>
       <source>shape {shape}  ·  stride {stride}  ·  offset {offset}</source>
       <translation>形状 {shape}  ·  步长 {stride}  ·  偏移 {offset}</translation>
     </message>
