@@ -880,9 +880,9 @@ def _memory_summary(step: Step, memory, tr: Translate) -> str:
 
 def _summary(strip: Strip, tr: Translate) -> str:
     names = ", ".join(o.name for o in strip.overlays)
-    return tr("Storage {label}: {names} · {dtype} · {n} elements · {nbytes} bytes").format(
-        label=strip.storage.label, names=names, dtype=strip.dtype.removeprefix("torch."),
-        n=f"{strip.cells:,}", nbytes=f"{strip.storage.nbytes:,}")
+    # a storage is bytes: it has no dtype of its own (each tensor on it has one)
+    return tr("Storage {label}: {names} · {nbytes} bytes").format(
+        label=strip.storage.label, names=names, nbytes=f"{strip.storage.nbytes:,}")
 
 
 def _strip_window(strip: Strip, focused: TensorState | None) -> tuple[list[tuple[int, int]], int]:
@@ -943,7 +943,7 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     x, y, w, h = pane
     texts: list[Text] = []
     title = tr("Storage {label}").format(label=strip.storage.label)
-    details = tr("{dtype} · {itemsize} B/element · {cells} elements · {nbytes} bytes").format(
+    details = tr("{nbytes} bytes · drawn as {cells} cells of {itemsize} B ({dtype})").format(
         dtype=strip.dtype.removeprefix("torch."), itemsize=strip.itemsize,
         cells=f"{strip.cells:,}", nbytes=f"{strip.storage.nbytes:,}")
     if strip.written:

@@ -141,14 +141,27 @@ class StripItem(QGraphicsObject):
             tint = color(self.theme.tensor_color(overlay.color))
             # a NumPy array is not a tensor: its lane is hatched and outlined, not solid
             fill = QBrush(tint, Qt.BrushStyle.BDiagPattern) if overlay.kind == "array" else tint
+            spans: list[list[float]] = []  # the lane is in bytes: one bar per covered run
+            ticks: list[float] = []
             for k in cells:
                 x = layout.x0 + (k - row.start) * cell
-                for a, b in overlay.segments(k):
-                    segment = QRectF(x + a * cell + 1, y, (b - a) * cell - 2, bar)
-                    painter.fillRect(segment, fill)
-                    if overlay.kind == "array":
-                        painter.setPen(QPen(tint, 1.2))
-                        painter.drawRect(segment)
+                segments = overlay.segments(k)
+                for a, b in segments:
+                    if spans and abs(spans[-1][1] - (x + a * cell)) < 0.5:
+                        spans[-1][1] = x + b * cell
+                    else:
+                        spans.append([x + a * cell, x + b * cell])
+                ticks += [x + f * cell for f in (overlay.element_starts(k) if segments else ())
+                          if any(a <= f <= b for a, b in segments)]
+            for left, right in spans:
+                segment = QRectF(left, y, right - left, bar)
+                painter.fillRect(segment, fill)
+                if overlay.kind == "array":
+                    painter.setPen(QPen(tint, 1.2))
+                    painter.drawRect(segment)
+            painter.setPen(QPen(color(self.theme.background), 2.0))
+            for t in ticks:  # cut where the tensor's own elements begin
+                painter.drawLine(QPointF(t, y), QPointF(t, y + bar))
             # the pointer: where this tensor's first element (its storage offset) starts
             start = overlay.offset_cell
             if row.start <= start < row.start + row.count:

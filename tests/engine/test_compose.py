@@ -121,7 +121,7 @@ def test_focus_first_after_a_million_element_tensor():
     scene = compose(result, ViewState(focus="small"), SIZES[0])
     assert scene.grid.grid.tensor.name == "small"
     assert [s.strip.storage.id for s in scene.strips] == [scene.grid.grid.tensor.storage_id]
-    assert any("1,000,000 elements" in t.text for t in scene.summaries)  # big: one line
+    assert any("4,000,000 bytes" in t.text for t in scene.summaries)  # big: one line
     assert scene.grid.value_px >= scene.type.small  # readable values
     big = compose(result, ViewState(step=1), SIZES[0])  # the big tensor itself
     breaks = [r for r in big.strips[0].rows if r.skipped]
@@ -158,6 +158,11 @@ def test_lanes_are_in_bytes_for_views_with_another_element_size():
     h = next(o for o in strip.overlays if o.name == "h")
     assert h.segments(0) == ((0.5, 1.0),)  # the high half of each int32 cell
     assert math.isclose(h.offset_cell, 0.5)
+    assert h.label == "h (int16) @1" and h.element_starts(0) == (0.5,)
+    f = next(o for o in compose(result, ViewState(focus="b"), SIZES[0]).strips[0].strip.overlays
+             if o.name == "zr")
+    # float32 over int16 cells: one element every two cells, not one per cell
+    assert [k for k in range(6) if f.element_starts(k)] == [0, 2, 4]
 
 
 def test_an_in_place_write_on_a_later_panel_flashes_its_grid_cells():
