@@ -1245,7 +1245,7 @@ def _grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dic
 def _title_line(t: TensorState, tr: Translate) -> str:
     contiguity = tr("contiguous") if t.is_contiguous else tr("not contiguous")
     line = tr("shape {shape}  ·  stride {stride}  ·  offset {offset}").format(
-        shape=tuple_text(t.shape), stride=tuple_text(t.stride), offset=t.storage_offset)
+        shape=tuple_text(t.shape), stride=tuple_text(t.stride), offset=f"{t.storage_offset:,}")
     line += f"  ·  {t.dtype.removeprefix('torch.')}  ·  {contiguity}"
     if t.is_meta:
         line += "  ·  " + tr("meta (layout only)")
