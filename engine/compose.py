@@ -395,6 +395,9 @@ def _header(step: Step, count: int, caption: str, ts: TypeScale, x: float, width
     if step.source.count("\n"):
         source += " …"
     add([elide(source, ts.code, width, mono=True)], ts.code, "code", bold=True, mono=True)
+    chain = _chain(step, tr)
+    if chain:  # a chained statement's middle steps, each call's tensor in turn
+        add(wrap(chain, ts.small, width, mono=True), ts.small, "muted", mono=True, limit=2)
     if caption:
         add(wrap(caption, ts.body, width), ts.body, "text", fill="panel", limit=3)
     if step.stdout:
@@ -410,6 +413,23 @@ def _header(step: Step, count: int, caption: str, ts: TypeScale, x: float, width
             add(wrap(step.error.explanation.text(tr), ts.body, width), ts.body, "text",
                 fill="error", limit=5)
     return tuple(out)
+
+
+def _chain(step: Step, tr: Translate) -> str:
+    """`① .transpose(0, 1) → (4, 3) stride (1, 4), view  ② .contiguous() → …, copy`."""
+    substeps = getattr(step, "substeps", ()) or ()
+    if len(substeps) < 2:
+        return ""
+    marks = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯"
+    words = {"view": tr("view"), "copy": tr("copy"), "new": tr("new"), "same": tr("same")}
+    parts, previous = [], ""
+    for n, sub in enumerate(substeps[:16]):
+        call = sub.source[len(previous):] if sub.source.startswith(previous) else sub.source
+        previous = sub.source
+        t = sub.tensor
+        parts.append(f"{marks[n]} {call.strip()} → {tuple_text(t.shape)} "
+                     f"{tr('stride')} {tuple_text(t.stride)}, {words.get(sub.memory, sub.memory)}")
+    return "   ".join(parts).replace(" ", "\u00a0").replace("\u00a0\u00a0\u00a0", "   ")
 
 
 def _reserved_header(result: RunResult, steps, view: ViewState, ts: TypeScale, width: float,

@@ -638,6 +638,10 @@
       <translation>正在运行第 {line} 行（已完成 {done} 条语句）…</translation>
     </message>
     <message>
+      <source>same</source>
+      <translation>同一个张量</translation>
+    </message>
+    <message>
       <source>not contiguous</source>
       <translation>不连续</translation>
     </message>

@@ -210,3 +210,14 @@ def test_grid_cells_read_what_torch_as_strided_reads(data):
     if reads is not None:
         counts = torch.bincount(expected.reshape(-1), minlength=span)
         assert reads.tolist() == counts.tolist()[:len(reads)]
+
+
+def test_a_chained_statement_shows_each_calls_tensor_in_the_header():
+    result = run_script("import torch\na = torch.arange(12).reshape(3, 4)\n"
+                        "v = a.transpose(0, 1).contiguous().view(1, 12)\n")
+    header = " ".join(t.text for t in compose(result, ViewState(), SIZES[0]).header)
+    header = header.replace("\u00a0", " ")
+    for part in ("① a.transpose(0, 1) → (4, 3) stride (1, 4), view",
+                 "② .contiguous() → (4, 3) stride (3, 1), copy",
+                 "③ .view(1, 12) → (1, 12) stride (12, 1), view"):
+        assert part in header
