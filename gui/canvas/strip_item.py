@@ -35,6 +35,7 @@ class StripItem(QGraphicsObject):
         self.cells = layout.strip.cells
         self.highlight: set[int] = set()
         self.flash: set[int] = set()
+        self.arcs_visible = True  # hidden while a view animates: the strides are its result
         self.setAcceptHoverEvents(True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
@@ -104,7 +105,8 @@ class StripItem(QGraphicsObject):
             self._paint_values(painter, cells, rects)
             self._paint_lanes(painter, row, cells)
         self._paint_marks(painter)
-        self._paint_arcs(painter)
+        if self.arcs_visible:
+            self._paint_arcs(painter)
 
     def _paint_values(self, painter: QPainter, cells, rects) -> None:
         layout, theme = self.layout, self.theme
