@@ -141,6 +141,7 @@ class StripLayout:
     ruler: float                       # height of the index ruler above each row
     reads: np.ndarray | None = field(compare=False, repr=False)  # grid positions per cell
     written: tuple[int, ...] = ()      # cells whose bytes this step changed (outlined)
+    ghosts: tuple[int, ...] = ()       # cells past the end a failed layout would read
 
     def cell_rect(self, cell: int) -> Rect | None:
         for row in self.rows:
@@ -838,7 +839,8 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: _Arrangemen
     for n, storage_id in enumerate(expanded):
         share = (bottom - y) / (len(expanded) - n)  # the rest, split among the strips left
         layout = _strip_layout(by_id[storage_id], focused, ts, (strip_pane[0], y, strip_pane[2],
-                               share), arrangement.strip_cell, tr)
+                               share), arrangement.strip_cell, tr,
+                               _ghosts(picture.step, storage_id) if n == 0 else ())
         if n and layout.rect[1] + layout.rect[3] > bottom:  # no room: a summary line instead
             if y + ts.body * 1.4 <= bottom:
                 summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
@@ -883,6 +885,16 @@ def _mark_written(before: Step, after: Step, grid: GridLayout | None,
         cells = _grid_cells_reading(grid.grid.tensor, changed_focus)
         grid = replace(grid, written=frozenset((c.panel, c.row, c.col) for c in cells))
     return grid, tuple(marked)
+
+
+def _ghosts(step: Step, storage_id: int) -> tuple[int, ...]:
+    """Cells past the storage's end that a failed as_strided layout would read."""
+    explanation = step.error.explanation if step.error is not None else None
+    cells = tuple(getattr(explanation, "out_of_bounds", ()) or ())
+    receiver = getattr(explanation, "receiver", None)
+    name = getattr(receiver, "name", None)
+    t = step.tensor(name) if name else None
+    return cells if t is not None and t.storage_id == storage_id else ()
 
 
 def _numpy_memories(step: Step) -> tuple:
@@ -959,8 +971,12 @@ def _fit_window(segments: list[tuple[int, int]], capacity: int) -> list[tuple[in
 
 
 def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane: Rect,
-                  cell: float, tr: Translate) -> StripLayout:
+                  cell: float, tr: Translate, ghosts: tuple[int, ...] = ()) -> StripLayout:
     x, y, w, h = pane
+    # cells an out-of-bounds layout would read past the storage's end are laid out too,
+    # as ghosts (drawn dashed, "past the end"), when they are near it
+    ghosts = tuple(k for k in ghosts if strip.cells <= k < strip.cells + 64)
+    total = max([strip.cells, *(k + 1 for k in ghosts)])
     texts: list[Text] = []
     title = tr("Storage {label}").format(label=strip.storage.label)
     details = tr("{nbytes} bytes · drawn as {cells} cells of {itemsize} B ({dtype})").format(
@@ -982,6 +998,8 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
         if focus_overlay is not None else []
     arcs_h = len(arc_dims) * ts.small * 1.35 + ts.small * 0.6
     window, _total = _strip_window(strip, focused)
+    if total > strip.cells and window[-1][0] + window[-1][1] == strip.cells:
+        window[-1] = (window[-1][0], total - window[-1][0])
     ruler = ts.small * 1.4
     top = y
     arrays = [o for o in strip.overlays if o.kind == "array"][:3]
@@ -989,7 +1007,7 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     for _ in range(12):  # the largest cell (down from the family's) at which a row fits
         label_w, lane_h, per_row, row_h = _strip_geometry(len(strip.overlays), label_chars,
                                                           cell, ts, w)
-        rows, y = _strip_cells_that_fit(window, strip.cells, per_row, top, arcs_h, ruler,
+        rows, y = _strip_cells_that_fit(window, total, per_row, top, arcs_h, ruler,
                                         row_h, ts, bottom)
         if y <= bottom or cell <= ts.small * 2.3:
             break
@@ -1002,7 +1020,7 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     shown = [k for r in layout_rows if not r.skipped for k in range(r.start, r.start + r.count)]
     value_px = _value_px(cell, strip.values, shown, ts)
     # labels: the index ruler over each row, lane names at the left, break notes
-    step_every = _ruler_step(cell, strip.cells, ts)
+    step_every = _ruler_step(cell, total, ts)
     for row in layout_rows:
         if row.skipped:
             note = tr("… {n} more cells ({first}–{last}) …").format(
@@ -1042,7 +1060,7 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     return StripLayout(strip, (x, pane[1], w, y - pane[1]), tuple(texts), cell, x0, lane_h,
                        layout_rows, per_row, tuple(arcs), value_px,
                        _corner_fits(cell, value_px, f"+{max(shown, default=0) * strip.itemsize}B",
-                                    ts), ts.small, ruler, reads)
+                                    ts), ts.small, ruler, reads, ghosts=ghosts)
 
 
 def _corner_fits(cell: float, value_px: float, widest: str, ts: TypeScale) -> bool:

@@ -89,9 +89,10 @@ class StripItem(QGraphicsObject):
                 continue
             col0 = max(0, math.floor((exposed.left() - layout.x0) / cell))
             col1 = min(row.count - 1, math.floor((exposed.right() - layout.x0) / cell))
-            cells = range(row.start + col0, row.start + col1 + 1)
+            cells = range(row.start + col0, min(row.start + col1 + 1, self.strip.cells))
             rects = [QRectF(layout.x0 + (k - row.start) * cell, row.y, cell, cell) for k in cells]
             draw_cells(painter, rects, color(theme.cell), border)
+            self._paint_ghosts(painter, row)
             if self.value_colors:
                 dark = theme.name != "light"
                 for k, rect in zip(cells, rects):
@@ -107,6 +108,19 @@ class StripItem(QGraphicsObject):
         self._paint_marks(painter)
         if self.arcs_visible:
             self._paint_arcs(painter)
+
+    def _paint_ghosts(self, painter: QPainter, row) -> None:
+        """Cells past the storage's end that a failed layout would read: dashed, ✗."""
+        layout = self.layout
+        for k in layout.ghosts:
+            if not row.start <= k < row.start + row.count:
+                continue
+            rect = QRectF(layout.x0 + (k - row.start) * layout.cell, row.y, layout.cell,
+                          layout.cell).adjusted(2, 2, -2, -2)
+            painter.setPen(QPen(color(self.theme.error), 2.5, Qt.PenStyle.DashLine))
+            painter.drawRect(rect)
+            painter.setFont(font(max(layout.value_px, layout.small_px), True, False))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "✗")
 
     def _paint_values(self, painter: QPainter, cells, rects) -> None:
         layout, theme = self.layout, self.theme

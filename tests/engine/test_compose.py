@@ -221,3 +221,11 @@ def test_a_chained_statement_shows_each_calls_tensor_in_the_header():
                  "② .contiguous() → (4, 3) stride (3, 1), copy",
                  "③ .view(1, 12) → (1, 12) stride (12, 1), view"):
         assert part in header
+
+
+def test_an_out_of_bounds_layout_draws_the_cells_past_the_storage_end():
+    result = run_script("import torch\nx = torch.arange(6)\n"
+                        "y = x.as_strided((3, 3), (2, 1))\n")
+    strip = compose(result, ViewState(), SIZES[0]).strips[0]
+    assert strip.strip.cells == 6 and strip.ghosts == (6,)
+    assert strip.cell_rect(6) is not None  # laid out, past the end
