@@ -141,6 +141,7 @@ class StripLayout:
     ruler: float                       # height of the index ruler above each row
     reads: np.ndarray | None = field(compare=False, repr=False)  # grid positions per cell
     written: tuple[int, ...] = ()      # cells whose bytes this step changed (outlined)
+    ghosts: tuple[int, ...] = ()       # cells past the end a failed layout would read
 
     def cell_rect(self, cell: int) -> Rect | None:
         for row in self.rows:
@@ -401,6 +402,9 @@ def _header(step: Step, count: int, caption: str, ts: TypeScale, x: float, width
     if step.source.count("\n"):
         source += " …"
     add([elide(source, ts.code, width, mono=True)], ts.code, "code", bold=True, mono=True)
+    chain = _chain(step, tr)
+    if chain:  # a chained statement's middle steps, each call's tensor in turn
+        add(wrap(chain, ts.small, width, mono=True), ts.small, "muted", mono=True, limit=2)
     if caption:
         add(wrap(caption, ts.body, width), ts.body, "text", fill="panel", limit=3)
     if step.stdout:
@@ -416,6 +420,23 @@ def _header(step: Step, count: int, caption: str, ts: TypeScale, x: float, width
             add(wrap(step.error.explanation.text(tr), ts.body, width), ts.body, "text",
                 fill="error", limit=5)
     return tuple(out)
+
+
+def _chain(step: Step, tr: Translate) -> str:
+    """`① .transpose(0, 1) → (4, 3) stride (1, 4), view  ② .contiguous() → …, copy`."""
+    substeps = getattr(step, "substeps", ()) or ()
+    if len(substeps) < 2:
+        return ""
+    marks = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯"
+    words = {"view": tr("view"), "copy": tr("copy"), "new": tr("new"), "same": tr("same")}
+    parts, previous = [], ""
+    for n, sub in enumerate(substeps[:16]):
+        call = sub.source[len(previous):] if sub.source.startswith(previous) else sub.source
+        previous = sub.source
+        t = sub.tensor
+        parts.append(f"{marks[n]} {call.strip()} → {tuple_text(t.shape)} "
+                     f"{tr('stride')} {tuple_text(t.stride)}, {words.get(sub.memory, sub.memory)}")
+    return "   ".join(parts).replace(" ", "\u00a0").replace("\u00a0\u00a0\u00a0", "   ")
 
 
 def _reserved_header(result: RunResult, steps, view: ViewState, ts: TypeScale, width: float,
@@ -833,7 +854,8 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: _Arrangemen
     for n, storage_id in enumerate(expanded):
         share = (bottom - y) / (len(expanded) - n)  # the rest, split among the strips left
         layout = _strip_layout(by_id[storage_id], focused, ts, (strip_pane[0], y, strip_pane[2],
-                               share), arrangement.strip_cell, tr)
+                               share), arrangement.strip_cell, tr,
+                               _ghosts(picture.step, storage_id) if n == 0 else ())
         if n and layout.rect[1] + layout.rect[3] > bottom:  # no room: a summary line instead
             if y + ts.body * 1.4 <= bottom:
                 summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
@@ -880,6 +902,16 @@ def _mark_written(before: Step, after: Step, grid: GridLayout | None,
     return grid, tuple(marked)
 
 
+def _ghosts(step: Step, storage_id: int) -> tuple[int, ...]:
+    """Cells past the storage's end that a failed as_strided layout would read."""
+    explanation = step.error.explanation if step.error is not None else None
+    cells = tuple(getattr(explanation, "out_of_bounds", ()) or ())
+    receiver = getattr(explanation, "receiver", None)
+    name = getattr(receiver, "name", None)
+    t = step.tensor(name) if name else None
+    return cells if t is not None and t.storage_id == storage_id else ()
+
+
 def _numpy_memories(step: Step) -> tuple:
     from engine.array_layout import memory_strips
 
@@ -895,9 +927,9 @@ def _memory_summary(step: Step, memory, tr: Translate) -> str:
 
 def _summary(strip: Strip, tr: Translate) -> str:
     names = ", ".join(o.name for o in strip.overlays)
-    return tr("Storage {label}: {names} · {dtype} · {n} elements · {nbytes} bytes").format(
-        label=strip.storage.label, names=names, dtype=strip.dtype.removeprefix("torch."),
-        n=f"{strip.cells:,}", nbytes=f"{strip.storage.nbytes:,}")
+    # a storage is bytes: it has no dtype of its own (each tensor on it has one)
+    return tr("Storage {label}: {names} · {nbytes} bytes").format(
+        label=strip.storage.label, names=names, nbytes=f"{strip.storage.nbytes:,}")
 
 
 def _strip_window(strip: Strip, focused: TensorState | None) -> tuple[list[tuple[int, int]], int]:
@@ -954,15 +986,21 @@ def _fit_window(segments: list[tuple[int, int]], capacity: int) -> list[tuple[in
 
 
 def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane: Rect,
-                  cell: float, tr: Translate) -> StripLayout:
+                  cell: float, tr: Translate, ghosts: tuple[int, ...] = ()) -> StripLayout:
     x, y, w, h = pane
+    # cells an out-of-bounds layout would read past the storage's end are laid out too,
+    # as ghosts (drawn dashed, "past the end"), when they are near it
+    ghosts = tuple(k for k in ghosts if strip.cells <= k < strip.cells + 64)
+    total = max([strip.cells, *(k + 1 for k in ghosts)])
     texts: list[Text] = []
     title = tr("Storage {label}").format(label=strip.storage.label)
-    details = tr("{dtype} · {itemsize} B/element · {cells} elements · {nbytes} bytes").format(
+    details = tr("{nbytes} bytes · drawn as {cells} cells of {itemsize} B ({dtype})").format(
         dtype=strip.dtype.removeprefix("torch."), itemsize=strip.itemsize,
         cells=f"{strip.cells:,}", nbytes=f"{strip.storage.nbytes:,}")
     if strip.written:
         details += " · ✎ " + tr("written this step")
+    if strip.values is None and strip.storage.device != "meta":  # not an empty storage
+        details += " · " + tr("values not recorded (size limit)")
     tw = text_width(title, ts.body, bold=True) + ts.small
     texts.append(Text((x, y, tw, ts.body * 1.4), title, ts.body, "text", True))
     texts.append(Text((x + tw, y + (ts.body * 1.4 - ts.small * 1.4) / 2, w - tw, ts.small * 1.4),
@@ -975,6 +1013,8 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
         if focus_overlay is not None else []
     arcs_h = len(arc_dims) * ts.small * 1.35 + ts.small * 0.6
     window, _total = _strip_window(strip, focused)
+    if total > strip.cells and window[-1][0] + window[-1][1] == strip.cells:
+        window[-1] = (window[-1][0], total - window[-1][0])
     ruler = ts.small * 1.4
     top = y
     arrays = [o for o in strip.overlays if o.kind == "array"][:3]
@@ -982,7 +1022,7 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     for _ in range(12):  # the largest cell (down from the family's) at which a row fits
         label_w, lane_h, per_row, row_h = _strip_geometry(len(strip.overlays), label_chars,
                                                           cell, ts, w)
-        rows, y = _strip_cells_that_fit(window, strip.cells, per_row, top, arcs_h, ruler,
+        rows, y = _strip_cells_that_fit(window, total, per_row, top, arcs_h, ruler,
                                         row_h, ts, bottom)
         if y <= bottom or cell <= ts.small * 2.3:
             break
@@ -998,7 +1038,7 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     value_px = _value_px(cell, strip.values, shown, ts)
     largest = int(shown.max()) if len(shown) else 0
     # labels: the index ruler over each row, lane names at the left, break notes
-    step_every = _ruler_step(cell, strip.cells, ts)
+    step_every = _ruler_step(cell, total, ts)
     for row in layout_rows:
         if row.skipped:
             note = tr("… {n} more cells ({first}–{last}) …").format(
@@ -1038,7 +1078,7 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     return StripLayout(strip, (x, pane[1], w, y - pane[1]), tuple(texts), cell, x0, lane_h,
                        layout_rows, per_row, tuple(arcs), value_px,
                        _corner_fits(cell, value_px, f"+{largest * strip.itemsize}B",
-                                    ts), ts.small, ruler, reads)
+                                    ts), ts.small, ruler, reads, ghosts=ghosts)
 
 
 def _corner_fits(cell: float, value_px: float, widest: str, ts: TypeScale) -> bool:
@@ -1300,7 +1340,7 @@ def _shown_indices(grid: Grid, panel_keys, rows, cols) -> np.ndarray:
 def _title_line(t: TensorState, tr: Translate) -> str:
     contiguity = tr("contiguous") if t.is_contiguous else tr("not contiguous")
     line = tr("shape {shape}  ·  stride {stride}  ·  offset {offset}").format(
-        shape=tuple_text(t.shape), stride=tuple_text(t.stride), offset=t.storage_offset)
+        shape=tuple_text(t.shape), stride=tuple_text(t.stride), offset=f"{t.storage_offset:,}")
     line += f"  ·  {t.dtype.removeprefix('torch.')}  ·  {contiguity}"
     if t.is_meta:
         line += "  ·  " + tr("meta (layout only)")

@@ -36,12 +36,29 @@ class Overlay:
     cell_bytes: int = 0           # the strip's cell size in bytes
     layout: tuple = ()            # (shape, stride) of the tensor
     kind: str = "tensor"          # "tensor" | "array" (a NumPy array on the same bytes)
+    dtype: str = ""               # its own dtype, named on the lane when cells are another
+
+    @property
+    def ratio(self) -> float:
+        """Strip cells per element of this tensor (2.0: complex64 over float32 cells)."""
+        return self.itemsize / self.cell_bytes if self.cell_bytes else 1.0
 
     @property
     def label(self) -> str:
         if self.kind == "array":  # NumPy counts bytes: its offset is given in bytes too
             return f"{self.name} (NumPy) @+{self.offset * self.itemsize}B"
+        if self.itemsize != self.cell_bytes and self.dtype:
+            return f"{self.name} ({self.dtype.removeprefix('torch.')}) @{self.offset}"
         return f"{self.name} @{self.offset}"
+
+    def element_starts(self, cell: int) -> tuple[float, ...]:
+        """Where this tensor's elements begin inside strip cell `cell` (fractions 0..1), for
+        the ticks that cut its lane into its own elements, not the strip's cells."""
+        start, ratio = self.offset_cell, self.ratio
+        first = math.ceil((cell - start) / ratio - 1e-9)
+        last = math.floor((cell + 1 - start) / ratio - 1e-9)
+        return tuple(start + j * ratio - cell for j in range(max(first, 0), last + 1)
+                     if 0 <= start + j * ratio - cell < 1)
 
     @property
     def offset_cell(self) -> float:
@@ -297,4 +314,4 @@ def _array_overlay(a, cell_bytes: int, color: int) -> Overlay | None:
 
 def _overlay(t: TensorState, cell_bytes: int, color: int) -> Overlay:
     return Overlay(t.name, color, t.storage_offset, extent(t), t.numel, t.itemsize, cell_bytes,
-                   (t.shape, t.stride))
+                   (t.shape, t.stride), dtype=t.dtype)

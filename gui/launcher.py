@@ -13,6 +13,21 @@ import sys
 from gui.app import ensure_app
 
 
+def _quit_on_terminate(app) -> None:
+    """SIGTERM (a logout, `kill`) closes the window as Ctrl+Q would: the autosave is removed
+    and the next start does not offer a false crash restore. Python runs signal handlers
+    only between bytecodes, so a slow timer lets it look while Qt's loop waits."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    timer = QTimer(app)
+    timer.setInterval(250)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+
+
 def run_window(path: str, step: int | None = None, screenshot: str | None = None,
                theme: str | None = None, lang: str | None = None, present: bool = False,
                fast_exit: bool = True) -> int:
@@ -35,6 +50,7 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
         window.presentation.toggle()
     if screenshot:
         _grab_after_first_frame(window, screenshot)
+    _quit_on_terminate(app)
     code = app.exec()
     if fast_exit:
         if window.isVisible():  # app.exit() from elsewhere: close as Ctrl+Q would

@@ -278,6 +278,8 @@ class CanvasScene(QGraphicsScene):
         for item in (self.grid_item, *self.strip_items.values()):
             if item is not None:
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        if plan.kind in ("view", "copy", "new", "fade"):  # the new strides are the result:
+            self._show_arcs(False)                        # they appear with it, not before
 
     def show_frame(self, frame: Frame) -> None:
         if self.overlay is None or self.plan is None:
@@ -288,6 +290,14 @@ class CanvasScene(QGraphicsScene):
         new_strip = self.strip_items.get(self.plan.new_storage or -1)
         if new_strip is not None:
             new_strip.setOpacity(0.25 + 0.75 * frame.result_opacity)
+        if frame.result_opacity >= 0.5:
+            self._show_arcs(True)
+
+    def _show_arcs(self, visible: bool) -> None:
+        for item in self.strip_items.values():
+            if item.arcs_visible != visible:
+                item.arcs_visible = visible
+                item.update()  # one repaint of its cache, twice per animation
 
     def end_animation(self) -> None:
         if self.overlay is not None:
@@ -298,6 +308,7 @@ class CanvasScene(QGraphicsScene):
             if item is not None:
                 item.setOpacity(1.0)
                 item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self._show_arcs(True)
         self.plan = None
 
     def locate(self, anchor) -> QRectF | None:

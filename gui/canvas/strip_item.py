@@ -35,6 +35,7 @@ class StripItem(QGraphicsObject):
         self.cells = layout.strip.cells
         self.highlight: set[int] = set()
         self.flash: set[int] = set()
+        self.arcs_visible = True  # hidden while a view animates: the strides are its result
         self.setAcceptHoverEvents(True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
@@ -88,9 +89,10 @@ class StripItem(QGraphicsObject):
                 continue
             col0 = max(0, math.floor((exposed.left() - layout.x0) / cell))
             col1 = min(row.count - 1, math.floor((exposed.right() - layout.x0) / cell))
-            cells = range(row.start + col0, row.start + col1 + 1)
+            cells = range(row.start + col0, min(row.start + col1 + 1, self.strip.cells))
             rects = [QRectF(layout.x0 + (k - row.start) * cell, row.y, cell, cell) for k in cells]
             draw_cells(painter, rects, color(theme.cell), border)
+            self._paint_ghosts(painter, row)
             if self.value_colors:
                 dark = theme.name != "light"
                 for k, rect in zip(cells, rects):
@@ -104,7 +106,21 @@ class StripItem(QGraphicsObject):
             self._paint_values(painter, cells, rects)
             self._paint_lanes(painter, row, cells)
         self._paint_marks(painter)
-        self._paint_arcs(painter)
+        if self.arcs_visible:
+            self._paint_arcs(painter)
+
+    def _paint_ghosts(self, painter: QPainter, row) -> None:
+        """Cells past the storage's end that a failed layout would read: dashed, ✗."""
+        layout = self.layout
+        for k in layout.ghosts:
+            if not row.start <= k < row.start + row.count:
+                continue
+            rect = QRectF(layout.x0 + (k - row.start) * layout.cell, row.y, layout.cell,
+                          layout.cell).adjusted(2, 2, -2, -2)
+            painter.setPen(QPen(color(self.theme.error), 2.5, Qt.PenStyle.DashLine))
+            painter.drawRect(rect)
+            painter.setFont(font(max(layout.value_px, layout.small_px), True, False))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "✗")
 
     def _paint_values(self, painter: QPainter, cells, rects) -> None:
         layout, theme = self.layout, self.theme
@@ -141,14 +157,27 @@ class StripItem(QGraphicsObject):
             tint = color(self.theme.tensor_color(overlay.color))
             # a NumPy array is not a tensor: its lane is hatched and outlined, not solid
             fill = QBrush(tint, Qt.BrushStyle.BDiagPattern) if overlay.kind == "array" else tint
+            spans: list[list[float]] = []  # the lane is in bytes: one bar per covered run
+            ticks: list[float] = []
             for k in cells:
                 x = layout.x0 + (k - row.start) * cell
-                for a, b in overlay.segments(k):
-                    segment = QRectF(x + a * cell + 1, y, (b - a) * cell - 2, bar)
-                    painter.fillRect(segment, fill)
-                    if overlay.kind == "array":
-                        painter.setPen(QPen(tint, 1.2))
-                        painter.drawRect(segment)
+                segments = overlay.segments(k)
+                for a, b in segments:
+                    if spans and abs(spans[-1][1] - (x + a * cell)) < 0.5:
+                        spans[-1][1] = x + b * cell
+                    else:
+                        spans.append([x + a * cell, x + b * cell])
+                ticks += [x + f * cell for f in (overlay.element_starts(k) if segments else ())
+                          if any(a <= f <= b for a, b in segments)]
+            for left, right in spans:
+                segment = QRectF(left, y, right - left, bar)
+                painter.fillRect(segment, fill)
+                if overlay.kind == "array":
+                    painter.setPen(QPen(tint, 1.2))
+                    painter.drawRect(segment)
+            painter.setPen(QPen(color(self.theme.background), 2.0))
+            for t in ticks:  # cut where the tensor's own elements begin
+                painter.drawLine(QPointF(t, y), QPointF(t, y + bar))
             # the pointer: where this tensor's first element (its storage offset) starts
             start = overlay.offset_cell
             if row.start <= start < row.start + row.count:

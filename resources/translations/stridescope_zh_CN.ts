@@ -638,6 +638,10 @@
       <translation>正在运行第 {line} 行（已完成 {done} 条语句）…</translation>
     </message>
     <message>
+      <source>same</source>
+      <translation>同一个张量</translation>
+    </message>
+    <message>
       <source>not contiguous</source>
       <translation>不连续</translation>
     </message>
@@ -654,20 +658,24 @@
       <translation>N{id} · NumPy 内存：{names} · {nbytes} 字节</translation>
     </message>
     <message>
-      <source>Storage {label}: {names} · {dtype} · {n} elements · {nbytes} bytes</source>
-      <translation>存储 {label}：{names} · {dtype} · {n} 个元素 · {nbytes} 字节</translation>
+      <source>Storage {label}: {names} · {nbytes} bytes</source>
+      <translation>存储 {label}：{names} · {nbytes} 字节</translation>
     </message>
     <message>
       <source>Storage {label}</source>
       <translation>存储 {label}</translation>
     </message>
     <message>
-      <source>{dtype} · {itemsize} B/element · {cells} elements · {nbytes} bytes</source>
-      <translation>{dtype} · 每个元素 {itemsize} 字节 · {cells} 个元素 · {nbytes} 字节</translation>
+      <source>{nbytes} bytes · drawn as {cells} cells of {itemsize} B ({dtype})</source>
+      <translation>{nbytes} 字节 · 按 {dtype} 画成 {cells} 个 {itemsize} 字节的单元</translation>
     </message>
     <message>
       <source>written this step</source>
       <translation>本步被写入</translation>
+    </message>
+    <message>
+      <source>values not recorded (size limit)</source>
+      <translation>未记录数值（超出大小限制）</translation>
     </message>
     <message>
       <source>shape {shape}  ·  stride {stride}  ·  offset {offset}</source>

@@ -147,3 +147,14 @@ def test_inspector_numbers_tween_during_a_view_and_settle(window, qtbot):
     assert "(4, 1) → (1, 4)" in seen
     assert seen <= {"(4, 1) → (1, 4)", "(1, 4)"}
     assert window.inspector.values["stride (elements)"].text() == "(1, 4)"
+
+
+def test_stride_arcs_appear_with_the_result_not_before(window, qtbot):
+    """Mid-transpose the strip's stride brackets are not already the new ones (issue 9)."""
+    window.animator.speed = 0.5
+    window.controller.goto(1)
+    window.controller.step_forward()  # b = a.t()
+    strip = next(iter(window.scene.strip_items.values()))
+    assert window.animator.running and not strip.arcs_visible
+    qtbot.waitUntil(lambda: not window.animator.running, timeout=6000)
+    assert all(item.arcs_visible for item in window.scene.strip_items.values())

@@ -126,3 +126,31 @@ def test_ctrl_q_ends_the_process_and_leaves_no_autosave_or_lock():
 
     phases = one_run(fast=True)  # raises when the window did not quit cleanly
     assert set(phases) == {"closeEvent", "to event loop end", "Ctrl+Q to process end"}
+
+
+def test_sigterm_closes_the_window_like_ctrl_q(tmp_path):
+    """A logout or `kill` (SIGTERM) is not a crash: the launcher closes the window cleanly,
+    so no autosave or lock is left to offer a false restore next time."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "STRIDESCOPE_CONFIG_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.Popen([sys.executable, "main.py", "--lesson", "tutorial"], cwd=root,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob("instance-*.lock")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert list(tmp_path.glob("instance-*.lock")), "the window did not start"
+        time.sleep(1.0)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert not list(tmp_path.glob("autosave-*")) and not list(tmp_path.glob("instance-*"))
