@@ -129,9 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--step counts from 1")
 
     if not headless:
-        from engine.worker import prestart
+        from engine.worker_spawn import start_early
 
-        prestart()  # the worker imports torch while this process imports Qt
+        start_early()  # the worker imports torch while this process imports Qt
         from gui.launcher import run_window  # Qt is imported only for the window
 
         if lesson:

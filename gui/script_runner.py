@@ -69,10 +69,9 @@ class WorkerRunner(QObject):
     @property
     def pool(self):
         if self._pool is None:
-            from engine.worker import WorkerPool, take_prestarted
+            from engine.worker import WorkerPool
 
-            # torch imports over there, not here (main.py may have started it already)
-            self._pool = take_prestarted(self._limits) or WorkerPool(self._limits)
+            self._pool = WorkerPool(self._limits)  # torch imports over there, not here
         return self._pool
 
     @property
