@@ -498,7 +498,7 @@ def _demand(picture: Picture) -> _Demand | None:
     label = max((len(o.label) for s in strips for o in s.overlays), default=4)
     widest = _widest_value(grid, strips[0] if strips else None)
     panels = min(grid.panel_count, MAX_PANELS) if t.ndim > 2 else 1
-    arcs = sum(1 for s in t.stride if s != 0)
+    arcs = sum(1 for n, s in zip(t.shape, t.stride) if s != 0 and n > 1)
     title = len(t.name) + 2 + len(_title_line(t, lambda text: text))
     notes = int(grid.rows > MAX_GRID_SIDE) + int(grid.cols > MAX_GRID_SIDE) + int(t.is_meta) \
         + int(t.ndim > 2 and grid.panel_count > MAX_PANELS)
@@ -994,7 +994,9 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     label_chars = max((len(o.label) for o in strip.overlays), default=4)
     # arcs (one per dim of the focused tensor, from its first cell) sit above the first row
     focus_overlay = next((o for o in strip.overlays if focused and o.name == focused.name), None)
-    arc_dims = [(d, s) for d, s in enumerate(focused.stride) if s != 0][:6] \
+    # no bracket for a size-1 dim: its stride is never used to move (nor for stride 0)
+    arc_dims = [(d, s) for d, (n, s) in enumerate(zip(focused.shape, focused.stride))
+                if s != 0 and n > 1][:6] \
         if focus_overlay is not None else []
     arcs_h = len(arc_dims) * ts.small * 1.35 + ts.small * 0.6
     window, _total = _strip_window(strip, focused)
