@@ -703,7 +703,7 @@
     </message>
     <message>
       <source>{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B</source>
-      <translation>{name}：NumPy 步长 {bytes} 字节 = 步长 {elements} × {size} 字节</translation>
+      <translation>{name}：NumPy 字节步长 {bytes} = 步长 {elements} × {size} 字节</translation>
     </message>
     <message>
       <source>+{step} (dim {dim})</source>
