@@ -359,6 +359,8 @@ def _compose_cached(result_key: _Key, view: ViewState, viewport: Viewport,
                                               shift, grid_shift)
     if step.written_storages and step.index > 0 and result.steps:
         grid, strips = _mark_written(steps[step.index - 1], step, grid, strips)
+    elif step.error is not None:
+        grid, strips = _mark_error_cells(step, grid, strips)
     before_grid = None
     if plan is not None and plan.before is not None and grid is not None:
         before_grid = _before_grid(plan.before, steps[step.index - 1], grid, ts, colors, tr)
@@ -885,6 +887,29 @@ def _mark_written(before: Step, after: Step, grid: GridLayout | None,
         cells = _grid_cells_reading(grid.grid.tensor, changed_focus)
         grid = replace(grid, written=frozenset((c.panel, c.row, c.col) for c in cells))
     return grid, tuple(marked)
+
+
+def _mark_error_cells(step: Step, grid: GridLayout | None, strips: tuple[StripLayout, ...]):
+    """An error about particular cells (a write to a cell several positions share, a slice
+    that would walk backwards) outlines them in the still, and every position reading them."""
+    from dataclasses import replace
+
+    from engine.transition import _grid_cells_reading
+
+    explanation = step.error.explanation if step.error is not None else None
+    if getattr(explanation, "kind", "") not in ("overlapping_write", "partial_overlap",
+                                                "negative_step") or grid is None:
+        return grid, strips
+    receiver = getattr(getattr(explanation, "receiver", None), "name", None)
+    t = grid.grid.tensor
+    if receiver != t.name:
+        return grid, strips
+    shared = getattr(explanation, "cell", None)
+    cells = tuple(sorted({shared} if shared is not None else set(explanation.cells)))
+    marked = tuple(replace(s, written=cells) if s.strip.storage.id == t.storage_id else s
+                   for s in strips)
+    reading = _grid_cells_reading(t, np.asarray(cells, dtype=np.int64))
+    return replace(grid, written=frozenset((c.panel, c.row, c.col) for c in reading)), marked
 
 
 def _ghosts(step: Step, storage_id: int) -> tuple[int, ...]:
