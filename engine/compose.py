@@ -365,6 +365,8 @@ def _compose_cached(result_key: _Key, view: ViewState, viewport: Viewport,
                                               shift, grid_shift)
     if step.written_storages and step.index > 0 and result.steps:
         grid, strips = _mark_written(steps[step.index - 1], step, grid, strips)
+    elif step.error is not None:
+        grid, strips = _mark_error_cells(step, grid, strips)
     before_grid = None
     if plan is not None and plan.before is not None and grid is not None:
         before_grid = _before_grid(plan.before, steps[step.index - 1], grid, ts, colors, tr)
@@ -504,7 +506,7 @@ def _demand(picture: Picture) -> _Demand | None:
     label = max((len(o.label) for s in strips for o in s.overlays), default=4)
     widest = _widest_value(grid, strips[0] if strips else None)
     panels = min(grid.panel_count, MAX_PANELS) if t.ndim > 2 else 1
-    arcs = sum(1 for s in t.stride if s != 0)
+    arcs = sum(1 for n, s in zip(t.shape, t.stride) if s != 0 and n > 1)
     title = len(t.name) + 2 + len(_title_line(t, lambda text: text))
     notes = int(grid.rows > MAX_GRID_SIDE) + int(grid.cols > MAX_GRID_SIDE) + int(t.is_meta) \
         + int(t.ndim > 2 and grid.panel_count > MAX_PANELS)
@@ -902,6 +904,29 @@ def _mark_written(before: Step, after: Step, grid: GridLayout | None,
     return grid, tuple(marked)
 
 
+def _mark_error_cells(step: Step, grid: GridLayout | None, strips: tuple[StripLayout, ...]):
+    """An error about particular cells (a write to a cell several positions share, a slice
+    that would walk backwards) outlines them in the still, and every position reading them."""
+    from dataclasses import replace
+
+    from engine.transition import _grid_cells_reading
+
+    explanation = step.error.explanation if step.error is not None else None
+    if getattr(explanation, "kind", "") not in ("overlapping_write", "partial_overlap",
+                                                "negative_step") or grid is None:
+        return grid, strips
+    receiver = getattr(getattr(explanation, "receiver", None), "name", None)
+    t = grid.grid.tensor
+    if receiver != t.name:
+        return grid, strips
+    shared = getattr(explanation, "cell", None)
+    cells = tuple(sorted({shared} if shared is not None else set(explanation.cells)))
+    marked = tuple(replace(s, written=cells) if s.strip.storage.id == t.storage_id else s
+                   for s in strips)
+    reading = _grid_cells_reading(t, np.asarray(cells, dtype=np.int64))
+    return replace(grid, written=frozenset((c.panel, c.row, c.col) for c in reading)), marked
+
+
 def _ghosts(step: Step, storage_id: int) -> tuple[int, ...]:
     """Cells past the storage's end that a failed as_strided layout would read."""
     explanation = step.error.explanation if step.error is not None else None
@@ -1009,7 +1034,9 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     label_chars = max((len(o.label) for o in strip.overlays), default=4)
     # arcs (one per dim of the focused tensor, from its first cell) sit above the first row
     focus_overlay = next((o for o in strip.overlays if focused and o.name == focused.name), None)
-    arc_dims = [(d, s) for d, s in enumerate(focused.stride) if s != 0][:6] \
+    # no bracket for a size-1 dim: its stride is never used to move (nor for stride 0)
+    arc_dims = [(d, s) for d, (n, s) in enumerate(zip(focused.shape, focused.stride))
+                if s != 0 and n > 1][:6] \
         if focus_overlay is not None else []
     arcs_h = len(arc_dims) * ts.small * 1.35 + ts.small * 0.6
     window, _total = _strip_window(strip, focused)

@@ -497,8 +497,9 @@ class ExpandExplanation(Explanation):
             parts.append((N_("{Name}.repeat({repeats}) copies the data instead and gives shape "
                              "({target})."), values))
         else:
-            parts.append((N_("Keep size {size} there (or write -1), or copy with repeat(), "
-                             "whose factors multiply the sizes."), values))
+            parts.append((N_("Keep size {size} there (or write -1). repeat() cannot reach that "
+                             "size either: its factors multiply the sizes, so a dim of size "
+                             "{size} can only become a multiple of {size}."), values))
         return parts
 
 

@@ -209,6 +209,10 @@ def vet(statement: ast.stmt) -> None:
     _Vetter().visit(statement)
 
 
+SAFE_KEYS = (len, abs, str, int, float, round, bool)  # key= callables without side effects
+MAX_WARNINGS = 20  # distinct warnings kept per statement
+
+
 @dataclass(frozen=True, slots=True)
 class StatementResult:
     stdout: str
@@ -280,6 +284,9 @@ class Interpreter:
                 error = _memory_error(exc, self.limits, _line(statement)) or exc
         messages = tuple(dict.fromkeys(safe_text(f"{w.category.__name__}: {w.message}")
                                        for w in caught))
+        if len(messages) > MAX_WARNINGS:  # warnings are output too: capped like print
+            messages = messages[:MAX_WARNINGS] + (
+                f"… {len(messages) - MAX_WARNINGS:,} more warnings not shown",)
         return StatementResult(safe_text(self._stdout.getvalue()), error, messages,
                                self._failure)
 
@@ -702,6 +709,12 @@ class Interpreter:
         if func is type and (len(args) != 1 or kwargs):
             raise RefusedError("refused: type() with three arguments creates a class",
                                _line(node))
+        key = kwargs.get("key")
+        if key is not None and key not in SAFE_KEYS:
+            # sorted/min/max/list.sort call key= themselves, past every check of a call
+            raise RefusedError("refused: key= takes only len, abs, str, int, float, round or "
+                               "bool (another callable would run without the interpreter's "
+                               "checks)", _line(node))
         self._check_callable(func, node)
         self._check_arguments(func, args, kwargs, node)
         probe, force = self._probe_for(receiver, func, name)

@@ -257,6 +257,11 @@ def default_focus(step: Step) -> str | None:
         for produced in reversed(step.produced):
             if step.tensor(produced.name) is not None:
                 return produced.name
+    # a line that only reads (print, a comparison): the first tensor it names
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", step.source)
+    named = [w for w in words if step.tensor(w) is not None]
+    if named:
+        return named[0]
     return step.tensors[-1].name if step.tensors else None
 
 

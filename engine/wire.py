@@ -15,6 +15,8 @@ import json
 import math
 from typing import Any
 
+import numpy as np
+
 from engine.explain import EXPLANATION_TYPES
 from engine.layout import Blocker, ViewExplanation
 from engine.script import safe_text
@@ -78,6 +80,13 @@ def encode(value: Any, blobs: list[bytes] | None = None,
             return [enc(x) for x in v]
         if isinstance(v, tuple):
             return {"t": [enc(x) for x in v]}
+        if isinstance(v, np.generic):  # NumPy scalars (longdouble, …) from values lists
+            if isinstance(v, np.complexfloating):
+                return enc(complex(v))
+            if isinstance(v, np.floating):
+                return enc(float(v))
+            if isinstance(v, (np.integer, np.bool_)):
+                return enc(v.item())
         if isinstance(v, (bytes, bytearray)):
             if blobs is None:
                 return {"b64": base64.b64encode(bytes(v)).decode("ascii")}

@@ -6,7 +6,7 @@ import numpy as np
 #: zh: 一个 float64（每个 8 字节）的 3×4 张量：形状 (3, 4)，步长 (4, 1)——PyTorch 的步长以元素计。
 t = torch.arange(12, dtype=torch.float64).reshape(3, 4)
 #: en: t.numpy() copies nothing: the array n describes t's storage. NumPy counts strides in bytes: NumPy strides (32, 8) bytes = PyTorch stride (4, 1) × 8 B.
-#: zh: t.numpy() 不复制任何东西：数组 n 描述的就是 t 的存储。NumPy 的步长以字节计：NumPy 的 strides (32, 8) 字节 = PyTorch 的步长 (4, 1) × 8 B。
+#: zh: t.numpy() 不复制任何东西：数组 n 描述的就是 t 的存储。NumPy 的步长以字节计：NumPy 的字节步长 (32, 8) = PyTorch 的步长 (4, 1) × 8 字节。
 n = t.numpy()
 #: en: Same layout, two units: (32, 8) bytes, (4, 1) elements, 8 bytes per element.
 #? output
@@ -26,15 +26,15 @@ print(n[0, 0])
 np.add(n, 1, out=n)
 print(t[0, 0])
 #: en: t.T is a view with stride (1, 4); its .numpy() has strides (8, 32) bytes: F-contiguous (column-major), not C-contiguous.
-#: zh: t.T 是一个步长为 (1, 4) 的视图；它的 .numpy() 的 strides (8, 32) 以字节计：F 连续（列优先），而不是 C 连续。
+#: zh: t.T 是一个步长为 (1, 4) 的视图；它的 .numpy() 的字节步长 (8, 32)：F 连续（列优先），而不是 C 连续。
 nt = t.T.numpy()
 print(nt.strides, nt.flags.c_contiguous, nt.flags.f_contiguous)
 #: en: np.ascontiguousarray copies it into new memory in C order: strides (24, 8), owndata True, no longer shared with t.
-#: zh: np.ascontiguousarray 把它复制到新的内存里，按 C 顺序排列：strides (24, 8)，owndata 为 True，不再与 t 共享。
+#: zh: np.ascontiguousarray 把它复制到新的内存里，按 C 顺序排列：字节步长 (24, 8)，owndata 为 True，不再与 t 共享。
 c = np.ascontiguousarray(nt)
 print(c.strides, c.flags.owndata, np.shares_memory(c, n))
 #: en: Now from NumPy to torch. An array of four float64 ones, strides (8,).
-#: zh: 现在从 NumPy 到 torch。一个由四个 float64 的 1 组成的数组，strides (8,)。
+#: zh: 现在从 NumPy 到 torch。一个由四个 float64 的 1 组成的数组，字节步长 (8,)。
 m = np.ones(4)
 #: en: torch.from_numpy(m) wraps m's memory in a tensor: nothing is copied.
 #: zh: torch.from_numpy(m) 把 m 的内存包装成张量：没有复制。
@@ -48,7 +48,7 @@ copied = torch.tensor(m)
 m[0] = 7
 print(shared[0].item(), copied[0].item())
 #: en: In NumPy, reversing is a free view: the step −1 gives strides (-8,) bytes, starting at the last element.
-#: zh: 在 NumPy 里，反转是一个免费的视图：间隔 −1 得到 strides (-8,) 字节，从最后一个元素开始。
+#: zh: 在 NumPy 里，反转是一个免费的视图：间隔 −1 得到字节步长 (-8,)，从最后一个元素开始。
 r = m[::-1]
 print(r.strides, r.base is m)
 #: en: But a PyTorch stride is never negative (torch.flip copies instead of viewing), so no tensor can view r: from_numpy refuses.
@@ -56,6 +56,6 @@ print(r.strides, r.base is m)
 #! expect-error
 bad = torch.from_numpy(r)
 #: en: The fix: copy first. r.copy() owns fresh memory in order, strides (8,); the tensor has stride (1,).
-#: zh: 解决办法：先复制。r.copy() 拥有一块按顺序排列的新内存，strides (8,)；得到的张量步长为 (1,)。
+#: zh: 解决办法：先复制。r.copy() 拥有一块按顺序排列的新内存，字节步长 (8,)；得到的张量步长为 (1,)。
 good = torch.from_numpy(r.copy())
 print(good.stride(), good.tolist())

@@ -703,7 +703,7 @@
     </message>
     <message>
       <source>{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B</source>
-      <translation>{name}：NumPy 步长 {bytes} 字节 = 步长 {elements} × {size} 字节</translation>
+      <translation>{name}：NumPy 字节步长 {bytes} = 步长 {elements} × {size} 字节</translation>
     </message>
     <message>
       <source>+{step} (dim {dim})</source>
@@ -922,8 +922,8 @@
       <translation>{Name}.repeat({repeats}) 则会复制数据，得到形状 ({target})。</translation>
     </message>
     <message>
-      <source>Keep size {size} there (or write -1), or copy with repeat(), whose factors multiply the sizes.</source>
-      <translation>在那一维保持大小 {size}（或写 -1），或者用 repeat() 复制，它的参数是各维大小的倍数。</translation>
+      <source>Keep size {size} there (or write -1). repeat() cannot reach that size either: its factors multiply the sizes, so a dim of size {size} can only become a multiple of {size}.</source>
+      <translation>在那一维保持大小 {size}（或写 -1）。repeat() 也得不到那个大小：它的参数是各维大小的倍数，所以大小为 {size} 的维只能变成 {size} 的倍数。</translation>
     </message>
     <message>
       <source>-1 means "numel ÷ the other sizes": {name} (shape {shape}) has {numel} elements, and {numel} ÷ {product} = {quotient} is not a whole number, so no size fits in place of -1.</source>

@@ -229,3 +229,11 @@ def test_an_out_of_bounds_layout_draws_the_cells_past_the_storage_end():
     strip = compose(result, ViewState(), SIZES[0]).strips[0]
     assert strip.strip.cells == 6 and strip.ghosts == (6,)
     assert strip.cell_rect(6) is not None  # laid out, past the end
+
+
+def test_an_overlapping_write_outlines_the_shared_cell_and_every_position_reading_it():
+    result = run_script("import torch\nx = torch.arange(3).view(3, 1).expand(3, 4)\n"
+                        "x.add_(1)\n")
+    scene = compose(result, ViewState(), SIZES[0])
+    assert scene.strips[0].written == (0,)
+    assert scene.grid.written == {((), 0, c) for c in range(4)}

@@ -77,8 +77,9 @@ EN_CLAIMS = (
     ("bytes", r"(\d[\d,]*) bytes"),
 )
 ZH_CLAIMS = (
-    ("stride", rf"步长 {TUPLE}"), ("shape", rf"形状 {TUPLE}"), ("offset", r"偏移 ?(\d+)"),
-    ("strides", rf"strides {TUPLE}"),
+    ("stride", rf"(?<!字节)步长 {TUPLE}"), ("shape", rf"形状 {TUPLE}"),
+    ("offset", r"偏移 ?(\d+)"),
+    ("strides", rf"(?:strides|字节步长) {TUPLE}"),  # NumPy's, in bytes
     ("start", r"从存储下标 (\d+) 开始"), ("advance", r"前进 (\d+) 个单元"),
     ("bytes", r"(\d[\d,]*) ?个?字节"),
 )

@@ -100,3 +100,28 @@ def test_private_allowlisted_attributes_work():
                         "print(y._base is x, y._is_view(), x._is_view())\n")
     assert result.steps[-1].error is None
     assert result.steps[-1].stdout == "True True False\n"
+
+
+@pytest.mark.parametrize("statement", [
+    "sorted(['this.x'], key=torch.arange(6.).storage().type)",
+    "sorted([10**8], key=torch.set_printoptions)",
+    "max([3 * 10**9], key=torch.ones)",
+])
+def test_key_callables_are_refused(statement):
+    """sorted/min/max call key= themselves, past every check of a call: only pure builtins."""
+    last = run_script(f"import torch\n{statement}\n").steps[-1]
+    assert last.error is not None and last.error.type == "RefusedError"
+    assert "key=" in last.error.message
+
+
+def test_safe_key_functions_still_work():
+    steps = run_script("x = sorted(['bb', 'a'], key=len)\nprint(x, max([1, -5], key=abs))\n")
+    assert steps.steps[-1].error is None and steps.steps[-1].stdout == "['a', 'bb'] -5\n"
+
+
+def test_warnings_per_statement_are_capped():
+    script = ("import torch\na = torch.ones(1)\nfor i in range(60):\n"
+              "    b = torch.add(a, a, out=torch.zeros(i + 2))\n")
+    warnings = run_script(script).steps[-1].warnings
+    assert len(warnings) == 21 and warnings[-1].startswith("… ") and "more warnings" in \
+        warnings[-1]

@@ -79,3 +79,13 @@ def test_gui_side_modules_do_not_import_torch():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.strip()
     assert out == "False"
+
+
+def test_numpy_long_double_values_cross_as_floats():
+    result = run_script("import numpy as np\nx = np.zeros(2, dtype=np.longdouble)\n"
+                        "z = np.ones(1, dtype=np.clongdouble)\ny = 1\n")
+    assert [s.error for s in result.steps] == [None] * 4
+    blobs: list[bytes] = []
+    back = decode_result(json.loads(json.dumps(encode_result(result, blobs))), blobs)
+    arrays = {a.name: a.values for a in back.steps[-1].arrays}
+    assert arrays["x"] == [0.0, 0.0] and arrays["z"] == [complex(1, 0)]

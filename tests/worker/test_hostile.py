@@ -16,6 +16,7 @@ REFUSED = {"RefusedError", "NotSupportedError", "ImportError"}
 LIMITS = {"TimeLimitError", "ResourceLimitError", "BudgetExceededError", "MemoryError"}
 
 ESCAPES = [
+    "x = max([3 * 10**9], key=torch.ones)",  # key= would call torch past every check
     'torch.arange(6.).storage().type("this")',
     'torch.arange(6.).untyped_storage().type("os.system")',
     'torch.arange(6.).storage().type(dtype="antigravity.x")',
@@ -76,7 +77,6 @@ MEMORY = [
     "x = torch.bincount(torch.tensor([3 * 10**9]))",
     "x = torch.zeros(torch.tensor(3 * 10**9))",
     "x = torch.tril_indices(60000, 60000)",
-    "x = max([3 * 10**9], key=torch.ones)",
     "x = torch.ones(10**5).expand(10**5, 10**5).nonzero()",
     "a = torch.ones(10**5, 1).expand(10**5, 10**5)\nb = a @ a",
     "x = torch.zeros(2**40)",
