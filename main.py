@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -128,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--step counts from 1")
 
     if not headless:
+        from engine.worker_spawn import start_early
+
+        start_early()  # the worker imports torch while this process imports Qt
         from gui.launcher import run_window  # Qt is imported only for the window
 
         if lesson:
@@ -207,15 +211,18 @@ def _attach(args: argparse.Namespace) -> int:
 
 def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentParser,
               lesson=None) -> int:
-    from engine.trace import trace_json
     from engine.worker import WorkerPool
 
     with WorkerPool(warm=False) as pool:  # the script runs in the worker, under its limits
         run = pool.start(source)
         if args.export is not None or args.export_steps is not None:
-            import gui.export  # noqa: F401 - Qt loads here while torch loads over there
+            from gui.export import prepare
+
+            prepare()  # Qt, the canvas and its fonts load here while torch loads over there
         result = run.wait()
         torch_version = pool.torch_version
+    from engine.trace import trace_json
+
     if args.json is not None and not _write_json(
             trace_json(result, torch_version, args.lang or "en"), args.json):
         return 2
@@ -261,4 +268,9 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # a fast exit, as the window has: everything is written and closed by now, and tearing
+    # down an interpreter with torch and Qt loaded took 0.3–1 s (tools/bench.py)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code if isinstance(code, int) else 0)

@@ -239,9 +239,15 @@ class Scene:
 def text_width(text: str, px: float, mono: bool = False, bold: bool = False) -> float:
     """A close upper estimate of the rendered width (the engine cannot ask Qt's metrics)."""
     per = 0.62 if mono else 0.64
-    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+    wide = _wide_count(text)
     width = ((len(text) - wide) * per + wide * 1.0) * px
     return width * (1.1 if bold and not mono else 1.0)
+
+
+@lru_cache(maxsize=8192)
+def _wide_count(text: str) -> int:
+    """East Asian wide characters in text (looked up once per text: layouts ask often)."""
+    return sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
 
 
 def wrap(text: str, px: float, width: float, mono: bool = False) -> list[str]:
@@ -518,8 +524,17 @@ def _widest_value(grid: Grid, strip: Strip | None) -> int:
     sample = grid.values[lo:hi]
     if len(sample) > 4096:
         sample = np.concatenate([sample[:2048], sample[-2048:]])
-    texts = {format_value(v) for v in sample.tolist()} if len(sample) else {"0"}
-    return max(len(text) for text in texts)
+    return _widest_text(sample)
+
+
+def _widest_text(values: np.ndarray) -> int:
+    """max(len(format_value(v))) over values (1 when there are none), without formatting
+    every integer: an integer's text is widest at the array's minimum or maximum."""
+    if not len(values) or values.dtype.kind == "b":
+        return 1
+    if values.dtype.kind in "iu":
+        return max(len(str(int(values.min()))), len(str(int(values.max()))))
+    return max(len(format_value(v)) for v in values.tolist())
 
 
 def _extent(t: TensorState) -> tuple[int, int]:
@@ -1044,8 +1059,11 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
         y -= ts.small * 1.8
     x0 = x + label_w
     layout_rows = tuple(rows)
-    shown = [k for r in layout_rows if not r.skipped for k in range(r.start, r.start + r.count)]
+    shown = [np.arange(r.start, r.start + r.count, dtype=np.int64) for r in layout_rows
+             if not r.skipped]
+    shown = np.concatenate(shown) if shown else np.zeros(0, dtype=np.int64)
     value_px = _value_px(cell, strip.values, shown, ts)
+    largest = int(shown.max()) if len(shown) else 0
     # labels: the index ruler over each row, lane names at the left, break notes
     step_every = _ruler_step(cell, total, ts)
     for row in layout_rows:
@@ -1086,7 +1104,7 @@ def _strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane
     reads = _reads(strip, focused)
     return StripLayout(strip, (x, pane[1], w, y - pane[1]), tuple(texts), cell, x0, lane_h,
                        layout_rows, per_row, tuple(arcs), value_px,
-                       _corner_fits(cell, value_px, f"+{max(shown, default=0) * strip.itemsize}B",
+                       _corner_fits(cell, value_px, f"+{largest * strip.itemsize}B",
                                     ts), ts.small, ruler, reads, ghosts=ghosts)
 
 
@@ -1109,13 +1127,36 @@ def _strip_cells_that_fit(window, cells: int, per_row: int, top: float, arcs_h: 
     capacity = sum(n for _, n in window)
     while True:
         segments = _fit_window(window, capacity)
-        rows, y = _strip_rows_at(segments, cells, per_row, top, arcs_h, ruler, row_h, ts)
+        count, y = _strip_rows_extent(segments, cells, per_row, top, arcs_h, row_h, ts)
         if y <= bottom:
-            return rows, y
+            return _strip_rows_at(segments, cells, per_row, top, arcs_h, ruler, row_h, ts)
         if capacity <= per_row:  # one row of the start is all there is room for
             segments = [(window[0][0], min(per_row, window[0][1]))]
             return _strip_rows_at(segments, cells, per_row, top, arcs_h, ruler, row_h, ts)
-        capacity = max(per_row, min(capacity, per_row * len(rows)) - per_row)
+        capacity = max(per_row, min(capacity, per_row * count) - per_row)
+
+
+def _strip_rows_extent(segments, cells: int, per_row: int, y: float, arcs_h: float,
+                       row_h: float, ts: TypeScale) -> tuple[int, float]:
+    """len(rows) and the end y of _strip_rows_at(...), the same sums without the rows."""
+    count = 0
+    previous_end = segments[0][0]
+    if previous_end > 0:
+        count += 1
+        y += ts.small * 1.8
+    y += arcs_h
+    for start, n in segments:
+        if start > previous_end and count:
+            count += 1
+            y += ts.small * 1.8
+        for _ in range(start, start + n, per_row):
+            count += 1
+            y += row_h
+        previous_end = start + n
+    if previous_end < cells:
+        count += 1
+        y += ts.small * 1.8
+    return count, y
 
 
 def _strip_rows_at(segments, cells: int, per_row: int, y: float, arcs_h: float, ruler: float,
@@ -1157,7 +1198,7 @@ def _value_px(cell: float, values: np.ndarray | None, shown, ts: TypeScale) -> f
     if values is not None and len(values):
         index = np.asarray(shown, dtype=np.int64).ravel()
         index = index[(index >= 0) & (index < len(values))]
-        widest = max((len(format_value(v)) for v in values[index[:8192]].tolist()), default=1)
+        widest = _widest_text(values[index[:8192]])
     px = min(cell * 0.42, (cell - 8) / (0.62 * widest), ts.code * 1.5)
     return round(px, 1) if px >= ts.small else 0.0
 
@@ -1297,14 +1338,30 @@ def _grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dic
         texts.append(Text((x, bottom, w, ts.small * 1.5), elide(note, ts.small, w), ts.small,
                           "muted"))
         bottom += ts.small * 1.5
-    shown = [grid.storage_index(p, r, c) for p in panel_keys for r in rows for c in cols
-             if r >= 0 and c >= 0][:8192]
+    shown = _shown_indices(grid, panel_keys, rows, cols)[:8192]
     value_px = _value_px(cell, grid.values, shown, ts)
+    largest = int(shown.max()) if len(shown) else 0
     layout = GridLayout(grid, (pane[0], pane[1], w, bottom - pane[1]), tuple(texts), cell,
                         tuple(rows), tuple(cols), tuple(panels), value_px,
-                        _corner_fits(cell, value_px, f"#{max(shown, default=0)}", ts), ts.small)
+                        _corner_fits(cell, value_px, f"#{largest}", ts), ts.small)
     formula = (x, bottom + ts.small * 0.6, w, formula_h)
     return layout, formula
+
+
+def _shown_indices(grid: Grid, panel_keys, rows, cols) -> np.ndarray:
+    """Storage index of every drawn cell (elided rows and columns left out), panel by panel,
+    row by row: Grid.storage_index of each, computed at once."""
+    t = grid.tensor
+    r = np.asarray([i for i in rows if i >= 0], dtype=np.int64)[:, None]
+    c = np.asarray([i for i in cols if i >= 0], dtype=np.int64)[None, :]
+    col_stride = t.stride[-1] if t.ndim >= 1 else 0
+    row_stride = t.stride[-2] if t.ndim >= 2 else 0
+    blocks = []
+    for key in panel_keys:
+        base = t.storage_offset + (sum(i * s for i, s in zip(key, t.stride)) if t.ndim > 2
+                                   else 0)
+        blocks.append((base + r * row_stride + c * col_stride).ravel())
+    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
 
 
 def _title_line(t: TensorState, tr: Translate) -> str:

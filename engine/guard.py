@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -94,6 +95,23 @@ def format_bytes(n: int) -> str:
 
 
 _PROBE_FAILED = object()
+
+
+def arange_probe(*args: Any, **kwargs: Any) -> torch.Tensor:
+    """torch.arange(..., device="meta") sized without running it: on the meta device arange
+    is a Python reference that imports SymPy (half a second on the first call of a run).
+    Numbers only; anything else (tensors, unusual keywords) takes the meta path."""
+    plain = all(isinstance(v, (int, float)) and math.isfinite(v) for v in args)
+    if not plain or not 1 <= len(args) <= 3 or set(kwargs) - {"dtype", "device",
+                                                              "requires_grad"}:
+        return torch.arange(*args, **{**kwargs, "device": "meta"})
+    start, end, step = (0, args[0], 1) if len(args) == 1 else (*args[:2], (*args[2:], 1)[0])
+    if step == 0:
+        return torch.arange(*args, **{**kwargs, "device": "meta"})  # the real error
+    count = max(0, math.ceil((end - start) / step))
+    dtype = kwargs.get("dtype") or (torch.int64 if all(isinstance(v, int) for v in args)
+                                    else torch.get_default_dtype())
+    return torch.empty(count, dtype=dtype, device="meta")
 
 
 def _targets_meta(kwargs: dict) -> bool:

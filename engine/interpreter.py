@@ -31,7 +31,7 @@ from engine.errors import (
 )
 from engine.explain import FailedCall, TensorFacts
 from engine.facts import failed_call, is_ndarray, written_part
-from engine.guard import Limits, check_call
+from engine.guard import Limits, arange_probe, check_call
 from engine.script import safe_text
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
@@ -771,6 +771,8 @@ class Interpreter:
         if torch_name == "from_numpy":  # shares the array's memory: allocates nothing
             return (lambda twin, *a, **k: twin), False
         torch_func = getattr(torch, torch_name)
+        if torch_name == "arange":
+            return arange_probe, True
         if torch_name in policy.FACTORIES:
             return (lambda *a, **k: torch_func(*a, **{**k, "device": "meta"})), True
         return torch_func, False

@@ -18,8 +18,6 @@ import json
 import os
 import select
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +25,7 @@ from pathlib import Path
 from engine.limits import Limits
 from engine.state import ErrorInfo, RunResult, Step
 from engine.wire import FrameReader, WireError, decode
+from engine.worker_spawn import spawn, take_early
 
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 120.0  # how long the worker may take to import torch on a busy machine
@@ -51,19 +50,11 @@ class _Process:
     """One worker process (torch imported); runs one script at a time."""
 
     def __init__(self, warm: bool = True) -> None:
-        env = dict(os.environ)
-        env["STRIDESCOPE_WORKER_WARM"] = "1" if warm else "0"
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-        env.setdefault("MALLOC_ARENA_MAX", "2")  # fewer 64 MiB arenas against RLIMIT_AS
-        env.pop("QT_QPA_PLATFORM", None)
-        debug = os.environ.get("STRIDESCOPE_WORKER_STDERR")
-        self.popen = subprocess.Popen(
-            [sys.executable, "-m", "engine.worker_child"], cwd=str(ROOT), env=env,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=None if debug else subprocess.DEVNULL, bufsize=0, close_fds=True)
-        os.set_blocking(self.popen.stdout.fileno(), False)
-        self.started = time.monotonic()
+        early = take_early(warm)  # started by main.py before the window's imports
+        if early is not None:
+            self.popen, self.started = early
+        else:
+            self.popen, self.started = spawn(warm), time.monotonic()
         self.reader = FrameReader()
         self.hello: dict | None = None
         self.backlog: list[tuple[dict, list[bytes]]] = []

@@ -16,6 +16,18 @@ ANIMATION_SUFFIXES = (".gif", ".mp4")
 HOLD_SECONDS = 1.6  # an animation holds its result this long, so a reader can read it
 
 
+def prepare() -> None:
+    """Load what a render needs ahead of the picture (the CLI calls this while the worker
+    imports torch): the application, the canvas items and the fonts' metrics."""
+    from gui.app import ensure_app
+    from gui.canvas.painting import metrics
+    from gui.canvas.scene import CanvasScene  # noqa: F401 - imported now, used by scene_for
+
+    ensure_app()
+    for bold, mono in ((False, False), (True, False), (False, True), (True, True)):
+        metrics(14.0, bold, mono).horizontalAdvance("0")
+
+
 def compose_step(result: RunResult, step: int | None = None, focus: str | None = None,
                  size: tuple[int, int] = (1200, 800),
                  captions: Callable[[Step], str] | None = None, animate: bool = False,
@@ -45,9 +57,8 @@ def scene_for(composed: Scene, theme: Theme):
 
 def render_scene(scene, path: str, size: tuple[int, int], background: str) -> None:
     """Draw the scene into size and write path by its suffix."""
-    from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
-    from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
-    from PySide6.QtSvg import QSvgGenerator
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter
 
     width, height = size
     target = QRectF(0, 0, width, height)
@@ -68,6 +79,9 @@ def render_scene(scene, path: str, size: tuple[int, int], background: str) -> No
         if not image.save(path, "PNG"):
             raise OSError(f"cannot write {path}")
     elif suffix == ".svg":
+        from PySide6.QtCore import QSize
+        from PySide6.QtSvg import QSvgGenerator  # imported only for an SVG
+
         generator = QSvgGenerator()
         generator.setFileName(path)
         generator.setSize(QSize(width, height))
@@ -77,6 +91,9 @@ def render_scene(scene, path: str, size: tuple[int, int], background: str) -> No
         paint(painter)
         painter.end()
     elif suffix == ".pdf":
+        from PySide6.QtCore import QMarginsF, QSizeF
+        from PySide6.QtGui import QPageSize, QPdfWriter
+
         writer = QPdfWriter(path)
         writer.setResolution(96)
         writer.setPageSize(QPageSize(QSizeF(width, height), QPageSize.Unit.Point, "",

@@ -32,7 +32,7 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
                theme: str | None = None, lang: str | None = None, present: bool = False,
                fast_exit: bool = True) -> int:
     app = ensure_app()
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import QTimer
 
     from gui.main_window import MainWindow
 
@@ -49,15 +49,7 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
     if present:
         window.presentation.toggle()
     if screenshot:
-        def grab() -> None:
-            ok = window.grab().save(screenshot)
-            print(f"{'saved' if ok else 'could not save'} {screenshot}")
-            app.exit(0 if ok else 1)
-        if window.controller.running:  # wait for the worker's first result, then grab
-            window.controller.sig_changed.connect(
-                lambda *_: QTimer.singleShot(600, grab), Qt.ConnectionType.SingleShotConnection)
-        else:
-            QTimer.singleShot(600, grab)
+        _grab_after_first_frame(window, screenshot)
     _quit_on_terminate(app)
     code = app.exec()
     if fast_exit:
@@ -70,3 +62,39 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _grab_after_first_frame(window, path: str, patience_ms: int = 30000) -> None:
+    """Save the window to path and quit as soon as the canvas has painted the document's
+    first full frame (so `--screenshot` measures start-up from outside); after patience_ms
+    it is saved as it is."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    app = ensure_app()
+    viewport = window.view.viewport()
+
+    def grab() -> None:
+        if getattr(window, "_screenshot_taken", False):
+            return
+        window._screenshot_taken = True
+        ok = window.grab().save(path)
+        print(f"{'saved' if ok else 'could not save'} {path}")
+        app.exit(0 if ok else 1)
+
+    def painted_in_full() -> bool:
+        """The worker's first result is shown (or there is nothing to show)."""
+        document = window.presenter.document
+        if window.controller.running or document is None:
+            return False
+        return document.step is None or window.scene.composed is not None
+
+    class FirstFrame(QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint and painted_in_full():
+                viewport.removeEventFilter(self)
+                QTimer.singleShot(0, grab)  # after this paint: the whole window is drawn
+            return False
+
+    watcher = FirstFrame(window)
+    viewport.installEventFilter(watcher)
+    QTimer.singleShot(patience_ms, grab)

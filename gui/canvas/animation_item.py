@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QPainter, QPen, QPixmap, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsObject
 
-from engine.transition import Frame
-from gui.canvas.painting import color, draw_centered, draw_runs, runs_width
+from engine.transition import Frame, Plan
+from gui.canvas.painting import color, draw_centered, draw_runs, font, runs_width
 from gui.i18n import _
 from gui.theme import Theme
 
@@ -31,8 +31,27 @@ class AnimationItem(QGraphicsObject):
         self.tween_at = tween_at
         self.frame: Frame | None = None
         self._sprites: dict[tuple, QPixmap] = {}
+        self._paths: list[tuple[QRectF, QRectF] | None] = []  # per motion of the plan
+        self._labels: dict[tuple[str, int], QStaticText] = {}
         self.setZValue(50)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def prepare(self, plan: Plan) -> None:
+        """Before the clock starts: every motion's source and target rectangle (once per
+        plan, not per frame), and the first frame's pixmaps and laid-out labels."""
+        paths = []
+        for motion in plan.motions:
+            a, b = self.locate(motion.source), self.locate(motion.target)
+            paths.append(None if a is None or b is None else (a, b))
+        self._paths = paths
+        fancy = len(paths) <= 200
+        for motion, path in zip(plan.motions, paths):
+            if path is not None:
+                rect = path[0].adjusted(4, 4, -4, -4)
+                if fancy:
+                    self._sprite(motion.text, rect.width(), rect.height())
+                else:
+                    self._label(motion.text, self._value_px(rect))
 
     def set_frame(self, frame: Frame | None) -> None:
         self.frame = frame
@@ -61,24 +80,20 @@ class AnimationItem(QGraphicsObject):
         if frame.pointer is not None:
             self._paint_pointer(painter, frame)
         # many sprites: plain boxes (cheap); few: rounded ones, cached as pixmaps
-        fancy = len(frame.sprites) <= 200
-        fill = color(theme.highlight, 235)
-        painter.setPen(QPen(color(theme.text), 1.2))
-        for sprite in frame.sprites:
-            a, b = self.locate(sprite.source), self.locate(sprite.target)
-            if a is None or b is None:
-                continue
-            rect = _lerp(a, b, sprite.progress).adjusted(4, 4, -4, -4)
-            painter.setOpacity(sprite.opacity)
-            if fancy:
+        sprites = frame.sprites
+        fancy = len(sprites) <= 200
+        paths = self._paths if len(self._paths) == len(sprites) else \
+            [self._path(sprite) for sprite in sprites]
+        if fancy:
+            for sprite, path in zip(sprites, paths):
+                if path is None:
+                    continue
+                rect = _lerp(*path, sprite.progress).adjusted(4, 4, -4, -4)
+                painter.setOpacity(sprite.opacity)
                 painter.drawPixmap(rect, self._sprite(sprite.text, rect.width(), rect.height()),
                                    QRectF(0, 0, rect.width() * 2, rect.height() * 2))
-            else:
-                painter.fillRect(rect, fill)
-                painter.drawRect(rect)
-                draw_centered(painter, rect, sprite.text, self._value_px(rect), "#000000",
-                              bold=True)
-                painter.setPen(QPen(color(theme.text), 1.2))
+        else:
+            self._paint_boxes(painter, sprites, paths)
         painter.setOpacity(1.0)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         changed = [(label, b, a) for label, b, a in frame.tweens if b != a]
@@ -92,6 +107,50 @@ class AnimationItem(QGraphicsObject):
             width = runs_width(runs, px, mono=True)
             painter.fillRect(QRectF(x - 6, y, width + 12, px * 1.6), color(theme.panel, 240))
             draw_runs(painter, x, y + px * 1.15, runs, px, mono=True)
+
+    def _path(self, sprite) -> tuple[QRectF, QRectF] | None:
+        a, b = self.locate(sprite.source), self.locate(sprite.target)
+        return None if a is None or b is None else (a, b)
+
+    def _paint_boxes(self, painter: QPainter, sprites, paths) -> None:
+        """Plain boxes with their values, in batches: the boxes of one opacity in one
+        drawRects, then their labels as cached laid-out text."""
+        groups: dict[float, list[tuple[QRectF, str]]] = {}
+        for sprite, path in zip(sprites, paths):
+            if path is not None:
+                rect = _lerp(*path, sprite.progress).adjusted(4, 4, -4, -4)
+                groups.setdefault(sprite.opacity, []).append((rect, sprite.text))
+        pen = QPen(color(self.theme.text), 1.2)
+        ink = color("#000000")
+        for opacity, boxes in groups.items():
+            painter.setOpacity(opacity)
+            painter.setPen(pen)
+            painter.setBrush(color(self.theme.highlight, 235))
+            painter.drawRects([rect for rect, _ in boxes])
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(ink)
+            current = None
+            for rect, text in boxes:
+                px = round(self._value_px(rect))
+                if px != current:
+                    painter.setFont(font(px, True, True))
+                    current = px
+                label = self._label(text, px)
+                size = label.size()
+                painter.drawStaticText(QPointF(rect.center().x() - size.width() / 2,
+                                               rect.center().y() - size.height() / 2), label)
+
+    def _label(self, text: str, px: float) -> QStaticText:
+        """A value's laid-out text at a font size, made once and drawn every frame."""
+        key = (text, round(px))
+        label = self._labels.get(key)
+        if label is None:
+            label = QStaticText(text)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+            label.prepare(font=font(key[1], True, True))
+            self._labels[key] = label
+        return label
 
     def _sprite(self, text: str, width: float, height: float) -> QPixmap:
         """A moving value, drawn once at 2× and reused: 1,000 sprites stay cheap per frame."""

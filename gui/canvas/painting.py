@@ -107,15 +107,32 @@ def visible_rect(painter: QPainter, exposed: QRectF) -> QRectF:
     return exposed.intersected(on_device)
 
 
+def cell_runs(rects: list[QRectF]) -> list[tuple[float, float, list[float]]]:
+    """Cells that touch side by side on one line, merged: (top, height, edges) per run, where
+    edges are the x of every cell boundary from the run's left to its right."""
+    runs: list[tuple[float, float, list[float]]] = []
+    for r in rects:
+        left, top, right, height = r.left(), r.top(), r.right(), r.height()
+        if runs:
+            run_top, run_height, edges = runs[-1]
+            if run_top == top and run_height == height and abs(edges[-1] - left) < 1e-6:
+                edges.append(right)
+                continue
+        runs.append((top, height, [left, right]))
+    return runs
+
+
 def draw_cells(painter: QPainter, rects: list[QRectF], fill: QColor, border) -> None:
-    """Cell backgrounds and borders: fillRect + one drawLines is ~5× faster than drawRects."""
+    """Cell backgrounds and borders, in batches: cells side by side are filled as one
+    rectangle (one fill per run, not per cell) and their borders go in one drawLines."""
     from PySide6.QtCore import QLineF
 
-    for rect in rects:
-        painter.fillRect(rect, fill)
     lines = []
-    for r in rects:
-        lines += (QLineF(r.topLeft(), r.topRight()), QLineF(r.topLeft(), r.bottomLeft()),
-                  QLineF(r.bottomLeft(), r.bottomRight()), QLineF(r.topRight(), r.bottomRight()))
+    for top, height, edges in cell_runs(rects):
+        left, right, bottom = edges[0], edges[-1], top + height
+        painter.fillRect(QRectF(left, top, right - left, height), fill)
+        lines.append(QLineF(left, top, right, top))
+        lines.append(QLineF(left, bottom, right, bottom))
+        lines += [QLineF(x, top, x, bottom) for x in edges]
     painter.setPen(border)
     painter.drawLines(lines)

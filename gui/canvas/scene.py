@@ -272,6 +272,7 @@ class CanvasScene(QGraphicsScene):
             else QPointF(0, 0)
         self.overlay = AnimationItem(self.theme, self.locate, self.sceneRect(), tween_at,
                                      composed.type)
+        self.overlay.prepare(plan)  # geometry and labels before the first frame
         self.addItem(self.overlay)
         # static items are painted once into a device cache while the overlay moves
         for item in (self.grid_item, *self.strip_items.values()):
