@@ -27,6 +27,8 @@ from engine.state import (
     SubStep,
 )
 
+MAX_NAMED_TENSORS = 256  # tensors recorded per step (the newest names)
+
 __all__ = ["iter_steps", "parse", "expected_error_lines", "run_script", "statement_error"]
 
 # called before each statement runs: (index, first line, last line, source)
@@ -172,6 +174,10 @@ class _Recorder:
                 error: ErrorInfo | None) -> Step:
         names = self.interpreter.user_names()
         tensors_by_name = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
+        dropped = len(tensors_by_name) - MAX_NAMED_TENSORS
+        if dropped > 0:  # each step records every name: many names x many steps would grow
+            # without bound in the window's process, so a step keeps the newest names
+            tensors_by_name = dict(list(tensors_by_name.items())[-MAX_NAMED_TENSORS:])
         arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
         labels = self._labels.update(tensors_by_name.values())
         storages = self._storage_states(tensors_by_name.values(), labels)
@@ -198,6 +204,9 @@ class _Recorder:
             and self._previous_raw[s.id] is not None and s.raw != self._previous_raw[s.id]
         )
         warnings = result.warnings
+        if dropped > 0:
+            warnings += (f"RecorderLimit: {dropped:,} older tensor names are not drawn or "
+                         f"traced at this step (at most {MAX_NAMED_TENSORS} a step)",)
         if not self._budget_told and (self._bytes_left < 0 or self._values_left <= 0):
             self._budget_told = True
             warnings += (f"RecorderLimit: from this step on, values and storage bytes are no "

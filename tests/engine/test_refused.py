@@ -125,3 +125,15 @@ def test_warnings_per_statement_are_capped():
     warnings = run_script(script).steps[-1].warnings
     assert len(warnings) == 21 and warnings[-1].startswith("… ") and "more warnings" in \
         warnings[-1]
+
+
+def test_a_step_records_at_most_256_tensor_names():
+    """Thousands of names × thousands of steps would grow the window's memory without bound
+    (found by the attack suite): a step keeps the newest 256 and says so."""
+    from engine.runner import MAX_NAMED_TENSORS
+
+    script = "import torch\n" + "".join(f"x{i} = torch.zeros(1)\n" for i in range(300))
+    last = run_script(script + "y = x0 + 1\n").steps[-1]
+    assert len(last.tensors) == MAX_NAMED_TENSORS and last.tensor("y") is not None
+    assert last.error is None and any(w.startswith("RecorderLimit: 45 older") for w in
+                                      last.warnings)
