@@ -28,7 +28,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from engine.picture import Grid, Picture, Strip, build_picture, format_value
+from engine.layout import element_indices
+from engine.picture import Grid, Picture, Strip, build_picture, extent, format_value
 from engine.state import RunResult, Step, TensorState
 from engine.transition import Plan, plan_transition
 
@@ -519,7 +520,7 @@ def _widest_value(grid: Grid, strip: Strip | None) -> int:
     if grid.values is None:
         return 1
     t = grid.tensor
-    extent_lo, extent_hi = _extent(t)
+    extent_lo, extent_hi = extent(t)
     lo, hi = max(0, extent_lo), min(len(grid.values), extent_hi + 1)
     sample = grid.values[lo:hi]
     if len(sample) > 4096:
@@ -535,12 +536,6 @@ def _widest_text(values: np.ndarray) -> int:
     if values.dtype.kind in "iu":
         return max(len(str(int(values.min()))), len(str(int(values.max()))))
     return max(len(format_value(v)) for v in values.tolist())
-
-
-def _extent(t: TensorState) -> tuple[int, int]:
-    from engine.picture import extent
-
-    return extent(t)
 
 
 @dataclass(frozen=True, slots=True)
@@ -967,7 +962,7 @@ def _strip_window(strip: Strip, focused: TensorState | None) -> tuple[list[tuple
         return [(0, cells)], cells
     lo, hi = 0, min(cells, 16) - 1
     if focused is not None and focused.numel:
-        lo, hi = _extent(focused)
+        lo, hi = extent(focused)
         scale = focused.itemsize / strip.itemsize if strip.itemsize else 1
         lo, hi = int(lo * scale), int(math.ceil((hi + 1) * scale)) - 1
         lo, hi = max(0, min(lo, cells - 1)), max(0, min(hi, cells - 1))
@@ -1248,10 +1243,7 @@ def _reads(strip: Strip, focused: TensorState | None) -> np.ndarray | None:
         return None
     if focused.itemsize != strip.itemsize:
         return None
-    index = np.full((), focused.storage_offset, dtype=np.int64)
-    for size, stride in zip(focused.shape, focused.stride):
-        index = index[..., None] + np.arange(size, dtype=np.int64) * stride
-    flat = index.ravel()
+    flat = element_indices(focused.shape, focused.stride, focused.storage_offset).ravel()
     flat = flat[(flat >= 0) & (flat < strip.cells)]
     counts = np.bincount(flat, minlength=strip.cells)
     return counts if counts.max(initial=0) > 1 else None

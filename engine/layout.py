@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
+
 
 def contiguous_strides(shape: Sequence[int]) -> tuple[int, ...]:
     strides = []
@@ -43,6 +45,14 @@ def is_contiguous(shape: Sequence[int], stride: Sequence[int]) -> bool:
 
 def storage_index(offset: int, stride: Sequence[int], index: Sequence[int]) -> int:
     return offset + sum(i * s for i, s in zip(index, stride))
+
+
+def element_indices(shape: Sequence[int], stride: Sequence[int], offset: int) -> np.ndarray:
+    """`storage_index` of every element at once: an int64 array of the tensor's shape."""
+    index = np.full((), offset, dtype=np.int64)
+    for size, step in zip(shape, stride):
+        index = index[..., None] + np.arange(size, dtype=np.int64) * step
+    return index
 
 
 def infer_shape(requested: Sequence[int], numel: int) -> tuple[int, ...] | None:

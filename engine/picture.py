@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from engine.layout import element_indices
 from engine.state import Step, StorageState, TensorState
 
 # Above this many cells a strip/grid is not resolved cell by cell up front (meta tensors of
@@ -102,10 +103,7 @@ def _coverage(layout: tuple, offset: int, itemsize: int, cell_bytes: int,
     shape, stride = layout
     unit = math.gcd(itemsize, cell_bytes)
     per_element = itemsize // unit
-    index = np.full((), offset, dtype=np.int64)
-    for size, step in zip(shape, stride):
-        index = index[..., None] + np.arange(size, dtype=np.int64) * step
-    starts = index.ravel() * per_element
+    starts = element_indices(shape, stride, offset).ravel() * per_element
     if len(starts) and starts.min() < 0:
         return None
     length = int(starts.max(initial=0)) + per_element

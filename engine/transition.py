@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.layout import N_
+from engine.layout import N_, element_indices
 from engine.picture import Grid, default_focus, format_value
 from engine.state import Step, TensorState
 
@@ -233,9 +233,7 @@ def _grid_cells_reading(t: TensorState, cells: np.ndarray, limit: int = 4096) ->
     """Every grid position of `t`, on any 2-D panel, that reads one of the storage cells."""
     if t.numel == 0 or t.numel > 1 << 22:
         return []
-    index = np.full((), t.storage_offset, dtype=np.int64)
-    for size, stride in zip(t.shape, t.stride):
-        index = index[..., None] + np.arange(size, dtype=np.int64) * stride
+    index = element_indices(t.shape, t.stride, t.storage_offset)
     hits = np.argwhere(np.isin(index, cells))[:limit]
     out: list[Anchor] = []
     for position in hits.tolist():
