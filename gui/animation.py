@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEasingCurve, QObject, QVariantAnimation, Signal
 
-from engine.transition import Plan, frame_at
-from gui.canvas.scene import CanvasScene
+from stridescope.engine.picture.transition import Plan, frame_at
+from stridescope.gui.canvas.scene import CanvasScene
 
 BASE_DURATION_MS = 1200
 

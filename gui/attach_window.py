@@ -6,11 +6,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from engine.attach import KernelFollower
-from engine.state import RunResult
-from gui.app import ensure_app
-from gui.i18n import _
-from gui.snapshot_window import open_result_window
+from stridescope.engine.live.attach import KernelFollower
+from stridescope.engine.model.state import RunResult
+from stridescope.gui.app import ensure_app
+from stridescope.gui.i18n import _
+from stridescope.gui.snapshot_window import open_result_window
 
 
 class AttachBridge(QObject):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer
 
-from gui.controller import Controller
+from stridescope.gui.controller import Controller
 
 BASE_INTERVAL_MS = 1600
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from engine.session_file import SessionError, load_session, save_session
-from gui.i18n import _
-from gui.settings import config_dir
+from stridescope.engine.document.session_file import SessionError, load_session, save_session
+from stridescope.gui.i18n import _
+from stridescope.gui.settings import config_dir
 
 _NAME = re.compile(r"^autosave-(\d+)-\d+\.stridescope$")
 _serial = itertools.count(1)

@@ -1,21 +1,21 @@
 """The one place where the document becomes the canvas: compose, scene, fit, animation.
 
 The window, the panels and the dialogs never compose a picture or plan a transition; they
-call `show`, `replay` or `turn_panels` here (engine.compose does the composing).
+call `show`, `replay` or `turn_panels` here (stridescope.engine.picture.compose does the composing).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from engine.compose import Viewport, ViewState, compose
-from engine.lessons import Lesson
-from engine.session import Document
-from gui.animation import Animator
-from gui.canvas.scene import CanvasScene
-from gui.canvas.view import CanvasView
-from gui.i18n import _, current_language
-from gui.theme import LIGHT, Theme
+from stridescope.engine.document.session import Document
+from stridescope.engine.picture.compose import Viewport, ViewState, compose
+from stridescope.engine.teaching.lessons import Lesson
+from stridescope.gui.animation import Animator
+from stridescope.gui.canvas.scene import CanvasScene
+from stridescope.gui.canvas.view import CanvasView
+from stridescope.gui.i18n import _, current_language
+from stridescope.gui.theme import LIGHT, Theme
 
 
 class CanvasPresenter(QObject):

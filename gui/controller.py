@@ -7,10 +7,10 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from engine.limits import Limits
-from engine.session import Document, check_statement
-from engine.state import RunResult
-from gui.i18n import _
+from stridescope.engine.document.session import Document, check_statement
+from stridescope.engine.model.limits import Limits
+from stridescope.engine.model.state import RunResult
+from stridescope.gui.i18n import _
 
 # errors that mean the worker stopped the run (or it crashed): worth a status message
 LIMIT_ERRORS = frozenset({"TimeLimitError", "ResourceLimitError", "WorkerCrash", "WorkerError"})
@@ -35,7 +35,7 @@ class _DocumentCommand(QUndoCommand):
 
 def make_runner(limits: Limits | None, parent: QObject):
     """The runner a new Controller uses: the worker process (tests may swap this)."""
-    from gui.script_runner import WorkerRunner
+    from stridescope.gui.script_runner import WorkerRunner
 
     return WorkerRunner(limits, parent)
 

@@ -7,12 +7,18 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
-from engine.lessons import load_lesson, load_lesson_file
-from engine.session_file import Session, SessionError, load_session, read_regular_file, save_session
-from gui.canvas_presenter import CanvasPresenter
-from gui.controller import Controller
-from gui.i18n import _
-from gui.settings import Settings
+from stridescope.engine.document.session_file import (
+    Session,
+    SessionError,
+    load_session,
+    read_regular_file,
+    save_session,
+)
+from stridescope.engine.teaching.lessons import load_lesson, load_lesson_file
+from stridescope.gui.canvas_presenter import CanvasPresenter
+from stridescope.gui.controller import Controller
+from stridescope.gui.i18n import _
+from stridescope.gui.settings import Settings
 
 MAX_OPEN_BYTES = 1024 * 1024
 

@@ -1,16 +1,16 @@
 """Render composed Scenes to PNG, SVG, PDF, GIF and MP4 (headless or from the window).
 
-Every export goes through engine.compose, exactly like the window: the picture is composed
-for the export's own size, so it fills the frame and its type sizes follow the rules."""
+Every export goes through engine/picture/compose.py, exactly like the window: the picture is
+composed for the export's own size, so it fills the frame and its type sizes follow the rules."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.compose import Scene, Viewport, ViewState, compose
-from engine.state import RunResult, Step
-from gui.theme import LIGHT, Theme
+from stridescope.engine.model.state import RunResult, Step
+from stridescope.engine.picture.compose import Scene, Viewport, ViewState, compose
+from stridescope.gui.theme import LIGHT, Theme
 
 ANIMATION_SUFFIXES = (".gif", ".mp4")
 HOLD_SECONDS = 1.6  # an animation holds its result this long, so a reader can read it
@@ -19,9 +19,9 @@ HOLD_SECONDS = 1.6  # an animation holds its result this long, so a reader can r
 def prepare() -> None:
     """Load what a render needs ahead of the picture (the CLI calls this while the worker
     imports torch): the application, the canvas items and the fonts' metrics."""
-    from gui.app import ensure_app
-    from gui.canvas.painting import metrics
-    from gui.canvas.scene import CanvasScene  # noqa: F401 - imported now, used by scene_for
+    from stridescope.gui.app import ensure_app
+    from stridescope.gui.canvas.painting import metrics
+    from stridescope.gui.canvas.scene import CanvasScene  # noqa: F401 - imported now, used by scene_for
 
     ensure_app()
     for bold, mono in ((False, False), (True, False), (False, True), (True, True)):
@@ -33,7 +33,7 @@ def compose_step(result: RunResult, step: int | None = None, focus: str | None =
                  captions: Callable[[Step], str] | None = None, animate: bool = False,
                  presentation: bool = False, value_colors: bool = False) -> Scene:
     """The Scene of step (1-based; default the last) at `size`, in the current language."""
-    from gui.i18n import _, current_language
+    from stridescope.gui.i18n import _, current_language
 
     index = (step or max(len(result.steps), 1)) - 1
     if result.steps and focus is not None and result.steps[index].tensor(focus) is None:
@@ -46,8 +46,8 @@ def compose_step(result: RunResult, step: int | None = None, focus: str | None =
 
 
 def scene_for(composed: Scene, theme: Theme):
-    from gui.app import ensure_app
-    from gui.canvas.scene import CanvasScene
+    from stridescope.gui.app import ensure_app
+    from stridescope.gui.canvas.scene import CanvasScene
 
     ensure_app()
     scene = CanvasScene(theme)
@@ -128,7 +128,7 @@ def animation_frames(result: RunResult, step: int | None, focus: str | None,
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QImage, QPainter
 
-    from engine.transition import frame_at
+    from stridescope.engine.picture.transition import frame_at
 
     composed = compose_step(result, step, focus, size, captions, animate=True,
                             value_colors=value_colors)

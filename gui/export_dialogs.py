@@ -8,10 +8,10 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QProgressDialog
 
-from gui.canvas_presenter import CanvasPresenter
-from gui.controller import Controller
-from gui.export import export_animation, render_scene
-from gui.i18n import _
+from stridescope.gui.canvas_presenter import CanvasPresenter
+from stridescope.gui.controller import Controller
+from stridescope.gui.export import export_animation, render_scene
+from stridescope.gui.i18n import _
 
 ANIMATION_SIZE = (1200, 800)
 

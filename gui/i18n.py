@@ -7,12 +7,11 @@ compiles the .qm with pyside6-lrelease.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QCoreApplication, QEvent, QTranslator
 
+from stridescope import resources
+
 CONTEXT = "Stridescope"
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 _translator: QTranslator | None = None
 _current = "en"
@@ -43,7 +42,8 @@ def install_language(code: str) -> bool:
         _current = "en"
         return True
     translator = QTranslator(app)
-    if not translator.load(str(TRANSLATIONS / f"stridescope_{code}.qm")):
+    if not translator.load(str(resources.real_path(
+            resources.translations() / f"stridescope_{code}.qm"))):
         return False
     app.installTranslator(translator)
     _translator = translator

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from gui.app import ensure_app
+from stridescope.gui.app import ensure_app
 
 
 def _quit_on_terminate(app) -> None:
@@ -34,7 +34,7 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
     app = ensure_app()
     from PySide6.QtCore import QTimer
 
-    from gui.main_window import MainWindow
+    from stridescope.gui.main_window import MainWindow
 
     window = MainWindow()
     window.restore_layout()
@@ -55,7 +55,7 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
     if fast_exit:
         if window.isVisible():  # app.exit() from elsewhere: close as Ctrl+Q would
             window.close()  # settings synced, autosave removed
-        from gui.autosave import release_process_lock
+        from stridescope.gui.autosave import release_process_lock
 
         release_process_lock()
         sys.stdout.flush()

@@ -14,26 +14,31 @@ import traceback
 from PySide6.QtCore import QEvent, QLocale, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-from engine.script import parse
-from gui import operations
-from gui.animation import Animator
-from gui.autoplay import Autoplay
-from gui.autosave import Autosave
-from gui.canvas.scene import CanvasScene
-from gui.canvas.view import CanvasView
-from gui.canvas_presenter import CanvasPresenter
-from gui.controller import Controller
-from gui.document_files import DocumentFiles
-from gui.export_dialogs import ExportDialogs
-from gui.i18n import N_, _, install_language, settle_language_change
-from gui.menus import Menus
-from gui.panels.code_panel import CodePanel
-from gui.panels.info_panels import ConsolePanel, HistoryPanel, InspectorPanel, TensorsPanel
-from gui.predict_flow import PredictFlow
-from gui.presentation import Presentation
-from gui.run_progress import RunProgress
-from gui.settings import Settings
-from gui.theme import LIGHT, THEMES
+from stridescope.engine.interpret.script import parse
+from stridescope.gui import operations
+from stridescope.gui.animation import Animator
+from stridescope.gui.autoplay import Autoplay
+from stridescope.gui.autosave import Autosave
+from stridescope.gui.canvas.scene import CanvasScene
+from stridescope.gui.canvas.view import CanvasView
+from stridescope.gui.canvas_presenter import CanvasPresenter
+from stridescope.gui.controller import Controller
+from stridescope.gui.document_files import DocumentFiles
+from stridescope.gui.export_dialogs import ExportDialogs
+from stridescope.gui.i18n import N_, _, install_language, settle_language_change
+from stridescope.gui.menus import Menus
+from stridescope.gui.panels.code_panel import CodePanel
+from stridescope.gui.panels.info_panels import (
+    ConsolePanel,
+    HistoryPanel,
+    InspectorPanel,
+    TensorsPanel,
+)
+from stridescope.gui.predict_flow import PredictFlow
+from stridescope.gui.presentation import Presentation
+from stridescope.gui.run_progress import RunProgress
+from stridescope.gui.settings import Settings
+from stridescope.gui.theme import LIGHT, THEMES
 
 
 class MainWindow(QMainWindow):

@@ -13,10 +13,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from engine.lessons import LESSON_DIR, lesson_names, load_lesson
-from gui import operations
-from gui.i18n import LANGUAGES, N_, _
-from gui.theme import HIGH_CONTRAST, LIGHT
+from stridescope.engine.teaching.lessons import lesson_names, lesson_path, load_lesson
+from stridescope.gui import operations
+from stridescope.gui.i18n import LANGUAGES, N_, _
+from stridescope.gui.theme import HIGH_CONTRAST, LIGHT
 
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
@@ -113,7 +113,7 @@ class Menus(QObject):
         for name in lesson_names():
             lesson = load_lesson(name)
             self._action(self.lessons_menu, lambda le=lesson: le.title(w.presenter.lang),
-                         lambda n=name: files.open_path(str(LESSON_DIR / f"{n}.py")))
+                         lambda n=name: files.open_path(str(lesson_path(n))))
 
         tensor = self._menu(bar, N_("&Tensor"))
         for text, builder in operations.OPERATIONS:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from engine import ops
-from engine.state import Step, TensorState
-from gui.i18n import N_, _
+from stridescope.engine.document import ops
+from stridescope.engine.model.state import Step, TensorState
+from stridescope.gui.i18n import N_, _
 
 # (menu text, builder(tensor, taken names, parent) -> statement or None when cancelled)
 Builder = Callable[[TensorState, set, QWidget], "str | None"]

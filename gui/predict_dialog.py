@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from engine.quiz import CHOICES, LAYOUT_FIELDS, Grade, Question
-from gui.i18n import N_, _
+from stridescope.engine.teaching.quiz import CHOICES, LAYOUT_FIELDS, Grade, Question
+from stridescope.gui.i18n import N_, _
 
 # the words of each choice, translated where shown; answers() gives back the English key
 CHOICE_WORDS = {"yes": N_("yes"), "no": N_("no"), "view": N_("view"), "copy": N_("copy"),

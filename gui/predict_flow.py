@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from engine.quiz import grade, question_for
-from gui.canvas_presenter import CanvasPresenter
-from gui.controller import Controller
-from gui.predict_dialog import PredictDialog, grades_text
+from stridescope.engine.teaching.quiz import grade, question_for
+from stridescope.gui.canvas_presenter import CanvasPresenter
+from stridescope.gui.controller import Controller
+from stridescope.gui.predict_dialog import PredictDialog, grades_text
 
 
 class PredictFlow(QObject):

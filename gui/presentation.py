@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-from gui.canvas_presenter import CanvasPresenter
-from gui.theme import HIGH_CONTRAST
+from stridescope.gui.canvas_presenter import CanvasPresenter
+from stridescope.gui.theme import HIGH_CONTRAST
 
 
 class Presentation(QObject):

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Signal
 
-from engine.limits import Limits
-from engine.state import RunResult
+from stridescope.engine.model.limits import Limits
+from stridescope.engine.model.state import RunResult
 
 Done = Callable[["RunResult | None"], None]
 SLOW_MS = 300  # a run longer than this shows its progress and a Cancel button
@@ -31,7 +31,7 @@ class InProcessRunner(QObject):
     busy = False
 
     def start(self, script: str, limits: Limits | None, done: Done) -> None:
-        from engine.runner import run_script
+        from stridescope.engine.interpret.runner import run_script
 
         done(run_script(script, limits))
 
@@ -69,7 +69,7 @@ class WorkerRunner(QObject):
     @property
     def pool(self):
         if self._pool is None:
-            from engine.worker import WorkerPool
+            from stridescope.engine.worker.client import WorkerPool
 
             self._pool = WorkerPool(self._limits)  # torch imports over there, not here
         return self._pool

@@ -6,8 +6,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from engine.state import RunResult
-from gui.app import ensure_app
+from stridescope.engine.model.state import RunResult
+from stridescope.gui.app import ensure_app
 
 
 def open_result_window(result: RunResult, focus: str | None = None, theme: str | None = None,
@@ -16,9 +16,9 @@ def open_result_window(result: RunResult, focus: str | None = None, theme: str |
     is the record of where the steps came from, so it cannot be edited or re-run. Theme and
     language apply to this window only (the user's settings are not changed)."""
     ensure_app()
-    from gui.i18n import install_language, settle_language_change
-    from gui.main_window import MainWindow
-    from gui.theme import THEMES
+    from stridescope.gui.i18n import install_language, settle_language_change
+    from stridescope.gui.main_window import MainWindow
+    from stridescope.gui.theme import THEMES
 
     hook = sys.excepthook
     window = MainWindow()

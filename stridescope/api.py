@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import torch
 
-    from engine.state import RunResult, Step
-    from gui.theme import Theme
+    from stridescope.engine.model.state import RunResult, Step
+    from stridescope.gui.theme import Theme
 
 __all__ = ["Figure", "explain", "figure", "load_ipython_extension", "show",
            "unload_ipython_extension"]
 
 SUFFIXES = (".png", ".svg", ".pdf")
-LANGUAGES = ("en", "zh_CN")  # as gui.i18n.LANGUAGES (which imports Qt)
+LANGUAGES = ("en", "zh_CN")  # as stridescope.gui.i18n.LANGUAGES (which imports Qt)
 Size = tuple[int, int]
 
 
@@ -55,7 +55,7 @@ def _call_text(function: str, names: list[str]) -> str:
 
 
 def _theme(theme: str | Theme | None) -> Theme:
-    from gui.theme import LIGHT, THEMES, Theme
+    from stridescope.gui.theme import LIGHT, THEMES, Theme
 
     if theme is None:
         return LIGHT
@@ -103,7 +103,7 @@ class Figure:
         path = Path(path)
         if path.suffix.lower() not in SUFFIXES:
             raise ValueError(f"save(): the file must end in one of {', '.join(SUFFIXES)}")
-        from gui.export import export_still
+        from stridescope.gui.export import export_still
 
         theme = _theme(self.theme)
         with _language(self.lang):
@@ -147,23 +147,23 @@ class _language:
 
     def __enter__(self) -> None:
         if self.lang and self.lang != "en":
-            from gui.app import ensure_app
-            from gui.i18n import install_language
+            from stridescope.gui.app import ensure_app
+            from stridescope.gui.i18n import install_language
 
             ensure_app()
             install_language(self.lang)
 
     def __exit__(self, *exc: object) -> None:
         if self.lang and self.lang != "en":
-            from gui.i18n import install_language
+            from stridescope.gui.i18n import install_language
 
             install_language("en")
 
 
 def _result(function: str, tensors: tuple[Any, ...], named: dict[str, Any],
             step: str | None) -> RunResult:
-    from engine.snapshot import snapshot
-    from engine.state import RunResult
+    from stridescope.engine.model.snapshot import snapshot
+    from stridescope.engine.model.state import RunResult
 
     tensors_by_name = _named(tensors, named)
     source = step if step is not None else _call_text(function, list(tensors_by_name))
@@ -178,7 +178,7 @@ def figure(*tensors: torch.Tensor, focus: str | None = None, size: Size = (1200,
     uses the keywords. Tensors sharing a storage share one strip.
 
     focus: the tensor drawn in the logical grid (default: the last one). size: pixels.
-    theme: "light", "dark", "high-contrast" or a gui.theme.Theme. lang: "en" or "zh_CN".
+    theme: "light", "dark", "high-contrast" or a stridescope.gui.theme.Theme. lang: "en" or "zh_CN".
     step: the line shown above the picture (default: the call, e.g. "figure(a, at)")."""
     result = _result("figure", tensors, named, step)
     if focus is not None and result.steps[0].tensor(focus) is None:
@@ -199,7 +199,7 @@ def _ipython_gui() -> str | None:
 
 def _open_window(result: RunResult, focus: str | None, theme: str | Theme | None,
                  lang: str | None, block: bool | None):
-    from gui.snapshot_window import open_result_window
+    from stridescope.gui.snapshot_window import open_result_window
 
     name = theme.name if theme is not None and not isinstance(theme, str) else theme
     window = open_result_window(result, focus=focus, theme=name, lang=lang)
@@ -209,7 +209,7 @@ def _open_window(result: RunResult, focus: str | None, theme: str | Theme | None
             print("stridescope: the window blocks until closed; run %gui qt first to keep "
                   "working while it is open", file=sys.stderr)
     if block:
-        from gui.app import ensure_app
+        from stridescope.gui.app import ensure_app
 
         ensure_app().exec()
         return None
@@ -276,10 +276,10 @@ def explanation_for(exc: BaseException, tensor: Any = None,
 
 
 def _explain_call(call: LayoutCall, message: str) -> Any:
-    """The hook: engine.explain's explain_failure (every layout error it knows) when it is
-    there, else engine.layout's explain_view for view()."""
+    """The hook: teaching.explain's explain_failure (every layout error it knows) when it is
+    there, else model.layout's explain_view for view()."""
     try:
-        from engine.explain import FailedCall, TensorFacts, explain_failure
+        from stridescope.engine.teaching.explain import FailedCall, TensorFacts, explain_failure
     except ImportError:
         explain_failure = None
     t = call.tensor
@@ -298,7 +298,7 @@ def _explain_call(call: LayoutCall, message: str) -> Any:
         else call.args
     if not sizes or not all(isinstance(v, int) for v in sizes):
         return None
-    from engine.layout import explain_view
+    from stridescope.engine.model.layout import explain_view
 
     return explain_view(tuple(t.shape), tuple(t.stride()), tuple(sizes))
 

@@ -1,5 +1,7 @@
-"""Stridescope: see how PyTorch tensors sit in memory. Entry point for the window and the CLI.
+"""Stridescope's command line: the window, headless traces and exports, lessons, --attach.
 
+    stridescope                          open the window on the built-in lesson
+    (python -m stridescope and, in a checkout, python main.py are the same)
     python main.py                       open the window on the built-in lesson
     python main.py FILE.py               open a script in the window
     python main.py --script F --json OUT write the stridescope-trace/1 JSON, no window
@@ -74,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def read_script(path: str) -> str:
     """The script's text; OSError/ValueError with a clear message when it cannot be used."""
-    from engine.session_file import read_regular_file
+    from stridescope.engine.document.session_file import read_regular_file
 
     try:
         data = read_regular_file(path, MAX_SCRIPT_BYTES)
@@ -89,20 +91,22 @@ def read_script(path: str) -> str:
 
 
 def default_lesson_path() -> Path:
-    return Path(__file__).resolve().parent / "resources" / "lessons" / "tutorial.py"
+    from stridescope.engine.teaching.lessons import lesson_path
+
+    return lesson_path("tutorial")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list_lessons:
-        from engine.lessons import lesson_names
+        from stridescope.engine.teaching.lessons import lesson_names
 
         print("\n".join(lesson_names()))
         return 0
     lesson = None
     if args.lesson:
-        from engine.lessons import load_lesson
+        from stridescope.engine.teaching.lessons import load_lesson
 
         try:
             lesson = load_lesson(args.lesson)
@@ -129,15 +133,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--step counts from 1")
 
     if not headless:
-        from engine.worker_spawn import start_early
+        from stridescope.engine.worker.spawn import start_early
 
         start_early()  # the worker imports torch while this process imports Qt
-        from gui.launcher import run_window  # Qt is imported only for the window
+        from stridescope.gui.launcher import run_window  # Qt is imported only for the window
 
         if lesson:
-            from engine.lessons import LESSON_DIR
+            from stridescope.engine.teaching.lessons import lesson_path
 
-            path = str(LESSON_DIR / f"{lesson.name}.py")
+            path = str(lesson_path(lesson.name))
         else:
             path = args.file or str(default_lesson_path())
         return run_window(path, args.step, args.screenshot, args.theme, args.lang, args.present)
@@ -173,7 +177,7 @@ def _write_json(doc: dict, out: str) -> bool:
 
 def _attach(args: argparse.Namespace) -> int:
     """--attach: the window following a kernel, or one snapshot written as JSON/picture."""
-    from engine.attach import AttachError, newest_connection_file
+    from stridescope.engine.live.attach import AttachError, newest_connection_file
 
     try:
         path = Path(args.attach) if args.attach else newest_connection_file()
@@ -181,10 +185,10 @@ def _attach(args: argparse.Namespace) -> int:
         print(f"stridescope: {exc}", file=sys.stderr)
         return 2
     if args.json is None and args.export is None:
-        from gui.attach_window import run_attach_window
+        from stridescope.gui.attach_window import run_attach_window
 
         return run_attach_window(str(path), args.theme, args.lang)
-    from engine.attach import attach_trace, snapshot_kernel
+    from stridescope.engine.live.attach import attach_trace, snapshot_kernel
 
     try:
         result, snap = snapshot_kernel(path)
@@ -197,8 +201,8 @@ def _attach(args: argparse.Namespace) -> int:
         if not result.steps[0].tensors:
             print("stridescope: the kernel has no tensors to draw", file=sys.stderr)
             return 2
-        from gui.export import export_still
-        from gui.theme import LIGHT, THEMES
+        from stridescope.gui.export import export_still
+        from stridescope.gui.theme import LIGHT, THEMES
 
         try:
             export_still(result, args.export, focus=args.focus, size=args.size,
@@ -211,17 +215,17 @@ def _attach(args: argparse.Namespace) -> int:
 
 def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentParser,
               lesson=None) -> int:
-    from engine.worker import WorkerPool
+    from stridescope.engine.worker.client import WorkerPool
 
     with WorkerPool(warm=False) as pool:  # the script runs in the worker, under its limits
         run = pool.start(source)
         if args.export is not None or args.export_steps is not None:
-            from gui.export import prepare
+            from stridescope.gui.export import prepare
 
             prepare()  # Qt, the canvas and its fonts load here while torch loads over there
         result = run.wait()
         torch_version = pool.torch_version
-    from engine.trace import trace_json
+    from stridescope.engine.document.trace import trace_json
 
     if args.json is not None and not _write_json(
             trace_json(result, torch_version, args.lang or "en"), args.json):
@@ -230,18 +234,18 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
         parser.error(f"--step {args.step}: the script has {len(result.steps)} steps")
     lang = args.lang or "en"
     if lang != "en" and (args.export or args.export_steps):
-        from gui.app import ensure_app
-        from gui.i18n import install_language
+        from stridescope.gui.app import ensure_app
+        from stridescope.gui.i18n import install_language
 
         ensure_app()
         install_language(lang)  # the canvas's own words follow the captions' language
     captions = (lambda step: lesson.caption(step, lang)) if lesson else None
-    from gui.theme import LIGHT, THEMES
+    from stridescope.gui.theme import LIGHT, THEMES
 
     theme = THEMES[args.theme] if args.theme else LIGHT
     try:
         if args.export is not None:
-            from gui.export import export_animation, export_still
+            from stridescope.gui.export import export_animation, export_still
 
             if args.export.lower().endswith(ANIMATION_SUFFIXES):
                 export_animation(result, args.export, step=args.step, focus=args.focus,
@@ -252,7 +256,7 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
                              size=args.size, captions=captions, theme=theme,
                              presentation=args.present, value_colors=args.value_colors)
         if args.export_steps is not None:
-            from gui.export import export_steps
+            from stridescope.gui.export import export_steps
 
             written = export_steps(result, args.export_steps, size=args.size, fps=args.fps,
                                    gif=args.gif, captions=captions, theme=theme,
@@ -267,7 +271,8 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
     return 0
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The console script and `python -m stridescope`: main(), then a fast exit."""
     code = main()
     # a fast exit, as the window has: everything is written and closed by now, and tearing
     # down an interpreter with torch and Qt loaded took 0.3–1 s (tools/bench.py)

@@ -58,7 +58,7 @@ class First(QObject):
         return False
 first = First(); app.installEventFilter(first)
 sys.argv = ['stridescope']
-from gui.launcher import run_window
+from stridescope.gui.launcher import run_window
 run_window(%r, screenshot=%r)
 """
 
@@ -183,12 +183,12 @@ def timed(fn, repeat: int) -> Samples:
 def step_rows(runs: int) -> list[Row]:
     """A step update as the window does it: compose the step for 1200×800 (the run's
     arrangement is cached, the step's composition is not), build the scene, paint a frame."""
-    from engine import compose as compose_module
-    from engine.compose import Viewport, ViewState, compose
-    from engine.runner import run_script
-    from gui.canvas.scene import CanvasScene
-    from gui.i18n import _
-    from gui.theme import LIGHT
+    from stridescope.engine.interpret.runner import run_script
+    from stridescope.engine.picture import compose as compose_module
+    from stridescope.engine.picture.compose import Viewport, ViewState, compose
+    from stridescope.gui.canvas.scene import CanvasScene
+    from stridescope.gui.i18n import _
+    from stridescope.gui.theme import LIGHT
 
     rows: list[Row] = []
     for n in (1024, 4096):
@@ -214,13 +214,13 @@ def step_rows(runs: int) -> list[Row]:
 
 
 def animation_rows() -> list[Row]:
-    from engine.compose import Viewport, ViewState, compose
-    from engine.runner import run_script
-    from engine.transition import frame_at
-    from gui.canvas.scene import CanvasScene
-    from gui.canvas.view import CanvasView
-    from gui.i18n import _
-    from gui.theme import LIGHT
+    from stridescope.engine.interpret.runner import run_script
+    from stridescope.engine.picture.compose import Viewport, ViewState, compose
+    from stridescope.engine.picture.transition import frame_at
+    from stridescope.gui.canvas.scene import CanvasScene
+    from stridescope.gui.canvas.view import CanvasView
+    from stridescope.gui.i18n import _
+    from stridescope.gui.theme import LIGHT
 
     rows: list[Row] = []
     for label, script, goal in (
@@ -245,7 +245,7 @@ def animation_rows() -> list[Row]:
         view.viewport().grab()
         plan = composed.plan
         start = time.perf_counter()
-        scene.begin_animation()  # as gui.animation does before its clock starts
+        scene.begin_animation()  # as stridescope.gui.animation does before its clock starts
         begin = (time.perf_counter() - start) * 1000
         times = Samples(cpu=[])
         for i in range(60):
@@ -265,11 +265,11 @@ def animation_rows() -> list[Row]:
 def big_rows(runs: int) -> list[Row]:
     from PySide6.QtCore import QRectF
 
-    from engine.compose import Viewport, ViewState, compose
-    from engine.runner import run_script
-    from gui.canvas.scene import CanvasScene
-    from gui.i18n import _
-    from gui.theme import LIGHT
+    from stridescope.engine.interpret.runner import run_script
+    from stridescope.engine.picture.compose import Viewport, ViewState, compose
+    from stridescope.gui.canvas.scene import CanvasScene
+    from stridescope.gui.i18n import _
+    from stridescope.gui.theme import LIGHT
 
     result = run_script("import torch\nx = torch.arange(1_000_000).reshape(1000, 1000)\n"
                         "y = x.t()\n")
@@ -282,7 +282,7 @@ def big_rows(runs: int) -> list[Row]:
                            _)
         scene.show_scene(composed, LIGHT)
         compose_ms.append((time.perf_counter() - start) * 1000)
-        from engine import compose as compose_module
+        from stridescope.engine.picture import compose as compose_module
 
         compose_module._compose_cached.cache_clear()
         compose_module._arrangement.cache_clear()
@@ -339,7 +339,7 @@ def main() -> None:
     if "process" in groups:
         rows += process_rows(args.runs)
     if groups & {"step", "anim", "big"}:
-        from gui.app import ensure_app
+        from stridescope.gui.app import ensure_app
 
         ensure_app()
     if "step" in groups:

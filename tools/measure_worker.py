@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT))
 WINDOW = """
 import sys, time
 t0 = time.monotonic()
-from gui.app import ensure_app
+from stridescope.gui.app import ensure_app
 app = ensure_app()
-from gui.main_window import MainWindow
-from main import default_lesson_path
+from stridescope.gui.main_window import MainWindow
+from stridescope.cli import default_lesson_path
 w = MainWindow()
 w.files.open_path(str(default_lesson_path()))
 w.show()
@@ -55,9 +55,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--starts", type=int, default=5)
     args = parser.parse_args()
-    from engine.lessons import load_lesson
-    from engine.limits import Limits
-    from engine.worker import WorkerPool
+    from stridescope.engine.model.limits import Limits
+    from stridescope.engine.teaching.lessons import load_lesson
+    from stridescope.engine.worker.client import WorkerPool
 
     starts, imports = [], []
     for _ in range(args.starts):
@@ -66,8 +66,8 @@ def main() -> int:
             assert pool.wait_ready()
             starts.append(time.perf_counter() - begin)
         begin = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import torch, engine.runner"], cwd=ROOT,
-                       check=True)
+        subprocess.run([sys.executable, "-c",
+                        "import torch, stridescope.engine.interpret.runner"], cwd=ROOT, check=True)
         imports.append(time.perf_counter() - begin)
     print(f"worker start-up (spawn → torch imported → ready)   {summary(starts)}")
     print(f"baseline: a fresh process importing torch + runner {summary(imports)}")
@@ -82,7 +82,7 @@ def main() -> int:
     scripts = {"x = 1": "x = 1\n", "tutorial": tutorial,
                "1M-element tensor": "import torch\nx = torch.arange(10**6).view(1000, 1000)\n"
                                     "y = x.t()\n"}
-    from engine.runner import run_script
+    from stridescope.engine.interpret.runner import run_script
 
     run_script(tutorial)  # warm the in-process interpreter
     with WorkerPool() as pool:

@@ -2,8 +2,8 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/quit_time.py [--runs 3] [--slow-exit]
 
-The child opens the tutorial in the real window (gui.launcher.run_window), steps through it
-and switches the language twice, then presses Ctrl+Q as a key event. It prints when the key
+The child opens the tutorial in the real window (gui/launcher.py's run_window), steps through
+it and switches the language twice, then presses Ctrl+Q as a key event. It prints when the key
 is sent and when the event loop has returned; this parent takes the time the process ends.
 `--slow-exit` lets Python tear down the interpreter (with torch loaded) as before the fix.
 Runs under Xvfb too (DISPLAY set, QT_QPA_PLATFORM=xcb).
@@ -29,13 +29,13 @@ os.environ['STRIDESCOPE_CONFIG_DIR'] = tempfile.mkdtemp(prefix='stridescope-quit
 print('config', os.environ['STRIDESCOPE_CONFIG_DIR'], flush=True)
 fast = sys.argv[1] == 'fast'
 sys.argv = ['stridescope']
-from gui.app import ensure_app
+from stridescope.gui.app import ensure_app
 app = ensure_app()
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from gui.main_window import MainWindow
-import gui.main_window as mw
+from stridescope.gui.main_window import MainWindow
+import stridescope.gui.main_window as mw
 
 _close = MainWindow.closeEvent
 def timed_close(self, event):
@@ -63,7 +63,7 @@ def press_quit():
 
 QTimer.singleShot(800, work)
 QTimer.singleShot(2500, press_quit)
-from gui.launcher import run_window
+from stridescope.gui.launcher import run_window
 code = run_window(%r, fast_exit=fast)
 print('exec-returned', flush=True)
 sys.exit(code)

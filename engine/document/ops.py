@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.session import fresh_name
-from engine.state import TensorState
+from stridescope.engine.document.session import fresh_name
+from stridescope.engine.model.state import TensorState
 
 
 def _name(t: TensorState, taken: set[str], suffix: str) -> str:

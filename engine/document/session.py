@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from engine.limits import Limits
-from engine.state import RunResult, Step
+from stridescope.engine.model.limits import Limits
+from stridescope.engine.model.state import RunResult, Step
 
 # runs a script to its result: in the worker process (the app) or in this one (tests)
 Runner = Callable[[str, "Limits | None"], RunResult]
@@ -16,7 +16,7 @@ Runner = Callable[[str, "Limits | None"], RunResult]
 
 def run_in_process(script: str, limits: Limits | None = None) -> RunResult:
     """The default runner: the interpreter in this process (imports torch on first use)."""
-    from engine.runner import run_script
+    from stridescope.engine.interpret.runner import run_script
 
     return run_script(script, limits)
 
@@ -84,7 +84,7 @@ class Document:
     @property
     def shown_focus(self) -> str | None:
         """The tensor the picture and the panels are about: the chosen one, else the default."""
-        from engine.picture import default_focus
+        from stridescope.engine.picture.content import default_focus
 
         step = self.step
         if step is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.script import safe_text
+from stridescope.engine.interpret.script import safe_text
 
 FORMAT = "stridescope-session/1"
 MAX_BYTES = 2 * 1024 * 1024
@@ -145,7 +145,7 @@ def parse_session(text: str, name: str = "the file") -> Session:
         raise SessionError(f"{name}: 'focus' must be a tensor name")
     lesson = _optional_text(data, "lesson", name)
     if lesson is not None:
-        from engine.lessons import lesson_names
+        from stridescope.engine.teaching.lessons import lesson_names
 
         if lesson not in lesson_names():  # a name from the list, never a path
             raise SessionError(f"{name}: 'lesson' must be one of the built-in lessons")

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.i18n import translator
-from engine.state import ArrayState, ErrorInfo, MemoryState, RunResult, Step, TensorState
+from stridescope.engine.model.state import (
+    ArrayState,
+    ErrorInfo,
+    MemoryState,
+    RunResult,
+    Step,
+    TensorState,
+)
+from stridescope.engine.teaching.i18n import translator
 
 FORMAT = "stridescope-trace/1"
 

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from engine.numpy_policy import byte_extent, data_pointer, memory_root
-from engine.state import (
+from stridescope.engine.interpret.numpy_policy import byte_extent, data_pointer, memory_root
+from stridescope.engine.model.state import (
     STORAGE_BYTES_LIMIT,
     TRACE_VALUE_LIMIT,
     ArrayState,

@@ -10,8 +10,15 @@ from typing import Any
 import numpy as np
 import torch
 
-from engine.errors import ResourceLimitError
-from engine.limits import Limits
+from stridescope.engine.interpret.errors import ResourceLimitError
+from stridescope.engine.model.limits import Limits
+
+# Python-level limits: a script cannot build huge strings/lists or giant integers.
+MAX_SEQUENCE_LENGTH = 10_000_000
+MAX_INT_BITS = 100_000
+# pow(b, e, m) costs about bits(e) · bits(m)²; round(x, n) costs about |n| digits.
+MAX_MODPOW_WORK = 10**11
+MAX_ROUND_DIGITS = 100_000
 
 __all__ = ["Limits", "check_call", "iter_tensors", "meta_twin"]
 

@@ -21,18 +21,18 @@ from typing import Any
 import numpy as np
 import torch
 
-from engine import numpy_policy, policy
-from engine.errors import (
+from stridescope.engine.interpret import numpy_policy, policy
+from stridescope.engine.interpret.errors import (
     BudgetExceededError,
     NotSupportedError,
     RefusedError,
     ResourceLimitError,
     ScriptError,
 )
-from engine.explain import FailedCall, TensorFacts
-from engine.facts import failed_call, is_ndarray, written_part
-from engine.guard import Limits, arange_probe, check_call
-from engine.script import safe_text
+from stridescope.engine.interpret.guard import Limits, arange_probe, check_call
+from stridescope.engine.interpret.script import safe_text
+from stridescope.engine.teaching.explain import FailedCall, TensorFacts
+from stridescope.engine.teaching.facts import failed_call, is_ndarray, written_part
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,

@@ -19,8 +19,8 @@ import numpy as np
 import torch
 from numpy.lib import stride_tricks
 
-from engine.errors import RefusedError, ResourceLimitError
-from engine.guard import Limits, format_bytes
+from stridescope.engine.interpret.errors import RefusedError, ResourceLimitError
+from stridescope.engine.interpret.guard import MAX_SEQUENCE_LENGTH, Limits, format_bytes
 
 # Attribute names refused on a NumPy object at run time (names too common to refuse
 # statically on every object; the unambiguous ones are in STATIC_REFUSED below).
@@ -212,7 +212,6 @@ def may_copy(args: tuple, kwargs: dict) -> Cost:
 
 
 def to_python(args: tuple, kwargs: dict) -> Cost:
-    from engine.policy import MAX_SEQUENCE_LENGTH
     size = size_of(args[0])
     if size > MAX_SEQUENCE_LENGTH:
         raise ResourceLimitError(

@@ -8,7 +8,13 @@ from functools import lru_cache
 
 import torch
 
-from engine import numpy_policy
+from stridescope.engine.interpret import numpy_policy
+from stridescope.engine.interpret.guard import (  # noqa: F401 - the interpreter reads them here
+    MAX_INT_BITS,
+    MAX_MODPOW_WORK,
+    MAX_ROUND_DIGITS,
+    MAX_SEQUENCE_LENGTH,
+)
 
 # Attribute names refused on any object, with the reason shown to the user. They read or
 # write files, run callables from Python, unpickle, or reach torch's internals.
@@ -225,9 +231,6 @@ def is_python_builtin(name: str) -> bool:
     return hasattr(builtins, name)
 
 
-# Python-level limits: a script cannot build huge strings/lists or giant integers.
-MAX_SEQUENCE_LENGTH = 10_000_000
-MAX_INT_BITS = 100_000
 
 
 def int_result_bits(base: int, exponent: int) -> float:
@@ -237,9 +240,6 @@ def int_result_bits(base: int, exponent: int) -> float:
     return exponent * math.log2(abs(base))
 
 
-# pow(b, e, m) costs about bits(e) · bits(m)²; round(x, n) costs about |n| digits.
-MAX_MODPOW_WORK = 10**11
-MAX_ROUND_DIGITS = 100_000
 
 # Tensor.type() accepts these names (torch maps them in C++; nothing is imported).
 _TENSOR_TYPE_NAMES = frozenset(
@@ -256,7 +256,7 @@ def check_string_arguments(func: object, owner: object, args: tuple, kwargs: dic
 
     torch resolves some string arguments by importing a module and reading an attribute
     (Storage.type("x.y") imports x): such a call could run any module's import-time code."""
-    from engine.errors import RefusedError, ResourceLimitError
+    from stridescope.engine.interpret.errors import RefusedError, ResourceLimitError
 
     name = getattr(func, "__name__", "")
     strings = [v for v in (*args, *kwargs.values()) if isinstance(v, str)]

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from engine.interpreter import Interpreter, vet
+from stridescope.engine.interpret.interpreter import Interpreter, vet
 
 MAX_ELEMENTS = 1 << 16
 

@@ -10,14 +10,24 @@ from typing import Any
 import numpy as np
 import torch
 
-from engine.arrays import ArrayRecorder
-from engine.explain import explain_failure
-from engine.interpreter import Interpreter, StatementResult
-from engine.limits import Limits
-from engine.provenance import replay_sources
-from engine.script import clean_source, expected_error_lines, parse, safe_text, too_long
-from engine.snapshot import StorageLabels, storage_key, storage_state, tensor_state
-from engine.state import (
+from stridescope.engine.interpret.arrays import ArrayRecorder
+from stridescope.engine.interpret.interpreter import Interpreter, StatementResult
+from stridescope.engine.interpret.provenance import replay_sources
+from stridescope.engine.interpret.script import (
+    clean_source,
+    expected_error_lines,
+    parse,
+    safe_text,
+    too_long,
+)
+from stridescope.engine.model.limits import Limits
+from stridescope.engine.model.snapshot import (
+    StorageLabels,
+    storage_key,
+    storage_state,
+    tensor_state,
+)
+from stridescope.engine.model.state import (
     TRACE_VALUE_LIMIT,
     ErrorInfo,
     Produced,
@@ -26,6 +36,7 @@ from engine.state import (
     StorageState,
     SubStep,
 )
+from stridescope.engine.teaching.explain import explain_failure
 
 MAX_NAMED_TENSORS = 256  # tensors recorded per step (the newest names)
 

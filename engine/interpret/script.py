@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from engine.state import ErrorInfo
+from stridescope.engine.model.state import ErrorInfo
 
 BOM = "\ufeff"
 EXPECT_ERROR = re.compile(r"#!\s*expect-error\b")

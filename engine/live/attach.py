@@ -1,7 +1,7 @@
 """Attach to a running Jupyter kernel: snapshot its tensors after every cell (no Qt).
 
-The kernel runs `engine.kernel_probe.stridescope_probe` (sent as source, silent, no history,
-nothing left in the user's namespace) and answers one JSON text through `user_expressions`.
+The kernel runs `kernel_probe.stridescope_probe` (sent as source, silent, no history, nothing
+left in the user's namespace) and answers one JSON text through `user_expressions`.
 That answer is untrusted: every field is checked here before it becomes a Step. Nothing from
 the kernel is evaluated or unpickled on this side.
 """
@@ -22,9 +22,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from engine.dtypes import ITEMSIZE
-from engine.kernel_probe import FORMAT, stridescope_probe
-from engine.state import (
+from stridescope.engine.live.kernel_probe import FORMAT, stridescope_probe
+from stridescope.engine.model.dtypes import ITEMSIZE
+from stridescope.engine.model.state import (
     TRACE_VALUE_LIMIT,
     Produced,
     RunResult,
@@ -679,8 +679,8 @@ class KernelFollower:
 def attach_trace(result: RunResult, snap: KernelSnapshot) -> dict[str, Any]:
     """A stridescope-trace/1 document of one kernel snapshot (the kernel's torch version;
     NumPy arrays under "arrays", as the trace format describes)."""
-    from engine.trace import FORMAT as TRACE_FORMAT
-    from engine.trace import step_json
+    from stridescope.engine.document.trace import FORMAT as TRACE_FORMAT
+    from stridescope.engine.document.trace import step_json
 
     steps = []
     for step in result.steps:

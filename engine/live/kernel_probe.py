@@ -3,8 +3,8 @@
 It must run where stridescope is not importable, so it is one self-contained function: the
 standard library, and torch/numpy only if the user already imported them (it imports
 neither). It never raises, prints nothing, binds nothing in the user's namespace (the caller
-wraps it, see engine.attach), and never pickles: the answer is one JSON text. The receiving
-side trusts none of it (engine.attach validates every field).
+wraps it, see live/attach.py), and never pickles: the answer is one JSON text. The receiving
+side trusts none of it (live/attach.py validates every field).
 
 No `from __future__` import here: its source is run in the user's kernel, where such an
 import would change how the user's next cells compile.

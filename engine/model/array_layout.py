@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.state import ArrayState, MemoryState, Step
+from stridescope.engine.model.state import ArrayState, MemoryState, Step
 
 DENSE_LIMIT = 1 << 20  # arrays up to this many elements get every element's byte offset
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from engine.state import (
+from stridescope.engine.model.state import (
     STORAGE_BYTES_LIMIT,
     TRACE_VALUE_LIMIT,
     Produced,

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.dtypes import decode
+from stridescope.engine.model.dtypes import decode
 
 TRACE_VALUE_LIMIT = 10_000           # numel up to which `values` (tolist) is recorded
 STORAGE_BYTES_LIMIT = 64 * 1024**2   # storages up to this size keep a copy of their bytes

@@ -28,10 +28,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from engine.layout import element_indices
-from engine.picture import Grid, Picture, Strip, build_picture, extent, format_value
-from engine.state import RunResult, Step, TensorState
-from engine.transition import Plan, plan_transition
+from stridescope.engine.model.layout import element_indices
+from stridescope.engine.model.state import RunResult, Step, TensorState
+from stridescope.engine.picture.content import (
+    Grid,
+    Picture,
+    Strip,
+    build_picture,
+    extent,
+    format_value,
+)
+from stridescope.engine.picture.transition import Plan, plan_transition
 
 Rect = tuple[float, float, float, float]  # x, y, width, height
 Translate = Callable[[str], str]
@@ -376,7 +383,7 @@ def _compose_cached(result_key: _Key, view: ViewState, viewport: Viewport,
 
 
 def _empty_step(result: RunResult) -> Step:
-    from engine.state import ErrorInfo
+    from stridescope.engine.model.state import ErrorInfo
 
     error = result.syntax_error or ErrorInfo("Error", "the script has no statements", None)
     return Step(0, error.line or 1, error.line or 1, "", "", error, (), ())
@@ -875,7 +882,7 @@ def _mark_written(before: Step, after: Step, grid: GridLayout | None,
     from the step before, and every grid cell reading one of them."""
     from dataclasses import replace
 
-    from engine.transition import _grid_cells_reading
+    from stridescope.engine.picture.transition import _grid_cells_reading
 
     marked = []
     changed_focus: np.ndarray | None = None
@@ -904,7 +911,7 @@ def _mark_error_cells(step: Step, grid: GridLayout | None, strips: tuple[StripLa
     that would walk backwards) outlines them in the still, and every position reading them."""
     from dataclasses import replace
 
-    from engine.transition import _grid_cells_reading
+    from stridescope.engine.picture.transition import _grid_cells_reading
 
     explanation = step.error.explanation if step.error is not None else None
     if getattr(explanation, "kind", "") not in ("overlapping_write", "partial_overlap",
@@ -933,7 +940,7 @@ def _ghosts(step: Step, storage_id: int) -> tuple[int, ...]:
 
 
 def _numpy_memories(step: Step) -> tuple:
-    from engine.array_layout import memory_strips
+    from stridescope.engine.model.array_layout import memory_strips
 
     return memory_strips(step)[:4]
 
@@ -1454,8 +1461,8 @@ def _before_grid(before: TensorState, step: Step, grid: GridLayout, ts: TypeScal
 
 
 def locate(scene: Scene, anchor) -> Rect | None:
-    """Where an animation anchor (engine.transition) sits in the Scene; None if elided."""
-    from engine.transition import GridCell, StorageCell
+    """Where an animation anchor (picture/transition.py) sits in the Scene; None if elided."""
+    from stridescope.engine.picture.transition import GridCell, StorageCell
 
     if isinstance(anchor, StorageCell):
         strip = next((s for s in scene.strips if s.strip.storage.id == anchor.storage_id), None)

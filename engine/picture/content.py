@@ -14,8 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from engine.layout import element_indices
-from engine.state import Step, StorageState, TensorState
+from stridescope.engine.model.layout import element_indices
+from stridescope.engine.model.state import Step, StorageState, TensorState
 
 # Above this many cells a strip/grid is not resolved cell by cell up front (meta tensors of
 # terabytes, for example); the canvas then asks for the visible window only.

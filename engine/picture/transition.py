@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.layout import N_, element_indices
-from engine.picture import Grid, default_focus, format_value
-from engine.state import Step, TensorState
+from stridescope.engine.model.layout import N_, element_indices
+from stridescope.engine.model.state import Step, TensorState
+from stridescope.engine.picture.content import Grid, default_focus, format_value
 
 MAX_MOVING = 1000  # above this many moving cells the plan degrades to a cross-fade
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any, ClassVar
 
-from engine.dtypes import ITEMSIZE
-from engine.layout import N_, ViewExplanation, explain_view
+from stridescope.engine.model.dtypes import ITEMSIZE
+from stridescope.engine.model.layout import N_, ViewExplanation, explain_view
 
 MAX_LISTED = 8        # grid positions written out in a sentence
 MAX_CELLS = 256       # storage cells carried for the picture

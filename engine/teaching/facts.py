@@ -12,7 +12,13 @@ from typing import Any
 
 import torch
 
-from engine.explain import MAX_CELLS, ArrayFacts, FailedCall, SliceArg, TensorFacts
+from stridescope.engine.teaching.explain import (
+    MAX_CELLS,
+    ArrayFacts,
+    FailedCall,
+    SliceArg,
+    TensorFacts,
+)
 
 
 def tensor_facts(tensor: torch.Tensor, name: str | None = None) -> TensorFacts:

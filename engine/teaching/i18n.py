@@ -11,9 +11,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "resources" / "translations"
+from stridescope import resources
+
 LANGUAGES = ("en", "zh_CN")
 
 
@@ -22,11 +22,11 @@ def catalogue(lang: str) -> dict[str, str]:
     """source text → finished translation; empty for English or a missing file."""
     if lang == "en":
         return {}
-    path = TRANSLATIONS / f"stridescope_{lang}.ts"
+    path = resources.translations() / f"stridescope_{lang}.ts"
     if lang not in LANGUAGES or not path.is_file():
         return {}
     out = {}
-    for message in ET.parse(path).getroot().iter("message"):
+    for message in ET.fromstring(path.read_bytes()).iter("message"):
         source, translation = message.findtext("source"), message.find("translation")
         if (source and translation is not None and translation.text
                 and translation.get("type") not in ("unfinished", "obsolete", "vanished")):

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-LESSON_DIR = Path(__file__).resolve().parent.parent / "resources" / "lessons"
+from stridescope import resources
+
 _NARRATION = re.compile(r"^\s*#:\s*(?P<lang>[A-Za-z_]+)\s*:\s?(?P<text>.*)$")
 _TITLE = re.compile(r"^\s*#!\s*title\s*\((?P<lang>[A-Za-z_]+)\)\s*:\s?(?P<text>.*)$")
 _ASK = re.compile(r"^\s*#\?\s*(?P<spec>\S.*?)\s*$")
@@ -120,7 +121,8 @@ def _lang(code: str) -> str:
 
 
 def lesson_names() -> list[str]:
-    return sorted(p.stem for p in LESSON_DIR.glob("*.py"))
+    return sorted(p.name[:-3] for p in resources.lessons().iterdir()
+                  if p.name.endswith(".py") and not p.name.startswith("_"))
 
 
 def load_lesson(name: str) -> Lesson:
@@ -128,8 +130,14 @@ def load_lesson(name: str) -> Lesson:
     names = lesson_names()
     if name not in names:
         raise KeyError(f"no lesson named {name!r} (available: {', '.join(names)})")
-    path = LESSON_DIR / f"{name}.py"
-    return parse_lesson(name, path.read_text(encoding="utf-8"))
+    return parse_lesson(name, (resources.lessons() / f"{name}.py").read_text(encoding="utf-8"))
+
+
+def lesson_path(name: str) -> Path:
+    """A file-system path of a built-in lesson (the window opens lessons as files)."""
+    if name not in lesson_names():
+        raise KeyError(f"no lesson named {name!r}")
+    return resources.real_path(resources.lessons() / f"{name}.py")
 
 
 def load_lesson_file(path: Path, text: str | None = None) -> Lesson | None:

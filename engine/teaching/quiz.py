@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.state import Step
+from stridescope.engine.model.state import Step
 
 LAYOUT_FIELDS = ("shape", "stride", "offset", "contiguous", "kind")
 FIELDS = LAYOUT_FIELDS + ("error", "value", "equal", "output")

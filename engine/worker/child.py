@@ -1,12 +1,12 @@
-"""The worker process: `python -m engine.worker_child`. Imports torch once, then runs every
-script in a fresh forked child, so that each run starts clean and none can harm the next.
+"""The worker process (`python -I -m stridescope.engine.worker.child`). Imports torch once, then
+runs every script in a fresh forked child, so that each run starts clean and none can harm the next.
 
 A spare child is forked before its request comes (it waits on a pipe), so a run never waits
 for a fork; after the first run this process also warms what sizing an operation on the meta
 device imports (sympy…), so later children have it. No torch operation on real data ever runs
 here: forking stays safe with OpenMP.
 
-Protocol (see engine.wire.frame): the app writes one JSON line per run on stdin
+Protocol (see stridescope.engine.worker.wire.frame): the app writes one JSON line per run on stdin
 ({"id": …, "script": …, "limits": {…}}); this process answers with frames on stdout:
   hello {pid, torch}          once, when torch is imported and the worker is ready
   started {pid, id}           the run `id` went to the child `pid` (the app may kill it)
@@ -32,7 +32,7 @@ _OUT = 1  # replaced by a private duplicate of stdout in main()
 
 
 def _send(message: dict, blobs: list[bytes] = ()) -> None:
-    from engine.wire import frame
+    from stridescope.engine.worker.wire import frame
 
     data = frame(message, blobs)
     view = memoryview(data)
@@ -61,8 +61,8 @@ def main() -> int:
     os.dup2(2, 1)
     import torch
 
-    import engine.runner  # noqa: F401 - imported once here, inherited by every run
-    from engine import policy
+    import stridescope.engine.interpret.runner  # noqa: F401 - imported once here, inherited by every run
+    from stridescope.engine.interpret import policy
 
     policy.torch_attributes()
     policy.tensor_attributes()
@@ -154,7 +154,7 @@ u = torch.zeros(2, 3, 4, device="meta").unfold(2, 2, 1).sort(-1)
 def _warm_meta() -> None:
     """Sizing an operation on the meta device imports sympy and friends on first use: do it
     here, once. Meta tensors compute nothing, so no thread pool starts (fork stays safe)."""
-    from engine.runner import run_script
+    from stridescope.engine.interpret.runner import run_script
 
     try:
         run_script(_META_WARMUP)
@@ -181,7 +181,7 @@ def _hand_over(spare: tuple[int, int, int], line: bytes) -> None:
 
 def _relay(running: tuple[int, int, int]) -> tuple[bool, bool]:
     """Forward the run's frames (whole frames only) until it ends, then its exit status."""
-    from engine.wire import FrameReader, WireError
+    from stridescope.engine.worker.wire import FrameReader, WireError
 
     pid, _request_write, read_end = running
     reader = FrameReader(raw=True)
@@ -224,9 +224,9 @@ def _run_child(out_fd: int, request: dict) -> int:
     _set_os_limits(limits)
     _close_other_fds(out_fd)
     _block_imports()
-    from engine.runner import iter_steps, statement_error
-    from engine.script import parse, too_long
-    from engine.wire import encode
+    from stridescope.engine.interpret.runner import iter_steps, statement_error
+    from stridescope.engine.interpret.script import parse, too_long
+    from stridescope.engine.worker.wire import encode
 
     source = request.get("script")
     if not isinstance(source, str):
@@ -259,7 +259,7 @@ def _run_child(out_fd: int, request: dict) -> int:
 def _limits(data):
     from dataclasses import fields
 
-    from engine.limits import Limits
+    from stridescope.engine.model.limits import Limits
 
     if not isinstance(data, dict):
         return Limits()

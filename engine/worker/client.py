@@ -5,7 +5,7 @@
     run = pool.start(script, limits)       # non-blocking (the window): poll run.fileno()
     run.poll(); run.steps; run.result; run.cancel()
 
-The worker (engine.worker_child) forks a fresh child per run, so every run starts clean and
+The worker (worker/child.py) forks a fresh child per run, so every run starts clean and
 the spare is always warm. The parent enforces the wall-clock limits by killing that child, and
 turns every way a run can end (a limit, a crash, cancel, invalid data) into a clear error on
 the step that was running, keeping the steps before it.
@@ -20,14 +20,12 @@ import select
 import signal
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from engine.limits import Limits
-from engine.state import ErrorInfo, RunResult, Step
-from engine.wire import FrameReader, WireError, decode
-from engine.worker_spawn import spawn, take_early
+from stridescope.engine.model.limits import Limits
+from stridescope.engine.model.state import ErrorInfo, RunResult, Step
+from stridescope.engine.worker.spawn import spawn, take_early
+from stridescope.engine.worker.wire import FrameReader, WireError, decode
 
-ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 120.0  # how long the worker may take to import torch on a busy machine
 
 _SIGNAL_NAMES = {int(s): s.name for s in signal.Signals}

@@ -1,8 +1,9 @@
 """Start the worker process with only the standard library imported.
 
-main.py calls `start_early()` first thing for the window, so that the worker imports torch
+The CLI calls `start_early()` first thing for the window, so that the worker imports torch
 while this process imports Qt, NumPy and the window (issue 13: the first picture then waits
-for about one torch import). The first `engine.worker._Process` adopts that process.
+for about one torch import). The first
+`stridescope.engine.worker.client._Process` adopts that process.
 """
 
 from __future__ import annotations
@@ -10,25 +11,31 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+
+def _neutral_dir() -> str:
+    """A folder for the worker's cwd that holds nothing importable of the user's."""
+    return tempfile.gettempdir()
+
 
 _early: tuple[bool, subprocess.Popen, float] | None = None
 
 
 def spawn(warm: bool) -> subprocess.Popen:
-    """A new worker process (engine.worker_child), its stdout non-blocking."""
+    """A new worker process (stridescope.engine.worker.child), its stdout non-blocking."""
     env = dict(os.environ)
     env["STRIDESCOPE_WORKER_WARM"] = "1" if warm else "0"
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     env.setdefault("MALLOC_ARENA_MAX", "2")  # fewer 64 MiB arenas against RLIMIT_AS
     env.pop("QT_QPA_PLATFORM", None)
     debug = os.environ.get("STRIDESCOPE_WORKER_STDERR")
+    # -I: the user's folder is not on the child's path (a torch.py or numpy.py there must not
+    # be imported in torch's place), nor are PYTHON* variables; the package is found where
+    # this process found it (site-packages, or an editable install's finder)
     popen = subprocess.Popen(
-        [sys.executable, "-m", "engine.worker_child"], cwd=str(ROOT), env=env,
+        [sys.executable, "-I", "-m", "stridescope.engine.worker.child"], cwd=_neutral_dir(),
+        env=env,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=None if debug else subprocess.DEVNULL, bufsize=0, close_fds=True)
     os.set_blocking(popen.stdout.fileno(), False)

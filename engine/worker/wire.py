@@ -17,10 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from engine.explain import EXPLANATION_TYPES
-from engine.layout import Blocker, ViewExplanation
-from engine.script import safe_text
-from engine.state import (
+from stridescope.engine.interpret.script import safe_text
+from stridescope.engine.model.layout import Blocker, ViewExplanation
+from stridescope.engine.model.state import (
     ArrayState,
     ErrorInfo,
     MemoryState,
@@ -31,6 +30,7 @@ from engine.state import (
     SubStep,
     TensorState,
 )
+from stridescope.engine.teaching.explain import EXPLANATION_TYPES
 
 
 class WireError(ValueError):

@@ -6,10 +6,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen, QPixmap, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsObject
 
-from engine.transition import Frame, Plan
-from gui.canvas.painting import color, draw_centered, draw_runs, font, runs_width
-from gui.i18n import _
-from gui.theme import Theme
+from stridescope.engine.picture.transition import Frame, Plan
+from stridescope.gui.canvas.painting import color, draw_centered, draw_runs, font, runs_width
+from stridescope.gui.i18n import _
+from stridescope.gui.theme import Theme
 
 
 def _lerp(a: QRectF, b: QRectF, p: float) -> QRectF:
@@ -177,7 +177,7 @@ class AnimationItem(QGraphicsObject):
 
     def _paint_pointer(self, painter: QPainter, frame: Frame) -> None:
         storage_id, start, end = frame.pointer
-        from engine.transition import StorageCell
+        from stridescope.engine.picture.transition import StorageCell
 
         a = self.locate(StorageCell(storage_id, int(start)))
         b = self.locate(StorageCell(storage_id, int(end)))

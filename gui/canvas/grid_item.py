@@ -6,9 +6,16 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
-from engine.compose import GridLayout, Scene
-from gui.canvas.painting import color, draw_cells, draw_text, font, value_fill, visible_rect
-from gui.theme import Theme
+from stridescope.engine.picture.compose import GridLayout, Scene
+from stridescope.gui.canvas.painting import (
+    color,
+    draw_cells,
+    draw_text,
+    font,
+    value_fill,
+    visible_rect,
+)
+from stridescope.gui.theme import Theme
 
 
 def qrect(rect) -> QRectF:

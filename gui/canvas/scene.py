@@ -11,15 +11,15 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
 )
 
-from engine.compose import Scene, locate
-from engine.picture import Formula, Picture
-from engine.transition import Frame, Plan
-from gui.canvas.animation_item import AnimationItem
-from gui.canvas.grid_item import GridItem
-from gui.canvas.painting import Run, color, draw_runs, draw_text, runs_width
-from gui.canvas.strip_item import StripItem
-from gui.i18n import _
-from gui.theme import LIGHT, Theme
+from stridescope.engine.picture.compose import Scene, locate
+from stridescope.engine.picture.content import Formula, Picture
+from stridescope.engine.picture.transition import Frame, Plan
+from stridescope.gui.canvas.animation_item import AnimationItem
+from stridescope.gui.canvas.grid_item import GridItem
+from stridescope.gui.canvas.painting import Run, color, draw_runs, draw_text, runs_width
+from stridescope.gui.canvas.strip_item import StripItem
+from stridescope.gui.i18n import _
+from stridescope.gui.theme import LIGHT, Theme
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -112,7 +112,7 @@ class CanvasScene(QGraphicsScene):
 
     # ----------------------------------------------------------------- building
     def show_scene(self, composed: Scene, theme: Theme | None = None) -> None:
-        """Replace the items with ones painting `composed` (a Scene from engine.compose)."""
+        """Replace the items with ones painting `composed` (a Scene from compose)."""
         if theme is not None:
             self.theme = theme
         self.composed = composed

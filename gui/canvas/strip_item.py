@@ -9,9 +9,16 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
-from engine.compose import Scene, StripLayout
-from gui.canvas.painting import color, draw_cells, draw_text, font, value_fill, visible_rect
-from gui.theme import Theme
+from stridescope.engine.picture.compose import Scene, StripLayout
+from stridescope.gui.canvas.painting import (
+    color,
+    draw_cells,
+    draw_text,
+    font,
+    value_fill,
+    visible_rect,
+)
+from stridescope.gui.theme import Theme
 
 
 def qrect(rect) -> QRectF:

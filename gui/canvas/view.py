@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import QGraphicsView
 
-from gui.canvas.scene import CanvasScene
+from stridescope.gui.canvas.scene import CanvasScene
 
 MIN_SCALE, MAX_SCALE = 0.02, 8.0
 

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.session import Document
-from engine.state import Step
-from gui.i18n import _
+from stridescope.engine.document.session import Document
+from stridescope.engine.model.state import Step
+from stridescope.gui.i18n import _
 
 
 class PythonHighlighter(QSyntaxHighlighter):

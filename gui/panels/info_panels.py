@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.session import Document
-from engine.state import TensorState
-from gui.i18n import N_, _
+from stridescope.engine.document.session import Document
+from stridescope.engine.model.state import TensorState
+from stridescope.gui.i18n import N_, _
 
 
 class ConsolePanel(QTextBrowser):

@@ -44,7 +44,7 @@ def kernel(tmp_path_factory):
     yield manager, client
     client.stop_channels()
     manager.shutdown_kernel(now=True)
-    from engine.attach import close_thread_loop
+    from stridescope.engine.live.attach import close_thread_loop
 
     close_thread_loop()
 
@@ -101,8 +101,8 @@ def test_attach_json_is_the_kernels_tensors(kernel, tmp_path):
 
 
 def test_attach_errors_are_clear(tmp_path, capsys):
-    import main as cli
-    from engine.attach import AttachError, KernelLink
+    from stridescope import cli
+    from stridescope.engine.live.attach import AttachError, KernelLink
 
     assert cli.main(["--attach", str(tmp_path / "missing.json"), "--json", "-"]) == 2
     assert "no kernel connection file" in capsys.readouterr().err
@@ -126,7 +126,7 @@ def test_attach_errors_are_clear(tmp_path, capsys):
     import threading
     import time
 
-    from engine.attach import KernelFollower
+    from stridescope.engine.live.attach import KernelFollower
 
     messages: list[str] = []
     said = threading.Event()
@@ -144,7 +144,7 @@ def test_attach_errors_are_clear(tmp_path, capsys):
 
 
 def test_a_kernel_that_is_not_python_is_named():
-    from engine.attach import AttachError, KernelLink
+    from stridescope.engine.live.attach import AttachError, KernelLink
 
     class Client:
         def kernel_info(self, reply, timeout):
@@ -158,7 +158,7 @@ def test_a_kernel_that_is_not_python_is_named():
 
 def test_live_window_adds_a_step_after_each_cell(kernel, qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("STRIDESCOPE_CONFIG_DIR", str(tmp_path))  # its geometry stays here
-    from gui.attach_window import open_attach_window
+    from stridescope.gui.attach_window import open_attach_window
 
     manager, client = kernel
     window, follower = open_attach_window(manager.connection_file, timeout=30)
@@ -186,7 +186,7 @@ def test_live_window_adds_a_step_after_each_cell(kernel, qtbot, tmp_path, monkey
 def test_a_busy_kernel_is_said_and_followed_once_it_is_idle(kernel):
     import threading
 
-    from engine.attach import KernelFollower
+    from stridescope.engine.live.attach import KernelFollower
 
     manager, client = kernel
     results, messages = [], []

@@ -142,7 +142,7 @@ def test_show_returns_at_once_when_ipython_runs_the_qt_loop(qtbot, monkeypatch, 
     monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
     window = stridescope.show(torch.ones(2, 2))
     qtbot.addWidget(window)
-    assert window.isVisible() and window in stridescope._WINDOWS
+    assert window.isVisible() and window in stridescope.api._WINDOWS
     window.close()
 
 
@@ -167,7 +167,7 @@ def test_explain_a_failed_view_on_the_users_tensor():
     try:
         ones.expand(2, 4)
     except RuntimeError as exc:
-        said = stridescope.explain(exc)  # engine.explain's words once it is there (issue 14)
+        said = stridescope.explain(exc)  # teaching.explain's words (issue 14)
         assert said is None or "expand" in said
     given = stridescope.explain(RuntimeError("view size"), x, (12,))  # tensor and shape given
     assert given == text

@@ -137,8 +137,10 @@ def test_json_explanations_follow_lang(tmp_path):
     assert overlap["kind"] == "overlapping_write" and overlap["cells"] == [0, 1, 2]
     assert "存储单元 0" in overlap["text"] and step["kind"] == "negative_step"
     assert "间隔" in step["text"] and step["receiver"]["shape"] == [3, 4]
-    from engine.runner import run_script  # English, the default, without a second process
-    from engine.trace import trace_json
+    from stridescope.engine.document.trace import trace_json
+    from stridescope.engine.interpret.runner import (
+        run_script,  # English, the default, without a second process
+    )
 
     english = trace_json(run_script(path.read_text()))["steps"]
     assert english[2]["error"]["explanation"]["text"].startswith("x has stride 0 in dim 1")

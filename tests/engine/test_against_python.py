@@ -9,8 +9,8 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.runner import run_script
-from engine.trace import trace_json
+from stridescope.engine.document.trace import trace_json
+from stridescope.engine.interpret.runner import run_script
 from tests.engine.plain_python import plain_trace, same_values, sharing_groups
 
 CREATIONS = [

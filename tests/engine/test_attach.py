@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from engine.attach import (
+from stridescope.engine.live.attach import (
     AttachError,
     StepBuilder,
     attach_trace,
@@ -16,7 +16,7 @@ from engine.attach import (
     probe_request,
     unquote_reply,
 )
-from engine.kernel_probe import stridescope_probe
+from stridescope.engine.live.kernel_probe import stridescope_probe
 
 
 def _snap(namespace, known=None):
@@ -134,9 +134,9 @@ def test_unquote_inverts_repr_of_the_probes_answers():
 
 
 def test_old_steps_lose_their_bytes_first_when_the_history_grows(monkeypatch):
-    import engine.attach
+    import stridescope.engine.live.attach
 
-    monkeypatch.setattr(engine.attach, "HISTORY_BYTES_LIMIT", 2500)
+    monkeypatch.setattr(stridescope.engine.live.attach, "HISTORY_BYTES_LIMIT", 2500)
     a = torch.zeros(100, dtype=torch.float64)  # 800 bytes
     builder = StepBuilder()
     for n in range(5):

@@ -10,10 +10,17 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.compose import Scene, TypeScale, Viewport, ViewState, compose, locate
-from engine.lessons import lesson_names, load_lesson
-from engine.runner import run_script
-from engine.transition import GridCell
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.picture.compose import (
+    Scene,
+    TypeScale,
+    Viewport,
+    ViewState,
+    compose,
+    locate,
+)
+from stridescope.engine.picture.transition import GridCell
+from stridescope.engine.teaching.lessons import lesson_names, load_lesson
 
 SIZES = [Viewport(1920, 1080), Viewport(1280, 720), Viewport(1920, 1080, presentation=True)]
 
@@ -58,7 +65,7 @@ def _overlaps(scene: Scene) -> list[tuple[str, str]]:
 
 
 def _ink(text) -> tuple[float, float]:
-    from engine.compose import text_width
+    from stridescope.engine.picture.compose import text_width
 
     x, _, w, _ = text.rect
     width = min(w, text_width(text.text, text.px, text.mono, text.bold))

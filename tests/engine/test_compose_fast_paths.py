@@ -1,13 +1,14 @@
-"""The fast paths of engine.compose (issue 13) give exactly what the plain definitions give."""
+"""The fast paths of engine/picture/compose.py (issue 13) give exactly what the plain
+definitions give."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from engine import compose as c
-from engine.picture import build_picture, format_value
-from engine.runner import run_script
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.picture import compose as c
+from stridescope.engine.picture.content import build_picture, format_value
 
 
 @pytest.mark.parametrize("values", [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from engine.picture import build_picture
-from engine.runner import run_script
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.picture.content import build_picture
 
 pytestmark = [pytest.mark.cuda,
               pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")]

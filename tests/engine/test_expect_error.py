@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.runner import run_script
+from stridescope.engine.interpret.runner import run_script
 
 FAIL_THEN_FIX = """import torch
 a = torch.arange(12).reshape(3, 4)

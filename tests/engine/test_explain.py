@@ -12,8 +12,8 @@ import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from engine import wire
-from engine.explain import (
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.teaching.explain import (
     SliceArg,
     explain_broadcast,
     explain_dim_range,
@@ -25,9 +25,9 @@ from engine.explain import (
     explain_shape,
     explain_view_dtype,
 )
-from engine.facts import tensor_facts
-from engine.i18n import translator
-from engine.runner import run_script
+from stridescope.engine.teaching.facts import tensor_facts
+from stridescope.engine.teaching.i18n import translator
+from stridescope.engine.worker import wire
 
 EXAMPLES = settings(max_examples=120, deadline=None)
 
@@ -314,8 +314,8 @@ def test_receiver_name_comes_from_the_call():
 
 def test_numpy_negative_stride_hook_explains_from_the_arrays_strides():
     """from_numpy of a reversed array (the interpreter runs it once NumPy is allowed)."""
-    from engine.explain import explain_failure
-    from engine.facts import failed_call
+    from stridescope.engine.teaching.explain import explain_failure
+    from stridescope.engine.teaching.facts import failed_call
 
     array = np.arange(6)[::-1]
     message = error_of(lambda: torch.from_numpy(array))
@@ -367,8 +367,8 @@ def test_negative_stride_fix_reads_the_same_cells(dims, offset):
     base = torch.arange(64)
     message = error_of(lambda: base.as_strided(size, stride, offset))
     assert message and "Negative strides" in message
-    from engine.explain import explain_failure
-    from engine.facts import failed_call
+    from stridescope.engine.teaching.explain import explain_failure
+    from stridescope.engine.teaching.facts import failed_call
 
     e = explain_failure(failed_call("as_strided", base, (size, stride, offset), {}, None),
                         message)

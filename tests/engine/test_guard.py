@@ -7,8 +7,8 @@ import time
 import pytest
 import torch
 
-from engine.guard import Limits
-from engine.runner import run_script
+from stridescope.engine.interpret.guard import Limits
+from stridescope.engine.interpret.runner import run_script
 
 HUGE = [
     "x = torch.zeros(10**6, 10**6)",
@@ -96,7 +96,7 @@ def test_loops_within_budget_run():
 def test_arange_probe_sizes_like_meta_arange(args, kwargs):
     """The guard sizes arange without the meta reference (which imports SymPy): same numel,
     dtype and bytes as torch.arange on the meta device."""
-    from engine.guard import arange_probe
+    from stridescope.engine.interpret.guard import arange_probe
 
     try:
         expected = torch.arange(*args, **kwargs, device="meta")

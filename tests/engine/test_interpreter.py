@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.runner import run_script
+from stridescope.engine.interpret.runner import run_script
 
 CASES = [
     ("print(1, 'a', 2.5, sep='-')", "1-a-2.5\n"),

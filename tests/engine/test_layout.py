@@ -9,7 +9,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.layout import (
+from stridescope.engine.model.layout import (
     contiguous_strides,
     explain_view,
     infer_shape,

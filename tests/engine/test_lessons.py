@@ -9,10 +9,10 @@ from functools import cache
 
 import pytest
 
-from engine.lessons import lesson_names, load_lesson, parse_lesson
-from engine.quiz import grade, question_for
-from engine.runner import run_script
-from engine.trace import step_json
+from stridescope.engine.document.trace import step_json
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.teaching.lessons import lesson_names, load_lesson, parse_lesson
+from stridescope.engine.teaching.quiz import grade, question_for
 
 LESSONS = lesson_names()
 MINE = ("01_what_is_a_tensor", "02_storage_and_metadata", "03_shared_storage", "04_stride",

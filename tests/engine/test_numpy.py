@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from engine.runner import run_script
-from engine.trace import trace_json
-from engine.wire import decode_result, encode_result
+from stridescope.engine.document.trace import trace_json
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.worker.wire import decode_result, encode_result
 
 PRELUDE = "import torch\nimport numpy as np\nx = torch.zeros(3)\na = np.zeros(3)\n"
 
@@ -267,7 +267,7 @@ def test_negative_strides_cannot_become_a_tensor():
 def test_the_numpy_lesson_prints_what_plain_python_prints():
     """Every statement of the lesson but its deliberate failure, checked against plain Python
     (values, byte strides, which storage each array lives in)."""
-    from engine.lessons import load_lesson
+    from stridescope.engine.teaching.lessons import load_lesson
     from tests.engine.test_against_python import check_equal
 
     script = load_lesson("19_numpy_bridge").script
@@ -286,7 +286,7 @@ def test_the_provenance_replay_never_touches_live_arrays():
 def test_every_allowlisted_numpy_callable_has_a_sizing_rule():
     import numpy as np
 
-    from engine import numpy_policy
+    from stridescope.engine.interpret import numpy_policy
 
     for name in numpy_policy.numpy_attributes():
         value = getattr(np, name)
@@ -314,7 +314,7 @@ def test_arrays_say_whether_they_are_views_or_copies():
 
 
 def test_array_layout_gives_each_element_its_byte_on_the_strip():
-    from engine import array_layout
+    from stridescope.engine.model import array_layout
 
     step = run_script("import torch\nimport numpy as np\nt = torch.arange(12.).reshape(3, 4)\n"
                       "nt = t.T.numpy()\ncol = t[:, 1].numpy()\nm = np.arange(6)\n"
@@ -355,8 +355,8 @@ def test_tensors_made_from_arrays_say_view_or_copy_of_the_array():
 
 
 def test_lesson_19_says_what_torch_and_numpy_do():
-    from engine.lessons import load_lesson
-    from engine.quiz import question_for
+    from stridescope.engine.teaching.lessons import load_lesson
+    from stridescope.engine.teaching.quiz import question_for
 
     lesson = load_lesson("19_numpy_bridge")
     steps = run_script(lesson.script).steps
@@ -416,7 +416,7 @@ def test_every_allowlisted_function_succeeds_or_fails_as_plain_python_does():
     which error a bad call gets."""
     import numpy as np
 
-    from engine import numpy_policy
+    from stridescope.engine.interpret import numpy_policy
 
     for name in sorted(n for n in numpy_policy.RULES if hasattr(np, n)):
         for args in ("a", "a, 2", "(2, 2)", "t"):

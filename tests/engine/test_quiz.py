@@ -1,7 +1,7 @@
 """Predict-then-reveal grading."""
 
-from engine.quiz import grade, question_for
-from engine.runner import run_script
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.teaching.quiz import grade, question_for
 
 
 def _question(statement: str):

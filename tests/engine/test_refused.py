@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from engine.runner import run_script
+from stridescope.engine.interpret.runner import run_script
 
 HOSTILE = [
     ("__import__('os').system('touch /tmp/pwned')", "RefusedError"),
@@ -130,7 +130,7 @@ def test_warnings_per_statement_are_capped():
 def test_a_step_records_at_most_256_tensor_names():
     """Thousands of names × thousands of steps would grow the window's memory without bound
     (found by the attack suite): a step keeps the newest 256 and says so."""
-    from engine.runner import MAX_NAMED_TENSORS
+    from stridescope.engine.interpret.runner import MAX_NAMED_TENSORS
 
     script = "import torch\n" + "".join(f"x{i} = torch.zeros(1)\n" for i in range(300))
     last = run_script(script + "y = x0 + 1\n").steps[-1]

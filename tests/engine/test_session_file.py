@@ -7,7 +7,13 @@ import os
 
 import pytest
 
-from engine.session_file import Session, SessionError, load_session, save_session, write_atomic
+from stridescope.engine.document.session_file import (
+    Session,
+    SessionError,
+    load_session,
+    save_session,
+    write_atomic,
+)
 
 
 def test_round_trip(tmp_path):
@@ -53,7 +59,7 @@ def test_bad_files_are_rejected_with_a_clear_message(tmp_path, content):
 
 
 def test_hostile_script_in_a_session_is_only_text(tmp_path):
-    from engine.runner import run_script
+    from stridescope.engine.interpret.runner import run_script
 
     path = tmp_path / "evil.stridescope"
     marker = tmp_path / "pwned"
@@ -149,7 +155,7 @@ def test_saving_anything_either_works_or_raises_oserror(tmp_path, monkeypatch):
 
 
 def test_lessons_are_looked_up_by_name_never_joined_into_a_path():
-    from engine.lessons import load_lesson
+    from stridescope.engine.teaching.lessons import load_lesson
 
     for name in ("../README", "/etc/passwd", "tutorial/../tutorial", "tutorial.py"):
         with pytest.raises(KeyError):

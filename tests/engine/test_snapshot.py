@@ -1,4 +1,5 @@
-"""Snapshots of live tensors (engine.snapshot): what figure()/show() and the runner record."""
+"""Snapshots of live tensors (engine/model/snapshot.py): what figure()/show() and the runner
+record."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import numpy as np
 import pytest
 import torch
 
-from engine.picture import build_picture
-from engine.snapshot import snapshot
-from engine.state import STORAGE_BYTES_LIMIT
+from stridescope.engine.model.snapshot import snapshot
+from stridescope.engine.model.state import STORAGE_BYTES_LIMIT
+from stridescope.engine.picture.content import build_picture
 
 
 def test_views_share_one_storage_with_torchs_numbers():

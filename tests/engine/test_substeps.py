@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engine import interpreter
-from engine.runner import run_script
-from engine.trace import step_json
-from engine.wire import decode, encode
+from stridescope.engine.document.trace import step_json
+from stridescope.engine.interpret import interpreter
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.worker.wire import decode, encode
 
 CHAIN = ("import torch\ntensorA = torch.arange(12).reshape(3, 4)\n"
          "viewA = tensorA.transpose(0, 1).contiguous().view(1, 12)\n")

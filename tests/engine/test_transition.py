@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from engine.picture import Grid
-from engine.runner import run_script
-from engine.transition import GridCell, StorageCell, frame_at, plan_transition
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.picture.content import Grid
+from stridescope.engine.picture.transition import GridCell, StorageCell, frame_at, plan_transition
 
 SETUP = "import torch\na = torch.arange(12).reshape(3, 4)\n"
 VIEW_OPS = [

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.runner import run_script
-from engine.wire import WireError, decode, decode_result, encode, encode_result
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.worker.wire import WireError, decode, decode_result, encode, encode_result
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """import torch
@@ -73,9 +73,10 @@ def test_not_a_result_is_refused():
 
 
 def test_gui_side_modules_do_not_import_torch():
-    code = ("import sys; import engine.wire, engine.picture, engine.transition, engine.state, "
-            "engine.array_layout, engine.explain, engine.i18n;"
-            "print('torch' in sys.modules)")
+    modules = ["worker.wire", "picture.content", "picture.transition", "model.state",
+               "model.array_layout", "teaching.explain", "teaching.i18n"]
+    code = ("import sys; " + "".join(f"import stridescope.engine.{m}; " for m in modules)
+            + "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.strip()
     assert out == "False"

@@ -8,8 +8,8 @@ import pytest
 def _in_process_runner(request, monkeypatch):
     if request.node.get_closest_marker("worker"):
         return
-    import gui.controller
-    from gui.script_runner import InProcessRunner
+    import stridescope.gui.controller
+    from stridescope.gui.script_runner import InProcessRunner
 
-    monkeypatch.setattr(gui.controller, "make_runner",
+    monkeypatch.setattr(stridescope.gui.controller, "make_runner",
                         lambda limits, parent: InProcessRunner(parent))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def open_window(qtbot, tmp_path, script: str):
     """A MainWindow showing `script` (saved as a file and opened the way a user would)."""
-    from gui.main_window import MainWindow
+    from stridescope.gui.main_window import MainWindow
 
     w = MainWindow()
     qtbot.addWidget(w)

@@ -6,8 +6,8 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QAbstractAnimation, QTimer
 
-from engine.runner import run_script
-from gui.export import HOLD_SECONDS, export_animation, export_still
+from stridescope.engine.interpret.runner import run_script
+from stridescope.gui.export import HOLD_SECONDS, export_animation, export_still
 from tests.gui.helpers import open_window
 
 SCRIPT = ("import torch\na = torch.arange(12).reshape(3, 4)\nb = a.t()\nc = b.contiguous()\n"

@@ -3,9 +3,9 @@ as `--json --lang`."""
 
 from __future__ import annotations
 
-from engine.i18n import translator
-from engine.runner import run_script
-from gui.main_window import MainWindow
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.teaching.i18n import translator
+from stridescope.gui.main_window import MainWindow
 
 SCRIPT = "import torch\nx = torch.arange(3).view(3, 1).expand(3, 4)\nx.add_(1)\n"
 

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from PySide6.QtGui import QImage
 
-from engine.runner import run_script
-from gui.export import export_still
+from stridescope.engine.interpret.runner import run_script
+from stridescope.gui.export import export_still
 
 SCRIPT = ("import torch\nx = torch.arange(12).reshape(3, 4)\ny = x.t()\nz = y.contiguous()\n")
 
@@ -69,9 +69,9 @@ def test_script_that_does_not_parse_still_renders_its_error(tmp_path):
 def test_value_colours_repeat_each_storage_elements_hue_in_the_grid(tmp_path):
     """A still reads without hovering: the grid cell and the storage cell it reads share a
     hue, and cells of different elements differ (issue 9)."""
-    from engine.compose import Scene
-    from gui.export import compose_step, render_scene, scene_for
-    from gui.theme import LIGHT
+    from stridescope.engine.picture.compose import Scene
+    from stridescope.gui.export import compose_step, render_scene, scene_for
+    from stridescope.gui.theme import LIGHT
 
     result = run_script("import torch\nx = torch.arange(6).reshape(2, 3)\nt = x.t()\n")
     composed = compose_step(result, size=(1280, 720), value_colors=True)

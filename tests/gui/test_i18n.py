@@ -28,7 +28,7 @@ def test_every_marked_string_is_translated_in_the_ts_file():
 
 
 def test_compiled_qm_is_up_to_date(qapp):
-    from gui.i18n import _, install_language
+    from stridescope.gui.i18n import _, install_language
 
     assert install_language("zh_CN")
     try:
@@ -52,7 +52,7 @@ def test_user_visible_literals_in_gui_are_marked():
 
 
 def test_window_switches_language_at_runtime(qtbot):
-    from gui.main_window import MainWindow
+    from stridescope.gui.main_window import MainWindow
 
     window = MainWindow()
     qtbot.addWidget(window)
@@ -82,7 +82,7 @@ def test_chinese_text_renders_as_glyphs_not_boxes(qapp):
     """Draw 存储 and two characters no font has: real glyphs must differ from the boxes."""
     from PySide6.QtGui import QColor, QFontDatabase, QImage, QPainter
 
-    from gui.canvas.painting import font
+    from stridescope.gui.canvas.painting import font
 
     if not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
         pytest.skip("no CJK font installed here (CI installs fonts-wqy-microhei)")
@@ -100,8 +100,8 @@ def test_chinese_text_renders_as_glyphs_not_boxes(qapp):
 
 
 def test_lessons_menu_lists_every_lesson(qtbot):
-    from engine.lessons import lesson_names
-    from gui.main_window import MainWindow
+    from stridescope.engine.teaching.lessons import lesson_names
+    from stridescope.gui.main_window import MainWindow
 
     window = MainWindow()
     qtbot.addWidget(window)

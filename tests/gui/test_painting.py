@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF
 
-from gui.canvas.painting import cell_runs
+from stridescope.gui.canvas.painting import cell_runs
 
 
 def test_cells_side_by_side_merge_into_one_run_per_line():

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from engine.lessons import LESSON_DIR
-from engine.quiz import grade, question_for
-from engine.runner import run_script
-from gui.i18n import install_language
-from gui.predict_dialog import PredictDialog, grades_text
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.teaching.lessons import lesson_path
+from stridescope.engine.teaching.quiz import grade, question_for
+from stridescope.gui.i18n import install_language
+from stridescope.gui.predict_dialog import PredictDialog, grades_text
 
 SCRIPT = "import torch\na = torch.arange(12).reshape(3, 4)\nt = a.t()\nw = t.view(12)\n"
 
@@ -58,11 +58,11 @@ def test_value_question_is_a_text_field(qtbot):
 
 
 def test_the_window_asks_the_lesson_s_question(qtbot):
-    from gui.main_window import MainWindow
+    from stridescope.gui.main_window import MainWindow
 
     window = MainWindow()
     qtbot.addWidget(window)
-    assert window.files.open_path(str(LESSON_DIR / "07_when_view_works.py"))
+    assert window.files.open_path(str(lesson_path("07_when_view_works")))
     steps = window.controller.document.steps
     failing = next(s.index for s in steps if s.source == "w = t.view(12)")
     window.controller.goto(failing - 1)

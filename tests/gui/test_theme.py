@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gui.theme import THEMES
+from stridescope.gui.theme import THEMES
 
 
 def _luminance(hex_code: str) -> float:

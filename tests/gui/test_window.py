@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gui.main_window import MainWindow
+from stridescope.gui.main_window import MainWindow
 from tests.gui.helpers import open_window
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,7 +148,7 @@ def test_syntax_error_in_editor_keeps_text_and_reports(window, qtbot):
 
 
 def test_operation_menu_appends_statement(window):
-    from engine import ops
+    from stridescope.engine.document import ops
 
     c = window.controller
     c.set_script(TUTORIAL.replace("bad = tensorA_T.view(12)\n", ""))
@@ -184,12 +184,12 @@ def test_zoom_shortcuts_scale_the_canvas(window):
 
 
 def test_lesson_file_shows_captions(qtbot):
-    from engine.lessons import LESSON_DIR
+    from stridescope.engine.teaching.lessons import lesson_path
 
     w = MainWindow()
     qtbot.addWidget(w)
     w.presenter.lang = "en"
-    assert w.files.open_path(str(LESSON_DIR / "tutorial.py"))
+    assert w.files.open_path(str(lesson_path("tutorial")))
     assert "#:" not in w.controller.document.script
     w.controller.goto(3)
     assert "transpose" in _header(w)
@@ -211,7 +211,7 @@ def test_export_menus_write_files(window, tmp_path, monkeypatch):
 
 
 def test_presentation_mode_toggles_and_restores(window, qtbot):
-    from gui.theme import HIGH_CONTRAST, LIGHT
+    from stridescope.gui.theme import HIGH_CONTRAST, LIGHT
 
     assert not window.presentation.active
     window.presentation.toggle()
@@ -282,9 +282,9 @@ def test_autosave_and_restore_after_a_crash(window, qtbot, tmp_path):
     assert window.autosave.path.exists()
     # a process that crashes: it holds its lock, autosaves, and dies without cleaning up
     crash = ("import os, shutil, sys\nsource = sys.argv[1]\nsys.argv = ['x']\n"
-             "from gui.app import ensure_app\napp = ensure_app()\n"
-             "from gui.autosave import hold_process_lock\n"
-             "from gui.settings import config_dir\nhold_process_lock(config_dir())\n"
+             "from stridescope.gui.app import ensure_app\napp = ensure_app()\n"
+             "from stridescope.gui.autosave import hold_process_lock\n"
+             "from stridescope.gui.settings import config_dir\nhold_process_lock(config_dir())\n"
              "target = config_dir() / f'autosave-{os.getpid()}-1.stridescope'\n"
              "shutil.copy(source, target)\nprint(target, flush=True)\nos._exit(3)\n")
     done = subprocess.run([sys.executable, "-c", crash, str(window.autosave.path)],
@@ -312,8 +312,8 @@ def test_a_second_window_does_not_claim_a_crash(window, qtbot):
     window.code.run()
     window.autosave.write()
     code = ("import sys; sys.argv = ['x']\n"
-            "from gui.app import ensure_app\napp = ensure_app()\n"
-            "from gui.main_window import MainWindow\nw = MainWindow()\n"
+            "from stridescope.gui.app import ensure_app\napp = ensure_app()\n"
+            "from stridescope.gui.main_window import MainWindow\nw = MainWindow()\n"
             "print('asked' if w.autosave.offer_restore(ask=lambda: True) else 'quiet')\n")
     # only this window's files: other tests' subprocess windows may have left real orphans
     import os

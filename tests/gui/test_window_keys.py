@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 
-from gui.main_window import MainWindow
+from stridescope.gui.main_window import MainWindow
 from tests.gui.helpers import open_window
 
 SCRIPT = "import torch\na = torch.arange(12).reshape(3, 4)\nb = a.t()\nc = b.contiguous()\n" \
@@ -88,8 +88,8 @@ def test_no_two_actions_share_a_shortcut_and_menus_have_distinct_mnemonics(windo
 
 
 def test_first_screen_speaks_the_saved_language(qtbot):
-    from gui.i18n import install_language
-    from gui.settings import Settings
+    from stridescope.gui.i18n import install_language
+    from stridescope.gui.settings import Settings
 
     Settings().set("language", "zh_CN")
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
-from gui.main_window import MainWindow
+from stridescope.gui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK = "import torch\nx = torch.arange(6).view(2, 3)\ny = x.t()\n"
@@ -23,10 +23,10 @@ SLOW = QUICK + "a = torch.randn(1200, 1200)\nfor i in range(10**5):\n    b = a @
 def test_the_window_never_imports_torch(tmp_path):
     code = textwrap.dedent("""
         import sys, time
-        from gui.app import ensure_app
+        from stridescope.gui.app import ensure_app
         app = ensure_app()
-        from gui.main_window import MainWindow
-        from main import default_lesson_path
+        from stridescope.gui.main_window import MainWindow
+        from stridescope.cli import default_lesson_path
         w = MainWindow()
         w.files.open_path(str(default_lesson_path()))
         w.show()
@@ -90,7 +90,7 @@ def test_a_long_statement_can_be_cancelled_while_the_window_responds(qtbot, tmp_
 
 @pytest.mark.worker
 def test_edits_and_limits_through_the_worker(qtbot, tmp_path, monkeypatch):
-    from engine.limits import Limits
+    from stridescope.engine.model.limits import Limits
 
     monkeypatch.setenv("STRIDESCOPE_CONFIG_DIR", str(tmp_path))
     window = MainWindow()

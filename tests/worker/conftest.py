@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from engine.limits import Limits
-from engine.trace import trace_json
-from engine.worker import WorkerPool
+from stridescope.engine.document.trace import trace_json
+from stridescope.engine.model.limits import Limits
+from stridescope.engine.worker.client import WorkerPool
 
 SMALL = Limits(max_seconds=1.0, run_seconds=6.0, cpu_seconds=8, memory_bytes=3 * 1024**3 // 2,
                recorded_bytes=48 * 1024**2, max_statements=20_000)

@@ -3,7 +3,7 @@ worker process object; a mismatched or dead early worker is not used."""
 
 from __future__ import annotations
 
-from engine import worker_spawn
+from stridescope.engine.worker import spawn as worker_spawn
 
 
 class FakePopen:

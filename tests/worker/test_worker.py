@@ -11,11 +11,11 @@ from dataclasses import replace
 
 import pytest
 
-from engine.lessons import lesson_names, load_lesson
-from engine.limits import Limits
-from engine.runner import run_script
-from engine.wire import FrameReader, WireError, frame
-from engine.worker_child import _RefuseImports
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.model.limits import Limits
+from stridescope.engine.teaching.lessons import lesson_names, load_lesson
+from stridescope.engine.worker.child import _RefuseImports
+from stridescope.engine.worker.wire import FrameReader, WireError, frame
 from tests.worker.conftest import SMALL, check_sane, run_case
 
 LONG = "import torch\nx = torch.ones(2)\na = torch.randn(1200, 1200)\nfor i in range(10**5):\n" \

@@ -1,0 +1,24 @@
+"""Stridescope: see how PyTorch tensors sit in memory (the installed package).
+
+    import stridescope
+    stridescope.figure(a=a, at=a.t())        # a picture of your own tensors (stridescope.api)
+    python -m stridescope                    # the window; `stridescope --help` for the CLI
+
+The package maps the repository's folders: stridescope.engine is engine/ (Qt-free core),
+stridescope.gui is gui/ (PySide6), stridescope.resources is resources/ (lessons,
+translations). Importing it imports neither torch nor Qt.
+"""
+
+from stridescope.api import (
+    Figure,
+    explain,
+    explanation_for,
+    figure,
+    load_ipython_extension,
+    show,
+    unload_ipython_extension,
+)
+
+__version__ = "0.2.0"
+__all__ = ["Figure", "__version__", "explain", "explanation_for", "figure",
+           "load_ipython_extension", "show", "unload_ipython_extension"]

@@ -1,0 +1,5 @@
+"""`python -m stridescope`: the same as the `stridescope` command."""
+
+from stridescope.cli import run
+
+run()
