@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stridescope",
         description="See how PyTorch tensors sit in memory: storage, shape, stride, offset.")
+    from stridescope import __version__
+
+    parser.add_argument("--version", action="version", version=f"stridescope {__version__}")
     parser.add_argument("file", nargs="?", help="a PyTorch script to open in the window")
     parser.add_argument("--script", help="run this script headless (with --json or --export)")
     parser.add_argument("--json", metavar="OUT", help="write the trace JSON to OUT ('-': stdout)")

@@ -15,27 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.xvfb
 
 
-@pytest.fixture
-def xvfb():
-    binary = shutil.which("Xvfb")
-    if binary is None:
-        pytest.skip("Xvfb is not installed (Debian: xvfb)")
-    for display in range(91, 120):
-        if not Path(f"/tmp/.X11-unix/X{display}").exists():
-            break
-    proc = subprocess.Popen([binary, f":{display}", "-screen", "0", "1600x1000x24", "-nolisten",
-                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{display}").exists():
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            pytest.skip("Xvfb did not start")
-        time.sleep(0.1)
-    yield f":{display}"
-    proc.terminate()
-    proc.wait(timeout=10)
-
-
 def test_real_window_under_xvfb(xvfb, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     env.update(DISPLAY=xvfb, QT_QPA_PLATFORM="xcb")
