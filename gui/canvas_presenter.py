@@ -9,7 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from stridescope.engine.document.session import Document
-from stridescope.engine.picture.compose import Viewport, ViewState, compose
+from stridescope.engine.picture.compose import compose
+from stridescope.engine.picture.scene import Viewport, ViewState
 from stridescope.engine.teaching.lessons import Lesson
 from stridescope.gui.animation import Animator
 from stridescope.gui.canvas.scene import CanvasScene

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stridescope.engine.model.state import RunResult, Step
-from stridescope.engine.picture.compose import Scene, Viewport, ViewState, compose
+from stridescope.engine.picture.compose import compose
+from stridescope.engine.picture.scene import Scene, Viewport, ViewState
 from stridescope.gui.theme import LIGHT, Theme
 
 ANIMATION_SUFFIXES = (".gif", ".mp4")

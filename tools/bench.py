@@ -185,7 +185,8 @@ def step_rows(runs: int) -> list[Row]:
     arrangement is cached, the step's composition is not), build the scene, paint a frame."""
     from stridescope.engine.interpret.runner import run_script
     from stridescope.engine.picture import compose as compose_module
-    from stridescope.engine.picture.compose import Viewport, ViewState, compose
+    from stridescope.engine.picture.compose import compose
+    from stridescope.engine.picture.scene import Viewport, ViewState
     from stridescope.gui.canvas.scene import CanvasScene
     from stridescope.gui.i18n import _
     from stridescope.gui.theme import LIGHT
@@ -215,7 +216,8 @@ def step_rows(runs: int) -> list[Row]:
 
 def animation_rows() -> list[Row]:
     from stridescope.engine.interpret.runner import run_script
-    from stridescope.engine.picture.compose import Viewport, ViewState, compose
+    from stridescope.engine.picture.compose import compose
+    from stridescope.engine.picture.scene import Viewport, ViewState
     from stridescope.engine.picture.transition import frame_at
     from stridescope.gui.canvas.scene import CanvasScene
     from stridescope.gui.canvas.view import CanvasView
@@ -266,7 +268,8 @@ def big_rows(runs: int) -> list[Row]:
     from PySide6.QtCore import QRectF
 
     from stridescope.engine.interpret.runner import run_script
-    from stridescope.engine.picture.compose import Viewport, ViewState, compose
+    from stridescope.engine.picture.compose import compose
+    from stridescope.engine.picture.scene import Viewport, ViewState
     from stridescope.gui.canvas.scene import CanvasScene
     from stridescope.gui.i18n import _
     from stridescope.gui.theme import LIGHT
@@ -282,10 +285,11 @@ def big_rows(runs: int) -> list[Row]:
                            _)
         scene.show_scene(composed, LIGHT)
         compose_ms.append((time.perf_counter() - start) * 1000)
+        from stridescope.engine.picture import arrange
         from stridescope.engine.picture import compose as compose_module
 
         compose_module._compose_cached.cache_clear()
-        compose_module._arrangement.cache_clear()
+        arrange.choose_arrangement.cache_clear()
     zoomed_out = QRectF(0, 0, 1200 * 8, 800 * 8)
     samples = timed(lambda: frame(scene, zoomed_out), max(runs, 7))
     floor = timed(lambda: frame(None), max(runs, 7))

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
-from stridescope.engine.picture.compose import GridLayout, Scene
+from stridescope.engine.picture.scene import GridLayout, Scene
 from stridescope.gui.canvas.painting import (
     color,
     draw_cells,

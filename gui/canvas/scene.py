@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
 )
 
-from stridescope.engine.picture.compose import Scene, locate
 from stridescope.engine.picture.content import Formula, Picture
+from stridescope.engine.picture.scene import Scene, locate
 from stridescope.engine.picture.transition import Frame, Plan
 from stridescope.gui.canvas.animation_item import AnimationItem
 from stridescope.gui.canvas.grid_item import GridItem

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QStyleOptionGraphicsItem
 
-from stridescope.engine.picture.compose import Scene, StripLayout
+from stridescope.engine.picture.scene import Scene, StripLayout
 from stridescope.gui.canvas.painting import (
     color,
     draw_cells,

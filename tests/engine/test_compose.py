@@ -11,14 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stridescope.engine.interpret.runner import run_script
-from stridescope.engine.picture.compose import (
-    Scene,
-    TypeScale,
-    Viewport,
-    ViewState,
-    compose,
-    locate,
-)
+from stridescope.engine.picture.compose import compose
+from stridescope.engine.picture.scene import Scene, TypeScale, Viewport, ViewState, locate
 from stridescope.engine.picture.transition import GridCell
 from stridescope.engine.teaching.lessons import lesson_names, load_lesson
 
@@ -65,7 +59,7 @@ def _overlaps(scene: Scene) -> list[tuple[str, str]]:
 
 
 def _ink(text) -> tuple[float, float]:
-    from stridescope.engine.picture.compose import text_width
+    from stridescope.engine.picture.text import text_width
 
     x, _, w, _ = text.rect
     width = min(w, text_width(text.text, text.px, text.mono, text.bold))

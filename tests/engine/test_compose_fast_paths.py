@@ -1,4 +1,4 @@
-"""The fast paths of engine/picture/compose.py (issue 13) give exactly what the plain
+"""The fast paths of the picture layout (issue 13) give exactly what the plain
 definitions give."""
 
 from __future__ import annotations
@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 
 from stridescope.engine.interpret.runner import run_script
-from stridescope.engine.picture import compose as c
+from stridescope.engine.picture import grid_layout, strip_layout
 from stridescope.engine.picture.content import build_picture, format_value
+from stridescope.engine.picture.scene import TypeScale
+from stridescope.engine.picture.text import widest_text
 
 
 @pytest.mark.parametrize("values", [
@@ -19,7 +21,7 @@ from stridescope.engine.picture.content import build_picture, format_value
 ])
 def test_widest_text_is_the_widest_formatted_value(values):
     expected = max((len(format_value(v)) for v in values.tolist()), default=1)
-    assert c._widest_text(values) == expected
+    assert widest_text(values) == expected
 
 
 @pytest.mark.parametrize("segments, cells, per_row", [
@@ -27,9 +29,9 @@ def test_widest_text_is_the_widest_formatted_value(values):
     ([(10, 1), (20, 1)], 30, 8),
 ])
 def test_strip_rows_extent_matches_the_rows(segments, cells, per_row):
-    ts = c.TypeScale(14.0, 18.2, 21.7, 20.3)
-    rows, y = c._strip_rows_at(segments, cells, per_row, 100.0, 30.0, 19.6, 50.0, ts)
-    assert c._strip_rows_extent(segments, cells, per_row, 100.0, 30.0, 50.0, ts) == \
+    ts = TypeScale(14.0, 18.2, 21.7, 20.3)
+    rows, y = strip_layout._strip_rows_at(segments, cells, per_row, 100.0, 30.0, 19.6, 50.0, ts)
+    assert strip_layout._strip_rows_extent(segments, cells, per_row, 100.0, 30.0, 50.0, ts) == \
         (len(rows), y)
 
 
@@ -48,4 +50,4 @@ def test_shown_indices_are_the_cells_storage_indices(script):
     panels = grid.panels() or [()]
     expected = [grid.storage_index(p, r, k) for p in panels for r in rows for k in cols
                 if r >= 0 and k >= 0]
-    assert c._shown_indices(grid, panels, rows, cols).tolist() == expected
+    assert grid_layout._shown_indices(grid, panels, rows, cols).tolist() == expected

@@ -69,7 +69,7 @@ def test_script_that_does_not_parse_still_renders_its_error(tmp_path):
 def test_value_colours_repeat_each_storage_elements_hue_in_the_grid(tmp_path):
     """A still reads without hovering: the grid cell and the storage cell it reads share a
     hue, and cells of different elements differ (issue 9)."""
-    from stridescope.engine.picture.compose import Scene
+    from stridescope.engine.picture.scene import Scene
     from stridescope.gui.export import compose_step, render_scene, scene_for
     from stridescope.gui.theme import LIGHT
 

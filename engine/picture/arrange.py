@@ -1,0 +1,382 @@
+"""The arrangement: what each step needs, the pane split and the one cell size of a family.
+
+NOTE [Picture layout]
+1. Type sizes are a rule, not a result: `TypeScale.for_viewport` fixes the smallest size
+   (14 px at 1920x1080, 24 px in presentation mode); a label that cannot be that big is
+   left out (the hover and the inspector still show it), never shrunk.
+2. One cell size for grid and strip, so a value looks the same in both. It is the largest
+   size at which everything fits without elision, for every step of the script (so nothing
+   jumps between steps), but never below the size at which values are legible; past that,
+   rows/columns/cells are elided NumPy-style with the counts written out.
+3. Grid and strip side by side when that gives bigger cells (wide viewports), else stacked.
+4. Focus first: the focused tensor's storage is drawn cell by cell, windowed around what the
+   tensor reads; every other storage is one summary line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from stridescope.engine.model.state import RunResult
+from stridescope.engine.picture.content import Grid, Picture, Strip, build_picture, extent
+from stridescope.engine.picture.labels import title_line
+from stridescope.engine.picture.scene import (
+    LONG_STRIP,
+    MAX_GRID_SIDE,
+    MAX_PANELS,
+    WINDOWED_STRIP,
+    Rect,
+    TypeScale,
+    Viewport,
+    shown_side,
+)
+from stridescope.engine.picture.text import text_width, widest_text
+
+
+class Key:
+    """Identity-hashed wrapper: results and translators are large/unhashable, and immutable."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Key) and other.value is self.value
+
+
+# ----------------------------------------------------------------------------- arrangement
+@dataclass(frozen=True, slots=True)
+class _Demand:
+    """What one step needs drawn, in cells: the sizes that decide the layout."""
+
+    rows: int
+    cols: int
+    panels: int
+    strips: tuple[tuple[int, int], ...]  # (cells laid out, lanes) per expanded storage
+    summaries: int
+    arcs: int
+    widest: int        # characters of the widest value
+    label_chars: int   # characters of the widest lane label
+    ndim: int = 2
+    title_chars: int = 40  # the grid's "shape … stride … offset …" line
+    notes: int = 0         # elision notes under the grid (panels, rows, columns, meta)
+
+    @property
+    def strip_cells(self) -> int:
+        return max((cells for cells, _ in self.strips), default=0)
+
+    @property
+    def lanes(self) -> int:
+        return max((lanes for _, lanes in self.strips), default=0)
+
+
+def expanded_storages(picture: Picture) -> tuple[int, ...]:
+    """Storages drawn cell by cell: the focused tensor's, then those a copy read from (its
+    values fly from there); every other storage is a summary line."""
+    if picture.grid is None:
+        return ()
+    t = picture.grid.tensor
+    sources = picture.step.sources_of(t.name) or ()
+    extra = sorted({sid for sid, _ in sources} - {t.storage_id})
+    present = {s.storage.id for s in picture.strips}
+    return tuple(sid for sid in (t.storage_id, *extra) if sid in present)
+
+
+def demand(picture: Picture) -> _Demand | None:
+    grid = picture.grid
+    if grid is None:
+        return None
+    t = grid.tensor
+    expanded = expanded_storages(picture)
+    strips = [s for s in picture.strips if s.storage.id in expanded]
+    laid_out = tuple((WINDOWED_STRIP if s.cells > LONG_STRIP else s.cells,
+                      len(s.overlays)) for s in strips)
+    label = max((len(o.label) for s in strips for o in s.overlays), default=4)
+    widest = _widest_value(grid, strips[0] if strips else None)
+    panels = min(grid.panel_count, MAX_PANELS) if t.ndim > 2 else 1
+    arcs = sum(1 for n, s in zip(t.shape, t.stride) if s != 0 and n > 1)
+    title = len(t.name) + 2 + len(title_line(t, lambda text: text))
+    notes = int(grid.rows > MAX_GRID_SIDE) + int(grid.cols > MAX_GRID_SIDE) + int(t.is_meta) \
+        + int(t.ndim > 2 and grid.panel_count > MAX_PANELS)
+    return _Demand(shown_side(grid.rows), shown_side(grid.cols), panels, laid_out,
+                   len(picture.strips) - len(strips), min(arcs, 6), widest, label, t.ndim,
+                   title, notes)
+
+
+def _widest_value(grid: Grid, strip: Strip | None) -> int:
+    if grid.values is None:
+        return 1
+    t = grid.tensor
+    extent_lo, extent_hi = extent(t)
+    lo, hi = max(0, extent_lo), min(len(grid.values), extent_hi + 1)
+    sample = grid.values[lo:hi]
+    if len(sample) > 4096:
+        sample = np.concatenate([sample[:2048], sample[-2048:]])
+    return widest_text(sample)
+
+
+@dataclass(frozen=True, slots=True)
+class Arrangement:
+    direction: str      # "side": grid left, strip right; "stack": grid above, strip below
+    share: float        # the grid pane's share of the width (side) or height (stack)
+    grid_cell: float
+    strip_cell: float
+    content_h: float = 0.0  # the tallest content of the family: centred in the body
+    strip_h: float = 0.0    # the tallest strip pane content of the family
+
+
+@lru_cache(maxsize=16)
+def choose_arrangement(result_key: Key, viewport: Viewport, ts: TypeScale, body: Rect,
+                 family: int | None, own: _Demand | None) -> Arrangement:
+    """Pane split and cell sizes shared by every step whose picture is about the same
+    storage (its "family"), so nothing jumps while a script works on one piece of memory;
+    a step that moves to new memory (a copy, a new tensor) may lay out anew.
+
+    Each pane gets the largest cell that fits it in every step of the family (never below
+    legibility); the arrangement with the biggest cells and the fullest frame wins, and a
+    strip that wraps into several rows pays for it (memory reads best as one line)."""
+    result: RunResult = result_key.value
+    demands = [own] if own is not None else []
+    for step in result.steps[:400]:
+        picture = build_picture(step)
+        if picture.grid is not None and picture.grid.tensor.storage_id == family:
+            d = demand(picture)
+            if d is not None:
+                demands.append(d)
+    legible = max((_legible_cell(ts, d.widest) for d in demands), default=_legible_cell(ts, 3))
+    cap = max(legible, min(viewport.height, viewport.width) / 3.4)
+    best: tuple[float, Arrangement, float] | None = None
+    candidates = [("side", r) for r in (0.3, 0.38, 0.45, 0.5, 0.55, 0.62, 0.7)]
+    candidates += [("stack", r) for r in (0.3, 0.4, 0.5, 0.6, 0.7)]
+    for direction, share in candidates:
+        grid_pane, strip_pane = panes((direction, share), body, ts)
+        grid_cell = min((_largest(lambda c, d=d: _grid_fits(d, c, ts, grid_pane))
+                         for d in demands), default=cap)
+        strip_cell = min((_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane))
+                          for d in demands), default=cap)
+        grid_cell = min(max(grid_cell, legible), cap)
+        strip_cell = _strip_cell(strip_cell, demands, ts, strip_pane, legible, cap, grid_cell,
+                                 1.8 if direction == "stack" else 1.3)
+        wraps = max((_strip_rows(d, strip_cell, ts, strip_pane) for d in demands),
+                    default=1) - 1
+        used = sum(_used_area(d, grid_cell, strip_cell, ts, grid_pane, strip_pane)
+                   for d in demands) / len(demands) if demands else 1.0
+        fill = used / (body[2] * body[3])
+        score = fill * min(grid_cell, strip_cell) ** 0.5 / (1 + 0.1 * wraps)
+        # where even legible cells do not fit, the least overflow wins (then elision copes)
+        overflow = sum(_overflow(d, grid_cell, strip_cell, ts, grid_pane, strip_pane)
+                       for d in demands)
+        if best is None or overflow < best[2] - 1 or (abs(overflow - best[2]) <= 1
+                                                     and score > best[0] * 1.03):
+            best = (score, Arrangement(direction, share, grid_cell, strip_cell), overflow)
+    assert best is not None
+    chosen = _shrink_wrap(best[1], demands, ts, body)
+    grid_pane, strip_pane = panes((chosen.direction, chosen.share), body, ts)
+    tallest = max((_content_height(d, chosen, ts, grid_pane, strip_pane) for d in demands),
+                  default=body[3])
+    strip_h = max((min(strip_pane[3], _strips_height(d, chosen.strip_cell, ts, strip_pane[2]))
+                   for d in demands), default=strip_pane[3])
+    return Arrangement(chosen.direction, chosen.share, chosen.grid_cell, chosen.strip_cell,
+                        min(tallest, body[3]), strip_h)
+
+
+def _overflow(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
+              grid_pane: Rect, strip_pane: Rect) -> float:
+    """How far a step's content would run past its panes at these cell sizes."""
+    title_h, formula_h = grid_fixed(ts, d, grid_pane[2])
+    pw, ph = panel_size(d.rows, d.cols, grid_cell, ts)
+    per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
+    grid_h = title_h + formula_h + math.ceil(d.panels / per_line) * (ph + ts.small)
+    strip_h = _strips_height(d, strip_cell, ts, strip_pane[2])
+    return max(0.0, grid_h - grid_pane[3]) + max(0.0, strip_h - strip_pane[3]) \
+        + max(0.0, pw - grid_pane[2])
+
+
+def grid_height(d: _Demand, a: Arrangement, ts: TypeScale, grid_pane: Rect) -> float:
+    title_h, formula_h = grid_fixed(ts, d, grid_pane[2])
+    pw, ph = panel_size(d.rows, d.cols, a.grid_cell, ts)
+    per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
+    return min(grid_pane[3], title_h + formula_h + math.ceil(d.panels / per_line)
+               * (ph + ts.small))
+
+
+def _content_height(d: _Demand, a: Arrangement, ts: TypeScale, grid_pane: Rect,
+                    strip_pane: Rect) -> float:
+    title_h, formula_h = grid_fixed(ts, d, grid_pane[2])
+    pw, ph = panel_size(d.rows, d.cols, a.grid_cell, ts)
+    per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
+    grid_h = min(grid_pane[3], title_h + formula_h + math.ceil(d.panels / per_line)
+                 * (ph + ts.small))
+    strip_h = min(strip_pane[3], _strips_height(d, a.strip_cell, ts, strip_pane[2]))
+    if a.direction == "side":
+        return max(grid_h, strip_h)
+    return strip_pane[1] - grid_pane[1] + strip_h
+
+
+def _used_area(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
+               grid_pane: Rect, strip_pane: Rect) -> float:
+    """The box around what a step draws, in both panes (for choosing the arrangement)."""
+    title_h, formula_h = grid_fixed(ts)
+    pw, ph = panel_size(min(d.rows, MAX_GRID_SIDE), min(d.cols, MAX_GRID_SIDE), grid_cell, ts)
+    per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
+    gw = min(grid_pane[2], max(per_line * pw, _title_width(d, ts)))
+    gh = min(grid_pane[3], title_h + formula_h + math.ceil(d.panels / per_line) * ph)
+    label_w, _, per_row, _ = strip_geometry(d.lanes, d.label_chars, strip_cell, ts,
+                                             strip_pane[2])
+    sw = label_w + min(per_row, max(d.strip_cells, 1)) * strip_cell
+    sh = min(strip_pane[3], _strips_height(d, strip_cell, ts, strip_pane[2]))
+    if grid_pane[0] == strip_pane[0]:  # stacked: one box as wide as the wider pane
+        return max(gw, sw) * (strip_pane[1] - grid_pane[1] + sh)
+    return (strip_pane[0] - grid_pane[0] + sw) * max(gh, sh)
+
+
+def _largest(fits: Callable[[float], bool], lo: float = 4.0, hi: float = 400.0) -> float:
+    for _ in range(20):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+    return lo
+
+
+def _strip_rows(d: _Demand, cell: float, ts: TypeScale, strip_pane: Rect) -> int:
+    per_row = strip_geometry(d.lanes, d.label_chars, cell, ts, strip_pane[2])[2]
+    return math.ceil(max(d.strip_cells, 1) / per_row)
+
+
+def _shrink_wrap(a: Arrangement, demands: list[_Demand], ts: TypeScale,
+                 body: Rect) -> Arrangement:
+    """Give the grid pane just what the largest grid of the script needs at its cell size;
+    the strip gets the rest (fewer wrapped rows)."""
+    grid_pane, _ = panes((a.direction, a.share), body, ts)
+    title_h, formula_h = grid_fixed(ts)
+    need = 0.0
+    for d in demands:
+        pw, ph = panel_size(min(d.rows, MAX_GRID_SIDE), min(d.cols, MAX_GRID_SIDE),
+                             a.grid_cell, ts)
+        per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
+        if a.direction == "side":
+            need = max(need, per_line * (pw + ts.small), _title_width(d, ts))
+        else:
+            lines = math.ceil(d.panels / per_line)
+            need = max(need, title_h + formula_h + lines * (ph + ts.small))
+    gap = ts.small * 2.5
+    total = (body[2] if a.direction == "side" else body[3]) - gap
+    share = max(0.2, min(a.share, need / total + 0.01))
+    _, strip_pane = panes((a.direction, share), body, ts)
+    if not all(_strip_fits(d, a.strip_cell, ts, strip_pane) for d in demands):
+        return a
+    strip_cell = min((_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane))
+                      for d in demands), default=a.strip_cell)
+    legible = max((_legible_cell(ts, d.widest) for d in demands), default=a.strip_cell)
+    strip_cell = _strip_cell(strip_cell, demands, ts, strip_pane, legible, body[3] / 4.2,
+                             a.grid_cell, 1.8 if a.direction == "stack" else 1.3)
+    return Arrangement(a.direction, share, a.grid_cell, max(a.strip_cell, strip_cell))
+
+
+def _strip_cell(fitting: float, demands: list[_Demand], ts: TypeScale, pane: Rect,
+                legible: float, cap: float, grid_cell: float, ratio: float = 1.3) -> float:
+    """The strip's cell: as big as fits, but a storage that can lie on one line at a legible
+    size does (a strip wrapped into a square would look like a grid), and its cells stay
+    close to the grid's."""
+    longest = max((d.strip_cells for d in demands), default=1)
+    label_chars = max((d.label_chars for d in demands), default=4)
+    label_w = min(text_width("0" * label_chars, ts.small, bold=True) + ts.small,
+                  pane[2] * 0.35)
+    one_line = (pane[2] - label_w) / max(longest, 1)
+    cell = min(fitting, cap, grid_cell * ratio)
+    if one_line >= legible:
+        cell = min(cell, one_line)
+    return max(cell, legible)
+
+
+def _title_width(d: _Demand, ts: TypeScale) -> float:
+    """The grid's title and formula lines must stay readable: at least this wide."""
+    formula = text_width("storage index = offset + " + "i₀·stride₀ + " * max(d.ndim, 1),
+                         ts.body, mono=True)
+    return max(formula, text_width("0" * d.title_chars, ts.body))
+
+
+def _legible_cell(ts: TypeScale, widest: int) -> float:
+    """The smallest cell whose value text can be at least the smallest type size."""
+    value_px = ts.small * 1.15
+    return max(value_px * 2.0, text_width("8" * widest, value_px, mono=True) + 10)
+
+
+def panes(arrangement: tuple[str, float], body: Rect, ts: TypeScale) -> tuple[Rect, Rect]:
+    x, y, w, h = body
+    direction, share = arrangement
+    gap = ts.small * 2.5
+    if direction == "side":
+        gw = (w - gap) * share
+        return (x, y, gw, h), (x + gw + gap, y, w - gw - gap, h)
+    gh = (h - gap) * share
+    return (x, y, w, gh), (x, y + gh + gap, w, h - gh - gap)
+
+
+def grid_fixed(ts: TypeScale, d: _Demand | None = None,
+                width: float = 1e9) -> tuple[float, float]:
+    """Height of the grid's title block (its second line when the title wraps at this
+    width) and of the formula below it."""
+    title = ts.title * 1.5 + ts.small * 1.5 + ts.small * 1.6 + ts.small * 0.8
+    if d is not None:  # the "shape … stride … offset …" line wraps (up to three lines)
+        lines = min(3, math.ceil(text_width("0" * d.title_chars, ts.body) / max(width, 1)))
+        title += ts.body * 1.3 * max(0, lines - 1)
+        legend = d.ndim * (text_width("0" * 30, ts.small, bold=True) + ts.small * 1.2)
+        title += ts.small * 1.5 * max(0, math.ceil(legend / max(width, 1)) - 1)
+    notes = d.notes * ts.small * 1.5 if d is not None else 0.0
+    return title, ts.body * 2.9 + notes
+
+
+def _grid_fits(d: _Demand, cell: float, ts: TypeScale, pane: Rect) -> bool:
+    title_h, formula_h = grid_fixed(ts, d, pane[2])
+    pw, ph = panel_size(d.rows, d.cols, cell, ts)
+    per_row = max(1, int((pane[2] + ts.small) // (pw + ts.small)))
+    panel_rows = math.ceil(d.panels / per_row)
+    return pw <= pane[2] and title_h + formula_h + panel_rows * (ph + ts.small) <= pane[3]
+
+
+def _strip_fits(d: _Demand, cell: float, ts: TypeScale, pane: Rect) -> bool:
+    return _strips_height(d, cell, ts, pane[2]) <= pane[3]
+
+
+def _strips_height(d: _Demand, cell: float, ts: TypeScale, width: float) -> float:
+    """Every expanded strip of a step (cell by cell) plus the summary lines of the rest."""
+    heights = [_strip_height(cells, lanes, 0, d.arcs, d.label_chars, cell, ts, width)
+               for cells, lanes in d.strips] or [0.0]
+    return sum(heights) + ts.small * (len(heights) - 1) + d.summaries * ts.body * 1.4
+
+
+def panel_size(rows: int, cols: int, cell: float, ts: TypeScale,
+                largest_row: int | None = None) -> tuple[float, float]:
+    header = ts.small * 1.5
+    largest = max(rows - 1, 0) if largest_row is None else largest_row
+    label_w = text_width(str(largest), ts.small, True) + ts.small * 0.8
+    panel_title = ts.small * 1.5
+    return label_w + cols * cell, panel_title + header + rows * cell
+
+
+def strip_geometry(lanes: int, label_chars: int, cell: float, ts: TypeScale,
+                    width: float) -> tuple[float, float, int, float]:
+    """(label column width, lane height, cells per row, height of one wrapped row)."""
+    label_w = min(text_width("0" * label_chars, ts.small, bold=True) + ts.small, width * 0.35)
+    lane_h = ts.small * 1.3
+    per_row = max(1, int((width - label_w) // cell))
+    ruler = ts.small * 1.4
+    return label_w, lane_h, per_row, ruler + cell + lanes * lane_h + ts.small * 0.9
+
+
+def _strip_height(cells: int, lanes: int, summaries: int, arcs: int, label_chars: int,
+                  cell: float, ts: TypeScale, width: float) -> float:
+    label_w, lane_h, per_row, row_h = strip_geometry(lanes, label_chars, cell, ts, width)
+    rows = math.ceil(max(cells, 1) / per_row)
+    title = ts.body * 1.5
+    arcs_h = arcs * ts.small * 1.35 + ts.small * 0.6
+    return title + arcs_h + rows * row_h + summaries * ts.body * 1.4 + ts.small

@@ -1,0 +1,143 @@
+"""The words of the picture: the header, the tensor's title and relation, storage summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from stridescope.engine.model.state import RunResult, Step, TensorState
+from stridescope.engine.picture.content import Picture, Strip
+from stridescope.engine.picture.scene import Text, Translate, TypeScale, ViewState
+from stridescope.engine.picture.text import elide, tuple_text, wrap
+
+
+# ----------------------------------------------------------------------------- header
+def header_texts(step: Step, count: int, caption: str, ts: TypeScale, x: float, width: float,
+            tr: Translate, with_error: bool = True) -> tuple[Text, ...]:
+    out: list[Text] = []
+    y = float(x)
+
+    def add(lines: list[str], px: float, style: str, bold=False, mono=False, fill="",
+            limit: int = 4) -> None:
+        nonlocal y
+        shown = lines[:limit]
+        if len(lines) > limit:
+            shown[-1] = elide(shown[-1] + " …", px, width, mono)
+        for line in shown:
+            out.append(Text((x, y, width, px * 1.35), line, px, style, bold, mono, "left", fill))
+            y += px * 1.35
+
+    counter = tr("Step {n} of {total} · line {line}").format(n=step.index + 1, total=count,
+                                                             line=step.line)
+    add([counter], ts.small, "muted")
+    source = step.source.splitlines()[0] if step.source else ""
+    if step.source.count("\n"):
+        source += " …"
+    add([elide(source, ts.code, width, mono=True)], ts.code, "code", bold=True, mono=True)
+    chain = _chain(step, tr)
+    if chain:  # a chained statement's middle steps, each call's tensor in turn
+        add(wrap(chain, ts.small, width, mono=True), ts.small, "muted", mono=True, limit=2)
+    if caption:
+        add(wrap(caption, ts.body, width), ts.body, "text", fill="panel", limit=3)
+    if step.stdout:
+        out_lines = step.stdout.rstrip("\n").split("\n")
+        add([elide(line, ts.small, width, mono=True) for line in out_lines], ts.small, "muted",
+            mono=True, limit=3)
+    for warning in step.warnings[:2]:
+        add([elide("⚠ " + warning.splitlines()[0], ts.small, width)], ts.small, "warning")
+    if step.error is not None and with_error:
+        message = f"✖ {step.error.type}: {step.error.message}"
+        add(wrap(message, ts.body, width), ts.body, "error", bold=True, fill="error", limit=2)
+        if step.error.explanation is not None:
+            add(wrap(step.error.explanation.text(tr), ts.body, width), ts.body, "text",
+                fill="error", limit=5)
+    return tuple(out)
+
+
+def _chain(step: Step, tr: Translate) -> str:
+    """`① .transpose(0, 1) → (4, 3) stride (1, 4), view  ② .contiguous() → …, copy`."""
+    substeps = getattr(step, "substeps", ()) or ()
+    if len(substeps) < 2:
+        return ""
+    marks = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯"
+    words = {"view": tr("view"), "copy": tr("copy"), "new": tr("new"), "same": tr("same")}
+    parts, previous = [], ""
+    for n, sub in enumerate(substeps[:16]):
+        call = sub.source[len(previous):] if sub.source.startswith(previous) else sub.source
+        previous = sub.source
+        t = sub.tensor
+        parts.append(f"{marks[n]} {call.strip()} → {tuple_text(t.shape)} "
+                     f"{tr('stride')} {tuple_text(t.stride)}, {words.get(sub.memory, sub.memory)}")
+    return "   ".join(parts).replace(" ", "\u00a0").replace("\u00a0\u00a0\u00a0", "   ")
+
+
+def reserved_header(result: RunResult, steps, view: ViewState, ts: TypeScale, width: float,
+                     tr: Translate, header: tuple[Text, ...]) -> float:
+    """The header's height: the tallest of the script's headers without their error blocks,
+    so that the picture below does not jump from step to step; a step with an error (or a
+    longer caption) takes what it needs."""
+    own = _height(header)
+    tallest = max((_height(header_texts(s, len(steps), view.caption, ts, 0, width, tr, False))
+                   for s in steps[:200]), default=own)
+    return max(own, tallest) + ts.small * 0.8
+
+
+def _height(texts: Sequence[Text]) -> float:
+    return sum(t.rect[3] for t in texts)
+
+
+def title_line(t: TensorState, tr: Translate) -> str:
+    contiguity = tr("contiguous") if t.is_contiguous else tr("not contiguous")
+    line = tr("shape {shape}  ·  stride {stride}  ·  offset {offset}").format(
+        shape=tuple_text(t.shape), stride=tuple_text(t.stride), offset=f"{t.storage_offset:,}")
+    line += f"  ·  {t.dtype.removeprefix('torch.')}  ·  {contiguity}"
+    if t.is_meta:
+        line += "  ·  " + tr("meta (layout only)")
+    # each "name value" part stays on one line when the title wraps (no-break spaces)
+    parts = [part.strip().replace(" ", "\u00a0") for part in line.split("  ·  ")]
+    return "  · ".join(parts)
+
+
+def relation_text(t: TensorState, picture: Picture, tr: Translate) -> str:
+    step = picture.step
+    storage = f"S{t.storage_id}"
+    sharing = [n for n in step.names_on(t.storage_id) if n != t.name]
+    produced = t.origin
+    source = produced.source if produced else None
+    names = {x.name for x in step.tensors} | {a.name for a in step.arrays}
+    if source is not None and source not in names:  # `del big`: the name is gone, not the data
+        source = tr("{name} (name deleted)").format(name=source)
+    if produced and produced.kind == "view":
+        text = tr("view of {source} — shares storage {storage}, no data copied")
+    elif produced and produced.kind == "copy":
+        text = tr("copy of {source} — new storage {storage}")
+    elif produced and produced.kind == "alias":
+        text = tr("another name for {source} (same tensor object)")
+    else:
+        text = tr("lives on storage {storage}")
+    text = text.format(source=source, storage=storage)
+    names = ", ".join(sharing)
+    if sharing and not (produced and produced.kind == "view"):
+        text += " · " + tr("shares it with {names}").format(names=names)
+    elif sharing:
+        text += " · " + tr("also on it: {names}").format(names=names)
+    return text + f" · data_ptr {t.data_ptr:#x}"
+
+
+def numpy_memories(step: Step) -> tuple:
+    from stridescope.engine.model.array_layout import memory_strips
+
+    return memory_strips(step)[:4]
+
+
+def memory_summary(step: Step, memory, tr: Translate) -> str:
+    names = ", ".join(a.name for a in step.arrays if a.memory_id == memory.id
+                      and a.storage_id is None)
+    return tr("N{id} · NumPy memory: {names} · {nbytes} bytes").format(
+        id=memory.id, names=names, nbytes=f"{memory.nbytes:,}")
+
+
+def summary(strip: Strip, tr: Translate) -> str:
+    names = ", ".join(o.name for o in strip.overlays)
+    # a storage is bytes: it has no dtype of its own (each tensor on it has one)
+    return tr("Storage {label}: {names} · {nbytes} bytes").format(
+        label=strip.storage.label, names=names, nbytes=f"{strip.storage.nbytes:,}")

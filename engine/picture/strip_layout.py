@@ -1,0 +1,304 @@
+"""The storage strip's layout: the window of cells, wrapped rows with breaks, stride arcs."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from stridescope.engine.model.layout import element_indices
+from stridescope.engine.model.state import TensorState
+from stridescope.engine.picture.arrange import strip_geometry
+from stridescope.engine.picture.content import Strip, extent
+from stridescope.engine.picture.scene import (
+    EDGE_CELLS,
+    MAX_STRIP_CELLS,
+    Arc,
+    Rect,
+    StripLayout,
+    StripRow,
+    Text,
+    Translate,
+    TypeScale,
+)
+from stridescope.engine.picture.text import (
+    corner_fits,
+    elide,
+    fit_value_px,
+    text_width,
+    tuple_text,
+)
+
+
+def _strip_window(strip: Strip, focused: TensorState | None) -> tuple[list[tuple[int, int]], int]:
+    """The storage cells to lay out: all of a small storage; of a large one, the cells the
+    focused tensor reads (its start and its end when that is large too) and the storage's
+    last cells (a small view keeps the whole storage alive: the end shows it goes on), with
+    breaks between. Returns ([(start, count)], total cells)."""
+    cells = strip.cells
+    if cells <= MAX_STRIP_CELLS:
+        return [(0, cells)], cells
+    lo, hi = 0, min(cells, 16) - 1
+    if focused is not None and focused.numel:
+        lo, hi = extent(focused)
+        scale = focused.itemsize / strip.itemsize if strip.itemsize else 1
+        lo, hi = int(lo * scale), int(math.ceil((hi + 1) * scale)) - 1
+        lo, hi = max(0, min(lo, cells - 1)), max(0, min(hi, cells - 1))
+    start, end = max(0, lo - EDGE_CELLS), min(cells, hi + 1 + EDGE_CELLS)
+    if end - start <= MAX_STRIP_CELLS:
+        segments = [(start, end - start)]
+    else:
+        half = MAX_STRIP_CELLS // 2
+        segments = [(start, half), (end - half, half)]
+    last = segments[-1][0] + segments[-1][1]
+    if last < cells - EDGE_CELLS:
+        segments.append((cells - EDGE_CELLS, EDGE_CELLS))
+    elif last < cells:
+        segments[-1] = (segments[-1][0], cells - segments[-1][0])
+    return segments, MAX_STRIP_CELLS
+
+
+def _fit_window(segments: list[tuple[int, int]], capacity: int) -> list[tuple[int, int]]:
+    """Shrink the laid-out cells to `capacity`: the short end pieces stay, the long runs
+    share the rest (the first keeps its start, later ones their end)."""
+    total = sum(n for _, n in segments)
+    if total <= capacity:
+        return segments
+    if len(segments) == 1:
+        start, n = segments[0]
+        return [(start, max(1, capacity))]
+    short = sum(n for _, n in segments if n <= EDGE_CELLS)
+    long_runs = [i for i, (_, n) in enumerate(segments) if n > EDGE_CELLS]
+    if not long_runs:
+        return segments[:1]
+    share = max(1, (capacity - short) // len(long_runs))
+    out = []
+    for i, (start, n) in enumerate(segments):
+        if n <= EDGE_CELLS:
+            out.append((start, n))
+        elif i == long_runs[0]:
+            out.append((start, min(n, share)))
+        else:
+            out.append((start + n - min(n, share), min(n, share)))
+    return out
+
+
+def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane: Rect,
+                  cell: float, tr: Translate, ghosts: tuple[int, ...] = ()) -> StripLayout:
+    x, y, w, h = pane
+    # cells an out-of-bounds layout would read past the storage's end are laid out too,
+    # as ghosts (drawn dashed, "past the end"), when they are near it
+    ghosts = tuple(k for k in ghosts if strip.cells <= k < strip.cells + 64)
+    total = max([strip.cells, *(k + 1 for k in ghosts)])
+    texts: list[Text] = []
+    title = tr("Storage {label}").format(label=strip.storage.label)
+    details = tr("{nbytes} bytes · drawn as {cells} cells of {itemsize} B ({dtype})").format(
+        dtype=strip.dtype.removeprefix("torch."), itemsize=strip.itemsize,
+        cells=f"{strip.cells:,}", nbytes=f"{strip.storage.nbytes:,}")
+    if strip.written:
+        details += " · ✎ " + tr("written this step")
+    if strip.values is None and strip.storage.device != "meta":  # not an empty storage
+        details += " · " + tr("values not recorded (size limit)")
+    tw = text_width(title, ts.body, bold=True) + ts.small
+    texts.append(Text((x, y, tw, ts.body * 1.4), title, ts.body, "text", True))
+    texts.append(Text((x + tw, y + (ts.body * 1.4 - ts.small * 1.4) / 2, w - tw, ts.small * 1.4),
+                      elide(details, ts.small, w - tw), ts.small, "muted"))
+    y += ts.body * 1.5
+    label_chars = max((len(o.label) for o in strip.overlays), default=4)
+    # arcs (one per dim of the focused tensor, from its first cell) sit above the first row
+    focus_overlay = next((o for o in strip.overlays if focused and o.name == focused.name), None)
+    # no bracket for a size-1 dim: its stride is never used to move (nor for stride 0)
+    arc_dims = [(d, s) for d, (n, s) in enumerate(zip(focused.shape, focused.stride))
+                if s != 0 and n > 1][:6] \
+        if focus_overlay is not None else []
+    arcs_h = len(arc_dims) * ts.small * 1.35 + ts.small * 0.6
+    window, _total = _strip_window(strip, focused)
+    if total > strip.cells and window[-1][0] + window[-1][1] == strip.cells:
+        window[-1] = (window[-1][0], total - window[-1][0])
+    ruler = ts.small * 1.4
+    top = y
+    arrays = [o for o in strip.overlays if o.kind == "array"][:3]
+    bottom = pane[1] + h - len(arrays) * ts.small * 1.5  # room for the NumPy stride notes
+    for _ in range(12):  # the largest cell (down from the family's) at which a row fits
+        label_w, lane_h, per_row, row_h = strip_geometry(len(strip.overlays), label_chars,
+                                                          cell, ts, w)
+        rows, y = _strip_cells_that_fit(window, total, per_row, top, arcs_h, ruler,
+                                        row_h, ts, bottom)
+        if y <= bottom or cell <= ts.small * 2.3:
+            break
+        cell = max(ts.small * 2.3, cell * 0.88)
+    if y > pane[1] + h and rows and rows[-1].skipped:  # no room for the closing break note
+        rows.pop()
+        y -= ts.small * 1.8
+    x0 = x + label_w
+    layout_rows = tuple(rows)
+    shown = [np.arange(r.start, r.start + r.count, dtype=np.int64) for r in layout_rows
+             if not r.skipped]
+    shown = np.concatenate(shown) if shown else np.zeros(0, dtype=np.int64)
+    value_px = fit_value_px(cell, strip.values, shown, ts)
+    largest = int(shown.max()) if len(shown) else 0
+    # labels: the index ruler over each row, lane names at the left, break notes
+    step_every = _ruler_step(cell, total, ts)
+    for row in layout_rows:
+        if row.skipped:
+            note = tr("… {n} more cells ({first}–{last}) …").format(
+                n=f"{row.skipped:,}", first=f"{row.start:,}",
+                last=f"{row.start + row.skipped - 1:,}")
+            texts.append(Text((x0, row.y, w - label_w, ts.small * 1.6), note, ts.small,
+                              "muted", align="left"))
+            continue
+        for k in range(row.start, row.start + row.count):
+            if k == row.start or (k % step_every == 0 and k - row.start >= step_every):
+                texts.append(Text((x0 + (k - row.start) * cell, row.y - ruler, cell * step_every,
+                                   ruler), f"{k:,}", ts.small, "muted", align="left"))
+    first_row = next((r for r in layout_rows if not r.skipped), None)
+    if first_row is not None:
+        placed: list[Rect] = []
+        for lane, overlay in enumerate(strip.overlays):
+            ly = first_row.y + cell + 3 + lane * lane_h
+            rect = (x, ly - 1, label_w - ts.small * 0.4, lane_h)
+            label = elide(overlay.label, ts.small, rect[2])
+            placed.append(rect)
+            texts.append(Text(rect, label, ts.small, f"tensor:{overlay.color}",
+                              overlay.name == (focused.name if focused else None),
+                              align="right"))
+    arcs: list[Arc] = []
+    if focus_overlay is not None and first_row is not None:
+        arcs = _arcs(arc_dims, focus_overlay.offset, layout_rows, x0, cell, ts, tr, x + w)
+    for overlay in arrays:  # NumPy counts bytes, PyTorch elements: the same layout twice
+        shape, stride = overlay.layout
+        note = tr("{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B").format(
+            name=overlay.name, bytes=tuple_text(tuple(v * overlay.itemsize for v in stride)),
+            elements=tuple_text(stride), size=overlay.itemsize)
+        texts.append(Text((x0, y, w - label_w, ts.small * 1.5), elide(note, ts.small,
+                                                                      w - label_w),
+                          ts.small, f"tensor:{overlay.color}"))
+        y += ts.small * 1.5
+    reads = _reads(strip, focused)
+    return StripLayout(strip, (x, pane[1], w, y - pane[1]), tuple(texts), cell, x0, lane_h,
+                       layout_rows, per_row, tuple(arcs), value_px,
+                       corner_fits(cell, value_px, f"+{largest * strip.itemsize}B",
+                                    ts), ts.small, ruler, reads, ghosts=ghosts)
+
+
+def _strip_cells_that_fit(window, cells: int, per_row: int, top: float, arcs_h: float,
+                          ruler: float, row_h: float, ts: TypeScale,
+                          bottom: float) -> tuple[list[StripRow], float]:
+    """As many of the window's cells as fit above `bottom` (breaks and arcs included)."""
+    capacity = sum(n for _, n in window)
+    while True:
+        segments = _fit_window(window, capacity)
+        count, y = _strip_rows_extent(segments, cells, per_row, top, arcs_h, row_h, ts)
+        if y <= bottom:
+            return _strip_rows_at(segments, cells, per_row, top, arcs_h, ruler, row_h, ts)
+        if capacity <= per_row:  # one row of the start is all there is room for
+            segments = [(window[0][0], min(per_row, window[0][1]))]
+            return _strip_rows_at(segments, cells, per_row, top, arcs_h, ruler, row_h, ts)
+        capacity = max(per_row, min(capacity, per_row * count) - per_row)
+
+
+def _strip_rows_extent(segments, cells: int, per_row: int, y: float, arcs_h: float,
+                       row_h: float, ts: TypeScale) -> tuple[int, float]:
+    """len(rows) and the end y of _strip_rows_at(...), the same sums without the rows."""
+    count = 0
+    previous_end = segments[0][0]
+    if previous_end > 0:
+        count += 1
+        y += ts.small * 1.8
+    y += arcs_h
+    for start, n in segments:
+        if start > previous_end and count:
+            count += 1
+            y += ts.small * 1.8
+        for _ in range(start, start + n, per_row):
+            count += 1
+            y += row_h
+        previous_end = start + n
+    if previous_end < cells:
+        count += 1
+        y += ts.small * 1.8
+    return count, y
+
+
+def _strip_rows_at(segments, cells: int, per_row: int, y: float, arcs_h: float, ruler: float,
+                   row_h: float, ts: TypeScale) -> tuple[list[StripRow], float]:
+    """Wrapped rows of the laid-out cells, with a break row for every run left out."""
+    rows: list[StripRow] = []
+    previous_end = segments[0][0]
+    if previous_end > 0:
+        rows.append(StripRow(y, 0, 0, previous_end))
+        y += ts.small * 1.8
+    y += arcs_h  # the stride arcs rise above the first row of cells
+    for start, count in segments:
+        if start > previous_end and rows:
+            rows.append(StripRow(y, previous_end, 0, start - previous_end))
+            y += ts.small * 1.8
+        for row_start in range(start, start + count, per_row):
+            n = min(per_row, start + count - row_start)
+            rows.append(StripRow(y + ruler, row_start, n))
+            y += row_h
+        previous_end = start + count
+    if previous_end < cells:
+        rows.append(StripRow(y, previous_end, 0, cells - previous_end))
+        y += ts.small * 1.8
+    return rows, y
+
+
+def _ruler_step(cell: float, cells: int, ts: TypeScale) -> int:
+    digits = len(f"{max(cells - 1, 0):,}")
+    need = text_width("8" * digits, ts.small) + ts.small * 0.5
+    for step in (1, 2, 4, 5, 8, 10, 16, 20, 32, 50, 64, 100, 128, 256, 512, 1000):
+        if cell * step >= need:
+            return step
+    return 1024
+
+
+def _arcs(arc_dims, offset: int, rows: tuple[StripRow, ...], x0: float, cell: float,
+          ts: TypeScale, tr: Translate, right: float = 1e9) -> list[Arc]:
+    """Stride arcs with their labels placed so that no two labels overlap."""
+    first = next(r for r in rows if not r.skipped)
+    top = first.y - ts.small * 1.4  # above the index ruler
+    arcs: list[Arc] = []
+    placed: list[Rect] = []
+    level = 0
+    for dim, stride in sorted(arc_dims, key=lambda ds: abs(ds[1])):
+        end = offset + stride
+        if not (first.start <= offset < first.start + first.count
+                and first.start <= end < first.start + first.count):
+            continue  # only steps that land on the same row are drawn as arcs
+        label = tr("+{step} (dim {dim})").format(step=stride, dim=dim)
+        lw = text_width(label, ts.small, bold=True) + 6
+        height = ts.small * 1.35 * (level + 1)
+        cx = x0 + (offset - first.start + 0.5) * cell
+        ex = x0 + (end - first.start + 0.5) * cell
+        mid = (cx + ex) / 2
+        # right of the first cell's centre, where every longer (higher) arc rises
+        left = min(max(mid - lw / 2, min(cx, ex) + ts.small * 0.4), right - lw)
+        rect = (left, top - height - ts.small * 0.2, lw, ts.small * 1.3)
+        while any(_overlap(rect, other) for other in placed):  # shift, within the strip
+            moved = rect[0] + lw * 0.6
+            rect = (moved if moved + lw <= right else rect[0], rect[1] - (0 if moved + lw <= right
+                                                                          else rect[3]), lw,
+                    rect[3])
+        placed.append(rect)
+        arcs.append(Arc(dim, offset, end, height, Text(rect, label, ts.small, f"dim:{dim}",
+                                                       True, align="center")))
+        level += 1
+    return arcs
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _reads(strip: Strip, focused: TensorState | None) -> np.ndarray | None:
+    """How many grid positions of the focused tensor read each storage cell (expand,
+    overlapping windows read one cell many times)."""
+    if focused is None or focused.numel == 0 or focused.numel > 1 << 20 or strip.cells > 1 << 22:
+        return None
+    if focused.itemsize != strip.itemsize:
+        return None
+    flat = element_indices(focused.shape, focused.stride, focused.storage_offset).ravel()
+    flat = flat[(flat >= 0) & (flat < strip.cells)]
+    counts = np.bincount(flat, minlength=strip.cells)
+    return counts if counts.max(initial=0) > 1 else None

@@ -1,0 +1,100 @@
+"""Text sizes the engine estimates without Qt: widths, wrapping, eliding, value sizes in cells."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from stridescope.engine.picture.content import format_value
+from stridescope.engine.picture.scene import TypeScale
+
+
+# ----------------------------------------------------------------------------- text sizes
+def text_width(text: str, px: float, mono: bool = False, bold: bool = False) -> float:
+    """A close upper estimate of the rendered width (the engine cannot ask Qt's metrics)."""
+    per = 0.62 if mono else 0.64
+    wide = _wide_count(text)
+    width = ((len(text) - wide) * per + wide * 1.0) * px
+    return width * (1.1 if bold and not mono else 1.0)
+
+
+@lru_cache(maxsize=8192)
+def _wide_count(text: str) -> int:
+    """East Asian wide characters in text (looked up once per text: layouts ask often)."""
+    return sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+
+
+def wrap(text: str, px: float, width: float, mono: bool = False) -> list[str]:
+    """Greedy word wrap by the width estimate (CJK text breaks between any two characters)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in _words(paragraph):
+            candidate = line + word
+            if line and text_width(candidate.rstrip(), px, mono) > width:
+                lines.append(line.rstrip())
+                line = word.lstrip()
+            else:
+                line = candidate
+        lines.append(line.rstrip())
+    return lines
+
+
+def _words(paragraph: str) -> list[str]:
+    words, current = [], ""
+    for ch in paragraph:
+        if unicodedata.east_asian_width(ch) in "WF":
+            if current:
+                words.append(current)
+            words.append(ch)
+            current = ""
+        elif ch == " ":
+            words.append(current + " ")
+            current = ""
+        else:
+            current += ch
+    if current:
+        words.append(current)
+    return words
+
+
+def elide(text: str, px: float, width: float, mono: bool = False) -> str:
+    if text_width(text, px, mono) <= width:
+        return text
+    while text and text_width(text + "…", px, mono) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def tuple_text(values: Sequence[int]) -> str:
+    return "(" + ", ".join(str(v) for v in values) + ("," if len(values) == 1 else "") + ")"
+
+
+def widest_text(values: np.ndarray) -> int:
+    """max(len(format_value(v))) over values (1 when there are none), without formatting
+    every integer: an integer's text is widest at the array's minimum or maximum."""
+    if not len(values) or values.dtype.kind == "b":
+        return 1
+    if values.dtype.kind in "iu":
+        return max(len(str(int(values.min()))), len(str(int(values.max()))))
+    return max(len(format_value(v)) for v in values.tolist())
+
+
+def corner_fits(cell: float, value_px: float, widest: str, ts: TypeScale) -> bool:
+    """A small label in a cell's corner (index, byte offset) fits under the value."""
+    return bool(value_px) and cell >= value_px * 1.15 + ts.small * 1.35 + 4 and \
+        text_width(widest, ts.small, mono=True) <= cell - 6
+
+
+def fit_value_px(cell: float, values: np.ndarray | None, shown, ts: TypeScale) -> float:
+    """One value size per strip/grid: the largest at which its widest shown value fits."""
+    widest = 1
+    if values is not None and len(values):
+        index = np.asarray(shown, dtype=np.int64).ravel()
+        index = index[(index >= 0) & (index < len(values))]
+        widest = widest_text(values[index[:8192]])
+    px = min(cell * 0.42, (cell - 8) / (0.62 * widest), ts.code * 1.5)
+    return round(px, 1) if px >= ts.small else 0.0
