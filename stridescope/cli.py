@@ -180,7 +180,8 @@ def _write_json(doc: dict, out: str) -> bool:
 
 def _attach(args: argparse.Namespace) -> int:
     """--attach: the window following a kernel, or one snapshot written as JSON/picture."""
-    from stridescope.engine.live.attach import AttachError, newest_connection_file
+    from stridescope.engine.live.attach import newest_connection_file
+    from stridescope.engine.live.kernel_answer import AttachError
 
     try:
         path = Path(args.attach) if args.attach else newest_connection_file()

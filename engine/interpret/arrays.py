@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from stridescope.engine.interpret.numpy_policy import byte_extent, data_pointer, memory_root
+from stridescope.engine.interpret.numpy_costs import byte_extent, data_pointer, memory_root
 from stridescope.engine.model.state import (
     STORAGE_BYTES_LIMIT,
     TRACE_VALUE_LIMIT,

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from stridescope.engine.interpret import numpy_policy, policy
+from stridescope.engine.interpret import numpy_costs, numpy_policy, policy
 from stridescope.engine.interpret.errors import (
     BudgetExceededError,
     NotSupportedError,
@@ -484,7 +484,7 @@ class Interpreter:
             check_call(operator.getitem, (container, index), {}, self.limits,
                        line=_line(node), what="this indexing")
         elif isinstance(container, np.ndarray):
-            count = numpy_policy.fancy_index(container, index)
+            count = numpy_costs.fancy_index(container, index)
             numpy_policy.check_call(lambda a, k: (count * container.itemsize, count), (), {},
                                     self.limits, line=_line(node), what="this indexing")
         try:
@@ -614,7 +614,7 @@ class Interpreter:
                 check_call(op, (operand,), {}, self.limits, line=_line(node),
                            what="this operation")
             elif numpy_policy.involves_numpy(operand):
-                numpy_policy.check_call(numpy_policy.elementwise, (operand,), {}, self.limits,
+                numpy_policy.check_call(numpy_costs.elementwise, (operand,), {}, self.limits,
                                         line=_line(node), what="this operation")
         return op(operand)
 

@@ -102,7 +102,8 @@ def test_attach_json_is_the_kernels_tensors(kernel, tmp_path):
 
 def test_attach_errors_are_clear(tmp_path, capsys):
     from stridescope import cli
-    from stridescope.engine.live.attach import AttachError, KernelLink
+    from stridescope.engine.live.attach import KernelLink
+    from stridescope.engine.live.kernel_answer import AttachError
 
     assert cli.main(["--attach", str(tmp_path / "missing.json"), "--json", "-"]) == 2
     assert "no kernel connection file" in capsys.readouterr().err
@@ -144,7 +145,8 @@ def test_attach_errors_are_clear(tmp_path, capsys):
 
 
 def test_a_kernel_that_is_not_python_is_named():
-    from stridescope.engine.live.attach import AttachError, KernelLink
+    from stridescope.engine.live.attach import KernelLink
+    from stridescope.engine.live.kernel_answer import AttachError
 
     class Client:
         def kernel_info(self, reply, timeout):

@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from stridescope.engine.live.attach import (
+from stridescope.engine.live.attach import StepBuilder, attach_trace
+from stridescope.engine.live.kernel_answer import (
     AttachError,
-    StepBuilder,
-    attach_trace,
     parse_snapshot,
     probe_request,
     unquote_reply,
