@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from stridescope.engine.interpret import numpy_costs, numpy_policy, policy
+from stridescope.engine.interpret import numpy_policy, policy
 from stridescope.engine.interpret.errors import (
     BudgetExceededError,
     NotSupportedError,
@@ -29,185 +29,24 @@ from stridescope.engine.interpret.errors import (
     ResourceLimitError,
     ScriptError,
 )
+from stridescope.engine.interpret.expressions import _INPLACE, ExpressionEvaluator, _is_int
 from stridescope.engine.interpret.guard import Limits, arange_probe, check_call
 from stridescope.engine.interpret.script import safe_text
+from stridescope.engine.interpret.static_checks import (
+    _FROM_MODULES,
+    _METADATA_METHODS,
+    _MODULES,
+    _SETTABLE_ATTRIBUTES,
+    MAX_RECORDED_CALLS,
+    RECORDED_BYTES,
+    ViewFailure,
+    _Break,
+    _Continue,
+    _line,
+    vet,
+)
 from stridescope.engine.teaching.explain import FailedCall, TensorFacts
 from stridescope.engine.teaching.facts import failed_call, is_ndarray, written_part
-
-_BINOPS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
-    ast.Pow: operator.pow, ast.MatMult: operator.matmul, ast.LShift: operator.lshift,
-    ast.RShift: operator.rshift, ast.BitAnd: operator.and_, ast.BitOr: operator.or_,
-    ast.BitXor: operator.xor,
-}
-_INPLACE: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.iadd, ast.Sub: operator.isub, ast.Mult: operator.imul,
-    ast.Div: operator.itruediv, ast.FloorDiv: operator.ifloordiv, ast.Mod: operator.imod,
-    ast.Pow: operator.ipow, ast.MatMult: operator.imatmul, ast.LShift: operator.ilshift,
-    ast.RShift: operator.irshift, ast.BitAnd: operator.iand, ast.BitOr: operator.ior,
-    ast.BitXor: operator.ixor,
-}
-_UNARY: dict[type, Callable[[Any], Any]] = {
-    ast.UAdd: operator.pos, ast.USub: operator.neg, ast.Not: operator.not_,
-    ast.Invert: operator.invert,
-}
-_COMPARE: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_,
-    ast.IsNot: operator.is_not, ast.In: lambda a, b: a in b,
-    ast.NotIn: lambda a, b: a not in b,
-}
-
-_ALLOWED_STATEMENTS = (
-    ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Import, ast.ImportFrom, ast.If,
-    ast.For, ast.Pass, ast.Delete, ast.Break, ast.Continue, ast.Assert,
-)
-_STATEMENT_NAMES = {
-    ast.FunctionDef: "def (function definitions)", ast.AsyncFunctionDef: "async def",
-    ast.ClassDef: "class definitions", ast.Return: "return", ast.While: "while loops",
-    ast.With: "with blocks", ast.AsyncWith: "async with", ast.Try: "try blocks",
-    ast.Raise: "raise", ast.Global: "global", ast.Nonlocal: "nonlocal",
-    ast.AsyncFor: "async for", ast.Match: "match statements",
-}
-if hasattr(ast, "TryStar"):
-    _STATEMENT_NAMES[ast.TryStar] = "try blocks"
-# Constructs that are refused (not merely unsupported): they define or run code.
-_REFUSED_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.While,
-                       ast.With, ast.AsyncWith, ast.Try, ast.Global, ast.Nonlocal)
-_EXPRESSION_NAMES = {
-    ast.Lambda: "lambda", ast.Yield: "yield", ast.YieldFrom: "yield from",
-    ast.Await: "await", ast.NamedExpr: "the walrus operator :=",
-}
-# Tensor methods that only read metadata: never probed (probing storage() would also use
-# up torch's one-time deprecation warning on the meta twin).
-_METADATA_METHODS = frozenset(
-    "storage untyped_storage stride size dim ndimension storage_offset is_contiguous "
-    "data_ptr element_size numel nelement is_floating_point is_complex get_device "
-    "_is_view".split()
-)
-_SETTABLE_ATTRIBUTES = frozenset({"requires_grad"})
-_MODULES = {"torch": torch, "numpy": np}
-_FROM_MODULES = {"torch": torch, "numpy": np, "numpy.random": np.random,
-                 "numpy.lib.stride_tricks": np.lib.stride_tricks}
-_HUGE_WIDTH = re.compile(r"\d{7,}")
-
-
-MAX_RECORDED_CALLS = 16          # sub-steps of one statement at most
-RECORDED_BYTES = 64 * 1024**2    # a call result with a larger storage is not held for them
-
-
-class _Break(Exception):
-    pass
-
-
-class _Continue(Exception):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class ViewFailure:
-    """The inputs of a failed view(), kept so the engine can explain the failure."""
-
-    shape: tuple[int, ...]
-    stride: tuple[int, ...]
-    requested: tuple[int, ...]
-    receiver: str | None = None  # the name view() was called on, when it was a plain name
-
-
-def _line(node: ast.AST) -> int | None:
-    return getattr(node, "lineno", None)
-
-
-class _Vetter(ast.NodeVisitor):
-    """Static check of one statement: refuses what must never run, before anything runs."""
-
-    def generic_visit(self, node: ast.AST) -> None:
-        if isinstance(node, ast.stmt) and not isinstance(node, _ALLOWED_STATEMENTS):
-            what = _STATEMENT_NAMES.get(type(node), type(node).__name__)
-            error = RefusedError if isinstance(node, _REFUSED_STATEMENTS) else NotSupportedError
-            verb = "refused" if error is RefusedError else "not supported"
-            raise error(f"{verb}: {what}", _line(node))
-        if type(node) in _EXPRESSION_NAMES:
-            error = RefusedError if isinstance(node, ast.Lambda) else NotSupportedError
-            verb = "refused" if error is RefusedError else "not supported"
-            raise error(f"{verb}: {_EXPRESSION_NAMES[type(node)]}", _line(node))
-        super().generic_visit(node)
-
-    def visit_Name(self, node: ast.Name) -> None:
-        check_name(node.id, _line(node))
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        check_attribute_name(node.attr, _line(node))
-        if (node.attr in numpy_policy.REFUSED and isinstance(node.value, ast.Attribute)
-                and node.value.attr == "lib"):  # np.lib.format, np.lib.npyio
-            raise RefusedError(
-                f"refused: lib.{node.attr} — {numpy_policy.REFUSED[node.attr]}", _line(node))
-        self.visit(node.value)
-
-    def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            if alias.name not in _MODULES:
-                raise RefusedError(
-                    f"refused: import {alias.name} — only 'import torch' and 'import numpy' "
-                    f"are allowed", _line(node))
-            if alias.asname:
-                check_name(alias.asname, _line(node))
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.module not in _FROM_MODULES or node.level:
-            raise RefusedError(
-                f"refused: from {node.module} import … — only torch and numpy may be imported",
-                _line(node))
-        module = _FROM_MODULES[node.module]
-        for alias in node.names:
-            if alias.name == "*":
-                raise NotSupportedError(f"not supported: from {node.module} import *",
-                                        _line(node))
-            check_attribute_name(alias.name, _line(node))
-            if alias.name not in policy.allowed_attributes(module):
-                raise NotSupportedError(
-                    f"not supported: {node.module}.{alias.name} is not in Stridescope's "
-                    f"allowlist", _line(node))
-            check_name(alias.asname or alias.name, _line(node))
-
-    def visit_Delete(self, node: ast.Delete) -> None:
-        for target in node.targets:
-            if not isinstance(target, ast.Name):
-                raise RefusedError("refused: del of anything but a name", _line(node))
-            self.visit(target)
-
-    def visit_Call(self, node: ast.Call) -> None:
-        func = node.func
-        if any(k.arg == "file" for k in node.keywords):
-            raise RefusedError("refused: file=... — a script may not write files", _line(node))
-        if isinstance(func, ast.Attribute) and func.attr in ("format", "format_map"):
-            raise NotSupportedError("not supported: str.format (use an f-string)", _line(node))
-        self.generic_visit(node)
-
-
-def check_name(name: str, line: int | None) -> None:
-    if name.startswith("__"):
-        raise RefusedError(f"refused: the dunder name {name}", line)
-    if name in policy.FORBIDDEN_NAMES:
-        raise RefusedError(f"refused: {name}() — {policy.FORBIDDEN_NAMES[name]}", line)
-
-
-def check_attribute_name(name: str, line: int | None) -> None:
-    if name.startswith("__"):
-        raise RefusedError(f"refused: the dunder attribute .{name}", line)
-    if name.startswith("_") and name not in policy.PRIVATE_ATTRIBUTES_ALLOWED:
-        raise RefusedError(f"refused: the private attribute .{name}", line)
-    if name in policy.DANGEROUS_ATTRIBUTES:
-        raise RefusedError(f"refused: .{name} — {policy.DANGEROUS_ATTRIBUTES[name]}", line)
-    if name in numpy_policy.STATIC_REFUSED:
-        raise RefusedError(f"refused: .{name} — {numpy_policy.STATIC_REFUSED[name]}", line)
-
-
-def vet(statement: ast.stmt) -> None:
-    """Raise RefusedError/NotSupportedError if the statement may not run."""
-    _Vetter().visit(statement)
-
 
 SAFE_KEYS = (len, abs, str, int, float, round, bool)  # key= callables without side effects
 MAX_WARNINGS = 20  # distinct warnings kept per statement
@@ -233,7 +72,7 @@ class StatementResult:
         return ViewFailure(f.receiver.shape, f.receiver.stride, sizes, f.receiver_name)
 
 
-class Interpreter:
+class Interpreter(ExpressionEvaluator):
     """Holds one script's namespace; runs its top-level statements one at a time."""
 
     def __init__(self, limits: Limits | None = None) -> None:
@@ -439,256 +278,6 @@ class Interpreter:
             self._assign(elt, item)
 
     # ----------------------------------------------------------------- expressions
-    def _eval(self, node: ast.expr) -> Any:
-        self._tick(node)
-        method = getattr(self, f"_eval_{type(node).__name__}", None)
-        if method is None:
-            raise NotSupportedError(f"not supported: {type(node).__name__}", _line(node))
-        return method(node)
-
-    def _eval_Constant(self, node: ast.Constant) -> Any:
-        return node.value
-
-    def _eval_Name(self, node: ast.Name) -> Any:
-        return self._lookup(node.id, node)
-
-    def _lookup(self, name: str, node: ast.AST) -> Any:
-        if name in self.namespace:
-            return self.namespace[name]
-        if name in self._builtins:
-            return self._builtins[name]
-        if policy.is_python_builtin(name):
-            raise NotSupportedError(f"not supported: the builtin {name}", _line(node))
-        raise NameError(f"name '{name}' is not defined")
-
-    def _eval_Attribute(self, node: ast.Attribute) -> Any:
-        return self._getattr(self._eval(node.value), node.attr, node)
-
-    def _getattr(self, obj: Any, name: str, node: ast.AST) -> Any:
-        check_attribute_name(name, _line(node))
-        numpy_policy.check_attribute(obj, name, _line(node))
-        allowed = policy.allowed_attributes(obj)
-        if allowed is not None and name in allowed:
-            return getattr(obj, name)
-        if not hasattr(obj, name):
-            return getattr(obj, name)  # raises Python's own AttributeError
-        owner = getattr(obj, "__name__", "") if isinstance(obj, type(np)) else type(obj).__name__
-        raise NotSupportedError(
-            f"not supported: {owner}.{name} is not in Stridescope's allowlist", _line(node))
-
-    def _eval_Subscript(self, node: ast.Subscript) -> Any:
-        return self._getitem(self._eval(node.value), self._eval(node.slice), node)
-
-    def _getitem(self, container: Any, index: Any, node: ast.AST) -> Any:
-        if isinstance(container, torch.Tensor):
-            check_call(operator.getitem, (container, index), {}, self.limits,
-                       line=_line(node), what="this indexing")
-        elif isinstance(container, np.ndarray):
-            count = numpy_costs.fancy_index(container, index)
-            numpy_policy.check_call(lambda a, k: (count * container.itemsize, count), (), {},
-                                    self.limits, line=_line(node), what="this indexing")
-        try:
-            return container[index]
-        except Exception:
-            if isinstance(container, torch.Tensor):
-                self._remember_failure("getitem", container, (index,), {},
-                                       getattr(node, "value", None))
-            raise
-
-    def _eval_Slice(self, node: ast.Slice) -> slice:
-        def part(n: ast.expr | None) -> Any:
-            return None if n is None else self._eval(n)
-        return slice(part(node.lower), part(node.upper), part(node.step))
-
-    def _eval_Tuple(self, node: ast.Tuple) -> tuple:
-        return tuple(self._eval_items(node.elts))
-
-    def _eval_List(self, node: ast.List) -> list:
-        return self._eval_items(node.elts)
-
-    def _eval_Set(self, node: ast.Set) -> set:
-        return set(self._eval_items(node.elts))
-
-    def _eval_items(self, elts: list[ast.expr]) -> list:
-        items: list = []
-        for elt in elts:
-            if isinstance(elt, ast.Starred):
-                value = self._eval(elt.value)
-                self._check_iteration(value, elt)
-                items.extend(value)
-            else:
-                items.append(self._eval(elt))
-        return items
-
-    def _eval_Dict(self, node: ast.Dict) -> dict:
-        result: dict = {}
-        for key, value in zip(node.keys, node.values):
-            if key is None:
-                result.update(self._eval(value))
-            else:
-                result[self._eval(key)] = self._eval(value)
-        return result
-
-    def _eval_JoinedStr(self, node: ast.JoinedStr) -> str:
-        return "".join(str(self._eval(v)) if isinstance(v, ast.Constant) else self._eval(v)
-                       for v in node.values)
-
-    def _eval_FormattedValue(self, node: ast.FormattedValue) -> str:
-        value = self._eval(node.value)
-        if node.conversion == ord("r"):
-            value = repr(value)
-        elif node.conversion == ord("s"):
-            value = str(value)
-        elif node.conversion == ord("a"):
-            value = ascii(value)
-        spec = "" if node.format_spec is None else self._eval(node.format_spec)
-        if _HUGE_WIDTH.search(spec):
-            raise ResourceLimitError("format width too large", _line(node))
-        return format(value, spec)
-
-    def _eval_BinOp(self, node: ast.BinOp) -> Any:
-        left = self._eval(node.left)
-        right = self._eval(node.right)
-        return self._binary(_BINOPS[type(node.op)], left, right, node)
-
-    def _binary(self, op: Callable, left: Any, right: Any, node: ast.AST) -> Any:
-        self._check_python_size(op, left, right, node)
-        if isinstance(left, torch.Tensor) or isinstance(right, torch.Tensor):
-            check_call(op, (left, right), {}, self.limits, line=_line(node),
-                       what="this operation")
-        if numpy_policy.involves_numpy(left, right) and op not in (operator.is_,
-                                                                    operator.is_not):
-            numpy_policy.check_operation(op, left, right, self.limits, op in _INPLACE.values(),
-                                         line=_line(node))
-        try:
-            return op(left, right)
-        except Exception:
-            if isinstance(left, torch.Tensor):
-                target = getattr(node, "target", getattr(node, "left", None))
-                right_node = getattr(node, "right", getattr(node, "value", None))
-                self._remember_failure(op.__name__, left, (right,), {}, target, (right_node,))
-            raise
-
-    def _check_python_size(self, op: Callable, left: Any, right: Any, node: ast.AST) -> None:
-        """Refuse giant Python strings, lists and integers before they are built."""
-        sequences = (str, bytes, list, tuple)
-        if op in (operator.mul, operator.imul):
-            for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, sequences) and isinstance(count, (int, np.integer)):
-                    # nested lists count in full: printing [[0] * 10**6] * 10**6 would not end
-                    size = _weight(seq) * max(int(count), 0)
-                    if size > policy.MAX_SEQUENCE_LENGTH:
-                        raise ResourceLimitError(
-                            f"a sequence of {size:,} items is too large", _line(node))
-        if op in (operator.pow, operator.ipow) and _is_int(left) and _is_int(right):
-            if policy.int_result_bits(left, right) > policy.MAX_INT_BITS:
-                raise ResourceLimitError("this power is too large to compute", _line(node))
-        if op in (operator.lshift, operator.ilshift) and _is_int(left) and _is_int(right):
-            if right > policy.MAX_INT_BITS:
-                raise ResourceLimitError("this shift is too large to compute", _line(node))
-        if op in (operator.mod, operator.imod) and isinstance(left, str):
-            if _HUGE_WIDTH.search(left):
-                raise ResourceLimitError("format width too large", _line(node))
-
-    def _pow(self, base: Any, exp: Any, mod: Any = None) -> Any:
-        if mod is None:
-            self._check_python_size(operator.pow, base, exp, None)  # type: ignore[arg-type]
-            return pow(base, exp)
-        if _is_int(exp) and _is_int(mod) and exp.bit_length() * max(
-                mod.bit_length(), 1) ** 2 > policy.MAX_MODPOW_WORK:
-            raise ResourceLimitError("this modular power is too large to compute")
-        return pow(base, exp, mod)
-
-    def _round(self, number: Any, ndigits: Any = None) -> Any:
-        if _is_int(ndigits) and abs(ndigits) > policy.MAX_ROUND_DIGITS:
-            raise ResourceLimitError(
-                f"round() to {ndigits:,} digits is too costly; use at most "
-                f"{policy.MAX_ROUND_DIGITS:,}")
-        return round(number) if ndigits is None else round(number, ndigits)
-
-    def _eval_UnaryOp(self, node: ast.UnaryOp) -> Any:
-        op = _UNARY[type(node.op)]
-        operand = self._eval(node.operand)
-        if op is not operator.not_:
-            if isinstance(operand, torch.Tensor):
-                check_call(op, (operand,), {}, self.limits, line=_line(node),
-                           what="this operation")
-            elif numpy_policy.involves_numpy(operand):
-                numpy_policy.check_call(numpy_costs.elementwise, (operand,), {}, self.limits,
-                                        line=_line(node), what="this operation")
-        return op(operand)
-
-    def _eval_BoolOp(self, node: ast.BoolOp) -> Any:
-        value = None
-        for operand in node.values:
-            value = self._eval(operand)
-            if isinstance(node.op, ast.And) and not value:
-                return value
-            if isinstance(node.op, ast.Or) and value:
-                return value
-        return value
-
-    def _eval_Compare(self, node: ast.Compare) -> Any:
-        left = self._eval(node.left)
-        result: Any = True
-        last = len(node.ops) - 1
-        for n, (op, right_node) in enumerate(zip(node.ops, node.comparators)):
-            right = self._eval(right_node)
-            result = self._binary(_COMPARE[type(op)], left, right, node)
-            if n < last and not result:  # a chain is `x < y and y < z`: truthiness between
-                return result
-            left = right
-        return result
-
-    def _eval_IfExp(self, node: ast.IfExp) -> Any:
-        return self._eval(node.body) if self._eval(node.test) else self._eval(node.orelse)
-
-    def _eval_Starred(self, node: ast.Starred) -> Any:
-        raise NotSupportedError("not supported: starred expression here", _line(node))
-
-    # comprehensions run in a child scope, as in Python 3
-    def _comprehension(self, node: Any, emit: Callable[[], None]) -> None:
-        saved = dict(self.namespace)
-        try:
-            self._run_generators(node.generators, 0, emit)
-        finally:
-            self.namespace = saved
-
-    def _run_generators(self, generators: list[ast.comprehension], depth: int,
-                        emit: Callable[[], None]) -> None:
-        if depth == len(generators):
-            emit()
-            return
-        gen = generators[depth]
-        if gen.is_async:
-            raise NotSupportedError("not supported: async comprehension", _line(gen.target))
-        iterable = self._eval(gen.iter)
-        self._check_iteration(iterable, gen.iter)
-        for item in iterable:
-            self._tick(gen.iter)
-            self._assign(gen.target, item)
-            if all(self._eval(cond) for cond in gen.ifs):
-                self._run_generators(generators, depth + 1, emit)
-
-    def _eval_ListComp(self, node: ast.ListComp) -> list:
-        out: list = []
-        self._comprehension(node, lambda: out.append(self._eval(node.elt)))
-        return out
-
-    _eval_GeneratorExp = _eval_ListComp  # evaluated eagerly: no lazy generators escape
-
-    def _eval_SetComp(self, node: ast.SetComp) -> set:
-        out: set = set()
-        self._comprehension(node, lambda: out.add(self._eval(node.elt)))
-        return out
-
-    def _eval_DictComp(self, node: ast.DictComp) -> dict:
-        out: dict = {}
-
-        def emit() -> None:
-            out[self._eval(node.key)] = self._eval(node.value)
-        self._comprehension(node, emit)
-        return out
 
     def _eval_Call(self, node: ast.Call) -> Any:
         receiver: Any = None
@@ -905,14 +494,6 @@ def _memory_error(exc: Exception, limits: Limits, line: int | None) -> ResourceL
     return ResourceLimitError(_out_of_memory(limits, asked), line)
 
 
-def _weight(value: Any, depth: int = 0) -> int:
-    """How many items printing `value` would visit (nested lists and tuples in full)."""
-    if isinstance(value, (str, bytes)):
-        return max(len(value), 1)
-    if isinstance(value, (list, tuple)) and depth < 4:
-        return max(1, sum(_weight(v, depth + 1) for v in value[:1000]) * max(1, len(value))
-                   // max(1, min(len(value), 1000)))
-    return 1
 
 
 def _memory(result: torch.Tensor, inputs: tuple) -> str:
@@ -945,8 +526,6 @@ def _rearm_typed_storage_warning() -> None:
         warn.__dict__["has_warned"] = False
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 __all__ = ["Interpreter", "StatementResult", "ViewFailure", "FailedCall", "ScriptError", "vet"]

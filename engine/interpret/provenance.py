@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from stridescope.engine.interpret.interpreter import Interpreter, vet
+from stridescope.engine.interpret.interpreter import Interpreter
+from stridescope.engine.interpret.static_checks import vet
 
 MAX_ELEMENTS = 1 << 16
 
