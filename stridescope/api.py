@@ -279,7 +279,8 @@ def _explain_call(call: LayoutCall, message: str) -> Any:
     """The hook: teaching.explain's explain_failure (every layout error it knows) when it is
     there, else model.layout's explain_view for view()."""
     try:
-        from stridescope.engine.teaching.explain import FailedCall, TensorFacts, explain_failure
+        from stridescope.engine.teaching.explain import explain_failure
+        from stridescope.engine.teaching.explain_base import FailedCall, TensorFacts
     except ImportError:
         explain_failure = None
     t = call.tensor

@@ -45,7 +45,7 @@ from stridescope.engine.interpret.static_checks import (
     _line,
     vet,
 )
-from stridescope.engine.teaching.explain import FailedCall, TensorFacts
+from stridescope.engine.teaching.explain_base import FailedCall, TensorFacts
 from stridescope.engine.teaching.facts import failed_call, is_ndarray, written_part
 
 SAFE_KEYS = (len, abs, str, int, float, round, bool)  # key= callables without side effects

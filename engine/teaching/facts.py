@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from stridescope.engine.teaching.explain import (
+from stridescope.engine.teaching.explain_base import (
     MAX_CELLS,
     ArrayFacts,
     FailedCall,

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from stridescope.engine.interpret.runner import run_script
 from stridescope.engine.teaching.explain import (
-    SliceArg,
     explain_broadcast,
     explain_dim_range,
     explain_expand,
@@ -25,6 +24,7 @@ from stridescope.engine.teaching.explain import (
     explain_shape,
     explain_view_dtype,
 )
+from stridescope.engine.teaching.explain_base import SliceArg
 from stridescope.engine.teaching.facts import tensor_facts
 from stridescope.engine.teaching.i18n import translator
 from stridescope.engine.worker import wire
