@@ -638,6 +638,58 @@
       <translation>正在运行第 {line} 行（已完成 {done} 条语句）…</translation>
     </message>
     <message>
+      <source>view({requested}) needs each new dimension to step through storage with one constant stride.</source>
+      <translation>view({requested}) 要求每个新维度都能用一个固定的步长遍历存储。</translation>
+    </message>
+    <message>
+      <source>reshape() copies the data into a new contiguous storage instead (the same as .contiguous().view(...)); the copy no longer shares memory with the original.</source>
+      <translation>reshape() 会改为把数据复制到一块新的连续存储中（等同于 .contiguous().view(...)）；副本不再与原张量共享内存。</translation>
+    </message>
+    <message>
+      <source>view({requested}) asks for {asked} elements but the tensor has {numel}: the sizes must multiply to the same number of elements.</source>
+      <translation>view({requested}) 需要 {asked} 个元素，但张量有 {numel} 个：各维大小的乘积必须等于元素总数。</translation>
+    </message>
+    <message>
+      <source>view({requested}) works: the new strides {strides} read the same storage.</source>
+      <translation>view({requested}) 可以成功：新的步长 {strides} 读取同一块存储。</translation>
+    </message>
+    <message>
+      <source>New dim {new_dim} (size {new_size}) would have to merge old dims {a} and {b} (sizes {size_a}, {size_b}; strides {stride_a}, {stride_b}). Two dims merge only when stride[{a}] == stride[{b}] × size[{b}], but {stride_a} ≠ {stride_b} × {size_b} = {required}: after the last element of dim {b} the next element is not where one more step would land.</source>
+      <translation>新的第 {new_dim} 维（大小 {new_size}）需要合并原来的第 {a} 维和第 {b} 维（大小 {size_a}、{size_b}；步长 {stride_a}、{stride_b}）。只有当 stride[{a}] == stride[{b}] × size[{b}] 时两维才能合并，但 {stride_a} ≠ {stride_b} × {size_b} = {required}：走完第 {b} 维的最后一个元素后，下一个元素并不在再走一步的位置上。</translation>
+    </message>
+    <message>
+      <source>+{n} more storages: {names}</source>
+      <translation>另有 {n} 块存储：{names}</translation>
+    </message>
+    <message>
+      <source>rows</source>
+      <translation>行</translation>
+    </message>
+    <message>
+      <source>columns</source>
+      <translation>列</translation>
+    </message>
+    <message>
+      <source>meta tensor: layout only, no values ("?")</source>
+      <translation>meta 张量：只有布局，没有数值（“?”）</translation>
+    </message>
+    <message>
+      <source>0-D tensor (a scalar): one cell, no dimensions</source>
+      <translation>0 维张量（标量）：一个单元，没有维度</translation>
+    </message>
+    <message>
+      <source>dim {dim}: size {size}, stride {stride}</source>
+      <translation>第 {dim} 维：大小 {size}，步长 {stride}</translation>
+    </message>
+    <message>
+      <source>panels {first}–{last} of {total} (PgDn / PgUp)</source>
+      <translation>第 {first}–{last} 个切片，共 {total} 个（PgDn / PgUp）</translation>
+    </message>
+    <message>
+      <source>{what} {a}–{b} … {c}–{d} of {n:,} shown</source>
+      <translation>显示第 {a}–{b} … {c}–{d} {what}，共 {n:,} {what}</translation>
+    </message>
+    <message>
       <source>same</source>
       <translation>同一个张量</translation>
     </message>
@@ -654,12 +706,44 @@
       <translation>第 {n} 步，共 {total} 步 · 第 {line} 行</translation>
     </message>
     <message>
+      <source>shape {shape}  ·  stride {stride}  ·  offset {offset}</source>
+      <translation>形状 {shape}  ·  步长 {stride}  ·  偏移 {offset}</translation>
+    </message>
+    <message>
+      <source>meta (layout only)</source>
+      <translation>meta（仅布局）</translation>
+    </message>
+    <message>
+      <source>copy of {source} — new storage {storage}</source>
+      <translation>{source} 的副本——新存储 {storage}</translation>
+    </message>
+    <message>
       <source>N{id} · NumPy memory: {names} · {nbytes} bytes</source>
       <translation>N{id} · NumPy 内存：{names} · {nbytes} 字节</translation>
     </message>
     <message>
       <source>Storage {label}: {names} · {nbytes} bytes</source>
       <translation>存储 {label}：{names} · {nbytes} 字节</translation>
+    </message>
+    <message>
+      <source>{name} (name deleted)</source>
+      <translation>{name}（名字已删除）</translation>
+    </message>
+    <message>
+      <source>another name for {source} (same tensor object)</source>
+      <translation>{source} 的另一个名字（同一个张量对象）</translation>
+    </message>
+    <message>
+      <source>lives on storage {storage}</source>
+      <translation>位于存储 {storage}</translation>
+    </message>
+    <message>
+      <source>shares it with {names}</source>
+      <translation>与 {names} 共享</translation>
+    </message>
+    <message>
+      <source>also on it: {names}</source>
+      <translation>同一存储上还有：{names}</translation>
     </message>
     <message>
       <source>Storage {label}</source>
@@ -678,30 +762,6 @@
       <translation>未记录数值（超出大小限制）</translation>
     </message>
     <message>
-      <source>shape {shape}  ·  stride {stride}  ·  offset {offset}</source>
-      <translation>形状 {shape}  ·  步长 {stride}  ·  偏移 {offset}</translation>
-    </message>
-    <message>
-      <source>meta (layout only)</source>
-      <translation>meta（仅布局）</translation>
-    </message>
-    <message>
-      <source>rows</source>
-      <translation>行</translation>
-    </message>
-    <message>
-      <source>columns</source>
-      <translation>列</translation>
-    </message>
-    <message>
-      <source>meta tensor: layout only, no values ("?")</source>
-      <translation>meta 张量：只有布局，没有数值（“?”）</translation>
-    </message>
-    <message>
-      <source>copy of {source} — new storage {storage}</source>
-      <translation>{source} 的副本——新存储 {storage}</translation>
-    </message>
-    <message>
       <source>{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B</source>
       <translation>{name}：NumPy 字节步长 {bytes} = 步长 {elements} × {size} 字节</translation>
     </message>
@@ -710,48 +770,8 @@
       <translation>+{step}（第 {dim} 维）</translation>
     </message>
     <message>
-      <source>0-D tensor (a scalar): one cell, no dimensions</source>
-      <translation>0 维张量（标量）：一个单元，没有维度</translation>
-    </message>
-    <message>
-      <source>{name} (name deleted)</source>
-      <translation>{name}（名字已删除）</translation>
-    </message>
-    <message>
-      <source>another name for {source} (same tensor object)</source>
-      <translation>{source} 的另一个名字（同一个张量对象）</translation>
-    </message>
-    <message>
-      <source>lives on storage {storage}</source>
-      <translation>位于存储 {storage}</translation>
-    </message>
-    <message>
       <source>… {n} more cells ({first}–{last}) …</source>
       <translation>… 另有 {n} 个单元（下标 {first}–{last}）…</translation>
-    </message>
-    <message>
-      <source>dim {dim}: size {size}, stride {stride}</source>
-      <translation>第 {dim} 维：大小 {size}，步长 {stride}</translation>
-    </message>
-    <message>
-      <source>panels {first}–{last} of {total} (PgDn / PgUp)</source>
-      <translation>第 {first}–{last} 个切片，共 {total} 个（PgDn / PgUp）</translation>
-    </message>
-    <message>
-      <source>shares it with {names}</source>
-      <translation>与 {names} 共享</translation>
-    </message>
-    <message>
-      <source>{what} {a}–{b} … {c}–{d} of {n:,} shown</source>
-      <translation>显示第 {a}–{b} … {c}–{d} {what}，共 {n:,} {what}</translation>
-    </message>
-    <message>
-      <source>also on it: {names}</source>
-      <translation>同一存储上还有：{names}</translation>
-    </message>
-    <message>
-      <source>+{n} more storages: {names}</source>
-      <translation>另有 {n} 块存储：{names}</translation>
     </message>
     <message>
       <source>the tensor</source>
@@ -976,26 +996,6 @@
     <message>
       <source>{Name} has no dims (a 0-dim tensor, a single value).</source>
       <translation>{Name} 没有维度（0 维张量，只有一个值）。</translation>
-    </message>
-    <message>
-      <source>view({requested}) needs each new dimension to step through storage with one constant stride.</source>
-      <translation>view({requested}) 要求每个新维度都能用一个固定的步长遍历存储。</translation>
-    </message>
-    <message>
-      <source>reshape() copies the data into a new contiguous storage instead (the same as .contiguous().view(...)); the copy no longer shares memory with the original.</source>
-      <translation>reshape() 会改为把数据复制到一块新的连续存储中（等同于 .contiguous().view(...)）；副本不再与原张量共享内存。</translation>
-    </message>
-    <message>
-      <source>view({requested}) asks for {asked} elements but the tensor has {numel}: the sizes must multiply to the same number of elements.</source>
-      <translation>view({requested}) 需要 {asked} 个元素，但张量有 {numel} 个：各维大小的乘积必须等于元素总数。</translation>
-    </message>
-    <message>
-      <source>view({requested}) works: the new strides {strides} read the same storage.</source>
-      <translation>view({requested}) 可以成功：新的步长 {strides} 读取同一块存储。</translation>
-    </message>
-    <message>
-      <source>New dim {new_dim} (size {new_size}) would have to merge old dims {a} and {b} (sizes {size_a}, {size_b}; strides {stride_a}, {stride_b}). Two dims merge only when stride[{a}] == stride[{b}] × size[{b}], but {stride_a} ≠ {stride_b} × {size_b} = {required}: after the last element of dim {b} the next element is not where one more step would land.</source>
-      <translation>新的第 {new_dim} 维（大小 {new_size}）需要合并原来的第 {a} 维和第 {b} 维（大小 {size_a}、{size_b}；步长 {stride_a}、{stride_b}）。只有当 stride[{a}] == stride[{b}] × size[{b}] 时两维才能合并，但 {stride_a} ≠ {stride_b} × {size_b} = {required}：走完第 {b} 维的最后一个元素后，下一个元素并不在再走一步的位置上。</translation>
     </message>
   </context>
 </TS>
