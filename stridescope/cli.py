@@ -166,12 +166,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _write_json(doc: dict, out: str) -> bool:
     """Write doc to out ('-': stdout); False (with a message) when out cannot be written."""
-    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    # streamed: the text of a long trace is never held whole (its steps share tensor dicts)
     if out == "-":
-        sys.stdout.write(text + "\n")
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
         return True
     try:
-        Path(out).write_text(text + "\n", encoding="utf-8")
+        with open(out, "w", encoding="utf-8") as file:
+            json.dump(doc, file, ensure_ascii=False, indent=1)
+            file.write("\n")
     except OSError as exc:
         print(f"stridescope: cannot write {out}: {exc}", file=sys.stderr)
         return False

@@ -332,17 +332,111 @@ def report(rows: list[Row]) -> None:
           "overlaps on a free machine); in-process rows show their CPU median.")
 
 
+def scale_script(statements: int, names: int = 50) -> str:
+    """The issue's long script: `tK = base[i:, ::s].t()` over `names` names."""
+    lines = ["import torch", "base = torch.arange(64).reshape(8, 8)"]
+    lines += [f"t{i % names} = base[{i % 7}:, ::{i % 3 + 1}].t()" for i in range(statements - 2)]
+    return "\n".join(lines) + "\n"
+
+
+def views_script(names: int) -> str:
+    """`names` named slices of one storage, then a statement about the fourth."""
+    return ("import torch\nbase = torch.arange(4096)\n"
+            + "".join(f"v{i} = base[{i}:{i} + 10]\n" for i in range(names))
+            + "last = v3.view(2, 5)\n")
+
+
+def scale_rows(quick: bool) -> list[Row]:
+    """--json and --export of long scripts, each size against the one ten times smaller."""
+    sizes = (100, 1_000) if quick else (100, 1_000, 10_000)
+    rows: list[Row] = []
+    previous: dict[str, tuple[float, float]] = {}
+    for n in sizes:
+        script = OUT / f"scale-{n}.py"
+        script.write_text(scale_script(n))
+        for mode, args in (("--json", ["--json", str(OUT / f"scale-{n}.json")]),
+                           ("--export", ["--export", str(OUT / f"scale-{n}.png")])):
+            wall, peak, _ = process(["main.py", "--script", str(script), *args], f"{mode} {n}")
+            base = previous.get(mode)
+            rows.append((f"{mode} of {n:,} statements (ratio: vs {n // 10:,})", [wall],
+                         [base[0]] if base else None, "ms", "≤ 11× the size ÷ 10"))
+            rows.append((f"  … largest process ({mode}, ratio: vs 100 statements)", [peak],
+                         [previous.get(mode + "rss", (peak,))[0]] if n > 100 else None, "MB",
+                         "≤ 2× at 10,000"))
+            previous[mode] = (wall, peak)
+            previous.setdefault(mode + "rss", (peak,))
+    walls = {}
+    for names in (100, 2_000):
+        script = OUT / f"views-{names}.py"
+        script.write_text(views_script(names))
+        walls[names] = process(["main.py", "--script", str(script), "--export",
+                                str(OUT / f"views-{names}.png")], f"views {names}")[0]
+    rows.append(("--export, 2,000 names on one storage (ratio: vs 100 names)", [walls[2_000]],
+                 [walls[100]], "ms", "≤ 2×"))
+    return rows
+
+
+def window_scale_rows(quick: bool) -> list[Row]:
+    """A step key press on a long script as the window does it (compose the step, build the
+    scene, paint a 1200×800 frame), and the re-run after an edit near its end."""
+    from stridescope.engine.picture import compose as compose_module
+    from stridescope.engine.picture.compose import compose
+    from stridescope.engine.picture.scene import Viewport, ViewState
+    from stridescope.engine.worker.client import WorkerPool
+    from stridescope.gui.canvas.scene import CanvasScene
+    from stridescope.gui.i18n import _
+    from stridescope.gui.theme import LIGHT
+
+    big, small = (1_000 if quick else 10_000), 100
+    edits: dict[int, list[float]] = {}
+    results = {}
+    with WorkerPool() as pool:
+        for n in (small, big):
+            source = scale_script(n)
+            results[n] = pool.start(source).wait()
+            edited = source.rstrip("\n").rsplit("\n", 1)[0] + "\nt1 = base.t()\n"
+            edits[n] = []
+            for _run in range(3):
+                start = time.perf_counter()
+                pool.start(edited).wait()
+                edits[n].append((time.perf_counter() - start) * 1000)
+    rows: list[Row] = []
+    keys: dict[int, Samples] = {}
+    for n, result in results.items():
+        scene = CanvasScene(LIGHT)
+        viewport = Viewport(1200, 800)
+        state = {"step": len(result.steps) // 2}
+
+        def press() -> None:
+            compose_module._compose_cached.cache_clear()  # a step not shown before
+            state["step"] += 1
+            scene.show_scene(compose(result, ViewState(step=state["step"]), viewport, _),
+                             LIGHT)
+            frame(scene)
+        press()
+        keys[n] = timed(press, 15)
+    rows.append((f"step key press, {big:,}-statement script (vs {small})", keys[big],
+                 keys[small], "ms", "≤ 16 ms"))
+    rows.append((f"edit near the end, re-run of {big:,} statements (vs {small})", edits[big],
+                 edits[small], "ms", "≤ 2×"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="paired runs per figure (≥ 5)")
-    parser.add_argument("--only", default="process,step,anim,big,quit",
-                        help="comma-separated groups: process, step, anim, big, quit")
+    parser.add_argument("--only", default="process,step,anim,big,quit,scale",
+                        help="comma-separated groups: process, step, anim, big, quit, scale")
+    parser.add_argument("--quick", action="store_true",
+                        help="scale: 100 and 1,000 statements only (not 10,000)")
     args = parser.parse_args()
     groups = set(args.only.split(","))
     rows: list[Row] = []
     if "process" in groups:
         rows += process_rows(args.runs)
-    if groups & {"step", "anim", "big"}:
+    if "scale" in groups:
+        rows += scale_rows(args.quick)
+    if groups & {"step", "anim", "big", "scale"}:
         from stridescope.gui.app import ensure_app
 
         ensure_app()
@@ -352,6 +446,8 @@ def main() -> None:
         rows += animation_rows()
     if "big" in groups:
         rows += big_rows(args.runs)
+    if "scale" in groups:
+        rows += window_scale_rows(args.quick)
     if "quit" in groups:
         rows += quit_rows(args.runs)
     report(rows)

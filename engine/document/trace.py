@@ -95,13 +95,25 @@ def error_json(error: ErrorInfo | None, expected: bool = False,
     return out
 
 
-def step_json(step: Step, translate: Callable[[str], str] | None = None) -> dict[str, Any]:
+def step_json(step: Step, translate: Callable[[str], str] | None = None,
+              tensors: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One step of the trace; `tensors` caches tensor_json by state object across steps (a
+    state unchanged since an earlier step is the same object: its JSON is built once)."""
+    if tensors is None:
+        tensors = {}
+
+    def cached(t: TensorState) -> dict[str, Any]:
+        key = id(t)
+        if key not in tensors:
+            tensors[key] = tensor_json(t)
+        return tensors[key]
+
     out = {
         "line": step.line,
         "source": step.source,
         "stdout": step.stdout,
         "error": error_json(step.error, step.expected_error, translate),
-        "tensors": {t.name: tensor_json(t) for t in step.tensors},
+        "tensors": {t.name: cached(t) for t in step.tensors},
         "produced": [{"name": p.name, "kind": p.kind, "of": p.source,
                       **({"memory": p.memory} if p.memory else {})} for p in step.produced],
         "written_storages": list(step.written_storages),
@@ -116,8 +128,8 @@ def step_json(step: Step, translate: Callable[[str], str] | None = None) -> dict
         for t in step.tensors:
             if t.storage_id in inside:
                 memory_id, offset = inside[t.storage_id]
-                out["tensors"][t.name]["numpy_memory"] = {"id": memory_id,
-                                                          "byte_offset": offset}
+                out["tensors"][t.name] = {**out["tensors"][t.name], "numpy_memory": {
+                    "id": memory_id, "byte_offset": offset}}  # a copy: the cached one is shared
         out["arrays"] = {a.name: array_json(a) for a in step.arrays}
         out["memories"] = [memory_json(m) for m in step.memories]
         out["written_memories"] = list(step.written_memories)
@@ -133,10 +145,11 @@ def trace_json(result: RunResult, torch_version: str | None = None,
 
         torch_version = torch.__version__
     translate = translator(lang)
+    tensors: dict[int, dict[str, Any]] = {}  # the states stay alive in result.steps
     doc: dict[str, Any] = {
         "format": FORMAT,
         "torch": torch_version,
-        "steps": [step_json(s, translate) for s in result.steps],
+        "steps": [step_json(s, translate, tensors) for s in result.steps],
     }
     if lang != "en":
         doc["lang"] = lang

@@ -14,6 +14,7 @@ from stridescope.engine.interpret.arrays import ArrayRecorder
 from stridescope.engine.interpret.interpreter import Interpreter, StatementResult
 from stridescope.engine.interpret.provenance import replay_sources
 from stridescope.engine.interpret.script import (
+    SourceSegments,
     clean_source,
     expected_error_lines,
     parse,
@@ -35,6 +36,7 @@ from stridescope.engine.model.state import (
     Step,
     StorageState,
     SubStep,
+    TensorState,
 )
 from stridescope.engine.teaching.explain import explain_failure
 
@@ -75,11 +77,12 @@ def iter_steps(source: str, limits: Limits | None = None, begin: BeginHook | Non
         statements = parse(source)[0]
     expected = expected_error_lines(source, statements)
     recorder = _Recorder(limits)
+    segments = SourceSegments(source)
     for index, statement in enumerate(statements):
         if begin is not None:
-            text = ast.get_source_segment(source, statement) or ""
+            text = segments.of(statement)
             begin(index, statement.lineno, statement.end_lineno or statement.lineno, text)
-        step = recorder.run(statement, source, index)
+        step = recorder.run(statement, segments, index)
         if step.error is not None and statement.lineno in expected:
             step = replace(step, expected_error=True)
         yield step
@@ -116,6 +119,10 @@ class _Recorder:
         self._previous_objects: dict[str, Any] = {}
         self._previous_raw: dict[int, bytes | None] = {}
         self._previous: Step | None = None
+        # the last step's states by name / storage label: what did not change is reused (the
+        # same object), so the wire and the window hold it once, not once a step
+        self._previous_states: dict[str, TensorState] = {}
+        self._previous_storages: dict[int, StorageState] = {}
         self._origins: dict[str, Produced] = {}
         self._bytes_left = self.limits.recorded_bytes
         self._values_left = self.limits.recorded_values
@@ -124,7 +131,7 @@ class _Recorder:
         self._arrays = ArrayRecorder()
         self._previous_memory_raw: dict[int, bytes | None] = {}
 
-    def run(self, statement: ast.stmt, source: str, index: int) -> Step:
+    def run(self, statement: ast.stmt, segments: SourceSegments, index: int) -> Step:
         """The step after `statement`; anything that goes wrong inside it (in torch, in
         Python or in recording) is that statement's error, never the app's."""
         result = self.interpreter.run_statement(statement, self._stdout_left)
@@ -134,7 +141,7 @@ class _Recorder:
             refused = self._refuse_unsupported(statement)
             if refused is not None and error is None:
                 error = refused
-            return self._record(statement, source, index, result, error)
+            return self._record(statement, segments, index, result, error)
         except Exception as exc:  # a tensor torch itself cannot describe (broken by the script)
             self.interpreter.namespace.clear()
             self.interpreter.call_results = []
@@ -143,7 +150,7 @@ class _Recorder:
                 f"this statement left a value that cannot be inspected: {_describe(exc)}"),
                 statement.lineno)
             previous = self._previous
-            text = ast.get_source_segment(source, statement) or ""
+            text = segments.of(statement)
             return Step(index, statement.lineno, statement.end_lineno or statement.lineno,
                         safe_text(text), result.stdout, error or problem,
                         previous.tensors if previous else (),
@@ -181,33 +188,39 @@ class _Recorder:
                                          if unsupported_kind(t) is None]
         return ErrorInfo("NotSupportedError", message, statement.lineno)
 
-    def _record(self, statement: ast.stmt, source: str, index: int, result: StatementResult,
+    def _record(self, statement: ast.stmt, segments: SourceSegments, index: int,
+                result: StatementResult,
                 error: ErrorInfo | None) -> Step:
         names = self.interpreter.user_names()
-        tensors_by_name = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
-        dropped = len(tensors_by_name) - MAX_NAMED_TENSORS
-        if dropped > 0:  # each step records every name: many names x many steps would grow
-            # without bound in the window's process, so a step keeps the newest names
-            tensors_by_name = dict(list(tensors_by_name.items())[-MAX_NAMED_TENSORS:])
+        live = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
         arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
-        labels = self._labels.update(tensors_by_name.values())
+        # every live tensor keeps its label and origin, recorded at this step or not
+        labels = self._labels.update(live.values())
+        produced = self._produced(statement, live, labels)
+        self._origins = {name: origin for name, origin in self._origins.items() if name in live}
+        self._origins.update({p.name: p for p in produced})
+        tensors_by_name = _kept_tensors(statement, live, self._origins)
+        left_out = _left_out_summary(live, tensors_by_name, labels)
+        produced = tuple(p for p in produced if p.name in tensors_by_name)
         storages = self._storage_states(tensors_by_name.values(), labels)
-        produced = self._produced(statement, tensors_by_name, labels)
         referenced = tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
         tensor_storages = {n: labels[storage_key(t)]
                            for n, t in tensors_by_name.items()}
         arrays, memories, written_memories, produced = self._arrays.record(
             arrays_by_name, storages, labels, tensor_storages, referenced, produced)
         memories = tuple(self._charge(m) for m in memories)
-        self._origins = {name: origin for name, origin in self._origins.items()
-                         if name in tensors_by_name}
-        self._origins.update({p.name: p for p in produced})
+        self._origins.update({p.name: p for p in produced})  # with NumPy's word on them
         tensor_states = []
+        by_label = {s.id: s for s in storages}
+        name_of = {id(t): n for n, t in reversed(tensors_by_name.items())}
         for name, t in tensors_by_name.items():
-            state = tensor_state(name, t, labels, tensors_by_name, self._origins.get(name),
-                                 value_limit=max(0, min(TRACE_VALUE_LIMIT, self._values_left)))
-            if state.values is not None:
-                self._values_left -= state.numel
+            state = self._unchanged_state(name, t, labels, by_label, name_of)
+            if state is None:
+                state = tensor_state(name, t, labels, tensors_by_name, self._origins.get(name),
+                                     value_limit=max(0, min(TRACE_VALUE_LIMIT,
+                                                            self._values_left)))
+                if state.values is not None:
+                    self._values_left -= state.numel
             tensor_states.append(state)
         written = tuple(
             s.id for s in storages
@@ -215,9 +228,7 @@ class _Recorder:
             and self._previous_raw[s.id] is not None and s.raw != self._previous_raw[s.id]
         )
         warnings = result.warnings
-        if dropped > 0:
-            warnings += (f"RecorderLimit: {dropped:,} older tensor names are not drawn or "
-                         f"traced at this step (at most {MAX_NAMED_TENSORS} a step)",)
+        warnings += left_out
         if not self._budget_told and (self._bytes_left < 0 or self._values_left <= 0):
             self._budget_told = True
             warnings += (f"RecorderLimit: from this step on, values and storage bytes are no "
@@ -229,7 +240,7 @@ class _Recorder:
         except Exception:  # an exotic dtype the replay cannot read: no provenance, no failure
             provenance = ()
         try:
-            substeps = self._substeps(source, labels, tensors_by_name)
+            substeps = self._substeps(segments, labels, tensors_by_name)
         except Exception:  # noqa: BLE001 - the same for a temporary torch cannot describe
             self.interpreter.call_results = []
             substeps = ()
@@ -237,7 +248,7 @@ class _Recorder:
             index=index,
             line=statement.lineno,
             end_line=statement.end_lineno or statement.lineno,
-            source=safe_text(ast.get_source_segment(source, statement) or ""),
+            source=safe_text(segments.of(statement)),
             stdout=result.stdout,
             error=error,
             tensors=tuple(tensor_states),
@@ -251,13 +262,37 @@ class _Recorder:
             memories=memories,
             written_memories=written_memories,
         )
-        self._pinned = [t.untyped_storage() for t in tensors_by_name.values()]
-        self._previous_objects = dict(tensors_by_name)
+        self._pinned = [t.untyped_storage() for t in live.values()]
+        self._previous_objects = live
         self._previous_raw = {s.id: s.raw for s in storages}
+        self._previous_storages = by_label
+        self._previous_states = {t.name: t for t in tensor_states}
         self._previous = step
         return step
 
-    def _substeps(self, source: str, labels: dict[int, int],
+    def _unchanged_state(self, name: str, t: torch.Tensor, labels: dict[int, int],
+                         storages: dict[int, StorageState],
+                         name_of: dict[int, str]) -> TensorState | None:
+        """The last step's state of `name` when nothing it shows changed: the same tensor
+        object, metadata, base name and origin, on a storage whose bytes are the same."""
+        old = self._previous_states.get(name)
+        if old is None or self._previous_objects.get(name) is not t:
+            return None
+        label = labels[storage_key(t)]
+        storage = storages.get(label)
+        if (storage is None or storage.raw is None
+                or storage is not self._previous_storages.get(label)):
+            return None
+        base = t._base
+        if (old.storage_id != label or old.shape != tuple(t.shape)
+                or old.stride != t.stride() or old.storage_offset != t.storage_offset()
+                or old.dtype != str(t.dtype) or old.requires_grad != t.requires_grad
+                or old.data_ptr != t.data_ptr() or old.origin != self._origins.get(name)
+                or old.base_name != (None if base is None else name_of.get(id(base)))):
+            return None
+        return old
+
+    def _substeps(self, segments: SourceSegments, labels: dict[int, int],
                   named: dict[str, torch.Tensor]) -> tuple[SubStep, ...]:
         """The tensor each call of a chained statement returned (see Step.substeps)."""
         calls = self.interpreter.call_results
@@ -265,7 +300,7 @@ class _Recorder:
             return ()
         out = []
         for node, tensor in calls:
-            text = ast.get_source_segment(source, node) or ""
+            text = segments.of(node)
             key = tensor.untyped_storage()._cdata
             state = tensor_state(text, tensor, labels if key in labels else {**labels, key: 0},
                                  named, None)
@@ -285,6 +320,9 @@ class _Recorder:
             affordable = nbytes <= self._bytes_left or previous is not None
             state = storage_state(t, label, previous, devices=("cpu",),
                                   byte_limit=self.limits.storage_bytes if affordable else -1)
+            old = self._previous_storages.get(label)
+            if old is not None and old == state and old.raw is state.raw:
+                state = old  # unchanged: the same object as the step before
             if state.raw is not None and state.raw is not previous:
                 if nbytes > self._bytes_left:
                     state = replace(state, raw=None)
@@ -337,6 +375,63 @@ class _Recorder:
                 source = next((n for n in referenced if n != name or name in previous), None)
                 out.append(Produced(name, "copy" if source else "new", source, memory.get(name)))
         return tuple(out)
+
+
+def _kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
+                  origins: dict[str, Produced]) -> dict[str, torch.Tensor]:
+    """The tensors a step records: all of them, or past MAX_NAMED_TENSORS (many names x many
+    steps would grow without bound in the window) every tensor the statement names, the
+    named bases and origins of those, then the newest names; a kept tensor's base and origin
+    are kept with it, so no picture says "name deleted" of a name that is only left out."""
+    if len(live) <= MAX_NAMED_TENSORS:
+        return live
+    name_of = {id(t): n for n, t in reversed(live.items())}  # the first name of each object
+    kept: set[str] = set()
+
+    def with_sources(name: str) -> set[str]:
+        chain, todo = set(), [name]
+        while todo:
+            n = todo.pop()
+            if n in chain or n in kept or n not in live:
+                continue
+            chain.add(n)
+            base = live[n]._base
+            if base is not None and id(base) in name_of:
+                todo.append(name_of[id(base)])
+            origin = origins.get(n)
+            if origin is not None and origin.source is not None:
+                todo.append(origin.source)
+        return chain
+
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name):
+            kept |= with_sources(node.id)
+    for name in reversed(live):
+        if len(kept) >= MAX_NAMED_TENSORS:
+            break
+        chain = with_sources(name)
+        if len(kept) + len(chain) <= MAX_NAMED_TENSORS:
+            kept |= chain
+    return {n: t for n, t in live.items() if n in kept}
+
+
+def _left_out_summary(live: dict[str, torch.Tensor], kept: dict[str, torch.Tensor],
+                      labels: dict[int, int]) -> tuple[str, ...]:
+    """One line per storage for the live tensors this step does not record."""
+    by_storage: dict[int, list[str]] = {}
+    for name, t in live.items():
+        if name not in kept:
+            by_storage.setdefault(labels[storage_key(t)], []).append(name)
+    storages = len(by_storage)
+    if storages > 3:  # many storages: one line for all
+        by_storage = {0: [n for n in live if n not in kept]}
+    lines = []
+    for label, names in sorted(by_storage.items()):
+        where = f"S{label}" if label else f"{storages:,} storages"
+        shown = names[0] if len(names) == 1 else f"{names[0]} … {names[-1]}"
+        lines.append(f"RecorderLimit: +{len(names):,} more tensors on {where}: {shown} (not "
+                     f"drawn or traced at this step; at most {MAX_NAMED_TENSORS} names a step)")
+    return tuple(lines)
 
 
 def _bound_call_memory(statement: ast.stmt, call_memory: dict[ast.Call, str]) -> dict[str, str]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ast
 import re
+from types import SimpleNamespace
 
 from stridescope.engine.model.state import ErrorInfo
 
 BOM = "\ufeff"
 EXPECT_ERROR = re.compile(r"#!\s*expect-error\b")
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # as ast splits lines (not on \f)
 
 
 def clean_source(source: str) -> str:
@@ -62,3 +64,22 @@ def too_long(source: str, max_statements: int) -> ErrorInfo | None:
         return ErrorInfo("ResourceLimitError", f"the script has {lines:,} lines; at most "
                          f"{max_statements:,} statements may run", None)
     return None
+
+
+class SourceSegments:
+    """ast.get_source_segment from one split of the source: that function splits the whole
+    source on every call, which made running a script quadratic in its length."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._lines = LINE.findall(source)
+
+    def of(self, node: ast.AST) -> str:
+        """The source text of `node` ("" when it has no position), as get_source_segment."""
+        end = getattr(node, "end_lineno", None)
+        if end is None or getattr(node, "end_col_offset", None) is None:
+            return ""
+        first = node.lineno
+        local = SimpleNamespace(lineno=1, end_lineno=end - first + 1,
+                                col_offset=node.col_offset, end_col_offset=node.end_col_offset)
+        return ast.get_source_segment("".join(self._lines[first - 1:end]), local) or ""

@@ -20,6 +20,7 @@ from stridescope.engine.model.state import Step, StorageState, TensorState
 # Above this many cells a strip/grid is not resolved cell by cell up front (meta tensors of
 # terabytes, for example); the canvas then asks for the visible window only.
 DENSE_LIMIT = 1 << 24
+MAX_LANES = 12  # tensor lanes a strip draws legibly; the others are named once in its title
 MAX_PANELS = 64  # 2-D slices drawn for a ≥3-D tensor; the rest are reached by the selector
 
 
@@ -122,6 +123,7 @@ class Strip:
     values: np.ndarray | None = field(compare=False, repr=False)
     overlays: tuple[Overlay, ...] = ()
     written: bool = False
+    more: tuple[str, ...] = ()  # tensors on this storage without a lane (past MAX_LANES)
 
     def value_text(self, cell: int) -> str:
         if self.values is None or cell >= len(self.values):
@@ -263,6 +265,18 @@ def default_focus(step: Step) -> str | None:
     return step.tensors[-1].name if step.tensors else None
 
 
+def _lanes(on_storage: list[TensorState], focus: str | None, source: str) -> set[str]:
+    """The names that get a lane: all, or past MAX_LANES the focused tensor, those the
+    statement names, then the newest."""
+    if len(on_storage) <= MAX_LANES:
+        return {t.name for t in on_storage}
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source))
+    ranked = [t.name for t in on_storage if t.name == focus]
+    ranked += [t.name for t in on_storage if t.name in words and t.name != focus]
+    ranked += [t.name for t in reversed(on_storage)]
+    return set(list(dict.fromkeys(ranked))[:MAX_LANES])
+
+
 def build_picture(step: Step, focus: str | None = None,
                   tensor_colors: dict[str, int] | None = None, panel_start: int = 0) -> Picture:
     """Everything the canvas draws for `step`, with `focus` in the logical grid."""
@@ -275,14 +289,16 @@ def build_picture(step: Step, focus: str | None = None,
         # the strip reads its cells in the dtype of the focused tensor if it lives here
         reader = next((t for t in on_storage if t.name == focus), on_storage[0])
         cells = storage.nbytes // reader.itemsize if reader.itemsize else 0
-        overlays = tuple(
-            _overlay(t, reader.itemsize, colors.get(t.name, i)) for i, t in enumerate(on_storage))
+        lanes = _lanes(on_storage, focus, step.source)
+        overlays = tuple(_overlay(t, reader.itemsize, colors.get(t.name, i))
+                         for i, t in enumerate(on_storage) if t.name in lanes)
         overlays += tuple(_array_overlay(a, reader.itemsize, colors.get(a.name, len(overlays) + i))
                           for i, a in enumerate(step.arrays) if a.storage_id == storage.id
                           and _array_overlay(a, reader.itemsize, 0) is not None)
         strips.append(Strip(storage, reader.dtype, reader.itemsize, cells,
                             storage.elements(reader.dtype), overlays,
-                            storage.id in step.written_storages))
+                            storage.id in step.written_storages,
+                            tuple(t.name for t in on_storage if t.name not in lanes)))
     grid = None
     focused = step.tensor(focus) if focus else None
     if focused is not None:

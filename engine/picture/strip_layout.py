@@ -97,6 +97,10 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
         cells=f"{strip.cells:,}", nbytes=f"{strip.storage.nbytes:,}")
     if strip.written:
         details += " · ✎ " + tr("written this step")
+    if strip.more:  # lanes past MAX_LANES: named once, first (the line is elided)
+        details = tr("+{n} more tensors without a lane: {names}").format(
+            n=f"{len(strip.more):,}", names=strip.more[0] if len(strip.more) == 1
+            else f"{strip.more[0]} … {strip.more[-1]}") + " · " + details
     if strip.values is None and strip.storage.device != "meta":  # not an empty storage
         details += " · " + tr("values not recorded (size limit)")
     tw = text_width(title, ts.body, bold=True) + ts.small

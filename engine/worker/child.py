@@ -244,10 +244,11 @@ def _run_child(out_fd: int, request: dict) -> int:
                "source": text[:100_000], "t": time.monotonic()})
 
     seen: dict = {}
+    states: dict = {}  # unchanged tensor and storage states go once, then as references
     try:
         for step in iter_steps(source, limits, begin, statements):
             blobs: list[bytes] = []
-            data = encode(step, blobs, seen)
+            data = encode(step, blobs, seen, states)
             _send({"kind": "step", "step": data}, blobs)
     except Exception as exc:  # noqa: BLE001 - reported to the app, which shows it
         _send({"kind": "fail", "message": f"{type(exc).__name__}: {exc}"[:2000]})

@@ -127,6 +127,8 @@ class Run:
         self.peak_rss_bytes: int | None = None
         self.cpu_seconds: float | None = None
         self._blobs: list[bytes] = []
+        self._blob_bytes = 0
+        self._states: list = []  # the run's tensor and storage states, as the wire refers
         # frames before our "started" are the end of the run before us on this process
         self.previous = previous
         self._ours = False
@@ -251,9 +253,10 @@ class Run:
                 self.on_begin(index, self.current["line"])
         elif kind == "step":
             self._blobs.extend(blobs)
-            if sum(len(b) for b in self._blobs) > self.limits.recorded_bytes + (64 << 20):
+            self._blob_bytes += sum(len(b) for b in blobs)
+            if self._blob_bytes > self.limits.recorded_bytes + (64 << 20):
                 raise WireError("more storage bytes than the recorder may keep")
-            step = decode(message.get("step"), self._blobs)
+            step = decode(message.get("step"), self._blobs, self._states)
             if not isinstance(step, Step) or step.index != len(self.steps):
                 raise WireError("not the expected step")
             self.steps.append(step)

@@ -5,6 +5,8 @@ dataclasses registered here are rebuilt, only with their declared fields; anythi
 WireError. Tuples travel as {"t": [...]}, so values come back equal (and hashable) to what was
 sent. Bytes travel beside the JSON as blobs (one per distinct bytes object: unchanged
 storages shared between steps are sent once), or inline as base64 when no blob list is given.
+A stream of steps also sends each tensor and storage state once: a later step that holds the
+same state object (unchanged since) carries {"ref": n}, the n-th state the stream sent.
 """
 
 from __future__ import annotations
@@ -52,16 +54,19 @@ for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, Su
              ViewExplanation, Blocker, ArrayState, MemoryState, *EXPLANATION_TYPES):
     register(_cls)
 
+SHARED = (TensorState, StorageState)  # sent once per stream, then referred to
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
 def encode(value: Any, blobs: list[bytes] | None = None,
-           seen: dict[int, tuple[Any, int]] | None = None) -> Any:
+           seen: dict[int, tuple[Any, int]] | None = None,
+           objects: dict[int, tuple[Any, int]] | None = None) -> Any:
     """`value` as JSON-able data; bytes go to `blobs` (deduplicated by identity) if given.
 
     `seen` carries the deduplication across calls (a stream of steps): it maps id(bytes) to
     (the bytes object, kept alive so its id stays unique, its index in the stream's blobs);
-    `blobs` then receives only the new ones, numbered after those sent before."""
+    `blobs` then receives only the new ones, numbered after those sent before. `objects` does
+    the same for SHARED states, numbered in the order their encoding ends."""
     if seen is None:
         seen = {}
     first = len(seen)
@@ -99,15 +104,22 @@ def encode(value: Any, blobs: list[bytes] | None = None,
             return {"d": [[enc(k), enc(x)] for k, x in v.items()]}
         name = type(v).__name__
         if REGISTRY.get(name) is type(v):
-            return {"dc": name, "f": {f.name: enc(getattr(v, f.name))
-                                      for f in dataclasses.fields(v)}}
+            shared = objects is not None and isinstance(v, SHARED)
+            if shared and id(v) in objects:
+                return {"ref": objects[id(v)][1]}
+            out = {"dc": name, "f": {f.name: enc(getattr(v, f.name))
+                                     for f in dataclasses.fields(v)}}
+            if shared:
+                objects[id(v)] = (v, len(objects))
+            return out
         raise TypeError(f"cannot send a {name} across processes")
 
     return enc(value)
 
 
-def decode(data: Any, blobs: list[bytes] | None = None) -> Any:
-    """The inverse of encode; raises WireError on anything it did not produce."""
+def decode(data: Any, blobs: list[bytes] | None = None, objects: list[Any] | None = None) -> Any:
+    """The inverse of encode; raises WireError on anything it did not produce. `objects` is
+    the stream's SHARED states decoded so far (it grows)."""
 
     def dec(v: Any, depth: int) -> Any:
         if depth > 200:
@@ -132,6 +144,11 @@ def decode(data: Any, blobs: list[bytes] | None = None) -> Any:
             if blobs is None or not isinstance(index, int) or not 0 <= index < len(blobs):
                 raise WireError("bad blob reference")
             return blobs[index]
+        if "ref" in v and len(v) == 1:
+            index = v["ref"]
+            if objects is None or not isinstance(index, int) or not 0 <= index < len(objects):
+                raise WireError("bad state reference")
+            return objects[index]
         if "b64" in v and len(v) == 1:
             try:
                 return base64.b64decode(v["b64"], validate=True)
@@ -151,9 +168,12 @@ def decode(data: Any, blobs: list[bytes] | None = None) -> Any:
             if not set(v["f"]) <= names:
                 raise WireError(f"unknown fields for {v['dc']}: {sorted(set(v['f']) - names)}")
             try:
-                return cls(**{k: dec(x, depth + 1) for k, x in v["f"].items()})
+                out = cls(**{k: dec(x, depth + 1) for k, x in v["f"].items()})
             except TypeError as exc:
                 raise WireError(str(exc)) from None
+            if objects is not None and isinstance(out, SHARED):
+                objects.append(out)
+            return out
         raise WireError(f"unexpected object with keys {sorted(v)[:4]}")
 
     try:

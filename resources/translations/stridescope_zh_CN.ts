@@ -774,6 +774,10 @@
       <translation>… 另有 {n} 个单元（下标 {first}–{last}）…</translation>
     </message>
     <message>
+      <source>+{n} more tensors without a lane: {names}</source>
+      <translation>另有 {n} 个张量未画出轨道：{names}</translation>
+    </message>
+    <message>
       <source>the tensor</source>
       <translation>该张量</translation>
     </message>

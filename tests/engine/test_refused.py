@@ -129,11 +129,14 @@ def test_warnings_per_statement_are_capped():
 
 def test_a_step_records_at_most_256_tensor_names():
     """Thousands of names × thousands of steps would grow the window's memory without bound
-    (found by the attack suite): a step keeps the newest 256 and says so."""
+    (found by the attack suite): a step keeps the names its statement is about and the newest
+    of the rest, 256 in all, and says once what it left out."""
     from stridescope.engine.interpret.runner import MAX_NAMED_TENSORS
 
     script = "import torch\n" + "".join(f"x{i} = torch.zeros(1)\n" for i in range(300))
     last = run_script(script + "y = x0 + 1\n").steps[-1]
     assert len(last.tensors) == MAX_NAMED_TENSORS and last.tensor("y") is not None
-    assert last.error is None and any(w.startswith("RecorderLimit: 45 older") for w in
-                                      last.warnings)
+    assert last.tensor("x0") is not None  # the oldest name, but the statement's
+    assert last.error is None and [w for w in last.warnings if w.startswith("RecorderLimit")] \
+        == ["RecorderLimit: +45 more tensors on 45 storages: x1 … x45 (not drawn or traced at "
+            "this step; at most 256 names a step)"]
