@@ -22,7 +22,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from stridescope.engine.model.state import RunResult
 from stridescope.engine.picture.content import Grid, Picture, Strip, build_picture, extent
 from stridescope.engine.picture.labels import title_line
 from stridescope.engine.picture.scene import (
@@ -30,27 +29,13 @@ from stridescope.engine.picture.scene import (
     MAX_GRID_SIDE,
     MAX_PANELS,
     WINDOWED_STRIP,
+    Key,
     Rect,
     TypeScale,
     Viewport,
     shown_side,
 )
 from stridescope.engine.picture.text import text_width, widest_text
-
-
-class Key:
-    """Identity-hashed wrapper: results and translators are large/unhashable, and immutable."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value) -> None:
-        self.value = value
-
-    def __hash__(self) -> int:
-        return id(self.value)
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Key) and other.value is self.value
 
 
 # ----------------------------------------------------------------------------- arrangement
@@ -134,24 +119,47 @@ class Arrangement:
     strip_h: float = 0.0    # the tallest strip pane content of the family
 
 
-@lru_cache(maxsize=16)
-def choose_arrangement(result_key: Key, viewport: Viewport, ts: TypeScale, body: Rect,
-                 family: int | None, own: _Demand | None) -> Arrangement:
+FAMILY_SCAN = 400  # steps looked at for a family's demands: layout cost stays bounded
+
+
+@lru_cache(maxsize=32)
+def family_demands(result_key: Key, family: int | None) -> tuple[tuple[_Demand, int], ...]:
+    """The distinct demands of the family's steps (among the first FAMILY_SCAN) with how many
+    steps make each: computed once per run and family, not once per step shown."""
+    counts: dict[_Demand, int] = {}
+    for step in result_key.value.steps[:FAMILY_SCAN]:
+        picture = build_picture(step)
+        if picture.grid is not None and picture.grid.tensor.storage_id == family:
+            d = demand(picture)
+            if d is not None:
+                counts[d] = counts.get(d, 0) + 1
+    return tuple(counts.items())
+
+
+def arrangement_for(result_key: Key, viewport: Viewport, ts: TypeScale, body: Rect,
+                    family: int | None, own: _Demand | None) -> Arrangement:
+    """The arrangement of a step: its family's, with its own demand added when the family's
+    scan did not see it; so every step of a family shares one cached arrangement."""
+    counted = family_demands(result_key, family)
+    if own is not None and all(d != own for d, _ in counted):
+        counted = ((own, 1), *counted)
+    return choose_arrangement(viewport, ts, body, counted)
+
+
+@lru_cache(maxsize=64)
+def choose_arrangement(viewport: Viewport, ts: TypeScale, body: Rect,
+                       counted: tuple[tuple[_Demand, int], ...]) -> Arrangement:
     """Pane split and cell sizes shared by every step whose picture is about the same
     storage (its "family"), so nothing jumps while a script works on one piece of memory;
     a step that moves to new memory (a copy, a new tensor) may lay out anew.
 
     Each pane gets the largest cell that fits it in every step of the family (never below
     legibility); the arrangement with the biggest cells and the fullest frame wins, and a
-    strip that wraps into several rows pays for it (memory reads best as one line)."""
-    result: RunResult = result_key.value
-    demands = [own] if own is not None else []
-    for step in result.steps[:400]:
-        picture = build_picture(step)
-        if picture.grid is not None and picture.grid.tensor.storage_id == family:
-            d = demand(picture)
-            if d is not None:
-                demands.append(d)
+    strip that wraps into several rows pays for it (memory reads best as one line).
+    `counted` holds each distinct demand once, with the number of steps that make it."""
+    demands = [d for d, _ in counted]
+    weights = [n for _, n in counted]
+    steps = sum(weights)
     legible = max((_legible_cell(ts, d.widest) for d in demands), default=_legible_cell(ts, 3))
     cap = max(legible, min(viewport.height, viewport.width) / 3.4)
     best: tuple[float, Arrangement, float] | None = None
@@ -168,13 +176,13 @@ def choose_arrangement(result_key: Key, viewport: Viewport, ts: TypeScale, body:
                                  1.8 if direction == "stack" else 1.3)
         wraps = max((_strip_rows(d, strip_cell, ts, strip_pane) for d in demands),
                     default=1) - 1
-        used = sum(_used_area(d, grid_cell, strip_cell, ts, grid_pane, strip_pane)
-                   for d in demands) / len(demands) if demands else 1.0
+        used = sum(n * _used_area(d, grid_cell, strip_cell, ts, grid_pane, strip_pane)
+                   for d, n in counted) / steps if demands else 1.0
         fill = used / (body[2] * body[3])
         score = fill * min(grid_cell, strip_cell) ** 0.5 / (1 + 0.1 * wraps)
         # where even legible cells do not fit, the least overflow wins (then elision copes)
-        overflow = sum(_overflow(d, grid_cell, strip_cell, ts, grid_pane, strip_pane)
-                       for d in demands)
+        overflow = sum(n * _overflow(d, grid_cell, strip_cell, ts, grid_pane, strip_pane)
+                       for d, n in counted)
         if best is None or overflow < best[2] - 1 or (abs(overflow - best[2]) <= 1
                                                      and score > best[0] * 1.03):
             best = (score, Arrangement(direction, share, grid_cell, strip_cell), overflow)

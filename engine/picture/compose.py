@@ -21,7 +21,7 @@ from stridescope.engine.model.state import RunResult, Step
 from stridescope.engine.picture.arrange import (
     Arrangement,
     Key,
-    choose_arrangement,
+    arrangement_for,
     demand,
     expanded_storages,
     grid_height,
@@ -62,6 +62,14 @@ def tensor_colors(steps: Sequence[Step]) -> dict[str, int]:
     return colors
 
 
+@lru_cache(maxsize=8)
+def _colors_of(result_key: Key) -> dict[str, int]:
+    """The colours of a run, once per run (not once per step shown: a long script would make
+    every key press cost its length). Read-only for callers."""
+    result: RunResult = result_key.value
+    return tensor_colors(result.steps or (_empty_step(result),))
+
+
 # ----------------------------------------------------------------------------- compose
 def compose(result: RunResult, view: ViewState, viewport: Viewport,
             translate: Translate = lambda text: text) -> Scene:
@@ -77,7 +85,7 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     steps = result.steps or (_empty_step(result),)
     index = len(steps) - 1 if view.step < 0 else min(view.step, len(steps) - 1)
     step = steps[index]
-    colors = tensor_colors(steps)
+    colors = _colors_of(result_key)
     picture = build_picture(step, view.focus, colors, view.panel_start)
     ts = TypeScale.for_viewport(viewport)
     margin = round(ts.small * 1.2)
@@ -89,7 +97,7 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     if view.animate and step.index > 0 and result.steps:
         plan = plan_transition(steps[step.index - 1], step, picture.focus)
     family = picture.grid.tensor.storage_id if picture.grid is not None else None
-    arrangement = choose_arrangement(result_key, viewport, ts, body, family, demand(picture))
+    arrangement = arrangement_for(result_key, viewport, ts, body, family, demand(picture))
     # stacked: the grid at the top, the strip at the bottom of the frame (where the family's
     # tallest strip ends: same memory, same place); side by side: the strip centred by the
     # family's tallest strip, the grid by its own height (each step's tensor is a slide)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from stridescope.engine.model.state import RunResult, Step, TensorState
 from stridescope.engine.picture.content import Picture, Strip
-from stridescope.engine.picture.scene import Text, Translate, TypeScale, ViewState
+from stridescope.engine.picture.scene import Key, Text, Translate, TypeScale, ViewState
 from stridescope.engine.picture.text import elide, tuple_text, wrap
+
+HEADER_SCAN = 200  # steps whose headers set the reserved header height (bounded cost)
 
 
 # ----------------------------------------------------------------------------- header
@@ -76,9 +79,17 @@ def reserved_header(result: RunResult, steps, view: ViewState, ts: TypeScale, wi
     so that the picture below does not jump from step to step; a step with an error (or a
     longer caption) takes what it needs."""
     own = _height(header)
-    tallest = max((_height(header_texts(s, len(steps), view.caption, ts, 0, width, tr, False))
-                   for s in steps[:200]), default=own)
+    tallest = _tallest_header(Key(result), Key(steps), view.caption, ts, width, Key(tr))
     return max(own, tallest) + ts.small * 0.8
+
+
+@lru_cache(maxsize=16)
+def _tallest_header(result_key: Key, steps_key: Key, caption: str, ts: TypeScale,
+                    width: float, tr_key: Key) -> float:
+    """Computed once per run, language and width, not once per step shown."""
+    steps, tr = steps_key.value, tr_key.value
+    return max((_height(header_texts(s, len(steps), caption, ts, 0, width, tr, False))
+                for s in steps[:HEADER_SCAN]), default=0.0)
 
 
 def _height(texts: Sequence[Text]) -> float:

@@ -24,6 +24,21 @@ LONG_STRIP = 256           # a longer storage is windowed to the room left (with
 EDGE_CELLS = 6             # cells shown around what a tensor reads, and at a storage's end
 
 
+class Key:
+    """Identity-hashed wrapper: results and translators are large/unhashable, and immutable."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Key) and other.value is self.value
+
+
 def shown_side(n: int) -> int:
     """How many rows/columns a grid side of n takes on screen."""
     return n if n <= MAX_GRID_SIDE else ELIDED_SIDE

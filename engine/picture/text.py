@@ -24,6 +24,8 @@ def text_width(text: str, px: float, mono: bool = False, bold: bool = False) -> 
 @lru_cache(maxsize=8192)
 def _wide_count(text: str) -> int:
     """East Asian wide characters in text (looked up once per text: layouts ask often)."""
+    if text.isascii():
+        return 0
     return sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
 
 
@@ -64,9 +66,15 @@ def _words(paragraph: str) -> list[str]:
 def elide(text: str, px: float, width: float, mono: bool = False) -> str:
     if text_width(text, px, mono) <= width:
         return text
-    while text and text_width(text + "…", px, mono) > width:
-        text = text[:-1]
-    return text + "…"
+    # the longest prefix that fits with its "…": widths grow with length, so bisect
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if text_width(text[:mid] + "…", px, mono) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo] + "…"
 
 
 def tuple_text(values: Sequence[int]) -> str:

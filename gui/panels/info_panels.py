@@ -228,6 +228,8 @@ class HistoryPanel(QListWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("history")
+        self.setUniformItemSizes(True)  # one line per step: 10,000 rows lay out in O(1)
+        self._steps: tuple = ()
         self.itemClicked.connect(lambda item: self.sig_goto.emit(self.row(item)))
 
     def on_document(self, document: Document, animate: bool = False) -> None:
@@ -236,6 +238,14 @@ class HistoryPanel(QListWidget):
 
     def show_document(self, document: Document) -> None:
         self.blockSignals(True)
+        if document.steps is not self._steps:  # a new run; a step key press only moves
+            self._fill(document)
+        if document.step_index >= 0:
+            self.setCurrentRow(document.step_index)
+        self.blockSignals(False)
+
+    def _fill(self, document: Document) -> None:
+        self._steps = document.steps
         self.clear()
         for step in document.steps:
             mark = "✖ " if step.error else ""
@@ -244,9 +254,6 @@ class HistoryPanel(QListWidget):
             if step.error:
                 item.setForeground(Qt.GlobalColor.red)
             self.addItem(item)
-        if document.step_index >= 0:
-            self.setCurrentRow(document.step_index)
-        self.blockSignals(False)
 
 
 def _tuple_text(values) -> str:
