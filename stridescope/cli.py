@@ -102,6 +102,14 @@ def default_lesson_path() -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if (args.json is not None or args.export is not None or args.export_steps is not None) \
+            and args.attach is None and (args.script or args.lesson):
+        from stridescope.engine.worker.spawn import start_early
+
+        # headless: the worker's interpreter starts and imports torch while this process
+        # imports the engine and Qt (the worker is the critical path); a run that is
+        # refused below leaves it to exit at the end of its input
+        start_early(warm=False)
     if args.list_lessons:
         from stridescope.engine.teaching.lessons import lesson_names
 
