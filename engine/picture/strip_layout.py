@@ -155,6 +155,7 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
             if k == row.start or (k % step_every == 0 and k - row.start >= step_every):
                 texts.append(Text((x0 + (k - row.start) * cell, row.y - ruler, cell * step_every,
                                    ruler), f"{k:,}", ts.small, "muted", align="left"))
+    texts += _fold_marks(layout_rows, x, label_w, cell, ts, tr)
     first_row = next((r for r in layout_rows if not r.skipped), None)
     if first_row is not None:
         placed: list[Rect] = []
@@ -183,6 +184,21 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
                        layout_rows, per_row, tuple(arcs), value_px,
                        corner_fits(cell, value_px, f"+{largest * strip.itemsize}B",
                                     ts), ts.small, ruler, reads, ghosts=ghosts)
+
+
+def _fold_marks(rows: tuple[StripRow, ...], x: float, label_w: float, cell: float,
+                ts: TypeScale, tr: Translate) -> list[Text]:
+    """A row that goes on where the row above ended is the same line of memory folded, not
+    a second row of a matrix: it says so at its left (its index ruler says where)."""
+    marks = []
+    for above, row in zip(rows, rows[1:]):
+        if row.skipped or above.skipped or above.start + above.count != row.start:
+            continue
+        width = max(label_w - ts.small * 0.4, ts.small)
+        text = elide(tr("↪ continued"), ts.small, width)
+        marks.append(Text((x, row.y + (cell - ts.small * 1.4) / 2, width, ts.small * 1.4),
+                          text if len(text) > 2 else "↪", ts.small, "muted", align="right"))
+    return marks
 
 
 def _strip_cells_that_fit(window, cells: int, per_row: int, top: float, arcs_h: float,

@@ -762,6 +762,10 @@
       <translation>未记录数值（超出大小限制）</translation>
     </message>
     <message>
+      <source>↪ continued</source>
+      <translation>↪ 接上行</translation>
+    </message>
+    <message>
       <source>{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B</source>
       <translation>{name}：NumPy 字节步长 {bytes} = 步长 {elements} × {size} 字节</translation>
     </message>
