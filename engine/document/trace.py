@@ -46,6 +46,10 @@ def tensor_json(t: TensorState) -> dict[str, Any]:
     }
     if t.is_channels_last is not None:
         out["is_channels_last"] = t.is_channels_last
+    if t.requires_grad or t.grad_fn is not None:  # autograd's view of it
+        out["grad_fn"] = t.grad_fn
+        out["is_leaf"] = t.is_leaf
+        out["version"] = t.version
     if t.values is not None:
         out["values"] = _jsonable(t.values)
     return out

@@ -46,7 +46,12 @@ from stridescope.engine.interpret.static_checks import (
     vet,
 )
 from stridescope.engine.teaching.explain_base import FailedCall, TensorFacts
-from stridescope.engine.teaching.facts import failed_call, is_ndarray, written_part
+from stridescope.engine.teaching.facts import (
+    failed_call,
+    graph_facts,
+    is_ndarray,
+    written_part,
+)
 
 SAFE_KEYS = (len, abs, str, int, float, round, bool)  # key= callables without side effects
 MAX_WARNINGS = 20  # distinct warnings kept per statement
@@ -416,6 +421,8 @@ class Interpreter(ExpressionEvaluator):
                    for v in (receiver, *args, *kwargs.values())):
             return
         try:
+            if op == "backward":  # the graph's named tensors: which one was written since
+                kwargs = {**kwargs, "graph": graph_facts(self.user_names())}
             self._failure = failed_call(op, receiver, args, kwargs, receiver_node, arg_nodes)
         except Exception:  # facts are a bonus: never let them hide the user's error
             self._failure = None

@@ -78,7 +78,7 @@ FORBIDDEN_NAMES: dict[str, str] = {
     "property": "classes are not supported",
 }
 
-PRIVATE_ATTRIBUTES_ALLOWED = frozenset({"_base", "_is_view"})
+PRIVATE_ATTRIBUTES_ALLOWED = frozenset({"_base", "_is_view", "_version"})
 
 # Builtins a script may call; each is the real builtin (they take plain values only).
 SAFE_BUILTIN_NAMES = (

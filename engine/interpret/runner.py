@@ -288,6 +288,7 @@ class _Recorder:
                 or old.stride != t.stride() or old.storage_offset != t.storage_offset()
                 or old.dtype != str(t.dtype) or old.requires_grad != t.requires_grad
                 or old.data_ptr != t.data_ptr() or old.origin != self._origins.get(name)
+                or old.version != (t._version if t.requires_grad else 0)
                 or old.base_name != (None if base is None else name_of.get(id(base)))):
             return None
         return old

@@ -108,6 +108,9 @@ def tensor_state(name: str, t: torch.Tensor, labels: dict[int, int],
         base_name=base_name,
         is_view=t._is_view(),
         origin=origin,
+        grad_fn=None if t.grad_fn is None else type(t.grad_fn).__name__,
+        is_leaf=t.is_leaf,
+        version=t._version if t.requires_grad else 0,  # autograd's business only
     )
 
 

@@ -48,6 +48,9 @@ class TensorState:
     base_name: str | None = None  # the named tensor that t._base is, if any
     is_view: bool = False
     origin: Produced | None = None  # how the statement that last bound this name made it
+    grad_fn: str | None = None    # autograd's node that made it ("TBackward0"), if any
+    is_leaf: bool = True
+    version: int = 0              # t._version (in-place writes) when it requires grad
 
     @property
     def ndim(self) -> int:

@@ -103,6 +103,11 @@ def title_line(t: TensorState, tr: Translate) -> str:
     line += f"  ·  {t.dtype.removeprefix('torch.')}  ·  {contiguity}"
     if t.is_meta:
         line += "  ·  " + tr("meta (layout only)")
+    if t.requires_grad:  # autograd's word on it: a leaf (a parameter) or the node that made it
+        line += "  ·  " + (tr("leaf, requires grad") if t.grad_fn is None
+                           else f"grad_fn {t.grad_fn}")
+    if t.version:
+        line += "  ·  " + tr("version {n}").format(n=t.version)
     # each "name value" part stays on one line when the title wraps (no-break spaces)
     parts = [part.strip().replace(" ", "\u00a0") for part in line.split("  ·  ")]
     return "  · ".join(parts)

@@ -195,9 +195,10 @@ def _fold_marks(rows: tuple[StripRow, ...], x: float, label_w: float, cell: floa
         if row.skipped or above.skipped or above.start + above.count != row.start:
             continue
         width = max(label_w - ts.small * 0.4, ts.small)
-        text = elide(tr("↪ continued"), ts.small, width)
+        text = tr("↪ continued")
         marks.append(Text((x, row.y + (cell - ts.small * 1.4) / 2, width, ts.small * 1.4),
-                          text if len(text) > 2 else "↪", ts.small, "muted", align="right"))
+                          text if text_width(text, ts.small) <= width else "↪", ts.small,
+                          "muted", align="right"))
     return marks
 
 

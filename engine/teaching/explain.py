@@ -20,6 +20,12 @@ from typing import Any
 
 from stridescope.engine.model.dtypes import ITEMSIZE
 from stridescope.engine.model.layout import ViewExplanation, explain_view
+from stridescope.engine.teaching.autograd_explanations import (
+    LeafViewWriteExplanation,
+    SavedTensorWrittenExplanation,
+    explain_leaf_write,
+    explain_saved_written,
+)
 from stridescope.engine.teaching.explain_base import (
     MAX_CELLS,
     MAX_ENUMERATED,
@@ -321,6 +327,12 @@ def explain_failure(call: FailedCall, message: str) -> Explained | None:
     if r is None:
         return None
     op = call.op
+    if "leaf Variable that requires grad" in message and "in-place" in message:
+        return explain_leaf_write(r, op)
+    if "modified by an inplace operation" in message:
+        graph = call.kwarg("graph") or ()
+        return explain_saved_written(r, [g for g in graph if isinstance(g, TensorFacts)],
+                                     message)
     if "refers to a single memory location" in message:
         return explain_overlap(r, op)
     tensors = [v for v in call.args if isinstance(v, TensorFacts)]
@@ -376,4 +388,5 @@ EXPLANATION_TYPES = (TensorFacts, ArrayFacts, SliceArg, OverlapExplanation,
                      PartialOverlapExplanation, BroadcastExplanation,
                      OutOfBoundsExplanation, NegativeStepExplanation, ExpandExplanation,
                      ShapeExplanation, DtypeViewExplanation, DimRangeExplanation,
-                     NumpyStrideExplanation)
+                     NumpyStrideExplanation, LeafViewWriteExplanation,
+                     SavedTensorWrittenExplanation)

@@ -41,6 +41,11 @@ class TensorFacts:
     # the storage's elements read as `dtype`, when small (≤ MAX_CELLS) and readable: the
     # picture can draw the strip of a tensor that has no name in the step (a temporary)
     storage_values: tuple | None = None
+    # autograd: what the graph knows of the tensor (for the in-place errors of autograd)
+    requires_grad: bool = False
+    is_leaf: bool = True
+    grad_fn: str | None = None      # the node that made it: "TBackward0", "MulBackward0", …
+    version: int = 0                # in-place writes to its storage so far (tensor._version)
 
     @property
     def ndim(self) -> int:
@@ -58,12 +63,16 @@ class TensorFacts:
         return self.storage_offset + sum(i * s for i, s in zip(position, self.stride))
 
     def to_json(self) -> dict:
-        return {"name": self.name, "shape": list(self.shape), "stride": list(self.stride),
-                "storage_offset": self.storage_offset, "dtype": self.dtype,
-                "itemsize": self.itemsize, "storage_nbytes": self.storage_nbytes,
-                "storage_values": None if self.storage_values is None
-                else [[v.real, v.imag] if isinstance(v, complex) else v
-                      for v in self.storage_values]}
+        out = {"name": self.name, "shape": list(self.shape), "stride": list(self.stride),
+               "storage_offset": self.storage_offset, "dtype": self.dtype,
+               "itemsize": self.itemsize, "storage_nbytes": self.storage_nbytes,
+               "storage_values": None if self.storage_values is None
+               else [[v.real, v.imag] if isinstance(v, complex) else v
+                     for v in self.storage_values]}
+        if self.requires_grad or self.grad_fn:
+            out["autograd"] = {"requires_grad": self.requires_grad, "is_leaf": self.is_leaf,
+                               "grad_fn": self.grad_fn, "version": self.version}
+        return out
 
 
 @dataclass(frozen=True, slots=True)

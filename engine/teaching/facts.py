@@ -33,9 +33,23 @@ def tensor_facts(tensor: torch.Tensor, name: str | None = None) -> TensorFacts:
             values = tuple(flat.tolist())
         except (RuntimeError, TypeError):  # dtypes without a Python reading
             values = None
+    grad_fn = tensor.grad_fn
     return TensorFacts(name, tuple(tensor.shape), tuple(tensor.stride()),
                        tensor.storage_offset(), str(tensor.dtype), itemsize, storage.nbytes(),
-                       values)
+                       values, tensor.requires_grad, tensor.is_leaf,
+                       None if grad_fn is None else type(grad_fn).__name__,
+                       tensor._version)
+
+
+def graph_facts(named: dict[str, Any], limit: int = 32) -> tuple[TensorFacts, ...]:
+    """The named tensors autograd records (requires_grad), for explaining backward()."""
+    out, seen = [], set()
+    for name, value in named.items():
+        if isinstance(value, torch.Tensor) and value.requires_grad and len(out) < limit \
+                and id(value) not in seen:  # one tensor under two names is one candidate
+            seen.add(id(value))
+            out.append(tensor_facts(value, name))
+    return tuple(out)
 
 
 def is_ndarray(value: Any) -> bool:

@@ -726,6 +726,10 @@
       <translation>存储 {label}：{names} · {nbytes} 字节</translation>
     </message>
     <message>
+      <source>leaf, requires grad</source>
+      <translation>叶子，requires grad</translation>
+    </message>
+    <message>
       <source>{name} (name deleted)</source>
       <translation>{name}（名字已删除）</translation>
     </message>
@@ -736,6 +740,10 @@
     <message>
       <source>lives on storage {storage}</source>
       <translation>位于存储 {storage}</translation>
+    </message>
+    <message>
+      <source>version {n}</source>
+      <translation>版本 {n}</translation>
     </message>
     <message>
       <source>shares it with {names}</source>
@@ -780,6 +788,30 @@
     <message>
       <source>+{n} more tensors without a lane: {names}</source>
       <translation>另有 {n} 个张量未画出轨道：{names}</translation>
+    </message>
+    <message>
+      <source>{name} is a view of a leaf tensor that requires grad (one you made, not the result of an operation: autograd treats it as a parameter). Writing into {name} in place ({op}) would change that leaf's values behind autograd's back, so torch refuses.</source>
+      <translation>{name} 是一个 requires_grad 的叶子张量的视图（叶子张量是你自己创建的，不是运算的结果：autograd 把它当作参数）。对 {name} 做原地写入（{op}）会在 autograd 不知情的情况下改变那个叶子张量的值，所以 torch 拒绝执行。</translation>
+    </message>
+    <message>
+      <source>{name} is a leaf tensor that requires grad (a parameter, for autograd): writing into it in place ({op}) would change the values its gradient is computed from, so torch refuses.</source>
+      <translation>{name} 是一个 requires_grad 的叶子张量（对 autograd 来说是参数）：对它做原地写入（{op}）会改变计算其梯度所依据的值，所以 torch 拒绝执行。</translation>
+    </message>
+    <message>
+      <source>To compute gradients, autograd saved {name} (the output of {grad_fn}) when it was at version {expected}. Since then {writes} in-place write(s) moved it to version {version} (every in-place op on a tensor's storage adds one, through any view), so the values backward() needs are gone.</source>
+      <translation>为了计算梯度，autograd 在 {name}（{grad_fn} 的输出）处于版本 {expected} 时保存了它。此后 {writes} 次原地写入把它变成了版本 {version}（对张量存储的每次原地运算都会加一，无论通过哪个视图），所以 backward() 需要的值已经不在了。</translation>
+    </message>
+    <message>
+      <source>Write into a copy ({name}.clone(), which autograd tracks), use the out-of-place form ({name} + 1 instead of {name}.add_(1)), or change the parameter on purpose with autograd off (with torch.no_grad(): in your own code, as optimizers do; .detach() shares the storage too).</source>
+      <translation>写入一个副本（{name}.clone()，autograd 会跟踪它），改用非原地的写法（用 {name} + 1 代替 {name}.add_(1)），或者在关闭 autograd 时有意修改参数（在你自己的代码里用 with torch.no_grad():，优化器就是这样做的；.detach() 也与原张量共享存储）。</translation>
+    </message>
+    <message>
+      <source>Write out of place ({name} = {name} * 3 instead of {name}.mul_(3)), or clone {name} before writing into the clone; in-place ops save memory only where autograd does not need the old values.</source>
+      <translation>改用非原地的写法（用 {name} = {name} * 3 代替 {name}.mul_(3)），或者先 clone {name} 再写入副本；只有在 autograd 不需要旧值的地方，原地运算才能节省内存。</translation>
+    </message>
+    <message>
+      <source>Write out of place (x = x * 3 instead of x.mul_(3)) or into a clone; in-place ops save memory only where autograd does not need the old values.</source>
+      <translation>改用非原地的写法（用 x = x * 3 代替 x.mul_(3)）或写入副本；只有在 autograd 不需要旧值的地方，原地运算才能节省内存。</translation>
     </message>
     <message>
       <source>the tensor</source>

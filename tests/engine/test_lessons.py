@@ -388,7 +388,8 @@ def test_the_address_claims_are_found():
 
 # ------------------------------------------------------------------ lessons 13–18 (issue 14)
 MORE = ("13_expand_writes", "14_windows_as_strided", "15_negative_steps_flip",
-        "16_size_one_strides", "17_slice_keeps_storage", "18_channels_last")
+        "16_size_one_strides", "17_slice_keeps_storage", "18_channels_last",
+        "21_autograd_views")
 PRINTS = re.compile(r"prints (.+?)\.(?:\s|$)")
 
 
