@@ -276,3 +276,36 @@ x = torch.distributed
 """
     _run_, result = _run(pool, script)
     assert "networking is not allowed" in result.steps[-1].error.message
+
+
+PLAIN = """import torch
+from torch.distributed.tensor import init_device_mesh, distribute_tensor, Shard
+mesh = init_device_mesh("cpu", (2,))
+d = distribute_tensor(torch.arange(6.).reshape(2, 3), mesh, [Shard(1)])
+"""
+
+
+def test_cli_mesh_flag_writes_ranks(tmp_path):
+    """--mesh 2 on a script without a mesh line; the trace's steps carry ranks."""
+    (tmp_path / "s.py").write_text(PLAIN)
+    done = subprocess.run([sys.executable, "-m", "stridescope", "--script", str(tmp_path / "s.py"),
+                           "--mesh", "2", "--json", str(tmp_path / "t.json")],
+                          capture_output=True, text=True, timeout=WAIT)
+    assert done.returncode == 0, done.stderr
+    ranks = json.loads((tmp_path / "t.json").read_text())["steps"][-1]["ranks"]
+    shards = [r["tensors"]["d"] for r in ranks]
+    assert [s["local_shape"] for s in shards] == [[2, 2], [2, 1]]  # chunk: 2 and 1 columns
+    assert [s["values"] for s in shards] == [[0.0, 1.0, 3.0, 4.0], [2.0, 5.0]]
+    bad = subprocess.run([sys.executable, "-m", "stridescope", "--script",
+                          str(tmp_path / "s.py"), "--mesh", "9", "--json", "-"],
+                         capture_output=True, text=True, timeout=WAIT)
+    assert bad.returncode == 2 and "at most 8" in bad.stderr
+
+
+def test_api_trace_with_mesh():
+    import stridescope
+
+    doc = stridescope.trace(PLAIN, mesh="2")
+    assert [r["coordinate"] for r in doc["steps"][-1]["ranks"]] == [[0], [1]]
+    with pytest.raises(ValueError, match="not a mesh shape"):
+        stridescope.trace(PLAIN, mesh="2y")
