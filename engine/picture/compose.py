@@ -47,6 +47,7 @@ from stridescope.engine.picture.scene import (
     Viewport,
     ViewState,
 )
+from stridescope.engine.picture.mesh_layout import mesh_layout, mesh_name
 from stridescope.engine.picture.strip_layout import strip_layout
 from stridescope.engine.picture.text import elide
 from stridescope.engine.picture.transition import plan_transition
@@ -85,6 +86,10 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     header = header_texts(step, len(steps), view.caption, ts, margin, width, tr)
     header_h = reserved_header(result, steps, view, ts, width, tr, header)
     body = (margin, margin + header_h, width, viewport.height - 2 * margin - header_h)
+    name = mesh_name(step, view.focus)
+    if name is not None:  # a mesh run's DTensor: the global grid by rank, every rank's strip
+        return Scene(viewport, ts, picture, header, None, (), (), None, None, None, len(steps),
+                     colors, view.value_colors, mesh_layout(step, name, body, ts, tr))
     plan = None
     if view.animate and step.index > 0 and result.steps:
         plan = plan_transition(steps[step.index - 1], step, picture.focus)

@@ -191,6 +191,7 @@ class Scene:
     step_count: int
     colors: dict[str, int] = field(compare=False)
     value_colors: bool = False
+    mesh: Any = None                    # a sharded tensor's MeshLayout (mesh_layout.py)
 
     @staticmethod
     def value_hue(cell: int) -> float:

@@ -746,6 +746,26 @@
       <translation>同一存储上还有：{names}</translation>
     </message>
     <message>
+      <source>{name}: global shape {shape} · placements {placements} · mesh {mesh}</source>
+      <translation>{name}：全局形状 {shape} · 放置方式 {placements} · 网格 {mesh}</translation>
+    </message>
+    <message>
+      <source>rank {rank}: local shape {shape} · stride {stride} · offset {offset}</source>
+      <translation>rank {rank}：本地形状 {shape} · 步长 {stride} · 偏移 {offset}</translation>
+    </message>
+    <message>
+      <source>mesh {mesh}: one process per rank</source>
+      <translation>网格 {mesh}：每个 rank 一个进程</translation>
+    </message>
+    <message>
+      <source>showing {r}×{c} of {rows}×{cols} cells</source>
+      <translation>显示 {rows}×{cols} 个单元中的 {r}×{c} 个</translation>
+    </message>
+    <message>
+      <source>rank {rank} ({coordinate})</source>
+      <translation>rank {rank}（{coordinate}）</translation>
+    </message>
+    <message>
       <source>Storage {label}</source>
       <translation>存储 {label}</translation>
     </message>

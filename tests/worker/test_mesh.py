@@ -289,13 +289,20 @@ def test_cli_mesh_flag_writes_ranks(tmp_path):
     """--mesh 2 on a script without a mesh line; the trace's steps carry ranks."""
     (tmp_path / "s.py").write_text(PLAIN)
     done = subprocess.run([sys.executable, "-m", "stridescope", "--script", str(tmp_path / "s.py"),
-                           "--mesh", "2", "--json", str(tmp_path / "t.json")],
+                           "--mesh", "2", "--json", str(tmp_path / "t.json"),
+                           "--export", str(tmp_path / "t.png"), "--size", "1280x720"],
                           capture_output=True, text=True, timeout=WAIT)
     assert done.returncode == 0, done.stderr
     ranks = json.loads((tmp_path / "t.json").read_text())["steps"][-1]["ranks"]
     shards = [r["tensors"]["d"] for r in ranks]
     assert [s["local_shape"] for s in shards] == [[2, 2], [2, 1]]  # chunk: 2 and 1 columns
     assert [s["values"] for s in shards] == [[0.0, 1.0, 3.0, 4.0], [2.0, 5.0]]
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(tmp_path / "t.png"))  # the headless picture: both ranks' colours
+    assert (image.width(), image.height()) == (1280, 720)
+    colours = {image.pixel(x, y) for x in range(0, 1280, 7) for y in range(0, 720, 7)}
+    assert len(colours) > 6
     bad = subprocess.run([sys.executable, "-m", "stridescope", "--script",
                           str(tmp_path / "s.py"), "--mesh", "9", "--json", "-"],
                          capture_output=True, text=True, timeout=WAIT)
