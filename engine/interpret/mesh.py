@@ -10,8 +10,6 @@ import types
 from datetime import timedelta
 from typing import Any
 
-import torch
-
 from stridescope.engine.interpret import policy, static_checks
 from stridescope.engine.model.mesh import MAX_SHARD_VALUES, RankState, ShardState
 from stridescope.engine.teaching.mesh_explanations import (

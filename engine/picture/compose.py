@@ -36,6 +36,7 @@ from stridescope.engine.picture.labels import (
     reserved_header,
     summary,
 )
+from stridescope.engine.picture.mesh_layout import mesh_layout, mesh_name
 from stridescope.engine.picture.scene import (
     GridLayout,
     Rect,
@@ -47,7 +48,6 @@ from stridescope.engine.picture.scene import (
     Viewport,
     ViewState,
 )
-from stridescope.engine.picture.mesh_layout import mesh_layout, mesh_name
 from stridescope.engine.picture.strip_layout import strip_layout
 from stridescope.engine.picture.text import elide
 from stridescope.engine.picture.transition import plan_transition

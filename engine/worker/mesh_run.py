@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from stridescope.engine.model.mesh import world_size
 
+JOIN_SECONDS = 20.0  # extra time for the ranks to join before the first statement
 GRACE_SECONDS = 3.0  # after one rank stops with an error, the others may finish this long
 
 
@@ -46,9 +47,9 @@ def free_port() -> int:
 
 
 def run_mesh(out_fd: int, source: str, statements: list, limits, shape: tuple[int, ...]) -> int:
-    from stridescope.engine.worker.wire import FrameReader
-
     import torch.distributed.tensor  # noqa: F401 - once here (torch._dynamo), not per rank
+
+    from stridescope.engine.worker.wire import FrameReader
 
     world = world_size(shape)
     port = free_port()
@@ -137,7 +138,8 @@ class _Coordinator:
         self.hang_seconds = max(1.0, 0.6 * float(limits.max_seconds))
         self.held: list = []  # rank 0's (kind, frame) in order; a step waits for every rank
         self.sent = 0                    # steps sent to the app
-        self.last_progress = time.monotonic()
+        # joining the group may take a while on a loaded machine: more time before the first
+        self.last_progress = time.monotonic() + JOIN_SECONDS
         self.first_stop: float | None = None
 
     def run(self) -> int:
