@@ -37,6 +37,8 @@ class MeshLayout:
     value_px: float                     # 0: values not legible (hover shows them)
     # global cell key -> the rank cells and local storage cells that hold it
     links: dict = field(compare=False, default_factory=dict)
+    # the animation into this step: (local cell key, where its value comes from)
+    moves: tuple[tuple[tuple, Rect], ...] = ()
 
 
 def mesh_name(step: Step, focus: str | None) -> str | None:
@@ -97,7 +99,7 @@ def mesh_layout(step: Step, name: str, body: Rect, ts: TypeScale,
         mesh="×".join(str(n) for n in first.mesh_shape))
     texts.append(Text((x0, y0, w, line), elide(title, ts.body, w), ts.body, "text", bold=True))
     top = y0 + line + ts.small * 0.5
-    left_w = w * 0.52
+    left_w = w * 0.48
     right_x = x0 + left_w + ts.small * 2
     right_w = x0 + w - right_x
     # ---- the global grid
@@ -147,7 +149,7 @@ def mesh_layout(step: Step, name: str, body: Rect, ts: TypeScale,
     share = (y0 + h - top) / max(1, len(shards))
     for n, (rank, shard) in enumerate(shards):
         y = top + n * share
-        label = tr("rank {rank}: local shape {shape} · stride {stride} · offset {offset}").format(
+        label = tr("rank {rank} local: {shape} · stride {stride} · offset {offset}").format(
             rank=rank.rank, shape=tuple(shard.local_shape), stride=tuple(shard.local_stride),
             offset=shard.local_storage_offset)
         texts.append(Text((right_x, y, right_w, ts.small * 1.6), elide(label, ts.small,
@@ -155,12 +157,10 @@ def mesh_layout(step: Step, name: str, body: Rect, ts: TypeScale,
                           f"tensor:{rank.rank}", bold=True))
         count = max(shard.storage_numel, 1)
         room_h = share - ts.small * 2.2
-        per_row = count
-        size = right_w / per_row
-        while size * math.ceil(count / per_row) > room_h and per_row > 1:
-            per_row = max(1, per_row // 2)
-            size = min(right_w / per_row, room_h)
-        size = max(3.0, min(size, cell, room_h / math.ceil(count / per_row)))
+        # the cells per row that give the biggest cells (rows wrap inside the rank's share)
+        per_row = max(range(1, min(count, 4096) + 1), key=lambda n: min(
+            right_w / n, room_h / math.ceil(count / n)))
+        size = max(3.0, min(right_w / per_row, room_h / math.ceil(count / per_row), cell))
         by_storage = _storage_values(shard)
         for k in range(min(count, 4096)):
             r, c = divmod(k, per_row)
@@ -194,3 +194,66 @@ def _storage_values(shard: ShardState) -> dict[int, str]:
         v = shard.values[flat]
         out[k] = f"{v:g}" if isinstance(v, float) else str(v)
     return out
+
+
+def source_name(before: Step, after: Step, name: str) -> str | None:
+    """The DTensor of the step before that the statement reads (x in y = x.redistribute())."""
+    if not before.ranks:
+        return None
+    import re
+
+    names = {t.name for t in before.ranks[0].tensors}
+    used = [n for n in re.findall(r"[A-Za-z_]\w*(?=\s*\.)", after.source) if n in names]
+    return used[0] if used else None
+
+
+def with_moves(layout: MeshLayout, after: Step, before_layout: MeshLayout | None,
+               before: Step | None) -> MeshLayout:
+    """Where each local cell of `layout` flies from: the rank cell that held the same
+    global position before (a redistribute: blocks move between rank strips; a rank that
+    already held it keeps it in place), else the global grid cell (distribute_tensor)."""
+    from dataclasses import replace
+
+    rects = {c.key: c.rect for c in layout.cells}
+    old = {c.key: c.rect for c in before_layout.cells} if before_layout else {}
+    old_holders: dict[tuple, list[tuple[int, int]]] = {}
+    if before_layout is not None and before is not None:
+        for rank in before.ranks:
+            shard = rank.tensor(before_layout.name)
+            if shard is not None:
+                for position, k in _local_cells(shard):
+                    old_holders.setdefault(position, []).append((rank.rank, k))
+    moves = []
+    for rank in after.ranks:
+        shard = rank.tensor(layout.name)
+        if shard is None:
+            continue
+        for position, k in _local_cells(shard):
+            key = ("local", rank.rank, k)
+            if key not in rects:
+                continue
+            holders = old_holders.get(position, [])
+            same = next(((r, j) for r, j in holders if r == rank.rank), None)
+            source = same or (holders[0] if holders else None)
+            start = old.get(("local", *source)) if source else None
+            if start is None:
+                i, j = _drawn(position)
+                start = rects.get(("global", i, j))
+            if start is not None:
+                moves.append((key, start))
+    return replace(layout, moves=tuple(moves))
+
+
+def _local_cells(shard: ShardState):
+    """(global position, local storage index) of every element of the local tensor."""
+    for local in product(*(range(n) for n in shard.local_shape)):
+        k = shard.local_storage_offset + sum(i * s for i, s in zip(local, shard.local_stride,
+                                                                      strict=True))
+        yield tuple(i + o for i, o in zip(local, shard.global_offset, strict=True)), k
+
+
+def _drawn(position: tuple[int, ...]) -> tuple[int, int]:
+    """The drawn global grid cell (row, column) of a global position (inverse of _unflat)."""
+    if len(position) <= 1:
+        return 0, position[0] if position else 0
+    return position[0], position[-1]  # exact for 2-D; 3-D+ folds (approximate start)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from stridescope.engine.model.mesh import world_size
 
 JOIN_SECONDS = 20.0  # extra time for the ranks to join before the first statement
-GRACE_SECONDS = 3.0  # after one rank stops with an error, the others may finish this long
+GRACE_SECONDS = 3.0  # after one rank fails, the others may finish this long
 
 
 @dataclass
@@ -187,9 +187,8 @@ class _Coordinator:
             rank.index, rank.line = message["index"], message["line"]
         elif kind == "rstate":
             rank.states[message["index"]] = message["state"]
-            if message.get("error") is not None:
+            if message.get("error") is not None:  # its rdone follows (after rank 0's step)
                 rank.error = {**message["error"], "index": message["index"]}
-                rank.done = True
                 self._stopped()
         elif kind == "rfail":
             rank.error = {"line": rank.line, "message": str(message.get("message")),
@@ -197,14 +196,13 @@ class _Coordinator:
             rank.crashed = True
             rank.done = True
             self._stopped()
-        elif kind == "rdone":
+        elif kind == "rdone":  # a rank that finished early may wait for slower ones
             rank.done = True
-            self._stopped()
         elif rank.rank == 0:  # begin, step: in order, each step once every rank has it
             self.held.append((kind, data))
 
     def _stopped(self) -> None:
-        if self.first_stop is None and not all(r.done for r in self.ranks):
+        if self.first_stop is None:
             self.first_stop = time.monotonic()
 
     def _flush(self) -> None:

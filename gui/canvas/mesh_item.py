@@ -62,7 +62,8 @@ class MeshItem(QGraphicsObject):
                 draw_centered(painter, rect, cell.text, self.layout.value_px, theme.text)
 
     def _rank_px(self, rect: QRectF) -> float:
-        return max(14.0, min(rect.height() * 0.3, 28.0))
+        # "rank 3 (1, 1)": about 13 characters must fit the box's width
+        return max(14.0, min(rect.height() * 0.3, rect.width() / 8, 28.0))
 
     def _fill(self, painter: QPainter, rect: QRectF, ranks: tuple[int, ...]) -> None:
         """One rank: its colour; several (replicated): diagonal stripes of each owner's."""

@@ -750,8 +750,8 @@
       <translation>{name}：全局形状 {shape} · 放置方式 {placements} · 网格 {mesh}</translation>
     </message>
     <message>
-      <source>rank {rank}: local shape {shape} · stride {stride} · offset {offset}</source>
-      <translation>rank {rank}：本地形状 {shape} · 步长 {stride} · 偏移 {offset}</translation>
+      <source>rank {rank} local: {shape} · stride {stride} · offset {offset}</source>
+      <translation>rank {rank} 本地：{shape} · 步长 {stride} · 偏移 {offset}</translation>
     </message>
     <message>
       <source>mesh {mesh}: one process per rank</source>
