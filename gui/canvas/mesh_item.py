@@ -21,7 +21,13 @@ class MeshItem(QGraphicsObject):
         self.lit: set[tuple] = set()
         self.hovered: tuple | None = None
         self._globals = [c for c in layout.cells if c.key[0] == "global"]
+        self._moves = dict(layout.moves)
+        self.progress = 1.0  # < 1: local cells on their way from where their values were
         self.setAcceptHoverEvents(True)
+
+    def set_progress(self, t: float) -> None:
+        self.progress = min(1.0, max(0.0, t))
+        self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return QRectF(*self.layout.rect).adjusted(-4, -4, 4, 4)
@@ -46,9 +52,20 @@ class MeshItem(QGraphicsObject):
         for text in self.layout.texts:
             draw_text(painter, text, theme)
         border = QPen(color(theme.muted), 1)
-        for cell in self.layout.cells:
+        moving = self.progress < 1.0 and self._moves
+        t = self.progress * self.progress * (3 - 2 * self.progress)  # ease in and out
+        cells = [c for c in self.layout.cells if not (moving and c.key in self._moves)]
+        if moving:  # drawn last, over everything, between where they were and where they go
+            cells += [c for c in self.layout.cells if c.key in self._moves]
+        for cell in cells:
             rect = QRectF(*cell.rect)
-            self._fill(painter, rect, cell.ranks)
+            if moving and cell.key in self._moves:
+                x, y, w, h = self._moves[cell.key]
+                tx, ty, tw, th = cell.rect
+                rect = QRectF(x + (tx - x) * t, y + (ty - y) * t, w + (tw - w) * t,
+                              h + (th - h) * t)
+            flying = moving and cell.key in self._moves
+            self._fill(painter, rect, cell.ranks, 255 if flying else 150)  # opaque in flight
             lit = cell.key in self.lit or cell.key == self.hovered
             painter.setPen(QPen(color(theme.text), 3) if lit else border)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -65,12 +82,13 @@ class MeshItem(QGraphicsObject):
         # "rank 3 (1, 1)": about 13 characters must fit the box's width
         return max(14.0, min(rect.height() * 0.3, rect.width() / 8, 28.0))
 
-    def _fill(self, painter: QPainter, rect: QRectF, ranks: tuple[int, ...]) -> None:
+    def _fill(self, painter: QPainter, rect: QRectF, ranks: tuple[int, ...],
+              alpha: int = 150) -> None:
         """One rank: its colour; several (replicated): diagonal stripes of each owner's."""
         if not ranks:
             return
         if len(ranks) == 1:
-            painter.fillRect(rect, color(self.theme.tensor_color(ranks[0]), 150))
+            painter.fillRect(rect, color(self.theme.tensor_color(ranks[0]), alpha))
             return
         painter.save()
         painter.setClipRect(rect)
@@ -84,7 +102,7 @@ class MeshItem(QGraphicsObject):
             path.lineTo(x + band + rect.height(), rect.top())
             path.lineTo(x + rect.height(), rect.top())
             path.closeSubpath()
-            painter.fillPath(path, color(self.theme.tensor_color(ranks[n % len(ranks)]), 150))
+            painter.fillPath(path, color(self.theme.tensor_color(ranks[n % len(ranks)]), alpha))
             x += band
             n += 1
         painter.restore()

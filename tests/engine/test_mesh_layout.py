@@ -75,3 +75,32 @@ def test_the_picture_fills_the_frame_and_keeps_text_legible():
             bx, by, bw, bh = b.rect
             assert ax + aw <= bx + 0.01 or bx + bw <= ax + 0.01 or ay + ah <= by + 0.01 \
                 or by + bh <= ay + 0.01, (a.key, b.key)
+
+
+def test_redistribute_moves_blocks_between_rank_strips():
+    x = torch.arange(24.).reshape(4, 6)
+    before = Step(0, 1, 1, "d = distribute_tensor(x, mesh, placements)", "", None, (), (),
+                  ranks=_ranks(x, ("Shard(dim=0)", "Shard(dim=1)")))
+    gathered = tuple(RankState(r.rank, r.coordinate, "", (
+        *r.tensors, ShardState("e", ("Shard(dim=0)", "Replicate()"), *_rows_of(x, r.rank)))
+    ) for r in before.ranks)
+    after = Step(1, 2, 2, "e = d.redistribute(mesh, [Shard(0), Replicate()])", "", None, (),
+                 (), ranks=gathered)
+    result = RunResult("", (before, after))
+    old = compose(result, ViewState(step=0), Viewport(1920, 1080)).mesh
+    new = compose(result, ViewState(step=1), Viewport(1920, 1080)).mesh
+    assert new.name == "e" and old.name == "d"
+    moves = dict(new.moves)
+    old_rects = {c.key: c.rect for c in old.cells}
+    # rank 0's new cell for global (0, 3) (local index 3) was rank 1's local index 0
+    assert moves[("local", 0, 3)] == old_rects[("local", 1, 0)]
+    # global (0, 0) stays on rank 0: it starts from rank 0's own old cell
+    assert moves[("local", 0, 0)] == old_rects[("local", 0, 0)]
+    assert len(moves) == 4 * 12
+    assert compose(result, ViewState(step=1, animate=False), Viewport(1920, 1080)).mesh.moves == ()
+
+
+def _rows_of(x: torch.Tensor, rank: int):
+    rows = torch.chunk(x, 2, 0)[rank // 2].clone()
+    return ((2, 2), tuple(x.shape), (2 * (rank // 2), 0), tuple(rows.shape), rows.stride(), 0,
+            str(rows.dtype), rows.reshape(-1).tolist(), rows.numel())

@@ -28,3 +28,20 @@ def test_hover_lights_owners(qapp):
     assert lit.lightness() < 80
     item.light(None)
     assert item.lit == set()
+
+
+def test_redistribute_animation_frames_move(qapp):
+    from stridescope.engine.model.mesh import RankState, ShardState
+    from stridescope.engine.model.state import RunResult, Step
+    from stridescope.gui.export import animation_frames
+    from tests.engine.test_mesh_layout import _rows_of
+
+    x = torch.arange(24.).reshape(4, 6)
+    before = Step(0, 1, 1, "d = f(x)", "", None, (), (),
+                  ranks=_ranks(x, ("Shard(dim=0)", "Shard(dim=1)")))
+    after = Step(1, 2, 2, "e = d.redistribute(mesh, p)", "", None, (), (), ranks=tuple(
+        RankState(r.rank, r.coordinate, "", (*r.tensors, ShardState(
+            "e", ("Shard(dim=0)", "Replicate()"), *_rows_of(x, r.rank)))) for r in before.ranks))
+    frames = list(animation_frames(RunResult("", (before, after)), 2, None, (960, 540), 10, 1.0))
+    assert len(frames) == 10
+    assert frames[0] != frames[5] != frames[-1]  # cells move, then land
