@@ -276,6 +276,21 @@ x = torch.distributed
 """
     _run_, result = _run(pool, script)
     assert "networking is not allowed" in result.steps[-1].error.message
+    for line in ("from torch.distributed.tensor import init_process_group",
+                 "from torch.distributed.tensor import DeviceMesh\nm = DeviceMesh('cuda', [0, 1])",
+                 "from torch.distributed.tensor import init_device_mesh\n"
+                 "m = init_device_mesh('cpu', (2,))\ng = m.get_group()"):
+        _run_, result = _run(pool, "#! mesh 2\nimport torch\n" + line + "\n")
+        assert result.steps[-1].error is not None, line
+        assert result.steps[-1].error.type in ("NotSupportedError", "RefusedError",
+                                               "MeshError"), result.steps[-1].error
+
+
+def test_without_a_mesh_the_sharding_api_says_how_to_get_one():
+    from stridescope.engine.interpret.runner import run_script
+
+    steps = run_script("from torch.distributed.tensor import distribute_tensor\n").steps
+    assert "'#! mesh 2x2' line" in steps[-1].error.message
 
 
 PLAIN = """import torch
