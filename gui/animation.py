@@ -20,6 +20,7 @@ class Animator(QObject):
         self.speed = 1.0
         self.reduced_motion = False
         self.plan: Plan | None = None
+        self.mesh_item = None  # a MeshItem whose cells are flying in
         self._clock = QVariantAnimation(self)
         self._clock.setStartValue(0.0)
         self._clock.setEndValue(1.0)
@@ -42,16 +43,37 @@ class Animator(QObject):
         self._clock.setDuration(max(1, int(BASE_DURATION_MS / self.speed)))
         self._clock.start()
 
+    def play_mesh(self, item) -> None:
+        """A sharded tensor's step: its local cells fly in (gui/canvas/mesh_item.py)."""
+        self.finish()
+        if self.reduced_motion or item is None:
+            return
+        self.mesh_item = item
+        item.set_progress(0.0)
+        self._clock.setDuration(max(1, int(BASE_DURATION_MS / self.speed)))
+        self._clock.start()
+
     def finish(self) -> None:
         """Jump to the end of the running animation at once (stepping never queues)."""
         if self.running:
             self._clock.stop()
+        if self.mesh_item is not None:
+            item, self.mesh_item = self.mesh_item, None
+            try:
+                item.set_progress(1.0)
+            except RuntimeError:  # the scene replaced (deleted) it meanwhile
+                pass
         if self.plan is not None:
             self.plan = None
             self.scene.end_animation()
             self.sig_finished.emit()
 
     def _on_value(self, value: float) -> None:
+        if self.mesh_item is not None:
+            try:
+                self.mesh_item.set_progress(float(value))
+            except RuntimeError:  # the scene replaced (deleted) it meanwhile
+                self.mesh_item = None
         if self.plan is not None:
             frame = frame_at(self.plan, float(value))
             self.scene.show_frame(frame)

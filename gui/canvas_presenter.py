@@ -93,6 +93,8 @@ class CanvasPresenter(QObject):
         composed = self.scene.composed
         if composed is not None and composed.plan is not None:
             self.animator.play(composed.plan)
+        elif composed is not None and composed.mesh is not None and composed.mesh.moves:
+            self.animator.play_mesh(self.scene.mesh_item)
 
     def turn_panels(self, delta: int) -> None:
         """PgDn/PgUp: the next/previous slices, as many as the picture shows at once."""

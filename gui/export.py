@@ -139,6 +139,8 @@ def animation_frames(result: RunResult, step: int | None, focus: str | None,
     for i in range(count):
         if composed.plan is not None:
             scene.show_frame(frame_at(composed.plan, i / (count - 1)))
+        if scene.mesh_item is not None:  # a sharded tensor: blocks fly between rank strips
+            scene.mesh_item.set_progress(i / (count - 1))
         image = QImage(size[0], size[1], QImage.Format.Format_RGB32)
         image.fill(QColor(theme.background))
         painter = QPainter(image)

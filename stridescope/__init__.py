@@ -16,9 +16,10 @@ from stridescope.api import (
     figure,
     load_ipython_extension,
     show,
+    trace,
     unload_ipython_extension,
 )
 
 __version__ = "0.2.0"
 __all__ = ["Figure", "__version__", "explain", "explanation_for", "figure",
-           "load_ipython_extension", "show", "unload_ipython_extension"]
+           "load_ipython_extension", "show", "trace", "unload_ipython_extension"]

@@ -187,6 +187,23 @@ def figure(*tensors: torch.Tensor, focus: str | None = None, size: Size = (1200,
     return Figure(result, focus, size, theme, lang)
 
 
+def trace(script: str, mesh: str | None = None, lang: str = "en") -> dict[str, Any]:
+    """Run `script` in the worker (the same sandbox as the window) and return its
+    stridescope-trace/1 document. mesh: "4", "2x2"… runs it SPMD on that many rank processes
+    (as a `#! mesh 2x2` line does); each step then carries `ranks`."""
+    from stridescope.engine.document.trace import trace_json
+    from stridescope.engine.model.mesh import parse_mesh_spec
+    from stridescope.engine.worker.client import WorkerPool
+
+    if mesh is not None:
+        parse_mesh_spec(mesh)  # a MeshSpecError (ValueError) says what is wrong
+    with WorkerPool(warm=False) as pool:
+        pool.mesh = mesh
+        result = pool.run(script)
+        version = pool.torch_version
+    return trace_json(result, version, lang)
+
+
 _WINDOWS: list[Any] = []  # windows opened without blocking stay referenced while shown
 
 

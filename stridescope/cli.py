@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show a running Jupyter kernel's tensors, refreshed after every "
                              "cell (default: the newest kernel); with --json/--export: one "
                              "snapshot")
+    parser.add_argument("--mesh", metavar="SHAPE",
+                        help="run the script SPMD on a mesh of rank processes, e.g. 4 or 2x2 "
+                             "(as a '#! mesh 2x2' line in the script does)")
     parser.add_argument("--lesson", metavar="NAME", help="a built-in lesson (see --list-lessons)")
     parser.add_argument("--list-lessons", action="store_true", help="print the lesson names")
     parser.add_argument("--lang", choices=("en", "zh_CN"),
@@ -142,6 +145,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--export: the file must end in one of {', '.join(EXPORT_SUFFIXES)}")
     if args.step is not None and args.step < 1:
         parser.error("--step counts from 1")
+    if args.mesh is not None:
+        from stridescope.engine.model.mesh import MeshSpecError, parse_mesh_spec
+
+        try:
+            parse_mesh_spec(args.mesh)
+        except MeshSpecError as exc:
+            parser.error(f"--mesh: {exc}")
+        if not headless:
+            parser.error("--mesh runs headless (--json/--export); in the window, put a "
+                         "'#! mesh 2x2' line in the script")
 
     if not headless:
         from stridescope.engine.worker.spawn import start_early
@@ -233,6 +246,7 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
     from stridescope.engine.worker.client import WorkerPool
 
     with WorkerPool(warm=False) as pool:  # the script runs in the worker, under its limits
+        pool.mesh = args.mesh
         run = pool.start(source)
         if args.export is not None or args.export_steps is not None:
             from stridescope.gui.export import prepare

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from stridescope.engine.model.mesh import RankState, ShardState
 from stridescope.engine.model.state import (
     ArrayState,
     ErrorInfo,
@@ -87,6 +88,23 @@ def memory_json(m: MemoryState) -> dict[str, Any]:
             "dtype": m.dtype, "owner": m.owner, "holds": [list(h) for h in m.holds]}
 
 
+def rank_json(rank: RankState) -> dict[str, Any]:
+    return {"rank": rank.rank, "coordinate": list(rank.coordinate), "stdout": rank.stdout,
+            "tensors": {t.name: shard_json(t) for t in rank.tensors}}
+
+
+def shard_json(t: ShardState) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "placements": list(t.placements), "mesh_shape": list(t.mesh_shape),
+        "global_shape": list(t.global_shape), "global_offset": list(t.global_offset),
+        "local_shape": list(t.local_shape), "local_stride": list(t.local_stride),
+        "local_storage_offset": t.local_storage_offset, "dtype": t.dtype,
+        "storage_numel": t.storage_numel}
+    if t.values is not None:
+        out["values"] = _jsonable(t.values)
+    return out
+
+
 def error_json(error: ErrorInfo | None, expected: bool = False,
                translate: Callable[[str], str] | None = None) -> dict[str, Any] | None:
     if error is None:
@@ -126,6 +144,8 @@ def step_json(step: Step, translate: Callable[[str], str] | None = None,
     if step.substeps:  # a chained statement: each call's tensor, in the order they returned
         out["substeps"] = [{"source": s.source, "memory": s.memory, **tensor_json(s.tensor)}
                            for s in step.substeps]
+    if step.ranks:  # a mesh run: what every rank holds (README "Sharded layouts")
+        out["ranks"] = [rank_json(r) for r in step.ranks]
     if step.arrays:
         # a tensor whose storage lies in NumPy memory (torch.from_numpy) says which block
         inside = {sid: (m.id, offset) for m in step.memories for sid, offset in m.holds}

@@ -312,6 +312,9 @@ class Interpreter(ExpressionEvaluator):
         self._check_callable(func, node)
         self._check_arguments(func, args, kwargs, node)
         probe, force = self._probe_for(receiver, func, name)
+        if policy.EXTENSIONS and policy.extension_skips_probe(
+                (receiver, *args, *kwargs.values())):
+            probe = None
         check_call(probe, self._wrap_receiver(receiver, args), kwargs, self.limits,
                    line=_line(node), what=f"{name}()", force_probe=force)
         numpy_policy.check_bridge(func, args, kwargs, _line(node))
@@ -335,6 +338,9 @@ class Interpreter(ExpressionEvaluator):
         return result
 
     def _record_call(self, node: ast.Call, result: torch.Tensor, inputs: tuple) -> None:
+        if policy.EXTENSIONS and policy.extension_skips_probe((result,)):
+            self.call_results = None  # a DTensor: drawn per rank, not as a sub-step
+            return
         repeated = node in self.call_memory
         self.call_memory[node] = _memory(result, inputs)
         results = self.call_results
@@ -376,7 +382,7 @@ class Interpreter(ExpressionEvaluator):
 
     def _check_callable(self, func: Any, node: ast.Call) -> None:
         if (isinstance(func, type) and func not in policy.ALLOWED_CONSTRUCTORS
-                and func is not type
+                and func is not type and not policy.extension_constructs(func)
                 and func not in numpy_policy.scalar_types()):
             raise NotSupportedError(
                 f"not supported: calling the class {func.__name__}", _line(node))

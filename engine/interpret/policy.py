@@ -177,8 +177,17 @@ _DEVICE_MODULES = {
 }
 
 
+# Rules a run switches on for itself (a mesh run's ranks: engine/interpret/mesh.py), asked
+# first: allowed_attributes(obj), constructs(cls), skips_probe(values).
+EXTENSIONS: list = []
+
+
 def allowed_attributes(obj: object) -> frozenset[str] | None:
     """The attribute names a script may read on `obj`, or None when none are."""
+    for extension in EXTENSIONS:
+        names = extension.allowed_attributes(obj)
+        if names is not None:
+            return names
     if obj is torch:
         return torch_attributes()
     device_module = next((names for m, names in _DEVICE_MODULES.items() if m is obj), None)
@@ -221,6 +230,14 @@ def allowed_attributes(obj: object) -> frozenset[str] | None:
     if isinstance(obj, slice):
         return frozenset({"start", "stop", "step"})
     return None
+
+
+def extension_constructs(func: object) -> bool:
+    return any(extension.constructs(func) for extension in EXTENSIONS)
+
+
+def extension_skips_probe(values: tuple) -> bool:
+    return any(extension.skips_probe(values) for extension in EXTENSIONS)
 
 
 def safe_builtins() -> dict[str, object]:

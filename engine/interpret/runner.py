@@ -12,6 +12,7 @@ import torch
 
 from stridescope.engine.interpret.arrays import ArrayRecorder
 from stridescope.engine.interpret.interpreter import Interpreter, StatementResult
+from stridescope.engine.interpret.mesh import is_dtensor
 from stridescope.engine.interpret.provenance import replay_sources
 from stridescope.engine.interpret.script import (
     SourceSegments,
@@ -70,7 +71,8 @@ def run_script(source: str, limits: Limits | None = None) -> RunResult:
 
 
 def iter_steps(source: str, limits: Limits | None = None, begin: BeginHook | None = None,
-               statements: list[ast.stmt] | None = None) -> Iterator[Step]:
+               statements: list[ast.stmt] | None = None,
+               after: Callable[[Step, dict], Step] | None = None) -> Iterator[Step]:
     """The steps of a script that parses, one at a time, as each statement finishes."""
     source = clean_source(source)
     if statements is None:
@@ -83,6 +85,8 @@ def iter_steps(source: str, limits: Limits | None = None, begin: BeginHook | Non
             text = segments.of(statement)
             begin(index, statement.lineno, statement.end_lineno or statement.lineno, text)
         step = recorder.run(statement, segments, index)
+        if after is not None:  # a mesh rank adds what it holds (namespace: the script's)
+            step = after(step, recorder.interpreter.namespace)
         if step.error is not None and statement.lineno in expected:
             step = replace(step, expected_error=True)
         yield step
@@ -173,8 +177,8 @@ class _Recorder:
         """Names bound to tensors the picture cannot show are dropped, with a clear error."""
         message = None
         for name, value in list(self.interpreter.user_names().items()):
-            if not isinstance(value, torch.Tensor):
-                continue
+            if not isinstance(value, torch.Tensor) or is_dtensor(value):
+                continue  # a DTensor is drawn per rank (Step.ranks), not as one tensor
             kind = unsupported_kind(value)
             if kind is None:
                 continue
@@ -185,14 +189,15 @@ class _Recorder:
         if message is None:
             return None
         self.interpreter.call_results = [(node, t) for node, t in self.interpreter.call_results
-                                         if unsupported_kind(t) is None]
+                                         if unsupported_kind(t) is None or is_dtensor(t)]
         return ErrorInfo("NotSupportedError", message, statement.lineno)
 
     def _record(self, statement: ast.stmt, segments: SourceSegments, index: int,
                 result: StatementResult,
                 error: ErrorInfo | None) -> Step:
         names = self.interpreter.user_names()
-        live = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)}
+        live = {k: v for k, v in names.items()
+                if isinstance(v, torch.Tensor) and not is_dtensor(v)}
         arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
         # every live tensor keeps its label and origin, recorded at this step or not
         labels = self._labels.update(live.values())
@@ -458,6 +463,8 @@ def _error_info(result: StatementResult, statement: ast.stmt) -> ErrorInfo | Non
         except Exception:  # noqa: BLE001 - an explanation that fails must not lose the error
             explanation = None
         receiver = failure.receiver_name
+    if explanation is None:  # a mesh check explains itself (engine/interpret/mesh.py)
+        explanation = getattr(error, "explanation", None)
     line = getattr(error, "line", None)
     if not isinstance(line, int) or isinstance(line, bool):
         line = statement.lineno

@@ -112,6 +112,12 @@ class _Vetter(ast.NodeVisitor):
                 check_name(alias.asname, _line(node))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if (node.module or "").startswith("torch.distributed.") and \
+                node.module not in _FROM_MODULES and not node.level:
+            raise RefusedError(
+                f"refused: from {node.module} import … runs only on a device mesh: add a "
+                f"'#! mesh 2x2' line (or --mesh 4) and import from torch.distributed.tensor",
+                _line(node))
         if node.module not in _FROM_MODULES or node.level:
             raise RefusedError(
                 f"refused: from {node.module} import … — only torch and numpy may be imported",

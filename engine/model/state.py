@@ -199,6 +199,8 @@ class Step:
     arrays: tuple[ArrayState, ...] = ()
     memories: tuple[MemoryState, ...] = ()
     written_memories: tuple[int, ...] = ()  # memory blocks whose bytes this step changed
+    # a mesh run (issue 22): every rank's RankState after this statement, rank 0 first
+    ranks: tuple[Any, ...] = ()
 
     def sources_of(self, name: str) -> tuple[tuple[int, int], ...] | None:
         return next((cells for n, cells in self.provenance if n == name), None)

@@ -36,6 +36,12 @@ from stridescope.engine.picture.labels import (
     reserved_header,
     summary,
 )
+from stridescope.engine.picture.mesh_layout import (
+    mesh_layout,
+    mesh_name,
+    source_name,
+    with_moves,
+)
 from stridescope.engine.picture.scene import (
     GridLayout,
     Rect,
@@ -93,6 +99,16 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     header = header_texts(step, len(steps), view.caption, ts, margin, width, tr)
     header_h = reserved_header(result, steps, view, ts, width, tr, header)
     body = (margin, margin + header_h, width, viewport.height - 2 * margin - header_h)
+    name = mesh_name(step, view.focus)
+    if name is not None:  # a mesh run's DTensor: the global grid by rank, every rank's strip
+        mesh = mesh_layout(step, name, body, ts, tr)
+        if view.animate and step.index > 0 and result.steps:
+            before = steps[step.index - 1]
+            source = source_name(before, step, name)
+            mesh = with_moves(mesh, step, mesh_layout(before, source, body, ts, tr)
+                              if source else None, before)
+        return Scene(viewport, ts, picture, header, None, (), (), None, None, None, len(steps),
+                     colors, view.value_colors, mesh)
     plan = None
     if view.animate and step.index > 0 and result.steps:
         plan = plan_transition(steps[step.index - 1], step, picture.focus)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -206,6 +207,7 @@ class Scene:
     step_count: int
     colors: dict[str, int] = field(compare=False)
     value_colors: bool = False
+    mesh: Any = None                    # a sharded tensor's MeshLayout (mesh_layout.py)
 
     @staticmethod
     def value_hue(cell: int) -> float:

@@ -221,6 +221,10 @@ def _run_child(out_fd: int, request: dict) -> int:
     global _OUT
     _OUT = out_fd
     limits = _limits(request.get("limits"))
+    source = request.get("script")
+    shape, mesh_error = _mesh_shape(request.get("mesh"), source if isinstance(source, str) else "")
+    if shape is not None:  # before the limits (torch._dynamo finds a temp dir by writing a
+        _import_mesh_modules()  # file) and before imports are refused (torchgen, …)
     _set_os_limits(limits)
     _close_other_fds(out_fd)
     _block_imports()
@@ -228,16 +232,24 @@ def _run_child(out_fd: int, request: dict) -> int:
     from stridescope.engine.interpret.script import parse, too_long
     from stridescope.engine.worker.wire import encode
 
-    source = request.get("script")
     if not isinstance(source, str):
         _send({"kind": "fail", "message": "no script"})
         return 1
     too_many = too_long(source, limits.max_statements)
     statements, error = ([], too_many) if too_many else parse(source)
     error = error or statement_error(statements, limits)
+    error = error or mesh_error
     if error is not None:
         _send({"kind": "done", "syntax_error": encode(error)})
         return 0
+    if shape is not None:  # SPMD on forked rank processes (engine/worker/mesh_run.py)
+        from stridescope.engine.worker.mesh_run import run_mesh
+
+        try:
+            return run_mesh(out_fd, source, statements, limits, shape)
+        except Exception as exc:  # noqa: BLE001 - reported to the app, which shows it
+            _send({"kind": "fail", "message": f"{type(exc).__name__}: {exc}"[:2000]})
+            return 1
 
     def begin(index: int, line: int, end_line: int, text: str) -> None:
         _send({"kind": "begin", "index": index, "line": line, "end_line": end_line,
@@ -255,6 +267,48 @@ def _run_child(out_fd: int, request: dict) -> int:
         return 1
     _send({"kind": "done", "syntax_error": None})
     return 0
+
+
+def _mesh_shape(requested, source: str):
+    """The run's mesh: the app's (--mesh) or the script's `#! mesh 2x2` line; or an error."""
+    from stridescope.engine.model.mesh import MeshSpecError, mesh_of_source, parse_mesh_spec
+    from stridescope.engine.model.state import ErrorInfo
+
+    try:
+        if isinstance(requested, str) and requested:
+            return parse_mesh_spec(requested), None
+        return mesh_of_source(source), None
+    except MeshSpecError as exc:
+        return None, ErrorInfo("MeshError", str(exc), None)
+
+
+# What DTensor's first dispatch and first collective import lazily (measured with
+# sys.modules in a rank): imported before imports are refused, once, inherited by every rank.
+_MESH_MODULES = ("torch.distributed.tensor", "torch.distributed.tensor._utils", "torch._dynamo",
+                 "torch._inductor.config", "torch._inductor.utils", "torch.distributed.fsdp",
+                 "torch.distributed.tensor.parallel", "torch.distributed.nn", "torch.onnx",
+                 "torch._numpy", "torch.distributed._symmetric_memory",
+                 "torch.testing._internal.distributed.fake_pg", "torch.fx.experimental._dynamism",
+                 "torch.fx.passes.graph_transform_observer", "torch.utils._device",
+                 "torch._subclasses.schema_check_mode", "torch._decomp.decompositions_for_rng",
+                 "numpy.fft", "sysconfig", "statistics", "cProfile", "pstats", "getpass",
+                 "shlex", "termios", "ctypes.util")
+
+
+def _import_mesh_modules() -> None:
+    import importlib
+
+    for name in _MESH_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a module this torch build lacks
+            pass
+    import sysconfig
+
+    import stridescope.engine.interpret.mesh  # noqa: F401
+    import stridescope.engine.worker.mesh_run  # noqa: F401
+
+    sysconfig.get_config_vars()  # loads _sysconfigdata_* (torch asks on first dispatch)
 
 
 def _limits(data):

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 
 from stridescope.engine.model.limits import Limits
+from stridescope.engine.model.mesh import RankState
 from stridescope.engine.model.state import ErrorInfo, RunResult, Step
 from stridescope.engine.worker.spawn import spawn, take_early
 from stridescope.engine.worker.wire import FrameReader, WireError, decode
@@ -134,7 +135,9 @@ class Run:
         self._ours = False
         pool._serial += 1
         self.id = pool._serial
-        process.send({"id": self.id, "script": script, "limits": dataclasses.asdict(limits)})
+        self._ranks: dict[int, tuple] = {}  # a mesh run's rank states, until their step
+        process.send({"id": self.id, "script": script, "limits": dataclasses.asdict(limits),
+                      "mesh": pool.mesh})
 
     @property
     def done(self) -> bool:
@@ -259,6 +262,9 @@ class Run:
             step = decode(message.get("step"), self._blobs, self._states)
             if not isinstance(step, Step) or step.index != len(self.steps):
                 raise WireError("not the expected step")
+            ranks = self._ranks.pop(step.index, None)
+            if ranks:
+                step = dataclasses.replace(step, ranks=ranks)
             self.steps.append(step)
             self.current = None
             if self.on_step:
@@ -272,6 +278,15 @@ class Run:
             self._conclude()  # the child's exit comes later; nobody needs to wait for it
         elif kind == "fail":
             self.finished = {"fail": _str(message.get("message"))}
+        elif kind == "ranks":  # before the step it belongs to (a mesh run)
+            ranks = decode(message.get("ranks"))
+            if not isinstance(ranks, list) or not all(isinstance(r, RankState) for r in ranks):
+                raise WireError("not rank states")
+            self._ranks[_int(message.get("index"))] = tuple(ranks)
+        elif kind == "mesh_fail":  # a rank raised, hung or died: every rank was stopped
+            line = message.get("line")
+            self._stop("mesh", ErrorInfo("MeshRankError", _str(message.get("message")),
+                                         line if isinstance(line, int) else self._line()))
         elif kind == "exit":
             self._record_exit(message)
             self._conclude()
@@ -388,6 +403,7 @@ class WorkerPool:
         (the CLI), which then imports only what its script needs."""
         self.limits = limits or Limits()
         self.warm_up = warm
+        self.mesh: str | None = None  # "2x2": every run on a mesh of ranks (else the script's)
         self._process: _Process | None = None
         self._active: Run | None = None
         self._last: Run | None = None

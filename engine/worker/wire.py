@@ -21,6 +21,7 @@ import numpy as np
 
 from stridescope.engine.interpret.script import safe_text
 from stridescope.engine.model.layout import Blocker, ViewExplanation
+from stridescope.engine.model.mesh import RankState, ShardState
 from stridescope.engine.model.state import (
     ArrayState,
     ErrorInfo,
@@ -33,6 +34,7 @@ from stridescope.engine.model.state import (
     TensorState,
 )
 from stridescope.engine.teaching.explain import EXPLANATION_TYPES
+from stridescope.engine.teaching.mesh_explanations import MESH_EXPLANATION_TYPES
 
 
 class WireError(ValueError):
@@ -51,7 +53,8 @@ def register(cls: type) -> type:
 
 
 for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, SubStep,
-             ViewExplanation, Blocker, ArrayState, MemoryState, *EXPLANATION_TYPES):
+             ViewExplanation, Blocker, ArrayState, MemoryState, RankState, ShardState,
+             *EXPLANATION_TYPES, *MESH_EXPLANATION_TYPES):
     register(_cls)
 
 SHARED = (TensorState, StorageState)  # sent once per stream, then referred to

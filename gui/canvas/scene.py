@@ -16,6 +16,7 @@ from stridescope.engine.picture.scene import Scene, locate
 from stridescope.engine.picture.transition import Frame, Plan
 from stridescope.gui.canvas.animation_item import AnimationItem
 from stridescope.gui.canvas.grid_item import GridItem
+from stridescope.gui.canvas.mesh_item import MeshItem
 from stridescope.gui.canvas.painting import Run, color, draw_runs, draw_text, runs_width
 from stridescope.gui.canvas.strip_item import StripItem
 from stridescope.gui.i18n import _
@@ -145,6 +146,10 @@ class CanvasScene(QGraphicsScene):
                 self.formula_item.set_lines(formula_lines(None, self.theme, t.ndim,
                                                           t.storage_offset))
                 self.addItem(self.formula_item)
+        self.mesh_item = None
+        if composed.mesh is not None:  # a sharded tensor: painted by its own item
+            self.mesh_item = MeshItem(composed.mesh, self.theme)
+            self.addItem(self.mesh_item)
         self.link_item = QGraphicsPathItem()
         self.link_item.setZValue(10)
         self.addItem(self.link_item)

@@ -754,6 +754,30 @@
       <translation>同一存储上还有：{names}</translation>
     </message>
     <message>
+      <source>{name}: global shape {shape} · placements {placements} · mesh {mesh}</source>
+      <translation>{name}：全局形状 {shape} · 放置方式 {placements} · 网格 {mesh}</translation>
+    </message>
+    <message>
+      <source>rank {rank} local: {shape} · stride {stride} · offset {offset}</source>
+      <translation>rank {rank} 本地：{shape} · 步长 {stride} · 偏移 {offset}</translation>
+    </message>
+    <message>
+      <source>mesh {mesh}: one process per rank</source>
+      <translation>网格 {mesh}：每个 rank 一个进程</translation>
+    </message>
+    <message>
+      <source>showing {r}×{c} of {rows}×{cols} cells</source>
+      <translation>显示 {rows}×{cols} 个单元中的 {r}×{c} 个</translation>
+    </message>
+    <message>
+      <source>rank {rank} ({coordinate})</source>
+      <translation>rank {rank}（{coordinate}）</translation>
+    </message>
+    <message>
+      <source>↪ continued</source>
+      <translation>↪ 接上行</translation>
+    </message>
+    <message>
       <source>Storage {label}</source>
       <translation>存储 {label}</translation>
     </message>
@@ -768,10 +792,6 @@
     <message>
       <source>values not recorded (size limit)</source>
       <translation>未记录数值（超出大小限制）</translation>
-    </message>
-    <message>
-      <source>↪ continued</source>
-      <translation>↪ 接上行</translation>
     </message>
     <message>
       <source>{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B</source>
@@ -1036,6 +1056,38 @@
     <message>
       <source>{Name} has no dims (a 0-dim tensor, a single value).</source>
       <translation>{Name} 没有维度（0 维张量，只有一个值）。</translation>
+    </message>
+    <message>
+      <source>{count} placements were given for a {ndim}-D mesh ({shape}).</source>
+      <translation>给一个 {ndim} 维网格（{shape}）提供了 {count} 个放置方式。</translation>
+    </message>
+    <message>
+      <source>A DTensor needs exactly one placement per mesh dim: the first says what the ranks along mesh dim 0 do with the tensor (Shard(d) splits tensor dim d, Replicate() copies it, Partial() holds a part of a sum), the second the same for mesh dim 1.</source>
+      <translation>DTensor 要求网格的每一维恰好有一个放置方式：第一个说明沿网格第 0 维的各个 rank 如何处理张量（Shard(d) 切分张量的第 d 维，Replicate() 复制它，Partial() 持有求和的一部分），第二个对网格第 1 维同理。</translation>
+    </message>
+    <message>
+      <source>Give {ndim} placements, e.g. [Shard(0), Replicate()] on a 2-D mesh.</source>
+      <translation>请给出 {ndim} 个放置方式，例如二维网格上的 [Shard(0), Replicate()]。</translation>
+    </message>
+    <message>
+      <source>A device mesh on "{device}" cannot be started here.</source>
+      <translation>这里无法在 "{device}" 上启动设备网格。</translation>
+    </message>
+    <message>
+      <source>Stridescope starts every rank as a CPU process joined by the gloo backend over loopback; the layout of each shard is the same as on an accelerator.</source>
+      <translation>Stridescope 把每个 rank 启动为一个 CPU 进程，通过本机回环上的 gloo 后端连接；每个分片的布局与在加速器上相同。</translation>
+    </message>
+    <message>
+      <source>Use init_device_mesh("cpu", …).</source>
+      <translation>请使用 init_device_mesh("cpu", …)。</translation>
+    </message>
+    <message>
+      <source>{name}: dim {dim} has size {size} for {ranks} ranks, which does not divide evenly: the local shards hold {sizes}.</source>
+      <translation>{name}：第 {dim} 维大小为 {size}，分给 {ranks} 个 rank 不能整除：各本地分片分别持有 {sizes}。</translation>
+    </message>
+    <message>
+      <source>DTensor splits like torch.chunk: every rank gets ceil({size}/{ranks}) = {chunk} except the last ones, which get what is left (maybe nothing). A collective pads every shard to {chunk} (the padded dim is {padded}) and drops the padding afterwards.</source>
+      <translation>DTensor 像 torch.chunk 一样切分：每个 rank 得到 ceil({size}/{ranks}) = {chunk}，最后的 rank 得到剩下的部分（可能为空）。集合通信会把每个分片填充到 {chunk}（填充后该维为 {padded}），之后再去掉填充。</translation>
     </message>
   </context>
 </TS>
