@@ -56,7 +56,7 @@ ESCAPES = [
     "torch.ones(2).apply_(abs)",
     "torch.ones(2, requires_grad=True).register_hook(print)",
     'torch.set_default_tensor_type("os.Foo")',
-    "v = torch.ones(2)._version",
+    "v = torch.ones(2)._cdata",
     "s = torch.Tensor.__subclasses__()",
     'x = torch.Tensor("x")',
     's = "{0.__class__}".format(1)',
