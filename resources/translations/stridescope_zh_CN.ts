@@ -1001,5 +1001,41 @@
       <source>{Name} has no dims (a 0-dim tensor, a single value).</source>
       <translation>{Name} 没有维度（0 维张量，只有一个值）。</translation>
     </message>
+    <message>
+      <source>An empty tensor: the walk reads nothing.</source>
+      <translation>空张量：遍历什么也不读。</translation>
+    </message>
+    <message>
+      <source>The walk jumps through storage: it leaves a cache line and comes back, {per} lines fetched per {k} elements — {ratio}× the fetches of a contiguous layout.</source>
+      <translation>遍历在存储中跳跃：离开一条缓存行又回来，每 {k} 个元素取入 {per} 条缓存行——是连续布局取入次数的 {ratio}×。</translation>
+    </message>
+    <message>
+      <source>{walked:,} iterations · {read:,} B read · {touched:,} distinct bytes</source>
+      <translation>{walked:,} 次迭代 · 读取 {read:,} B · 不同的字节 {touched:,} 个</translation>
+    </message>
+    <message>
+      <source>{lines:,} distinct {size}-byte cache lines touched</source>
+      <translation>触及 {lines:,} 条不同的 {size} 字节缓存行</translation>
+    </message>
+    <message>
+      <source>{fetched:,} cache lines fetched in walk order (contiguous: {contiguous:,})</source>
+      <translation>按遍历顺序取入 {fetched:,} 条缓存行（连续布局：{contiguous:,}）</translation>
+    </message>
+    <message>
+      <source>Stride 0 re-reads the same bytes: {touched:,} distinct cache lines where a contiguous copy has {contiguous:,}; the walk fetches {lines:,} ({ratio}×), and most ops still compute every element.</source>
+      <translation>步长 0 反复读取同样的字节：只有 {touched:,} 条不同的缓存行，连续副本有 {contiguous:,} 条；遍历取入 {lines:,} 条（{ratio}×），而多数运算仍要计算每一个元素。</translation>
+    </message>
+    <message>
+      <source>The walk reads storage in order: every cache line is fetched once, {per} line per {k} elements — the contiguous pattern.</source>
+      <translation>遍历按顺序读取存储：每条缓存行只取入一次，每 {k} 个元素 {per} 条缓存行——这就是连续布局的模式。</translation>
+    </message>
+    <message>
+      <source>Nearly in order: {ratio}× the line fetches of a contiguous layout ({per} lines per {k} elements).</source>
+      <translation>几乎按顺序：缓存行取入次数是连续布局的 {ratio}×（每 {k} 个元素 {per} 条缓存行）。</translation>
+    </message>
+    <message>
+      <source>the first {walked:,} of {numel:,} iterations</source>
+      <translation>{numel:,} 次迭代中的前 {walked:,} 次</translation>
+    </message>
   </context>
 </TS>

@@ -1,0 +1,58 @@
+"""The memory walk in words: its figures and one sentence saying what it found.
+
+Strings are marked N_ and translated by the caller's `translate` (engine/teaching/i18n.py),
+like every engine explanation, so the dock, the export and a test say the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from stridescope.engine.model.layout import N_
+from stridescope.engine.model.walk import CACHE_LINE, Walk
+
+Translate = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def figure_lines(w: Walk, translate: Translate = _same) -> list[str]:
+    """The walk's figures, one per line, in the caller's language."""
+    t = translate
+    lines = [t(N_("{walked:,} iterations · {read:,} B read · {touched:,} distinct bytes")).format(
+        walked=w.walked, read=w.bytes_read, touched=w.bytes_touched),
+        t(N_("{lines:,} distinct {size}-byte cache lines touched")).format(
+            lines=w.lines_touched, size=CACHE_LINE),
+        t(N_("{fetched:,} cache lines fetched in walk order (contiguous: {contiguous:,})")).format(
+            fetched=w.lines_fetched, contiguous=w.contiguous_fetched)]
+    if w.capped:
+        lines.append(t(N_("the first {walked:,} of {numel:,} iterations")).format(
+            walked=w.walked, numel=w.numel))
+    return lines
+
+
+def finding(w: Walk, translate: Translate = _same) -> str:
+    """One sentence: what this layout costs the walk, against the contiguous layout."""
+    t = translate
+    ratio = w.ratio
+    if ratio is None:
+        return t(N_("An empty tensor: the walk reads nothing."))
+    values = {"ratio": f"{ratio:.2f}", "per": f"{w.lines_per_line_of_elements:.2g}",
+              "k": w.per_line, "lines": w.lines_fetched, "contiguous": w.contiguous_fetched}
+    expanded = any(st == 0 and size > 1 for size, st in zip(w.shape, w.stride))
+    if expanded and w.lines_touched < w.contiguous_fetched:
+        values["touched"] = w.lines_touched
+        return t(N_("Stride 0 re-reads the same bytes: {touched:,} distinct cache lines where a "
+                    "contiguous copy has {contiguous:,}; the walk fetches {lines:,} ({ratio}×), "
+                    "and most ops still compute every element.")).format(**values)
+    if ratio <= 1.0:
+        return t(N_("The walk reads storage in order: every cache line is fetched once, "
+                    "{per} line per {k} elements — the contiguous pattern.")).format(**values)
+    if ratio < 1.5:
+        return t(N_("Nearly in order: {ratio}× the line fetches of a contiguous layout "
+                    "({per} lines per {k} elements).")).format(**values)
+    return t(N_("The walk jumps through storage: it leaves a cache line and comes back, "
+                "{per} lines fetched per {k} elements — {ratio}× the fetches of a contiguous "
+                "layout.")).format(**values)
