@@ -28,6 +28,7 @@ from stridescope.gui.export_dialogs import ExportDialogs
 from stridescope.gui.i18n import N_, _, install_language, settle_language_change
 from stridescope.gui.menus import Menus
 from stridescope.gui.panels.code_panel import CodePanel
+from stridescope.gui.panels.walk_panel import WalkPanel
 from stridescope.gui.panels.info_panels import (
     ConsolePanel,
     HistoryPanel,
@@ -72,6 +73,11 @@ class MainWindow(QMainWindow):
             (N_("Code"), self.code, left), (N_("History"), self.history, left),
             (N_("Inspector"), self.inspector, right), (N_("Tensors"), self.tensors, right),
             (N_("Console"), self.console, Qt.DockWidgetArea.BottomDockWidgetArea))}
+        self.walk = WalkPanel()
+        self.walk.set_theme(self.scene.theme)
+        self.docks["Memory walk"] = self._dock(N_("Memory walk"), self.walk,
+                                               Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.docks["Memory walk"].hide()  # View → Memory walk
         self.resizeDocks([self.docks["Code"]], [430], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Inspector"]], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Console"]], [170], Qt.Orientation.Vertical)
@@ -98,7 +104,7 @@ class MainWindow(QMainWindow):
         c = self.controller
         # the canvas first: it ends the running animation before the panels show the step
         for follower in (self.presenter, self.code, self.console, self.history, self.inspector,
-                         self.tensors):
+                         self.tensors, self.walk):
             c.sig_changed.connect(follower.on_document)
         c.sig_changed.connect(self.autosave.schedule)
         self.animator.sig_frame.connect(lambda frame: self.inspector.show_tween(frame.tweens))
@@ -111,10 +117,12 @@ class MainWindow(QMainWindow):
         self.history.sig_goto.connect(c.goto)
         self.tensors.sig_focus.connect(c.focus)
         self.scene.sig_status.connect(lambda text: self.statusBar().showMessage(text))
+        self.scene.sig_cell.connect(self.walk.on_hover)
 
     # ----------------------------------------------------------------- settings
     def set_theme(self, name: str) -> None:
         self.presenter.theme = THEMES[name]
+        self.walk.set_theme(THEMES[name])
         self.settings.set("theme", name)
         self.presenter.refresh()
 

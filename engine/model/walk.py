@@ -20,8 +20,8 @@ from stridescope.engine.model.layout import element_indices
 
 CACHE_LINE = 64
 # Above this many elements the walk covers its first WALK_LIMIT iterations and says so:
-# 16M int64 addresses are 128 MiB, the most the window should hold for one figure.
-WALK_LIMIT = 1 << 24
+# 4M int64 addresses are 32 MiB and sort in well under a second, per step in the window.
+WALK_LIMIT = 1 << 22
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,6 +162,10 @@
       <translation>已导出 {path}</translation>
     </message>
     <message>
+      <source>Memory walk</source>
+      <translation>内存遍历</translation>
+    </message>
+    <message>
       <source>Internal error (the app keeps running): {error}</source>
       <translation>内部错误（程序仍在运行）：{error}</translation>
     </message>
@@ -636,6 +640,30 @@
     <message>
       <source>Running line {line} ({done} statements done)…</source>
       <translation>正在运行第 {line} 行（已完成 {done} 条语句）…</translation>
+    </message>
+    <message>
+      <source>iteration of the row-major loop</source>
+      <translation>行优先循环的迭代次序</translation>
+    </message>
+    <message>
+      <source>byte address in storage</source>
+      <translation>存储中的字节地址</translation>
+    </message>
+    <message>
+      <source>Memory walk: no tensor to walk</source>
+      <translation>内存遍历：没有可遍历的张量</translation>
+    </message>
+    <message>
+      <source>Memory walk of {name}: shape {shape} · stride {stride} · offset {offset} · {itemsize} B per element</source>
+      <translation>{name} 的内存遍历：形状 {shape} · 步长 {stride} · 偏移 {offset} · 每个元素 {itemsize} B</translation>
+    </message>
+    <message>
+      <source>{name}[{index}]: iteration {n:,}, byte {address:,}, cache line {line:,}</source>
+      <translation>{name}[{index}]：第 {n:,} 次迭代，字节 {address:,}，缓存行 {line:,}</translation>
+    </message>
+    <message>
+      <source>The plot shows the first {shown:,} iterations; the figures count all {walked:,}.</source>
+      <translation>图中画出前 {shown:,} 次迭代；数字统计全部 {walked:,} 次。</translation>
     </message>
     <message>
       <source>view({requested}) needs each new dimension to step through storage with one constant stride.</source>
