@@ -25,7 +25,11 @@ from stridescope.engine.model.walk import (  # noqa: E402
     plot_points,
     touched_lines,
 )
-from stridescope.engine.teaching.walk_text import figure_lines, finding  # noqa: E402
+from stridescope.engine.teaching.walk_text import (  # noqa: E402
+    figure_lines,
+    finding,
+    timing_lines,
+)
 from stridescope.gui.i18n import _  # noqa: E402
 from stridescope.gui.theme import LIGHT, Theme  # noqa: E402
 
@@ -59,7 +63,7 @@ class WalkPlot(QWidget):
         self.walk: Walk | None = None
         self.name = ""
         self.lang_translate = _
-        self.timing_lines: list[str] = []
+        self.timing = None  # a Timing from the worker, shown under the figures
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.plot = pg.PlotWidget()
@@ -112,13 +116,13 @@ class WalkPlot(QWidget):
     # ----------------------------------------------------------------- content
     def show_walk(self, walk: Walk | None, name: str = "") -> None:
         if walk is not self.walk:
-            self.timing_lines = []
+            self.timing = None
         self.walk, self.name = walk, name
         self.hover_line = ""
         self._draw()
 
-    def set_timings(self, lines: list[str]) -> None:
-        self.timing_lines = list(lines)
+    def set_timing(self, timing) -> None:
+        self.timing = timing
         self._write_figures()
 
     def _draw(self) -> None:
@@ -184,7 +188,9 @@ class WalkPlot(QWidget):
         if w is None:
             self.figures.setText("")
             return
-        lines = figure_lines(w, _) + [finding(w, _)] + self.timing_lines
+        lines = figure_lines(w, _) + [finding(w, _)]
+        if self.timing is not None:
+            lines += timing_lines(self.timing, _)
         if self.zoomed:
             lines.insert(0, _("The plot shows the first {shown:,} iterations; the figures count "
                               "all {walked:,}.").format(shown=FIRST_VIEW, walked=w.walked))
@@ -212,16 +218,36 @@ class WalkPlot(QWidget):
         return n
 
 
-def focused_walk(step, focus: str | None):
-    """(walk, name) of the focused tensor of a step (the picture's default focus when None)."""
-    from stridescope.engine.model.walk import walk_of
+def focused_tensor(step, focus: str | None):
+    """The focused TensorState of a step (the picture's default focus when None), or None."""
     from stridescope.engine.picture.content import default_focus
 
     if step is None:
-        return None, ""
+        return None
     name = focus if focus is not None and step.tensor(focus) is not None else default_focus(step)
-    tensor = step.tensor(name) if name else None
-    return (walk_of(tensor), name) if tensor is not None else (None, "")
+    return step.tensor(name) if name else None
+
+
+def focused_walk(step, focus: str | None):
+    """(walk, name) of the focused tensor of a step; (None, "") without one."""
+    from stridescope.engine.model.walk import walk_of
+
+    tensor = focused_tensor(step, focus)
+    return (walk_of(tensor), tensor.name) if tensor is not None else (None, "")
+
+
+def walk_step(result, step: int | None, focus: str | None):
+    """The step to walk (1-based; default the last); ValueError when there is nothing."""
+    if not result.steps:
+        raise ValueError("the script made no steps: nothing to walk")
+    index = (step or len(result.steps)) - 1
+    chosen = result.steps[index]
+    if focus is not None and chosen.tensor(focus) is None:
+        names = ", ".join(t.name for t in chosen.tensors) or "none"
+        raise ValueError(f"no tensor named {focus!r} at step {index + 1} (there: {names})")
+    if focused_tensor(chosen, focus) is None:
+        raise ValueError(f"no tensor to walk at step {index + 1}")
+    return chosen
 
 
 def render_widget(widget: QWidget, path: str, size: tuple[int, int]) -> None:
@@ -263,22 +289,13 @@ def render_widget(widget: QWidget, path: str, size: tuple[int, int]) -> None:
 
 def export_walk(result, path: str, step: int | None = None, focus: str | None = None,
                 size: tuple[int, int] = (1920, 1080), theme: Theme = LIGHT,
-                timings: list[str] | None = None) -> Walk:
+                timing=None) -> Walk:
     """Headless: the walk of the focused tensor of step (1-based; default the last)."""
-    if not result.steps:
-        raise ValueError("the script made no steps: nothing to walk")
-    index = (step or len(result.steps)) - 1
-    chosen = result.steps[index]
-    if focus is not None and chosen.tensor(focus) is None:
-        names = ", ".join(t.name for t in chosen.tensors) or "none"
-        raise ValueError(f"no tensor named {focus!r} at step {index + 1} (there: {names})")
-    walk, name = focused_walk(chosen, focus)
-    if walk is None:
-        raise ValueError(f"no tensor to walk at step {index + 1}")
+    walk, name = focused_walk(walk_step(result, step, focus), focus)
     plot = WalkPlot(theme)
     plot.set_type(size[1])
     plot.show_walk(walk, name)
-    if timings:
-        plot.set_timings(timings)
+    if timing is not None:
+        plot.set_timing(timing)
     render_widget(plot, path, size)
     return walk

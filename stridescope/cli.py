@@ -241,6 +241,7 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
             prepare()  # Qt, the canvas and its fonts load here while torch loads over there
         result = run.wait()
         torch_version = pool.torch_version
+        timing = _walk_timing(pool, result, args) if args.export_walk is not None else None
     from stridescope.engine.document.trace import trace_json
 
     if args.json is not None and not _write_json(
@@ -283,7 +284,7 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
 
             export_walk(result, args.export_walk, step=args.step, focus=args.focus,
                         size=args.size if args.size != (1200, 800) else (1920, 1080),
-                        theme=theme)
+                        theme=theme, timing=timing)
     except ValueError as exc:  # an unknown --focus name, for example
         print(f"stridescope: {exc}", file=sys.stderr)
         return 2
@@ -291,6 +292,17 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
         print(f"stridescope: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _walk_timing(pool, result, args: argparse.Namespace):
+    """--export-walk: time the walked tensor in the worker (None when there is none: the
+    export then says why)."""
+    from stridescope.gui.walk_plot import focused_tensor, walk_step
+
+    try:
+        return pool.measure(focused_tensor(walk_step(result, args.step, args.focus), args.focus))
+    except ValueError:
+        return None
 
 
 def run() -> None:

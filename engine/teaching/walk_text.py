@@ -56,3 +56,30 @@ def finding(w: Walk, translate: Translate = _same) -> str:
     return t(N_("The walk jumps through storage: it leaves a cache line and comes back, "
                 "{per} lines fetched per {k} elements — {ratio}× the fetches of a contiguous "
                 "layout.")).format(**values)
+
+
+def timing_lines(timing, translate: Translate = _same) -> list[str]:
+    """The measurement in words (a Timing from the worker): a headline, the note on where it
+    was measured, one line per op."""
+    from stridescope.engine.model.timing import OP_TEXT
+
+    t = translate
+    if timing.skipped is not None:
+        return [t(timing.skipped).format(**dict(timing.skipped_values))]
+    if not timing.ops:
+        return []
+    worst = max(timing.ops, key=lambda o: o.ratio)
+    lines = [t(N_("This layout: {op} {ratio:.1f}× the time on a contiguous copy — "
+                  "{numel:,} elements.")).format(op=OP_TEXT[worst.op], ratio=worst.ratio,
+                                                  numel=timing.numel)]
+    caches = ", ".join(timing.caches) if timing.caches else t(N_("cache sizes unknown"))
+    lines.append(t(N_("Measured on this machine, CPU, {threads} threads ({caches}); medians of "
+                      "{repeats} runs, results allocated beforehand.")).format(threads=timing.threads, caches=caches,
+                                                 repeats=min(o.repeats for o in timing.ops)))
+    for o in timing.ops:
+        template = (N_("{op}: {x:.3g} ms vs {c:.3g} ms copying the contiguous copy "
+                       "({ratio:.2f}×)") if o.op == "contiguous" else
+                    N_("{op}: {x:.3g} ms vs {c:.3g} ms on x.contiguous() ({ratio:.2f}×)"))
+        lines.append(t(template).format(op=OP_TEXT[o.op], x=o.seconds * 1e3,
+                                        c=o.contiguous_seconds * 1e3, ratio=o.ratio))
+    return lines

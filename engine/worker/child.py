@@ -62,6 +62,7 @@ def main() -> int:
     import torch
 
     import stridescope.engine.interpret.runner  # noqa: F401 - imported once here, inherited by every run
+    import stridescope.engine.worker.timing  # noqa: F401 - the child refuses imports later
     from stridescope.engine.interpret import policy
 
     policy.torch_attributes()
@@ -228,6 +229,8 @@ def _run_child(out_fd: int, request: dict) -> int:
     from stridescope.engine.interpret.script import parse, too_long
     from stridescope.engine.worker.wire import encode
 
+    if request.get("timing") is not None:
+        return _time_layout(request["timing"])
     source = request.get("script")
     if not isinstance(source, str):
         _send({"kind": "fail", "message": "no script"})
@@ -253,6 +256,20 @@ def _run_child(out_fd: int, request: dict) -> int:
     except Exception as exc:  # noqa: BLE001 - reported to the app, which shows it
         _send({"kind": "fail", "message": f"{type(exc).__name__}: {exc}"[:2000]})
         return 1
+    _send({"kind": "done", "syntax_error": None})
+    return 0
+
+
+def _time_layout(layout) -> int:
+    """A timing request (engine/worker/timing.py) instead of a script."""
+    try:
+        from stridescope.engine.worker.timing import measure
+
+        answer = measure(layout)
+    except Exception as exc:  # noqa: BLE001 - reported to the app, which shows it
+        _send({"kind": "fail", "message": f"{type(exc).__name__}: {exc}"[:2000]})
+        return 1
+    _send({"kind": "timing", "timing": answer})
     _send({"kind": "done", "syntax_error": None})
     return 0
 

@@ -1034,6 +1034,18 @@
       <translation>空张量：遍历什么也不读。</translation>
     </message>
     <message>
+      <source>cache sizes unknown</source>
+      <translation>缓存大小未知</translation>
+    </message>
+    <message>
+      <source>{op}: {x:.3g} ms vs {c:.3g} ms copying the contiguous copy ({ratio:.2f}×)</source>
+      <translation>{op}：{x:.3g} ms，复制连续副本为 {c:.3g} ms（{ratio:.2f}×）</translation>
+    </message>
+    <message>
+      <source>{op}: {x:.3g} ms vs {c:.3g} ms on x.contiguous() ({ratio:.2f}×)</source>
+      <translation>{op}：{x:.3g} ms，在 x.contiguous() 上为 {c:.3g} ms（{ratio:.2f}×）</translation>
+    </message>
+    <message>
       <source>The walk jumps through storage: it leaves a cache line and comes back, {per} lines fetched per {k} elements — {ratio}× the fetches of a contiguous layout.</source>
       <translation>遍历在存储中跳跃：离开一条缓存行又回来，每 {k} 个元素取入 {per} 条缓存行——是连续布局取入次数的 {ratio}×。</translation>
     </message>
@@ -1062,8 +1074,44 @@
       <translation>几乎按顺序：缓存行取入次数是连续布局的 {ratio}×（每 {k} 个元素 {per} 条缓存行）。</translation>
     </message>
     <message>
+      <source>This layout: {op} {ratio:.1f}× the time on a contiguous copy — {numel:,} elements.</source>
+      <translation>这个布局：{op} 用时是连续副本的 {ratio:.1f}×——{numel:,} 个元素。</translation>
+    </message>
+    <message>
+      <source>Measured on this machine, CPU, {threads} threads ({caches}); medians of {repeats} runs, results allocated beforehand.</source>
+      <translation>在本机 CPU 上测量，{threads} 个线程（{caches}）；取 {repeats} 次运行的中位数，结果张量预先分配。</translation>
+    </message>
+    <message>
       <source>the first {walked:,} of {numel:,} iterations</source>
       <translation>{numel:,} 次迭代中的前 {walked:,} 次</translation>
+    </message>
+    <message>
+      <source>Not timed: {why}</source>
+      <translation>不计时：{why}</translation>
+    </message>
+    <message>
+      <source>Not timed: the worker's answer was invalid ({why})</source>
+      <translation>不计时：工作进程的回答无效（{why}）</translation>
+    </message>
+    <message>
+      <source>A meta tensor has no data: nothing to time (its walk is still exact).</source>
+      <translation>meta 张量没有数据：没有可计时的东西（它的遍历仍是精确的）。</translation>
+    </message>
+    <message>
+      <source>Timings run on the CPU; this tensor is on {device}.</source>
+      <translation>计时只在 CPU 上进行；这个张量在 {device} 上。</translation>
+    </message>
+    <message>
+      <source>{dtype} is not timed.</source>
+      <translation>{dtype} 不计时。</translation>
+    </message>
+    <message>
+      <source>Not timed: {numel:,} elements take microseconds, and the timer's noise would be the answer (timed from {min:,} elements).</source>
+      <translation>不计时：{numel:,} 个元素只需几微秒，测出的只会是计时器的噪声（从 {min:,} 个元素起才计时）。</translation>
+    </message>
+    <message>
+      <source>Not timed: it needs about {mib:,.0f} MiB, more than the worker's memory limit allows.</source>
+      <translation>不计时：需要约 {mib:,.0f} MiB，超过了工作进程的内存限制。</translation>
     </message>
   </context>
 </TS>
