@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
             (N_("Inspector"), self.inspector, right), (N_("Tensors"), self.tensors, right),
             (N_("Console"), self.console, Qt.DockWidgetArea.BottomDockWidgetArea))}
         self.walk = WalkPanel()
+        self.walk.measure = lambda tensor, done: self.controller.runner.measure(tensor, done)
         self.walk.set_theme(self.scene.theme)
         self.docks["Memory walk"] = self._dock(N_("Memory walk"), self.walk,
                                                Qt.DockWidgetArea.BottomDockWidgetArea)

@@ -460,13 +460,10 @@ class WorkerPool:
 
     def measure(self, tensor):
         """Time `tensor`'s layout (blocking): a Timing, skipped with the reason if need be."""
-        from stridescope.engine.worker.timing import skip_reason
+        from stridescope.engine.worker.timing import skipped_timing
 
-        reason = skip_reason(tensor, self.limits.memory_bytes)
-        if reason is not None:
-            return Timing(tensor.numel, skipped=reason[0],
-                          skipped_values=tuple(reason[1].items()))
-        return timing_result(self.start_timing(tensor), tensor.numel)
+        skipped = skipped_timing(tensor, self.limits.memory_bytes)
+        return skipped or timing_result(self.start_timing(tensor), tensor.numel)
 
     def run(self, script: str, limits: Limits | None = None,
             on_step: Callable[[Step], None] | None = None) -> RunResult:

@@ -52,6 +52,22 @@ def skip_reason(tensor, memory_bytes: int) -> tuple[str, dict] | None:
     return None
 
 
+def skipped_timing(tensor, memory_bytes: int) -> Timing | None:
+    """The Timing that says why `tensor` is not timed, or None when it should be."""
+    reason = skip_reason(tensor, memory_bytes)
+    if reason is None:
+        return None
+    return Timing(tensor.numel, skipped=reason[0], skipped_values=tuple(reason[1].items()))
+
+
+def measured_here(tensor, memory_bytes: int) -> Timing:
+    """Time in this process, without isolation (the in-process runner of the tests)."""
+    skipped = skipped_timing(tensor, memory_bytes)
+    if skipped is not None:
+        return skipped
+    return timing_from_json(measure(timing_request(tensor), budget=0.5), cache_sizes())
+
+
 def cache_sizes(root: Path = CACHE_DIR) -> tuple[str, ...]:
     """'L1d 48 KiB', 'L2 2 MiB', … as sysfs says; () where it does not."""
     found = []

@@ -7,10 +7,14 @@ window starts without it (tests/gui/test_imports.py)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from stridescope.engine.document.session import Document
+from stridescope.gui.i18n import N_, _
 from stridescope.gui.theme import LIGHT, Theme
+
+MEASURE = N_("Measure on this machine")
+MEASURING = N_("Measuring…")
 
 
 class WalkPanel(QWidget):
@@ -21,8 +25,13 @@ class WalkPanel(QWidget):
         self.theme: Theme = LIGHT
         self._shown_key = None  # (step index, focus, run) whose walk is drawn
         self._hovered: tuple[int, ...] | None = None
+        # measure(tensor, done): the controller's runner, set by the window
+        self.measure = None
+        self.measure_button = QPushButton(_(MEASURE))
+        self.measure_button.clicked.connect(self.measure_focused)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.measure_button)
 
     def on_document(self, document: Document, animate: bool = False) -> None:
         self.document = document
@@ -55,12 +64,36 @@ class WalkPanel(QWidget):
             self.plot.show_walk(*focused_walk(step, focus))
         self.plot.light(self._hovered)
 
+    def measure_focused(self) -> None:
+        """Time the focused tensor in the worker; the answer joins the figures."""
+        from stridescope.gui.walk_plot import focused_tensor
+
+        document = self.document
+        tensor = focused_tensor(document.step, document.shown_focus) if document else None
+        if tensor is None or self.measure is None or self.plot is None:
+            return
+        key = self._shown_key
+        self.measure_button.setEnabled(False)
+        self.measure_button.setText(_(MEASURING))
+
+        def done(timing) -> None:
+            self.measure_button.setEnabled(True)
+            self.measure_button.setText(_(MEASURE))
+            if key == self._shown_key:  # still the walk it was measured for
+                self.plot.set_timing(timing)
+
+        self.measure(tensor, done)
+
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         self._update()  # what changed while the dock was hidden
 
     def changeEvent(self, event) -> None:  # noqa: N802
         super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange and self.plot is not None:
+        if event.type() != QEvent.Type.LanguageChange:
+            return
+        self.measure_button.setText(_(MEASURE if self.measure_button.isEnabled()
+                                      else MEASURING))
+        if self.plot is not None:
             self.plot.show_walk(self.plot.walk, self.plot.name)
             self.plot.light(self._hovered)

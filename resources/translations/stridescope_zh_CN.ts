@@ -558,6 +558,14 @@
       <translation>第 {n} 行</translation>
     </message>
     <message>
+      <source>Measure on this machine</source>
+      <translation>在本机上测量</translation>
+    </message>
+    <message>
+      <source>Measuring…</source>
+      <translation>测量中…</translation>
+    </message>
+    <message>
       <source>view</source>
       <translation>视图</translation>
     </message>
@@ -640,6 +648,14 @@
     <message>
       <source>Running line {line} ({done} statements done)…</source>
       <translation>正在运行第 {line} 行（已完成 {done} 条语句）…</translation>
+    </message>
+    <message>
+      <source>Not timed: the script is still running.</source>
+      <translation>不计时：脚本仍在运行。</translation>
+    </message>
+    <message>
+      <source>Not timed: cancelled.</source>
+      <translation>不计时：已取消。</translation>
     </message>
     <message>
       <source>iteration of the row-major loop</source>

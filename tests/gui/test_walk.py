@@ -83,3 +83,44 @@ def test_export_walk_png_and_svg_keep_the_type_size_rule(tmp_path, qapp):
     assert min(f.pixelSize() for f in fonts) >= MIN_PX
     with pytest.raises(ValueError, match="no tensor named 'nope'"):
         export_walk(result, str(tmp_path / "n.png"), focus="nope")
+
+
+def test_measure_button_shows_the_timing_beside_the_walk(qtbot, tmp_path):
+    w = open_window(qtbot, tmp_path, "import torch\n"
+                    "x = torch.arange(128 * 64, dtype=torch.float32).reshape(128, 64)\n"
+                    "t = x.t()\nq = x[:2]\n")
+    w.show()
+    w.docks["Memory walk"].show()
+    w.controller.goto(2)  # t (step 0 is the import)
+    panel = w.walk
+    assert panel.plot.name == "t"
+    panel.measure_button.click()
+    text = panel.plot.figures.text()
+    assert "this machine, CPU" in text and "x.contiguous()" in text
+    w.controller.last()  # q: 128 elements, too few to time
+    panel.measure_button.click()
+    assert "timer's noise" in panel.plot.figures.text()
+    assert panel.measure_button.isEnabled()
+
+
+@pytest.mark.worker
+def test_measure_runs_in_the_worker_and_a_script_run_wins(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("STRIDESCOPE_CONFIG_DIR", str(tmp_path))
+    w = open_window(qtbot, tmp_path, "import torch\n"
+                    "x = torch.arange(256 * 256, dtype=torch.float32).reshape(256, 256)\n"
+                    "t = x.t()\n")
+    w.show()
+    qtbot.waitUntil(lambda: len(w.controller.document.steps) == 3, timeout=60_000)
+    w.controller.last()  # t
+    w.docks["Memory walk"].show()
+    panel = w.walk
+    assert panel.plot.name == "t"
+    panel.measure_button.click()
+    assert not panel.measure_button.isEnabled()
+    qtbot.waitUntil(panel.measure_button.isEnabled, timeout=120_000)
+    assert "this machine, CPU" in panel.plot.figures.text()
+    # a script run started while a timing runs cancels the timing, and says so
+    panel.measure_button.click()
+    w.controller.runner.start("import torch\nx = torch.zeros(3)\n", None, lambda r: None)
+    assert panel.measure_button.isEnabled()
+    assert "cancelled" in panel.plot.figures.text()
