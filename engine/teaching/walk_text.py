@@ -53,6 +53,11 @@ def finding(w: Walk, translate: Translate = _same) -> str:
     if ratio < 1.5:
         return t(N_("Nearly in order: {ratio}× the line fetches of a contiguous layout "
                     "({per} lines per {k} elements).")).format(**values)
+    if w.lines_fetched == w.lines_touched:  # no line fetched twice: the cost is the gaps
+        values["used"] = round(100 * w.bytes_touched / (w.lines_touched * CACHE_LINE))
+        return t(N_("The walk skips bytes: each cache line is fetched once, but only {used}% "
+                    "of its bytes are used — {per} lines per {k} elements, {ratio}× the "
+                    "fetches of a contiguous layout.")).format(**values)
     return t(N_("The walk jumps through storage: it leaves a cache line and comes back, "
                 "{per} lines fetched per {k} elements — {ratio}× the fetches of a contiguous "
                 "layout.")).format(**values)

@@ -1090,6 +1090,10 @@
       <translation>几乎按顺序：缓存行取入次数是连续布局的 {ratio}×（每 {k} 个元素 {per} 条缓存行）。</translation>
     </message>
     <message>
+      <source>The walk skips bytes: each cache line is fetched once, but only {used}% of its bytes are used — {per} lines per {k} elements, {ratio}× the fetches of a contiguous layout.</source>
+      <translation>遍历跳过字节：每条缓存行只取入一次，但只用到其中 {used}% 的字节——每 {k} 个元素取入 {per} 条缓存行，是连续布局取入次数的 {ratio}×。</translation>
+    </message>
+    <message>
       <source>This layout: {op} {ratio:.1f}× the time on a contiguous copy — {numel:,} elements.</source>
       <translation>这个布局：{op} 用时是连续副本的 {ratio:.1f}×——{numel:,} 个元素。</translation>
     </message>

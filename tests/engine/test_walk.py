@@ -147,6 +147,9 @@ def test_finding_in_both_languages():
     assert "16.00" in zh and zh != en and any("\u4e00" <= ch <= "\u9fff" for ch in zh)
     assert "fetched once" in finding(walk((100, 100), (100, 1), 0, 4))
     assert "Stride 0" in finding(walk((100, 100), (0, 1), 0, 4))
+    gaps = finding(walk((100, 50), (100, 2), 0, 4))  # x[:, ::2]: every line once, half used
+    assert "skips bytes" in gaps and "50%" in gaps and "2.00×" in gaps
+    assert "50%" in finding(walk((100, 50), (100, 2), 0, 4), translator("zh_CN"))
     assert "empty" in finding(walk((0, 3), (3, 1), 0, 4))
     for line in figure_lines(transpose, translator("zh_CN")):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in line)
