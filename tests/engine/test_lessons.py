@@ -425,3 +425,21 @@ def test_chinese_narration_keeps_every_number(name):
         en, zh = lesson.caption(step, "en"), lesson.caption(step, "zh_CN")
         assert sorted(re.findall(r"\d+(?:\.\d+)?", en)) == \
             sorted(re.findall(r"\d+(?:\.\d+)?", zh)), step.source
+
+
+def test_lesson_20_the_walk_figures_it_quotes_are_the_engines():
+    from stridescope.engine.model.walk import walk_of
+
+    steps = _run("20_why_contiguous_is_faster")[1]
+    last = steps[-1]
+    t, s, e = (walk_of(last.tensor(n)) for n in "tse")
+    assert (t.lines_fetched, t.contiguous_fetched) == (1_000_000, 62_500)
+    assert (s.lines_fetched, s.lines_touched, s.bytes_touched) == (62_500, 62_500, 2_000_000)
+    assert (e.lines_touched, e.bytes_touched) == (63, 4_000)
+    # clone keeps the transpose's strides in a new storage; contiguous() and reshape reorder
+    k, c, f = (last.tensor(n) for n in "kcf")
+    assert k.stride == (1, 1000) and c.stride == (1000, 1) and f.stride == (1,)
+    x = last.tensor("x")
+    assert len({x.storage_data_ptr, k.storage_data_ptr, c.storage_data_ptr,
+                f.storage_data_ptr}) == 4
+    assert _step("20_why_contiguous_is_faster", "f = t.reshape(-1)").produced[0].kind == "copy"
