@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.docks["Memory walk"] = self._dock(N_("Memory walk"), self.walk,
                                                Qt.DockWidgetArea.BottomDockWidgetArea)
         self.docks["Memory walk"].hide()  # View → Memory walk
+        self.docks["Memory walk"].visibilityChanged.connect(self._size_walk_dock)
         self.resizeDocks([self.docks["Code"]], [430], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Inspector"]], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Console"]], [170], Qt.Orientation.Vertical)
@@ -119,6 +120,17 @@ class MainWindow(QMainWindow):
         self.tensors.sig_focus.connect(c.focus)
         self.scene.sig_status.connect(lambda text: self.statusBar().showMessage(text))
         self.scene.sig_cell.connect(self.walk.on_hover)
+
+    def _size_walk_dock(self, visible: bool) -> None:
+        """The first time the walk opens beside the console, it takes most of the bottom."""
+        walk, console = self.docks["Memory walk"], self.docks["Console"]
+        if not visible or walk.isFloating() or getattr(self, "_walk_sized", False):
+            return
+        self._walk_sized = True
+        self.resizeDocks([walk], [max(360, self.height() * 2 // 5)], Qt.Orientation.Vertical)
+        if not console.isHidden() and self.dockWidgetArea(console) == self.dockWidgetArea(walk):
+            self.resizeDocks([console, walk], [self.width() // 3, self.width() * 2 // 3],
+                             Qt.Orientation.Horizontal)
 
     # ----------------------------------------------------------------- settings
     def set_theme(self, name: str) -> None:

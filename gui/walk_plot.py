@@ -16,7 +16,7 @@ ensure_app()  # pyqtgraph picks its Qt binding at import: PySide6, with an appli
 import pyqtgraph as pg  # noqa: E402
 from PySide6.QtCore import QRectF, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QFont  # noqa: E402
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget  # noqa: E402
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget  # noqa: E402
 
 from stridescope.engine.model.walk import (  # noqa: E402
     CACHE_LINE,
@@ -57,7 +57,8 @@ def _font(px: int, bold: bool = False) -> QFont:
 class WalkPlot(QWidget):
     """Title, the pyqtgraph plot, and the figures (with the timings when they come)."""
 
-    def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
+    def __init__(self, theme: Theme = LIGHT, parent: QWidget | None = None,
+                 figures_beside: bool = False) -> None:
         super().__init__(parent)
         self.theme = theme
         self.walk: Walk | None = None
@@ -82,8 +83,19 @@ class WalkPlot(QWidget):
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.figures)
+        if figures_beside:  # the dock is wide and short: the figures go right of the plot
+            row = QHBoxLayout()
+            row.addWidget(self.plot, 3)
+            scroll = QScrollArea()  # the timings make the figures taller than a short dock
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(self.figures)
+            self.figures.setAlignment(Qt.AlignmentFlag.AlignTop)
+            row.addWidget(scroll, 2)
+            layout.addLayout(row, 1)
+        else:
+            layout.addWidget(self.plot, 1)
+            layout.addWidget(self.figures)
         self.hover_line = ""
         self.zoomed = False
         self.set_type(1080)

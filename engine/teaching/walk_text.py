@@ -78,9 +78,12 @@ def timing_lines(timing, translate: Translate = _same) -> list[str]:
                   "{numel:,} elements.")).format(op=OP_TEXT[worst.op], ratio=worst.ratio,
                                                   numel=timing.numel)]
     caches = ", ".join(timing.caches) if timing.caches else t(N_("cache sizes unknown"))
-    lines.append(t(N_("Measured on this machine, CPU, {threads} threads ({caches}); medians of "
-                      "{repeats} runs, results allocated beforehand.")).format(threads=timing.threads, caches=caches,
-                                                 repeats=min(o.repeats for o in timing.ops)))
+    note = (N_("Measured on this machine, CPU, one thread ({caches}); medians of {repeats} "
+               "runs, results allocated beforehand.") if timing.threads == 1 else
+            N_("Measured on this machine, CPU, {threads} threads ({caches}); medians of "
+               "{repeats} runs, results allocated beforehand."))
+    lines.append(t(note).format(threads=timing.threads, caches=caches,
+                                repeats=min(o.repeats for o in timing.ops)))
     for o in timing.ops:
         template = (N_("{op}: {x:.3g} ms vs {c:.3g} ms copying the contiguous copy "
                        "({ratio:.2f}×)") if o.op == "contiguous" else

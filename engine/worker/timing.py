@@ -106,25 +106,39 @@ def measure(request: dict, budget: float = BUDGET_SECONDS) -> dict:
                 "add": torch.empty_like(t + 1), "flat": torch.empty(shape, dtype=dtype)}
 
     out_x, out_y = outputs(x), outputs(y)
+    # one thread: with a pool, an op waits for its slowest thread, and on a loaded machine a
+    # descheduled helper costs a whole scheduler slice (~8 ms medians seen on 2 busy cores)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        answer = _time_ops(x, y, out_x, out_y, min(budget, float(request.get("budget", budget))))
+    finally:
+        torch.set_num_threads(threads)
+    return {"numel": x.numel(), "ops": answer, "threads": 1}
+
+
+def _time_ops(x, y, out_x, out_y, budget: float) -> list[dict]:
+    import torch
+
     every_dim = list(range(x.ndim))  # numel >= MIN_ELEMENTS: at least one dim
     ops = {"sum": lambda t, o: torch.sum(t, every_dim, out=o["sum"]),
            "clone": lambda t, o: o["like"].copy_(t),
            "add": lambda t, o: torch.add(t, 1, out=o["add"]),
            "contiguous": lambda t, o: o["flat"].copy_(t)}
     answer = []
-    budget = min(budget, float(request.get("budget", budget)))
     share = budget / len(TIMED_OPS)
     for name in TIMED_OPS:
         op = ops[name]
-        first = _once(op, x, out_x) + _once(op, y, out_y)  # also the warm-up
-        repeats = int(max(MIN_REPEATS, min(MAX_REPEATS, share / max(first, 1e-9))))
+        _once(op, x, out_x), _once(op, y, out_y)  # warm-up: a first call can be 100× slower
+        pair = _once(op, x, out_x) + _once(op, y, out_y)  # what one repeat costs
+        repeats = int(max(MIN_REPEATS, min(MAX_REPEATS, share / max(pair, 1e-9))))
         xs, ys = [], []
         for _ in range(repeats):  # interleaved: drift of the machine hits both sides alike
             xs.append(_once(op, x, out_x))
             ys.append(_once(op, y, out_y))
         answer.append({"op": name, "seconds": statistics.median(xs),
                        "contiguous_seconds": statistics.median(ys), "repeats": repeats})
-    return {"numel": x.numel(), "ops": answer, "threads": torch.get_num_threads()}
+    return answer
 
 
 def _once(op, t, out) -> float:

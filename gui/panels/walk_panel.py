@@ -53,7 +53,7 @@ class WalkPanel(QWidget):
         from stridescope.gui.walk_plot import WalkPlot, focused_walk
 
         if self.plot is None:
-            self.plot = WalkPlot(self.theme)
+            self.plot = WalkPlot(self.theme, figures_beside=True)
             self._layout.addWidget(self.plot)
         document = self.document
         step = document.step if document is not None else None

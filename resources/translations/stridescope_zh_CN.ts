@@ -1046,6 +1046,14 @@
       <translation>{Name} 没有维度（0 维张量，只有一个值）。</translation>
     </message>
     <message>
+      <source>Measured on this machine, CPU, one thread ({caches}); medians of {repeats} runs, results allocated beforehand.</source>
+      <translation>在本机 CPU 上单线程测量（{caches}）；取 {repeats} 次运行的中位数，结果张量预先分配。</translation>
+    </message>
+    <message>
+      <source>Measured on this machine, CPU, {threads} threads ({caches}); medians of {repeats} runs, results allocated beforehand.</source>
+      <translation>在本机 CPU 上测量，{threads} 个线程（{caches}）；取 {repeats} 次运行的中位数，结果张量预先分配。</translation>
+    </message>
+    <message>
       <source>An empty tensor: the walk reads nothing.</source>
       <translation>空张量：遍历什么也不读。</translation>
     </message>
@@ -1096,10 +1104,6 @@
     <message>
       <source>This layout: {op} {ratio:.1f}× the time on a contiguous copy — {numel:,} elements.</source>
       <translation>这个布局：{op} 用时是连续副本的 {ratio:.1f}×——{numel:,} 个元素。</translation>
-    </message>
-    <message>
-      <source>Measured on this machine, CPU, {threads} threads ({caches}); medians of {repeats} runs, results allocated beforehand.</source>
-      <translation>在本机 CPU 上测量，{threads} 个线程（{caches}）；取 {repeats} 次运行的中位数，结果张量预先分配。</translation>
     </message>
     <message>
       <source>the first {walked:,} of {numel:,} iterations</source>
