@@ -34,6 +34,7 @@ from stridescope.gui.panels.info_panels import (
     InspectorPanel,
     TensorsPanel,
 )
+from stridescope.gui.panels.walk_panel import WalkPanel
 from stridescope.gui.predict_flow import PredictFlow
 from stridescope.gui.presentation import Presentation
 from stridescope.gui.run_progress import RunProgress
@@ -72,6 +73,13 @@ class MainWindow(QMainWindow):
             (N_("Code"), self.code, left), (N_("History"), self.history, left),
             (N_("Inspector"), self.inspector, right), (N_("Tensors"), self.tensors, right),
             (N_("Console"), self.console, Qt.DockWidgetArea.BottomDockWidgetArea))}
+        self.walk = WalkPanel()
+        self.walk.measure = lambda tensor, done: self.controller.runner.measure(tensor, done)
+        self.walk.set_theme(self.scene.theme)
+        self.docks["Memory walk"] = self._dock(N_("Memory walk"), self.walk,
+                                               Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.docks["Memory walk"].hide()  # View → Memory walk
+        self.docks["Memory walk"].visibilityChanged.connect(self._size_walk_dock)
         self.resizeDocks([self.docks["Code"]], [430], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Inspector"]], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["Console"]], [170], Qt.Orientation.Vertical)
@@ -98,7 +106,7 @@ class MainWindow(QMainWindow):
         c = self.controller
         # the canvas first: it ends the running animation before the panels show the step
         for follower in (self.presenter, self.code, self.console, self.history, self.inspector,
-                         self.tensors):
+                         self.tensors, self.walk):
             c.sig_changed.connect(follower.on_document)
         c.sig_changed.connect(self.autosave.schedule)
         self.animator.sig_frame.connect(lambda frame: self.inspector.show_tween(frame.tweens))
@@ -111,10 +119,23 @@ class MainWindow(QMainWindow):
         self.history.sig_goto.connect(c.goto)
         self.tensors.sig_focus.connect(c.focus)
         self.scene.sig_status.connect(lambda text: self.statusBar().showMessage(text))
+        self.scene.sig_cell.connect(self.walk.on_hover)
+
+    def _size_walk_dock(self, visible: bool) -> None:
+        """The first time the walk opens beside the console, it takes most of the bottom."""
+        walk, console = self.docks["Memory walk"], self.docks["Console"]
+        if not visible or walk.isFloating() or getattr(self, "_walk_sized", False):
+            return
+        self._walk_sized = True
+        self.resizeDocks([walk], [max(360, self.height() * 2 // 5)], Qt.Orientation.Vertical)
+        if not console.isHidden() and self.dockWidgetArea(console) == self.dockWidgetArea(walk):
+            self.resizeDocks([console, walk], [self.width() // 3, self.width() * 2 // 3],
+                             Qt.Orientation.Horizontal)
 
     # ----------------------------------------------------------------- settings
     def set_theme(self, name: str) -> None:
         self.presenter.theme = THEMES[name]
+        self.walk.set_theme(THEMES[name])
         self.settings.set("theme", name)
         self.presenter.refresh()
 

@@ -35,6 +35,12 @@ class InProcessRunner(QObject):
 
         done(run_script(script, limits))
 
+    def measure(self, tensor, done) -> None:
+        """Time `tensor`'s layout here, synchronously (see WorkerRunner.measure)."""
+        from stridescope.engine.worker.timing import measured_here
+
+        done(measured_here(tensor, Limits().memory_bytes))
+
     def cancel(self) -> None:
         pass
 
@@ -59,6 +65,7 @@ class WorkerRunner(QObject):
         self._notifier: QSocketNotifier | None = None
         self._started = 0.0
         self._slow_sent = False
+        self._quiet = False  # a timing runs without progress signals
         self._timer = QTimer(self)
         self._timer.setInterval(50)
         self._timer.timeout.connect(self._poll)
@@ -81,15 +88,38 @@ class WorkerRunner(QObject):
     def start(self, script: str, limits: Limits | None, done: Done) -> None:
         if self._run is not None:
             self.cancel()
+        self._quiet = False
+        self._watch(self.pool.start(script, limits, on_begin=self._on_begin), done)
+        self.sig_started.emit()
+
+    def _watch(self, run, done: Done) -> None:
         self._done = done
-        self._run = self.pool.start(script, limits, on_begin=self._on_begin)
+        self._run = run
         self._started = time.monotonic()
         self._slow_sent = False
         self._waiting_for_start = True
         self._notifier = QSocketNotifier(self._run.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._poll)
         self._timer.start()
-        self.sig_started.emit()
+
+    def measure(self, tensor, done) -> None:
+        """Time `tensor`'s layout in the worker (engine/worker/timing.py); done(Timing). A
+        script run started meanwhile wins: the timing then says it was cancelled."""
+        from stridescope.engine.model.layout import N_
+        from stridescope.engine.model.timing import Timing
+        from stridescope.engine.worker.client import timing_result
+        from stridescope.engine.worker.timing import skipped_timing
+
+        skipped = skipped_timing(tensor, self.pool.limits.memory_bytes)
+        if skipped is not None or self._run is not None:
+            done(skipped or Timing(tensor.numel,
+                                   skipped=N_("Not timed: the script is still running.")))
+            return
+        run = self.pool.start_timing(tensor)
+        self._quiet = True  # no progress bar for a timing
+        self._watch(run, lambda result: done(
+            timing_result(run, tensor.numel) if result is not None else
+            Timing(tensor.numel, skipped=N_("Not timed: cancelled."))))
 
     def cancel(self) -> None:
         run = self._run
@@ -113,6 +143,8 @@ class WorkerRunner(QObject):
             return
         if run.poll():
             self._finish(run.result)
+            return
+        if self._quiet:
             return
         if not self._slow_sent and (time.monotonic() - self._started) * 1000 >= SLOW_MS:
             self._slow_sent = True

@@ -6,6 +6,7 @@
     python main.py FILE.py               open a script in the window
     python main.py --script F --json OUT write the stridescope-trace/1 JSON, no window
     python main.py --script F --export OUT.png|svg|pdf [--step N] [--focus NAME] [--size WxH]
+    python main.py --script F --export-walk OUT.png|svg  the focused tensor's memory walk
     python main.py --attach [CONNECTION_FILE]   follow a running Jupyter kernel, cell by cell
     python main.py --attach FILE --json OUT     one snapshot of the kernel's tensors as a trace
 """
@@ -49,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "into it (.gif .mp4)")
     parser.add_argument("--export-steps", metavar="DIR",
                         help="write one numbered PNG per step into DIR (with --gif: a GIF too)")
+    parser.add_argument("--export-walk", metavar="OUT",
+                        help="draw the focused tensor's memory walk (address per iteration, "
+                             "cache lines) into OUT (.png .svg)")
     parser.add_argument("--gif", action="store_true", help="with --export-steps: GIFs as well")
     parser.add_argument("--fps", type=int, default=30, help="animation frames per second")
     parser.add_argument("--step", type=int, help="step to show (1-based; default: the last)")
@@ -128,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(exc.args[0]))
         if args.script:
             parser.error("give --lesson or --script, not both")
-    headless = args.json is not None or args.export is not None or args.export_steps is not None
+    headless = (args.json is not None or args.export is not None
+                or args.export_steps is not None or args.export_walk is not None)
     if args.attach is not None:
         if args.script or lesson or args.file:
             parser.error("--attach shows a kernel's tensors: give no script or lesson")
@@ -136,9 +141,11 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--attach takes --json or --export, not --export-steps")
         return _attach(args)
     if headless and not (args.script or lesson):
-        parser.error("--json, --export and --export-steps need --script FILE or --lesson NAME")
+        parser.error("--json, --export, --export-steps and --export-walk need --script FILE or "
+                     "--lesson NAME")
     if args.script and not headless:
-        parser.error("--script needs --json OUT, --export OUT or --export-steps DIR")
+        parser.error("--script needs --json OUT, --export OUT, --export-steps DIR or "
+                     "--export-walk OUT")
     if not 1 <= args.fps <= 60:
         parser.error("--fps must be between 1 and 60")
     if args.export and not args.export.lower().endswith(EXPORT_SUFFIXES):
@@ -155,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         if not headless:
             parser.error("--mesh runs headless (--json/--export); in the window, put a "
                          "'#! mesh 2x2' line in the script")
+    if args.export_walk and not args.export_walk.lower().endswith((".png", ".svg")):
+        parser.error("--export-walk: the file must end in .png or .svg")
 
     if not headless:
         from stridescope.engine.worker.spawn import start_early
@@ -248,12 +257,13 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
     with WorkerPool(warm=False) as pool:  # the script runs in the worker, under its limits
         pool.mesh = args.mesh
         run = pool.start(source)
-        if args.export is not None or args.export_steps is not None:
+        if args.export is not None or args.export_steps is not None or args.export_walk:
             from stridescope.gui.export import prepare
 
             prepare()  # Qt, the canvas and its fonts load here while torch loads over there
         result = run.wait()
         torch_version = pool.torch_version
+        timing = _walk_timing(pool, result, args) if args.export_walk is not None else None
     from stridescope.engine.document.trace import trace_json
 
     if args.json is not None and not _write_json(
@@ -262,7 +272,7 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
     if args.step is not None and args.step > max(len(result.steps), 1):
         parser.error(f"--step {args.step}: the script has {len(result.steps)} steps")
     lang = args.lang or "en"
-    if lang != "en" and (args.export or args.export_steps):
+    if lang != "en" and (args.export or args.export_steps or args.export_walk):
         from stridescope.gui.app import ensure_app
         from stridescope.gui.i18n import install_language
 
@@ -291,6 +301,12 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
                                    gif=args.gif, captions=captions, theme=theme,
                                    value_colors=args.value_colors)
             print(f"wrote {len(written)} files to {args.export_steps}")
+        if args.export_walk is not None:
+            from stridescope.gui.walk_plot import export_walk
+
+            export_walk(result, args.export_walk, step=args.step, focus=args.focus,
+                        size=args.size if args.size != (1200, 800) else (1920, 1080),
+                        theme=theme, timing=timing)
     except ValueError as exc:  # an unknown --focus name, for example
         print(f"stridescope: {exc}", file=sys.stderr)
         return 2
@@ -298,6 +314,17 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
         print(f"stridescope: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _walk_timing(pool, result, args: argparse.Namespace):
+    """--export-walk: time the walked tensor in the worker (None when there is none: the
+    export then says why)."""
+    from stridescope.gui.walk_plot import focused_tensor, walk_step
+
+    try:
+        return pool.measure(focused_tensor(walk_step(result, args.step, args.focus), args.focus))
+    except ValueError:
+        return None
 
 
 def run() -> None:

@@ -62,6 +62,7 @@ def main() -> int:
     import torch
 
     import stridescope.engine.interpret.runner  # noqa: F401 - imported once here, inherited by every run
+    import stridescope.engine.worker.timing  # noqa: F401 - the child refuses imports later
     from stridescope.engine.interpret import policy
 
     policy.torch_attributes()
@@ -222,7 +223,8 @@ def _run_child(out_fd: int, request: dict) -> int:
     _OUT = out_fd
     limits = _limits(request.get("limits"))
     source = request.get("script")
-    shape, mesh_error = _mesh_shape(request.get("mesh"), source if isinstance(source, str) else "")
+    shape, mesh_error = (None, None) if request.get("timing") is not None else _mesh_shape(
+        request.get("mesh"), source if isinstance(source, str) else "")
     if shape is not None:  # before the limits (torch._dynamo finds a temp dir by writing a
         _import_mesh_modules()  # file) and before imports are refused (torchgen, …)
     _set_os_limits(limits)
@@ -232,6 +234,8 @@ def _run_child(out_fd: int, request: dict) -> int:
     from stridescope.engine.interpret.script import parse, too_long
     from stridescope.engine.worker.wire import encode
 
+    if request.get("timing") is not None:
+        return _time_layout(request["timing"])
     if not isinstance(source, str):
         _send({"kind": "fail", "message": "no script"})
         return 1
@@ -309,6 +313,20 @@ def _import_mesh_modules() -> None:
     import stridescope.engine.worker.mesh_run  # noqa: F401
 
     sysconfig.get_config_vars()  # loads _sysconfigdata_* (torch asks on first dispatch)
+
+
+def _time_layout(layout) -> int:
+    """A timing request (engine/worker/timing.py) instead of a script."""
+    try:
+        from stridescope.engine.worker.timing import measure
+
+        answer = measure(layout)
+    except Exception as exc:  # noqa: BLE001 - reported to the app, which shows it
+        _send({"kind": "fail", "message": f"{type(exc).__name__}: {exc}"[:2000]})
+        return 1
+    _send({"kind": "timing", "timing": answer})
+    _send({"kind": "done", "syntax_error": None})
+    return 0
 
 
 def _limits(data):

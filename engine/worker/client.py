@@ -21,9 +21,11 @@ import signal
 import time
 from collections.abc import Callable
 
+from stridescope.engine.model.layout import N_
 from stridescope.engine.model.limits import Limits
 from stridescope.engine.model.mesh import RankState
 from stridescope.engine.model.state import ErrorInfo, RunResult, Step
+from stridescope.engine.model.timing import Timing
 from stridescope.engine.worker.spawn import spawn, take_early
 from stridescope.engine.worker.wire import FrameReader, WireError, decode
 
@@ -108,7 +110,7 @@ class Run:
     def __init__(self, pool: WorkerPool, process: _Process, script: str, limits: Limits,
                  on_step: Callable[[Step], None] | None = None,
                  on_begin: Callable[[int, int], None] | None = None,
-                 previous: Run | None = None) -> None:
+                 previous: Run | None = None, timing: dict | None = None) -> None:
         self.pool = pool
         self.process = process
         self.script = script
@@ -136,8 +138,12 @@ class Run:
         pool._serial += 1
         self.id = pool._serial
         self._ranks: dict[int, tuple] = {}  # a mesh run's rank states, until their step
-        process.send({"id": self.id, "script": script, "limits": dataclasses.asdict(limits),
-                      "mesh": pool.mesh})
+        self.timing = None  # the answer to a timing request (engine/worker/timing.py)
+        request = {"id": self.id, "script": script, "limits": dataclasses.asdict(limits),
+                   "mesh": pool.mesh}
+        if timing is not None:
+            request["timing"] = timing
+        process.send(request)
 
     @property
     def done(self) -> bool:
@@ -276,6 +282,8 @@ class Run:
                 raise WireError("not an error")
             self.finished = {"syntax_error": error}
             self._conclude()  # the child's exit comes later; nobody needs to wait for it
+        elif kind == "timing":
+            self.timing = message.get("timing")  # checked by timing_from_json
         elif kind == "fail":
             self.finished = {"fail": _str(message.get("message"))}
         elif kind == "ranks":  # before the step it belongs to (a mesh run)
@@ -447,6 +455,32 @@ class WorkerPool:
                                         on_step, on_begin, previous)
         return self._active
 
+    def start_timing(self, tensor) -> Run:
+        """Time the layout of `tensor` (a TensorState) in a fresh child: run.timing, then
+        `timing_result(run)`; the wall clock is bounded like a statement's."""
+        from stridescope.engine.worker.timing import BUDGET_SECONDS, timing_request
+
+        if self._active is not None and not self._active.done:
+            self._active.cancel()
+        self.warm()
+        previous = self._last if self._last is not None and \
+            self._last.process is self._process else None
+        limits = dataclasses.replace(self.limits, run_seconds=min(self.limits.run_seconds,
+                                                                  self.limits.max_seconds))
+        # the repeats take a third of the time a statement may: warm-up and set-up fit too
+        request = {**timing_request(tensor),
+                   "budget": min(BUDGET_SECONDS, self.limits.max_seconds / 3)}
+        self._active = self._last = Run(self, self._process, "", limits, None, None, previous,
+                                        timing=request)
+        return self._active
+
+    def measure(self, tensor):
+        """Time `tensor`'s layout (blocking): a Timing, skipped with the reason if need be."""
+        from stridescope.engine.worker.timing import skipped_timing
+
+        skipped = skipped_timing(tensor, self.limits.memory_bytes)
+        return skipped or timing_result(self.start_timing(tensor), tensor.numel)
+
     def run(self, script: str, limits: Limits | None = None,
             on_step: Callable[[Step], None] | None = None) -> RunResult:
         result = self.start(script, limits, on_step).wait()
@@ -476,6 +510,22 @@ class WorkerPool:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def timing_result(run: Run, numel: int):
+    """The Timing a finished timing run answered, or one that says why there is none."""
+    from stridescope.engine.worker.timing import cache_sizes, timing_from_json
+
+    result = run.wait()
+    error = result.syntax_error if result is not None else None  # a run with no steps
+    if run.timing is None:
+        why = error.message if error is not None else "the worker gave no timing"
+        return Timing(numel, skipped=N_("Not timed: {why}"), skipped_values=(("why", why),))
+    try:
+        return timing_from_json(run.timing, cache_sizes())
+    except ValueError as exc:
+        return Timing(numel, skipped=N_("Not timed: the worker's answer was invalid ({why})"),
+                      skipped_values=(("why", str(exc)),))
 
 
 def _kill(pid: int) -> None:

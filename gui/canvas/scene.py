@@ -96,6 +96,7 @@ class TextsItem(QGraphicsObject):
 
 class CanvasScene(QGraphicsScene):
     sig_status = Signal(str)
+    sig_cell = Signal(object)  # the lit grid cell's logical index, or None (the walk dock)
 
     def __init__(self, theme: Theme = LIGHT) -> None:
         super().__init__()
@@ -191,6 +192,7 @@ class CanvasScene(QGraphicsScene):
             t = self.grid_item.grid.tensor
             self.formula_item.set_lines(formula_lines(None, self.theme, t.ndim, t.storage_offset))
         self.link_item.setPath(QPainterPath())
+        self.sig_cell.emit(None)
 
     def show_grid_cell(self, panel: tuple, row: int, col: int) -> int:
         """Light a grid cell, its storage cell and every grid cell reading it; return k."""
@@ -206,7 +208,9 @@ class CanvasScene(QGraphicsScene):
         formula = grid.formula(panel, row, col)
         self.formula_item.set_lines(formula_lines(formula, self.theme, grid.tensor.ndim, None))
         self._draw_links([(panel, row, col)], strip_item, k)
-        index = ", ".join(str(i) for i in grid.logical_index(panel, row, col))
+        logical = grid.logical_index(panel, row, col)
+        self.sig_cell.emit(tuple(logical))
+        index = ", ".join(str(i) for i in logical)
         self.sig_status.emit(_("{name}[{index}] → storage index {k} (value {value})").format(
             name=grid.tensor.name, index=index, k=k, value=grid.value_text(k)))
         return k

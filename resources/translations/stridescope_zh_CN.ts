@@ -162,6 +162,10 @@
       <translation>已导出 {path}</translation>
     </message>
     <message>
+      <source>Memory walk</source>
+      <translation>内存遍历</translation>
+    </message>
+    <message>
       <source>Internal error (the app keeps running): {error}</source>
       <translation>内部错误（程序仍在运行）：{error}</translation>
     </message>
@@ -554,6 +558,14 @@
       <translation>第 {n} 行</translation>
     </message>
     <message>
+      <source>Measure on this machine</source>
+      <translation>在本机上测量</translation>
+    </message>
+    <message>
+      <source>Measuring…</source>
+      <translation>测量中…</translation>
+    </message>
+    <message>
       <source>view</source>
       <translation>视图</translation>
     </message>
@@ -636,6 +648,38 @@
     <message>
       <source>Running line {line} ({done} statements done)…</source>
       <translation>正在运行第 {line} 行（已完成 {done} 条语句）…</translation>
+    </message>
+    <message>
+      <source>Not timed: the script is still running.</source>
+      <translation>不计时：脚本仍在运行。</translation>
+    </message>
+    <message>
+      <source>Not timed: cancelled.</source>
+      <translation>不计时：已取消。</translation>
+    </message>
+    <message>
+      <source>iteration of the row-major loop</source>
+      <translation>行优先循环的迭代次序</translation>
+    </message>
+    <message>
+      <source>byte address in storage</source>
+      <translation>存储中的字节地址</translation>
+    </message>
+    <message>
+      <source>Memory walk: no tensor to walk</source>
+      <translation>内存遍历：没有可遍历的张量</translation>
+    </message>
+    <message>
+      <source>Memory walk of {name}: shape {shape} · stride {stride} · offset {offset} · {itemsize} B per element</source>
+      <translation>{name} 的内存遍历：形状 {shape} · 步长 {stride} · 偏移 {offset} · 每个元素 {itemsize} B</translation>
+    </message>
+    <message>
+      <source>{name}[{index}]: iteration {n:,}, byte {address:,}, cache line {line:,}</source>
+      <translation>{name}[{index}]：第 {n:,} 次迭代，字节 {address:,}，缓存行 {line:,}</translation>
+    </message>
+    <message>
+      <source>The plot shows the first {shown:,} iterations; the figures count all {walked:,}.</source>
+      <translation>图中画出前 {shown:,} 次迭代；数字统计全部 {walked:,} 次。</translation>
     </message>
     <message>
       <source>view({requested}) needs each new dimension to step through storage with one constant stride.</source>
@@ -1088,6 +1132,98 @@
     <message>
       <source>DTensor splits like torch.chunk: every rank gets ceil({size}/{ranks}) = {chunk} except the last ones, which get what is left (maybe nothing). A collective pads every shard to {chunk} (the padded dim is {padded}) and drops the padding afterwards.</source>
       <translation>DTensor 像 torch.chunk 一样切分：每个 rank 得到 ceil({size}/{ranks}) = {chunk}，最后的 rank 得到剩下的部分（可能为空）。集合通信会把每个分片填充到 {chunk}（填充后该维为 {padded}），之后再去掉填充。</translation>
+    </message>
+    <message>
+      <source>Measured on this machine, CPU, one thread ({caches}); medians of {repeats} runs, results allocated beforehand.</source>
+      <translation>在本机 CPU 上单线程测量（{caches}）；取 {repeats} 次运行的中位数，结果张量预先分配。</translation>
+    </message>
+    <message>
+      <source>Measured on this machine, CPU, {threads} threads ({caches}); medians of {repeats} runs, results allocated beforehand.</source>
+      <translation>在本机 CPU 上测量，{threads} 个线程（{caches}）；取 {repeats} 次运行的中位数，结果张量预先分配。</translation>
+    </message>
+    <message>
+      <source>An empty tensor: the walk reads nothing.</source>
+      <translation>空张量：遍历什么也不读。</translation>
+    </message>
+    <message>
+      <source>cache sizes unknown</source>
+      <translation>缓存大小未知</translation>
+    </message>
+    <message>
+      <source>{op}: {x:.3g} ms vs {c:.3g} ms copying the contiguous copy ({ratio:.2f}×)</source>
+      <translation>{op}：{x:.3g} ms，复制连续副本为 {c:.3g} ms（{ratio:.2f}×）</translation>
+    </message>
+    <message>
+      <source>{op}: {x:.3g} ms vs {c:.3g} ms on x.contiguous() ({ratio:.2f}×)</source>
+      <translation>{op}：{x:.3g} ms，在 x.contiguous() 上为 {c:.3g} ms（{ratio:.2f}×）</translation>
+    </message>
+    <message>
+      <source>The walk jumps through storage: it leaves a cache line and comes back, {per} lines fetched per {k} elements — {ratio}× the fetches of a contiguous layout.</source>
+      <translation>遍历在存储中跳跃：离开一条缓存行又回来，每 {k} 个元素取入 {per} 条缓存行——是连续布局取入次数的 {ratio}×。</translation>
+    </message>
+    <message>
+      <source>{walked:,} iterations · {read:,} B read · {touched:,} distinct bytes</source>
+      <translation>{walked:,} 次迭代 · 读取 {read:,} B · 不同的字节 {touched:,} 个</translation>
+    </message>
+    <message>
+      <source>{lines:,} distinct {size}-byte cache lines touched</source>
+      <translation>触及 {lines:,} 条不同的 {size} 字节缓存行</translation>
+    </message>
+    <message>
+      <source>{fetched:,} cache lines fetched in walk order (contiguous: {contiguous:,})</source>
+      <translation>按遍历顺序取入 {fetched:,} 条缓存行（连续布局：{contiguous:,}）</translation>
+    </message>
+    <message>
+      <source>Stride 0 re-reads the same bytes: {touched:,} distinct cache lines where a contiguous copy has {contiguous:,}; the walk fetches {lines:,} ({ratio}×), and most ops still compute every element.</source>
+      <translation>步长 0 反复读取同样的字节：只有 {touched:,} 条不同的缓存行，连续副本有 {contiguous:,} 条；遍历取入 {lines:,} 条（{ratio}×），而多数运算仍要计算每一个元素。</translation>
+    </message>
+    <message>
+      <source>The walk reads storage in order: every cache line is fetched once, {per} line per {k} elements — the contiguous pattern.</source>
+      <translation>遍历按顺序读取存储：每条缓存行只取入一次，每 {k} 个元素 {per} 条缓存行——这就是连续布局的模式。</translation>
+    </message>
+    <message>
+      <source>Nearly in order: {ratio}× the line fetches of a contiguous layout ({per} lines per {k} elements).</source>
+      <translation>几乎按顺序：缓存行取入次数是连续布局的 {ratio}×（每 {k} 个元素 {per} 条缓存行）。</translation>
+    </message>
+    <message>
+      <source>The walk skips bytes: each cache line is fetched once, but only {used}% of its bytes are used — {per} lines per {k} elements, {ratio}× the fetches of a contiguous layout.</source>
+      <translation>遍历跳过字节：每条缓存行只取入一次，但只用到其中 {used}% 的字节——每 {k} 个元素取入 {per} 条缓存行，是连续布局取入次数的 {ratio}×。</translation>
+    </message>
+    <message>
+      <source>This layout: {op} {ratio:.1f}× the time on a contiguous copy — {numel:,} elements.</source>
+      <translation>这个布局：{op} 用时是连续副本的 {ratio:.1f}×——{numel:,} 个元素。</translation>
+    </message>
+    <message>
+      <source>the first {walked:,} of {numel:,} iterations</source>
+      <translation>{numel:,} 次迭代中的前 {walked:,} 次</translation>
+    </message>
+    <message>
+      <source>Not timed: {why}</source>
+      <translation>不计时：{why}</translation>
+    </message>
+    <message>
+      <source>Not timed: the worker's answer was invalid ({why})</source>
+      <translation>不计时：工作进程的回答无效（{why}）</translation>
+    </message>
+    <message>
+      <source>A meta tensor has no data: nothing to time (its walk is still exact).</source>
+      <translation>meta 张量没有数据：没有可计时的东西（它的遍历仍是精确的）。</translation>
+    </message>
+    <message>
+      <source>Timings run on the CPU; this tensor is on {device}.</source>
+      <translation>计时只在 CPU 上进行；这个张量在 {device} 上。</translation>
+    </message>
+    <message>
+      <source>{dtype} is not timed.</source>
+      <translation>{dtype} 不计时。</translation>
+    </message>
+    <message>
+      <source>Not timed: {numel:,} elements take microseconds, and the timer's noise would be the answer (timed from {min:,} elements).</source>
+      <translation>不计时：{numel:,} 个元素只需几微秒，测出的只会是计时器的噪声（从 {min:,} 个元素起才计时）。</translation>
+    </message>
+    <message>
+      <source>Not timed: it needs about {mib:,.0f} MiB, more than the worker's memory limit allows.</source>
+      <translation>不计时：需要约 {mib:,.0f} MiB，超过了工作进程的内存限制。</translation>
     </message>
   </context>
 </TS>

@@ -158,3 +158,19 @@ def test_json_writes_numpy_arrays_and_the_memory_they_share(tmp_path):
     assert n["data_ptr"] - last["tensors"]["t"]["storage_data_ptr"] == 0
     assert m["storage_id"] == last["tensors"]["u"]["storage_id"] and m["values"] == [0, 1, 2, 3]
     assert last["tensors"]["u"]["numpy_memory"]["id"] == m["memory_id"]
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg"])
+def test_export_walk_headless(script, tmp_path, suffix):
+    out = tmp_path / f"walk.{suffix}"
+    done = run("--script", str(script), "--export-walk", str(out), "--step", "2", timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 1000
+
+
+def test_export_walk_bad_arguments_exit_2(script, tmp_path):
+    done = run("--script", str(script), "--export-walk", str(tmp_path / "w.pdf"))
+    assert done.returncode == 2 and ".png or .svg" in done.stderr
+    done = run("--script", str(script), "--export-walk", str(tmp_path / "w.png"),
+               "--focus", "nope", timeout=120)
+    assert done.returncode == 2 and "no tensor named 'nope'" in done.stderr

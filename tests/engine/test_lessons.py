@@ -440,3 +440,21 @@ def test_chinese_narration_keeps_every_number(name):
         en, zh = lesson.caption(step, "en"), lesson.caption(step, "zh_CN")
         assert sorted(re.findall(r"\d+(?:\.\d+)?", en)) == \
             sorted(re.findall(r"\d+(?:\.\d+)?", zh)), step.source
+
+
+def test_lesson_20_the_walk_figures_it_quotes_are_the_engines():
+    from stridescope.engine.model.walk import walk_of
+
+    steps = _run("20_why_contiguous_is_faster")[1]
+    last = steps[-1]
+    t, s, e = (walk_of(last.tensor(n)) for n in "tse")
+    assert (t.lines_fetched, t.contiguous_fetched) == (1_000_000, 62_500)
+    assert (s.lines_fetched, s.lines_touched, s.bytes_touched) == (62_500, 62_500, 2_000_000)
+    assert (e.lines_touched, e.bytes_touched) == (63, 4_000)
+    # clone keeps the transpose's strides in a new storage; contiguous() and reshape reorder
+    clone = _step("20_why_contiguous_is_faster", "print(t.clone().stride())")
+    assert clone.stdout.strip() == "(1, 1000)"
+    copy = _step("20_why_contiguous_is_faster", "print(t.contiguous().stride())")
+    assert copy.stdout.strip() == "(1000, 1)"
+    copied = _step("20_why_contiguous_is_faster", "print(t.reshape(-1).data_ptr() == t.data_ptr())")
+    assert copied.stdout.strip() == "False"
