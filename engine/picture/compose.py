@@ -60,6 +60,9 @@ def tensor_colors(steps: Sequence[Step]) -> dict[str, int]:
     for step in steps:
         for t in (*step.tensors, *step.arrays):
             colors.setdefault(t.name, len(colors))
+    for step in steps:  # after every name, so a chain's calls shift no named tensor's colour
+        for sub in step.substeps:
+            colors.setdefault(sub.source, len(colors))
     return colors
 
 
