@@ -74,7 +74,7 @@ class CanvasPresenter(QObject):
             caption = f"{self.prediction_note}\n{caption}".strip()
         view = ViewState(step=step.index, focus=document.focus, panel_start=self.panel_start,
                          lang=current_language(), caption=caption,
-                         value_colors=self.value_colors)
+                         value_colors=self.value_colors, substep=document.sub)
         size = self.view.viewport().size()
         viewport = Viewport(max(size.width(), 320), max(size.height(), 240), self.presenting,
                             self.large_labels)
@@ -84,7 +84,8 @@ class CanvasPresenter(QObject):
     def replay(self) -> None:
         """Animate the change from the previous step to the shown one again."""
         document = self.document
-        if document is None or document.step is None or document.step.index == 0:
+        if (document is None or document.step is None
+                or (document.step.index == 0 and document.sub <= 0)):
             return
         self.show(document)
         self._play()

@@ -205,10 +205,27 @@ class Controller(QObject):
         self._set(doc, animate=doc.step_index == before + 1)
 
     def step_forward(self) -> None:
-        self.goto(self.document.step_index + 1)
+        """Step into: a chained statement's calls one by one, then the next statement."""
+        self._move(lambda doc: doc.stepped_into(), forward=True)
 
     def step_back(self) -> None:
-        self.goto(self.document.step_index - 1)
+        self._move(lambda doc: doc.stepped_back(), forward=False)
+
+    def step_over(self, delta: int = 1) -> None:
+        """The next (or previous) statement, past the calls of a chained one."""
+        self._move(lambda doc: doc.stepped_over(delta), forward=delta > 0)
+
+    def goto_sub(self, index: int, sub: int) -> None:
+        """Show call `sub` of statement `index` (-1: the statement itself)."""
+        self._move(lambda doc: doc.at(index, sub), forward=False)
+
+    def _move(self, where, forward: bool) -> None:
+        if self._loading is not None:  # applied once the loaded script has run
+            self._after_load.append(lambda: self._move(where, forward))
+            return
+        doc = where(self.document)
+        moved = (doc.step_index, doc.sub) != (self.document.step_index, self.document.sub)
+        self._set(doc, animate=forward and moved)
 
     def first(self) -> None:
         self.goto(0)

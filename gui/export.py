@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stridescope.engine.model.state import RunResult, Step
+from stridescope.engine.model.substeps import substep_count
 from stridescope.engine.picture.compose import compose
 from stridescope.engine.picture.scene import Scene, Viewport, ViewState
 from stridescope.gui.theme import LIGHT, Theme
@@ -32,8 +33,10 @@ def prepare() -> None:
 def compose_step(result: RunResult, step: int | None = None, focus: str | None = None,
                  size: tuple[int, int] = (1200, 800),
                  captions: Callable[[Step], str] | None = None, animate: bool = False,
-                 presentation: bool = False, value_colors: bool = False) -> Scene:
-    """The Scene of step (1-based; default the last) at `size`, in the current language."""
+                 presentation: bool = False, value_colors: bool = False,
+                 substep: int = -1) -> Scene:
+    """The Scene of step (1-based; default the last) at `size`, in the current language;
+    with `substep` >= 0, of that call of the step's chained statement."""
     from stridescope.gui.i18n import _, current_language
 
     index = (step or max(len(result.steps), 1)) - 1
@@ -42,7 +45,7 @@ def compose_step(result: RunResult, step: int | None = None, focus: str | None =
         raise ValueError(f"no tensor named {focus!r} at step {index + 1} (there: {names})")
     caption = captions(result.steps[index]) if captions and result.steps else ""
     view = ViewState(step=index, focus=focus, lang=current_language(), caption=caption,
-                     animate=animate, value_colors=value_colors)
+                     animate=animate, value_colors=value_colors, substep=substep)
     return compose(result, view, Viewport(size[0], size[1], presentation), _)
 
 
@@ -115,24 +118,27 @@ def render_scene(scene, path: str, size: tuple[int, int], background: str) -> No
 def export_still(result: RunResult, path: str, step: int | None = None,
                  focus: str | None = None, size: tuple[int, int] = (1200, 800),
                  theme: Theme = LIGHT, captions: Callable[[Step], str] | None = None,
-                 presentation: bool = False, value_colors: bool = False) -> None:
+                 presentation: bool = False, value_colors: bool = False,
+                 substep: int = -1) -> None:
     """Headless: render step (1-based; default the last) of result into path."""
     composed = compose_step(result, step, focus, size, captions, presentation=presentation,
-                            value_colors=value_colors)
+                            value_colors=value_colors, substep=substep)
     render_scene(scene_for(composed, theme), path, size, theme.background)
 
 
 def animation_frames(result: RunResult, step: int | None, focus: str | None,
                      size: tuple[int, int], fps: int, seconds: float, theme: Theme = LIGHT,
-                     captions: Callable[[Step], str] | None = None, value_colors: bool = False):
-    """Yield QImages of the animation into step (1-based; default the last)."""
+                     captions: Callable[[Step], str] | None = None, value_colors: bool = False,
+                     substep: int = -1):
+    """Yield QImages of the animation into step (1-based; default the last), or into its
+    call `substep` (from the call before it)."""
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QImage, QPainter
 
     from stridescope.engine.picture.transition import frame_at
 
     composed = compose_step(result, step, focus, size, captions, animate=True,
-                            value_colors=value_colors)
+                            value_colors=value_colors, substep=substep)
     scene = scene_for(composed, theme)
     scene.begin_animation()
     count = max(2, round(fps * seconds))
@@ -166,7 +172,7 @@ def export_animation(result: RunResult, path: str, step: int | None = None,
                      focus: str | None = None, size: tuple[int, int] = (1200, 800),
                      fps: int = 30, seconds: float = 1.6, theme: Theme = LIGHT,
                      captions: Callable[[Step], str] | None = None, progress=None,
-                     value_colors: bool = False) -> int:
+                     value_colors: bool = False, substep: int = -1) -> int:
     """Write a GIF (Pillow) or MP4 (imageio-ffmpeg) of the step's animation; return frames.
 
     The result is held HOLD_SECONDS at the end (GIF: one long frame; MP4: repeated frames),
@@ -179,7 +185,7 @@ def export_animation(result: RunResult, path: str, step: int | None = None,
     frames = []
     total = max(2, round(fps * seconds))
     for n, image in enumerate(animation_frames(result, step, focus, size, fps, seconds, theme,
-                                               captions, value_colors)):
+                                               captions, value_colors, substep)):
         frames.append(_to_pil(image))
         if progress is not None:
             progress(n + 1, total)
@@ -212,18 +218,24 @@ def export_animation(result: RunResult, path: str, step: int | None = None,
 def export_steps(result: RunResult, folder: str, size: tuple[int, int] = (1200, 800),
                  fps: int = 30, gif: bool = False, theme: Theme = LIGHT,
                  captions: Callable[[Step], str] | None = None,
-                 value_colors: bool = False) -> list[str]:
-    """One numbered PNG (and optionally GIF) per step: a ready figure set for a tutorial."""
+                 value_colors: bool = False, substeps: bool = False) -> list[str]:
+    """One numbered PNG (and optionally GIF) per step: a ready figure set for a tutorial.
+    With `substeps`, each call of a chained statement too, after its statement, in the order
+    → steps into them: step-03.png, step-03_call1.png, step-03_call2.png, step-04.png."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for step in result.steps:
-        stem = out / f"step-{step.index + 1:02d}"
-        export_still(result, f"{stem}.png", step=step.index + 1, size=size, theme=theme,
-                     captions=captions, value_colors=value_colors)
-        written.append(f"{stem}.png")
-        if gif and step.index > 0:
-            export_animation(result, f"{stem}.gif", step=step.index + 1, size=size, fps=fps,
-                             theme=theme, captions=captions, value_colors=value_colors)
-            written.append(f"{stem}.gif")
+        calls = range(substep_count(step)) if substeps else range(0)
+        for sub in (-1, *calls):
+            name = f"step-{step.index + 1:02d}" + (f"_call{sub + 1}" if sub >= 0 else "")
+            stem = out / name
+            export_still(result, f"{stem}.png", step=step.index + 1, size=size, theme=theme,
+                         captions=captions, value_colors=value_colors, substep=sub)
+            written.append(f"{stem}.png")
+            if gif and (step.index > 0 or sub > 0):
+                export_animation(result, f"{stem}.gif", step=step.index + 1, size=size,
+                                 fps=fps, theme=theme, captions=captions,
+                                 value_colors=value_colors, substep=sub)
+                written.append(f"{stem}.gif")
     return written

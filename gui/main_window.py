@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
             lambda delta: self.predict.step_forward() if delta > 0 else c.step_back())
         self.code.sig_run_to_line.connect(c.goto_line)
         self.history.sig_goto.connect(c.goto)
+        self.history.sig_goto_sub.connect(c.goto_sub)
         self.tensors.sig_focus.connect(c.focus)
         self.scene.sig_status.connect(lambda text: self.statusBar().showMessage(text))
         self.scene.sig_cell.connect(self.walk.on_hover)

@@ -92,8 +92,14 @@ class Menus(QObject):
 
         step = self._menu(bar, N_("&Step"))
         self._action(step, N_("&Run script"), w.code.run, "Ctrl+Return")
-        self._action(step, N_("Step &forward"), w.predict.step_forward, "Right", also="F10")
-        self._action(step, N_("Step &back"), c.step_back, "Left", also="Shift+F10")
+        # as in a debugger: → / F11 step into a chained statement's calls, Shift+→ / F10
+        # step over them to the next statement
+        self._action(step, N_("Step &forward"), w.predict.step_forward, "Right", also="F11")
+        self._action(step, N_("Step &back"), c.step_back, "Left", also="Shift+F11")
+        self._action(step, N_("Step &over (next statement)"), lambda: c.step_over(1),
+                     "Shift+Right", also="F10")
+        self._action(step, N_("Step back o&ver (previous statement)"), lambda: c.step_over(-1),
+                     "Shift+Left", also="Shift+F10")
         self._action(step, N_("F&irst step"), c.first, "Home")
         self._action(step, N_("&Last step"), c.last, "End")
         self._action(step, N_("Predict before each step"),

@@ -25,7 +25,8 @@ class PredictFlow(QObject):
         document = self.controller.document
         self.presenter.prediction_note = ""
         nxt = document.step_index + 1
-        if self.enabled and nxt < len(document.steps):
+        into_calls = document.stepped_into().sub >= 0  # a call of this statement: no question
+        if self.enabled and nxt < len(document.steps) and not into_calls:
             question = self._question_for(document.steps[nxt])
             if question is not None:
                 answers = self.ask(question)

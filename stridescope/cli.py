@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="draw the focused tensor's memory walk (address per iteration, "
                              "cache lines) into OUT (.png .svg)")
     parser.add_argument("--gif", action="store_true", help="with --export-steps: GIFs as well")
+    parser.add_argument("--substeps", action="store_true",
+                        help="with --export-steps: each call of a chained statement as a step "
+                             "of its own too (step-03_call1.png …, after step-03.png)")
     parser.add_argument("--fps", type=int, default=30, help="animation frames per second")
     parser.add_argument("--step", type=int, help="step to show (1-based; default: the last)")
     parser.add_argument("--focus", metavar="NAME", help="tensor to focus in the logical grid")
@@ -146,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.script and not headless:
         parser.error("--script needs --json OUT, --export OUT, --export-steps DIR or "
                      "--export-walk OUT")
+    if args.substeps and args.export_steps is None:
+        parser.error("--substeps goes with --export-steps DIR")
     if not 1 <= args.fps <= 60:
         parser.error("--fps must be between 1 and 60")
     if args.export and not args.export.lower().endswith(EXPORT_SUFFIXES):
@@ -299,7 +304,7 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
 
             written = export_steps(result, args.export_steps, size=args.size, fps=args.fps,
                                    gif=args.gif, captions=captions, theme=theme,
-                                   value_colors=args.value_colors)
+                                   value_colors=args.value_colors, substeps=args.substeps)
             print(f"wrote {len(written)} files to {args.export_steps}")
         if args.export_walk is not None:
             from stridescope.gui.walk_plot import export_walk

@@ -31,6 +31,7 @@ class Document:
     cursor: int = -1           # step index shown; -1: the last step
     focus: str | None = None   # focused tensor name; None: the step's default
     result: RunResult = field(default=None, compare=False, repr=False)  # type: ignore
+    sub: int = -1              # the call of a chained statement shown; -1: the statement
 
     @staticmethod
     def from_script(script: str, limits: Limits | None = None,
@@ -66,12 +67,36 @@ class Document:
         script = result.source
         # keep the cursor on the same step when it still exists, else show the last
         cursor = self.cursor if 0 <= self.cursor < len(result.steps) else -1
-        return Document(script, cursor, self.focus, result)
+        sub = self.sub if cursor >= 0 and self.sub < _calls(result.steps, cursor) else -1
+        return Document(script, cursor, self.focus, result, sub)
 
-    def at(self, index: int) -> Document:
+    def at(self, index: int, sub: int = -1) -> Document:
+        """Step `index`; with `sub` >= 0, the call of its chained statement (see SubStep)."""
         if not self.steps:
             return self
-        return replace(self, cursor=max(0, min(index, len(self.steps) - 1)))
+        index = max(0, min(index, len(self.steps) - 1))
+        return replace(self, cursor=index, sub=sub if 0 <= sub < _calls(self.steps, index)
+                       else -1)
+
+    # Stepping like a debugger: → on a chained statement steps into its calls (the first,
+    # the next, …, then out to the next statement); ← walks the same path back; stepping
+    # over goes statement to statement.
+    def stepped_into(self) -> Document:
+        index = self.step_index
+        if self.sub + 1 < _calls(self.steps, index):
+            return self.at(index, self.sub + 1)
+        return self.at(index + 1)
+
+    def stepped_back(self) -> Document:
+        index = self.step_index
+        if self.sub >= 0:
+            return self.at(index, self.sub - 1)
+        if index > 0 and _calls(self.steps, index - 1):
+            return self.at(index - 1, _calls(self.steps, index - 1) - 1)
+        return self.at(index - 1)
+
+    def stepped_over(self, delta: int) -> Document:
+        return self.at(self.step_index + delta)
 
     def focused(self, name: str | None) -> Document:
         return replace(self, focus=name)
@@ -112,6 +137,12 @@ class Document:
             if step.line <= line:
                 best = step.index
         return best
+
+
+def _calls(steps: tuple[Step, ...], index: int) -> int:
+    from stridescope.engine.model.substeps import substep_count
+
+    return substep_count(steps[index]) if 0 <= index < len(steps) else 0
 
 
 def fresh_name(taken: set[str], stem: str) -> str:

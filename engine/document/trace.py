@@ -12,6 +12,7 @@ from stridescope.engine.model.state import (
     MemoryState,
     RunResult,
     Step,
+    SubStep,
     TensorState,
 )
 from stridescope.engine.teaching.i18n import translator
@@ -142,8 +143,7 @@ def step_json(step: Step, translate: Callable[[str], str] | None = None,
         "warnings": list(step.warnings),
     }
     if step.substeps:  # a chained statement: each call's tensor, in the order they returned
-        out["substeps"] = [{"source": s.source, "memory": s.memory, **tensor_json(s.tensor)}
-                           for s in step.substeps]
+        out["substeps"] = [substep_json(s) for s in step.substeps]
     if step.ranks:  # a mesh run: what every rank holds (README "Sharded layouts")
         out["ranks"] = [rank_json(r) for r in step.ranks]
     if step.arrays:
@@ -157,6 +157,19 @@ def step_json(step: Step, translate: Callable[[str], str] | None = None,
         out["arrays"] = {a.name: array_json(a) for a in step.arrays}
         out["memories"] = [memory_json(m) for m in step.memories]
         out["written_memories"] = list(step.written_memories)
+    return out
+
+
+def substep_json(sub: SubStep) -> dict[str, Any]:
+    """A call of a chained statement: its text, what it did, its tensor, and the storage it
+    reads when no name holds it (`storage_id` <= 0, with `temporary`: its size and values)."""
+    out = {"source": sub.source, "memory": sub.memory, **tensor_json(sub.tensor)}
+    temporary = sub.temporary
+    if temporary is not None:
+        values = temporary.elements(sub.tensor.dtype)
+        out["temporary"] = {"id": temporary.id, "label": temporary.label,
+                            "nbytes": temporary.nbytes,
+                            "values": None if values is None else values.tolist()}
     return out
 
 

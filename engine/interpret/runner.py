@@ -305,14 +305,31 @@ class _Recorder:
         if not calls or len(calls) < 2:
             return ()
         out = []
+        temporaries: dict[int, int] = {}  # storage key -> 0, -1, -2 … in order of appearance
         for node, tensor in calls:
             text = segments.of(node)
             key = tensor.untyped_storage()._cdata
-            state = tensor_state(text, tensor, labels if key in labels else {**labels, key: 0},
-                                 named, None)
-            out.append(SubStep(text, state, self.interpreter.call_memory.get(node, "")))
+            temporary = None
+            if key not in labels:
+                label = temporaries.setdefault(key, -len(temporaries))
+                state = tensor_state(text, tensor, {**labels, key: label}, named, None)
+                temporary = self._temporary_storage(tensor, label)
+            else:
+                state = tensor_state(text, tensor, labels, named, None)
+            out.append(SubStep(text, state, self.interpreter.call_memory.get(node, ""),
+                               temporary))
         self.interpreter.call_results = []  # let the temporaries go
         return tuple(out)
+
+    def _temporary_storage(self, tensor: torch.Tensor, label: int) -> StorageState:
+        """A storage only a sub-step reads; its bytes count against the run's budget."""
+        nbytes = tensor.untyped_storage().nbytes()
+        affordable = 0 <= nbytes <= self._bytes_left
+        state = storage_state(tensor, label, None, devices=("cpu",),
+                              byte_limit=self.limits.storage_bytes if affordable else -1)
+        if state.raw is not None:
+            self._bytes_left -= nbytes
+        return state
 
     def _storage_states(self, tensors, labels) -> tuple[StorageState, ...]:
         seen: dict[int, StorageState] = {}

@@ -67,7 +67,8 @@ class StorageState:
 
     @property
     def label(self) -> str:
-        return f"S{self.id}"
+        # 0, -1, -2 …: storages that did not outlive their statement (SubStep.temporary)
+        return f"S{self.id}" if self.id > 0 else f"tmp{1 - self.id if self.id else ''}"
 
     def elements(self, dtype: str) -> np.ndarray | None:
         """The storage read as `dtype` (a torch dtype string), or None without data."""
@@ -171,8 +172,13 @@ class SubStep:
     then `tensorA.transpose(0, 1).contiguous()`, then the whole call."""
 
     source: str             # the call's text; also `tensor.name`
-    tensor: TensorState     # storage_id 0: a storage that did not outlive the statement
+    # storage_id 0, -1, -2 …: a storage that did not outlive the statement (distinct
+    # temporaries get distinct ids); any other id is a storage of the statement's Step
+    tensor: TensorState
     memory: str             # what the call did, by storage identity: view | copy | new | same
+    # the temporary storage the tensor reads (with its bytes, within the recorder's budget);
+    # None when the storage is one of the Step's
+    temporary: StorageState | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +207,9 @@ class Step:
     written_memories: tuple[int, ...] = ()  # memory blocks whose bytes this step changed
     # a mesh run (issue 22): every rank's RankState after this statement, rank 0 first
     ranks: tuple[Any, ...] = ()
+    # which of its statement's sub-steps this step draws (engine/model/substeps.py); -1:
+    # the statement itself, as the runner recorded it
+    substep: int = -1
 
     def sources_of(self, name: str) -> tuple[tuple[int, int], ...] | None:
         return next((cells for n, cells in self.provenance if n == name), None)

@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from stridescope.engine.model.state import RunResult, Step
+from stridescope.engine.model.substeps import substep_count, substep_step
 from stridescope.engine.picture.arrange import (
     Arrangement,
     Key,
@@ -65,6 +66,9 @@ def tensor_colors(steps: Sequence[Step]) -> dict[str, int]:
     for step in steps:
         for t in (*step.tensors, *step.arrays):
             colors.setdefault(t.name, len(colors))
+    for step in steps:  # after every name, so a chain's calls shift no named tensor's colour
+        for sub in step.substeps:
+            colors.setdefault(sub.source, len(colors))
     return colors
 
 
@@ -90,9 +94,12 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     tr: Translate = translate_key.value
     steps = result.steps or (_empty_step(result),)
     index = len(steps) - 1 if view.step < 0 else min(view.step, len(steps) - 1)
-    step = steps[index]
+    step, previous = _shown_step(steps, index, view.substep)
+    focus = view.focus
+    if step.substep >= 0 and focus not in {s.source for s in step.substeps}:
+        focus = None  # a call's own tensor, not the names the statement started from
     colors = _colors_of(result_key)
-    picture = build_picture(step, view.focus, colors, view.panel_start)
+    picture = build_picture(step, focus, colors, view.panel_start)
     ts = TypeScale.for_viewport(viewport)
     margin = round(ts.small * 1.2)
     width = viewport.width - 2 * margin
@@ -110,8 +117,8 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
         return Scene(viewport, ts, picture, header, None, (), (), None, None, None, len(steps),
                      colors, view.value_colors, mesh)
     plan = None
-    if view.animate and step.index > 0 and result.steps:
-        plan = plan_transition(steps[step.index - 1], step, picture.focus)
+    if view.animate and previous is not None and result.steps:
+        plan = plan_transition(previous, step, picture.focus)
     family = picture.grid.tensor.storage_id if picture.grid is not None else None
     arrangement = arrangement_for(result_key, viewport, ts, body, family, demand(picture))
     # stacked: the grid at the top, the strip at the bottom of the frame (where the family's
@@ -128,15 +135,26 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
         shift = max(0.0, (body[3] - arrangement.strip_h) / 2)
     grid, strips, summaries, formula = _place(picture, ts, body, arrangement, colors, tr,
                                               shift, grid_shift)
-    if step.written_storages and step.index > 0 and result.steps:
-        grid, strips = _mark_written(steps[step.index - 1], step, grid, strips)
+    if step.written_storages and previous is not None and result.steps:
+        grid, strips = _mark_written(previous, step, grid, strips)
     elif step.error is not None:
         grid, strips = _mark_error_cells(step, grid, strips)
     source_grid = None
     if plan is not None and plan.before is not None and grid is not None:
-        source_grid = before_grid(plan.before, steps[step.index - 1], grid, ts, colors, tr)
+        source_grid = before_grid(plan.before, previous, grid, ts, colors, tr)
     return Scene(viewport, ts, picture, header, grid, strips, summaries, formula, plan,
                  source_grid, len(steps), colors, view.value_colors)
+
+
+def _shown_step(steps: Sequence[Step], index: int, k: int) -> tuple[Step, Step | None]:
+    """The step drawn (statement `index`, or its call `k`) and the one its transition starts
+    from: the previous call, else the step before the statement."""
+    before = steps[index - 1] if index > 0 else None
+    statement = steps[index]
+    if not 0 <= k < substep_count(statement):
+        return statement, before
+    previous = substep_step(before, statement, k - 1) if k > 0 else before
+    return substep_step(before, statement, k), previous
 
 
 def _empty_step(result: RunResult) -> Step:

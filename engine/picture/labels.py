@@ -31,6 +31,9 @@ def header_texts(step: Step, count: int, caption: str, ts: TypeScale, x: float, 
 
     counter = tr("Step {n} of {total} · line {line}").format(n=step.index + 1, total=count,
                                                              line=step.line)
+    if step.substep >= 0:  # one call of a chained statement, stepped into
+        counter += "  ·  " + tr("call {k} of {n}").format(k=step.substep + 1,
+                                                         n=len(step.substeps))
     add([counter], ts.small, "muted")
     source = step.source.splitlines()[0] if step.source else ""
     if step.source.count("\n"):
@@ -68,7 +71,8 @@ def _chain(step: Step, tr: Translate) -> str:
         call = sub.source[len(previous):] if sub.source.startswith(previous) else sub.source
         previous = sub.source
         t = sub.tensor
-        parts.append(f"{marks[n]} {call.strip()} → {tuple_text(t.shape)} "
+        mark = f"▶{marks[n]}" if n == step.substep else marks[n]  # the call shown
+        parts.append(f"{mark} {call.strip()} → {tuple_text(t.shape)} "
                      f"{tr('stride')} {tuple_text(t.stride)}, {words.get(sub.memory, sub.memory)}")
     return "   ".join(parts).replace(" ", "\u00a0").replace("\u00a0\u00a0\u00a0", "   ")
 

@@ -65,6 +65,7 @@ class ViewState:
     caption: str = ""              # lesson narration / prediction result shown with the step
     animate: bool = True
     value_colors: bool = False     # every storage element its own hue, in strip and grid
+    substep: int = -1              # the call of a chained statement shown; -1: the statement
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,6 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from stridescope.engine.document.session import Document
 from stridescope.engine.model.state import TensorState
+from stridescope.engine.model.substeps import substep_count
 from stridescope.gui.i18n import N_, _
 
 
@@ -220,17 +219,21 @@ class TensorsPanel(QTreeWidget):
             self.sig_focus.emit(name)
 
 
-class HistoryPanel(QListWidget):
-    """The steps as a timeline; clicking one shows the state after it."""
+class HistoryPanel(QTreeWidget):
+    """The steps as a timeline; clicking one shows the state after it. A chained statement
+    is a foldable node whose children are its calls (click one to step into it there)."""
 
     sig_goto = Signal(int)
+    sig_goto_sub = Signal(int, int)  # statement index, call index
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("history")
-        self.setUniformItemSizes(True)  # one line per step: 10,000 rows lay out in O(1)
+        self.setUniformRowHeights(True)  # one line per row: 10,000 rows lay out in O(1)
+        self.setHeaderHidden(True)
+        self.setColumnCount(1)
         self._steps: tuple = ()
-        self.itemClicked.connect(lambda item: self.sig_goto.emit(self.row(item)))
+        self.itemClicked.connect(self._on_clicked)
 
     def on_document(self, document: Document, animate: bool = False) -> None:
         """The controller's change signal."""
@@ -240,20 +243,44 @@ class HistoryPanel(QListWidget):
         self.blockSignals(True)
         if document.steps is not self._steps:  # a new run; a step key press only moves
             self._fill(document)
-        if document.step_index >= 0:
-            self.setCurrentRow(document.step_index)
+        current = self.item_at(document.step_index, document.sub)
+        if current is not None:
+            self.setCurrentItem(current)
         self.blockSignals(False)
 
     def _fill(self, document: Document) -> None:
         self._steps = document.steps
+        folded = {i for i in range(self.topLevelItemCount())
+                  if self.topLevelItem(i).childCount() and not self.topLevelItem(i).isExpanded()}
         self.clear()
         for step in document.steps:
             mark = "✖ " if step.error else ""
             first = step.source.splitlines()[0] if step.source else ""
-            item = QListWidgetItem(f"{step.index + 1:>3}  {mark}{first}")
+            item = QTreeWidgetItem([f"{step.index + 1:>3}  {mark}{first}"])
+            item.setData(0, Qt.ItemDataRole.UserRole, (step.index, -1))
             if step.error:
-                item.setForeground(Qt.GlobalColor.red)
-            self.addItem(item)
+                item.setForeground(0, Qt.GlobalColor.red)
+            for k in range(substep_count(step)):
+                sub = step.substeps[k]
+                child = QTreeWidgetItem([f"{k + 1}. {sub.source}"])
+                child.setData(0, Qt.ItemDataRole.UserRole, (step.index, k))
+                item.addChild(child)
+            self.addTopLevelItem(item)
+            item.setExpanded(step.index not in folded)
+
+    def item_at(self, index: int, sub: int = -1) -> QTreeWidgetItem | None:
+        """The row of statement `index`, or of its call `sub`."""
+        if not 0 <= index < self.topLevelItemCount():
+            return None
+        item = self.topLevelItem(index)
+        return item.child(sub) if 0 <= sub < item.childCount() else item
+
+    def _on_clicked(self, item: QTreeWidgetItem) -> None:
+        index, sub = item.data(0, Qt.ItemDataRole.UserRole)
+        if sub < 0:
+            self.sig_goto.emit(index)
+        else:
+            self.sig_goto_sub.emit(index, sub)
 
 
 def _tuple_text(values) -> str:

@@ -254,6 +254,14 @@
       <translation>后退一步(&amp;B)</translation>
     </message>
     <message>
+      <source>Step &amp;over (next statement)</source>
+      <translation>单步跳过（下一条语句）(&amp;V)</translation>
+    </message>
+    <message>
+      <source>Step back o&amp;ver (previous statement)</source>
+      <translation>跳回上一条语句(&amp;E)</translation>
+    </message>
+    <message>
       <source>F&amp;irst step</source>
       <translation>第一步(&amp;I)</translation>
     </message>
@@ -784,6 +792,10 @@
     <message>
       <source>lives on storage {storage}</source>
       <translation>位于存储 {storage}</translation>
+    </message>
+    <message>
+      <source>call {k} of {n}</source>
+      <translation>第 {k} 个调用，共 {n} 个</translation>
     </message>
     <message>
       <source>version {n}</source>

@@ -122,6 +122,24 @@ def test_export_steps_writes_one_png_per_step(script, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == [f"step-0{i}.png" for i in (1, 2, 3, 4)]
 
 
+def test_export_steps_with_substeps_adds_each_call_after_its_statement(tmp_path):
+    path = tmp_path / "chain.py"
+    path.write_text("import torch\na = torch.ones(3, 4)\n"
+                    "b = a.transpose(0, 1).contiguous().view(1, 12)\n")
+    folder = tmp_path / "figures"
+    done = run("--script", str(path), "--export-steps", str(folder), "--size", "480x320",
+               "--substeps", "--gif", "--fps", "4")
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in folder.iterdir())
+    assert [n for n in names if n.endswith(".png")] == [
+        "step-01.png", "step-02.png", "step-03.png", "step-03_call1.png", "step-03_call2.png",
+        "step-03_call3.png"]
+    assert "step-03_call2.gif" in names
+    pngs = {n: (folder / n).read_bytes() for n in names if n.startswith("step-03")}
+    assert len(set(pngs.values())) == len(pngs)  # each call draws its own picture
+    assert run("--script", str(path), "--export", "x.png", "--substeps").returncode == 2
+
+
 def test_bad_fps_exits_2(script):
     assert run("--script", str(script), "--export", "a.gif", "--fps", "0").returncode == 2
 

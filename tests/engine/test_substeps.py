@@ -52,3 +52,75 @@ def test_sub_steps_cross_the_wire():
     step = run_script(CHAIN).steps[-1]
     blobs: list[bytes] = []
     assert decode(encode(step, blobs), blobs) == step
+
+
+# ----------------------------------------------------------------- sub-steps as steps
+from stridescope.engine.model.substeps import substep_count, substep_step  # noqa: E402
+from stridescope.engine.picture.compose import compose  # noqa: E402
+from stridescope.engine.picture.scene import Viewport, ViewState  # noqa: E402
+
+
+def _sub_steps(script: str):
+    result = run_script(script)
+    before, statement = result.steps[-2], result.steps[-1]
+    return result, statement, [substep_step(before, statement, k)
+                               for k in range(substep_count(statement))]
+
+
+def test_each_call_of_the_tutorial_chain_is_a_step_with_its_tensor_and_storage():
+    result, statement, (transposed, copied, viewed) = _sub_steps(CHAIN)
+    a = statement.tensor("tensorA")
+    assert transposed.tensor("tensorA.transpose(0, 1)").stride == (1, 4)
+    assert [s.id for s in transposed.storages] == [a.storage_id]  # same bytes, one strip
+    assert transposed.produced[0].kind == "view" and transposed.produced[0].source == "tensorA"
+    assert copied.produced[0].kind == "copy"
+    copy = copied.tensor("tensorA.transpose(0, 1).contiguous()")
+    assert copy.storage_id != a.storage_id and copied.storage(copy.storage_id).raw is not None
+    # the copy's i-th value came from the transposed view's i-th cell of tensorA's storage
+    assert copied.sources_of(copy.name) == tuple(
+        (a.storage_id, c) for c in (0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11))
+    assert viewed.tensor(statement.substeps[2].source).shape == (1, 12)
+    assert viewed.tensor("viewA") is None  # not bound yet while the calls run
+    plans = [compose(result, ViewState(step=statement.index, substep=k),
+                     Viewport(1280, 720)).plan.kind for k in range(3)]
+    assert plans == ["view", "copy", "view"]
+    header = compose(result, ViewState(step=statement.index, substep=1), Viewport(1280, 720))
+    assert "call 2 of 3" in header.header[0].text and "▶②" in header.header[2].text
+
+
+def test_a_reshape_that_copies_reads_a_temporary_storage_with_its_bytes():
+    script = ("import torch\na = torch.arange(6).reshape(2, 3)\n"
+              "b = a.t().reshape(6).view(3, 2)\n")
+    result, statement, subs = _sub_steps(script)
+    assert [s.memory for s in statement.substeps] == ["view", "copy", "view"]
+    reshaped = statement.substeps[1]
+    assert reshaped.tensor.storage_id == statement.tensor("b").storage_id  # b keeps it
+    script = ("import torch\na = torch.arange(6).reshape(2, 3)\n"
+              "b = a.t().reshape(6).t().contiguous().float()\n")
+    result, statement, subs = _sub_steps(script)
+    temporary = statement.substeps[1]
+    assert temporary.memory == "copy" and temporary.tensor.storage_id == 0
+    assert temporary.temporary.label == "tmp"
+    assert temporary.temporary.elements("torch.int64").tolist() == [0, 3, 1, 4, 2, 5]
+    step = subs[1]
+    assert step.storage(0) is temporary.temporary
+    assert step_json(statement)["substeps"][1]["temporary"]["values"] == [0, 3, 1, 4, 2, 5]
+    blobs: list[bytes] = []
+    assert decode(encode(statement, blobs), blobs) == statement
+
+
+def test_distinct_temporaries_get_distinct_ids():
+    script = ("import torch\na = torch.arange(6).reshape(2, 3)\n"
+              "b = a.t().contiguous().t().contiguous().float()\n")
+    statement = run_script(script).steps[-1]
+    ids = [s.tensor.storage_id for s in statement.substeps]
+    assert ids[1] == ids[2] == 0 and ids[3] == -1 and ids[4] > 0
+
+
+def test_a_failing_chain_can_be_stepped_up_to_the_call_that_failed():
+    script = ("import torch\na = torch.arange(12).reshape(3, 4)\n"
+              "b = a.t().contiguous().t().view(12)\n")
+    result, statement, subs = _sub_steps(script)
+    assert statement.error is not None and len(subs) == 3
+    assert all(s.error is None for s in subs)
+    assert subs[-1].tensor("a.t().contiguous().t()").is_contiguous is False

@@ -45,6 +45,8 @@ def test_round_trip_is_lossless(with_blobs):
     assert back.steps[-1].error.explanation.blockers  # nested dataclasses survive
     if with_blobs:  # unchanged storages are shared between steps, and sent once
         distinct = {id(s.raw) for st in result.steps for s in st.storages if s.raw is not None}
+        distinct |= {id(sub.temporary.raw) for st in result.steps for sub in st.substeps
+                     if sub.temporary is not None and sub.temporary.raw is not None}
         assert len(blobs) == len(distinct)
 
 

@@ -29,7 +29,7 @@ def window(qtbot, tmp_path):
 def test_step_forward_animates_and_completes(window, qtbot):
     window.animator.speed = 8.0
     window.controller.goto(1)
-    window.controller.step_forward()  # b = a.t(): a view
+    window.controller.step_over()  # b = a.t(): a view
     assert window.animator.running
     assert window.scene.overlay is not None
     qtbot.waitUntil(lambda: not window.animator.running, timeout=3000)
@@ -39,8 +39,8 @@ def test_step_forward_animates_and_completes(window, qtbot):
 
 def test_rapid_stepping_does_not_queue(window, qtbot):
     window.animator.speed = 0.25  # slow: each animation would take ~5 s
-    for _ in range(4):
-        window.controller.step_forward()
+    for _ in range(4):  # over: line 2's arange().reshape() has calls to step into
+        window.controller.step_over()
     assert window.controller.document.step_index == 4
     # only the last step's animation runs; earlier ones finished at once
     assert window.animator.running
@@ -138,7 +138,7 @@ def test_unknown_animation_suffix_is_refused(tmp_path):
 def test_inspector_numbers_tween_during_a_view_and_settle(window, qtbot):
     window.animator.speed = 0.5
     window.controller.goto(1)
-    window.controller.step_forward()  # b = a.t(): stride (4, 1) → (1, 4)
+    window.controller.step_over()  # b = a.t(): stride (4, 1) → (1, 4)
     seen = set()
     window.animator.sig_frame.connect(
         lambda frame: seen.add(window.inspector.values["stride (elements)"].text()))
@@ -153,7 +153,7 @@ def test_stride_arcs_appear_with_the_result_not_before(window, qtbot):
     """Mid-transpose the strip's stride brackets are not already the new ones (issue 9)."""
     window.animator.speed = 0.5
     window.controller.goto(1)
-    window.controller.step_forward()  # b = a.t()
+    window.controller.step_over()  # b = a.t()
     strip = next(iter(window.scene.strip_items.values()))
     assert window.animator.running and not strip.arcs_visible
     qtbot.waitUntil(lambda: not window.animator.running, timeout=6000)

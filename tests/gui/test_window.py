@@ -36,7 +36,7 @@ def test_opens_on_the_first_tensor_and_the_last_step_shows_the_error(window):
     assert window.controller.document.step.error.type == "RuntimeError"
     assert "view size is not compatible" in window.console.toPlainText()
     assert "Why:" in window.console.toPlainText()  # the engine's explanation
-    assert window.history.count() == 6
+    assert window.history.topLevelItemCount() == 6
 
 
 def test_stepping_moves_the_cursor_and_the_canvas(window):
@@ -49,7 +49,7 @@ def test_stepping_moves_the_cursor_and_the_canvas(window):
     assert window.inspector.values["storage offset"].text().startswith("4 elements")
     c.step_back()
     assert c.document.step_index == 2
-    assert window.history.currentRow() == 2
+    assert window.history.indexOfTopLevelItem(window.history.currentItem()) == 2
 
 
 def test_hover_grid_cell_lights_storage_cell_and_formula(window):
@@ -416,7 +416,12 @@ def test_a_step_key_press_moves_the_history_cursor_without_rebuilding_its_rows(
     for _ in range(3):
         c.step_forward()
     c.step_back()
-    assert fills == [] and window.history.currentRow() == c.document.step_index
+    history = window.history
+    assert fills == []
+    from PySide6.QtCore import Qt
+
+    shown = history.currentItem().data(0, Qt.ItemDataRole.UserRole)  # (statement, call)
+    assert shown == (c.document.step_index, c.document.sub)
     c.set_script(TUTORIAL.replace("bad = tensorA_T.view(12)\n", ""))  # a new run
     qtbot.waitUntil(lambda: len(c.document.steps) == 5, timeout=60_000)
-    assert window.history.count() == 5 and len(fills) == 1
+    assert window.history.topLevelItemCount() == 5 and len(fills) == 1
