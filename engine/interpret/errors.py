@@ -26,3 +26,8 @@ class ResourceLimitError(ScriptError):
 
 class BudgetExceededError(ScriptError):
     """The script ran past its execution budget (operations or seconds)."""
+
+
+class TimeLimitError(BudgetExceededError):
+    """A statement ran past its time limit. The worker's watchdog reports the same type when it
+    has to kill a statement stuck in C code: one limit, one name, whichever notices first."""

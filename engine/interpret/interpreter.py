@@ -28,6 +28,7 @@ from stridescope.engine.interpret.errors import (
     RefusedError,
     ResourceLimitError,
     ScriptError,
+    TimeLimitError,
 )
 from stridescope.engine.interpret.expressions import _INPLACE, ExpressionEvaluator, _is_int
 from stridescope.engine.interpret.guard import Limits, arange_probe, check_call
@@ -448,8 +449,9 @@ class Interpreter(ExpressionEvaluator):
                 f"the statement ran past its budget of {self.limits.max_operations:,} "
                 f"operations — is a loop running too long?", _line(node))
         if self._operations % 256 == 0 and time.monotonic() > self._deadline:
-            raise BudgetExceededError(
-                f"the statement ran longer than {self.limits.max_seconds:g} s", _line(node))
+            raise TimeLimitError(
+                f"statement took longer than {self.limits.max_seconds:g} s (the time limit)",
+                _line(node))
 
 
 class _BoundedText(io.StringIO):
