@@ -9,6 +9,10 @@ NOTE [Picture layout]
    jumps between steps), but never below the size at which values are legible; past that,
    rows/columns/cells are elided NumPy-style with the counts written out.
 3. Grid and strip side by side when that gives bigger cells (wide viewports), else stacked.
+   A family (the steps on one storage) chooses once, for the body under the plainest header;
+   a step whose caption or error block takes more height is fitted into what is left
+   (`squeezed_arrangement`: smaller cells, same direction), so nothing jumps at an error.
+   The strip's cell is never bigger than the grid's (STRIP_TO_GRID): the grid is the subject.
 4. Focus first: the focused tensor's storage is drawn cell by cell, windowed around what the
    tensor reads; every other storage is one summary line.
 """
@@ -119,6 +123,10 @@ class Arrangement:
     strip_h: float = 0.0    # the tallest strip pane content of the family
 
 
+# The strip's cell is never bigger than the grid's (unless legibility needs it): the logical
+# grid is what a step is about, and a value should look the same size in both (issue 20).
+STRIP_TO_GRID = 1.0
+
 FAMILY_SCAN = 400  # steps looked at for a family's demands: layout cost stays bounded
 
 
@@ -144,6 +152,42 @@ def arrangement_for(result_key: Key, viewport: Viewport, ts: TypeScale, body: Re
     if own is not None and all(d != own for d, _ in counted):
         counted = ((own, 1), *counted)
     return choose_arrangement(viewport, ts, body, counted)
+
+
+def squeezed_arrangement(result_key: Key, viewport: Viewport, ts: TypeScale, family_body: Rect,
+                         body: Rect, family: int | None, own: _Demand | None) -> Arrangement:
+    """The family's arrangement (made for `family_body`) fitted into a shorter `body`: the
+    same direction and pane split, smaller cells where they must be. An error step's taller
+    header so keeps the layout of the steps around it (no jump from side by side to stacked,
+    the strip where it was), issue 20."""
+    a = arrangement_for(result_key, viewport, ts, family_body, family, own)
+    if body == family_body:
+        return a
+    counted = family_demands(result_key, family)
+    if own is not None and all(d != own for d, _ in counted):
+        counted = ((own, 1), *counted)
+    return _squeeze(a, ts, body, tuple(d for d, _ in counted))
+
+
+@lru_cache(maxsize=32)
+def _squeeze(a: Arrangement, ts: TypeScale, body: Rect,
+             demands: tuple[_Demand, ...]) -> Arrangement:
+    grid_pane, strip_pane = panes((a.direction, a.share), body, ts)
+    legible = max((_legible_cell(ts, d.widest) for d in demands), default=a.grid_cell)
+    grid_cell = min([a.grid_cell] + [_largest(lambda c, d=d: _grid_fits(d, c, ts, grid_pane))
+                                     for d in demands])
+    strip_cell = min([a.strip_cell] + [_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane))
+                                       for d in demands])
+    grid_cell = max(grid_cell, min(legible, a.grid_cell))
+    strip_cell = min(max(strip_cell, min(legible, a.strip_cell)),
+                     max(grid_cell * STRIP_TO_GRID, legible))
+    squeezed = Arrangement(a.direction, a.share, grid_cell, strip_cell)
+    tallest = max((_content_height(d, squeezed, ts, grid_pane, strip_pane) for d in demands),
+                  default=body[3])
+    strip_h = max((min(strip_pane[3], _strips_height(d, strip_cell, ts, strip_pane[2]))
+                   for d in demands), default=strip_pane[3])
+    return Arrangement(a.direction, a.share, grid_cell, strip_cell, min(tallest, body[3]),
+                       strip_h)
 
 
 @lru_cache(maxsize=64)
@@ -173,7 +217,7 @@ def choose_arrangement(viewport: Viewport, ts: TypeScale, body: Rect,
                           for d in demands), default=cap)
         grid_cell = min(max(grid_cell, legible), cap)
         strip_cell = _strip_cell(strip_cell, demands, ts, strip_pane, legible, cap, grid_cell,
-                                 1.8 if direction == "stack" else 1.3)
+                                 STRIP_TO_GRID)
         wraps = max((_strip_rows(d, strip_cell, ts, strip_pane) for d in demands),
                     default=1) - 1
         used = sum(n * _used_area(d, grid_cell, strip_cell, ts, grid_pane, strip_pane)
@@ -285,12 +329,12 @@ def _shrink_wrap(a: Arrangement, demands: list[_Demand], ts: TypeScale,
                       for d in demands), default=a.strip_cell)
     legible = max((_legible_cell(ts, d.widest) for d in demands), default=a.strip_cell)
     strip_cell = _strip_cell(strip_cell, demands, ts, strip_pane, legible, body[3] / 4.2,
-                             a.grid_cell, 1.8 if a.direction == "stack" else 1.3)
+                             a.grid_cell, STRIP_TO_GRID)
     return Arrangement(a.direction, share, a.grid_cell, max(a.strip_cell, strip_cell))
 
 
 def _strip_cell(fitting: float, demands: list[_Demand], ts: TypeScale, pane: Rect,
-                legible: float, cap: float, grid_cell: float, ratio: float = 1.3) -> float:
+                legible: float, cap: float, grid_cell: float, ratio: float = 1.0) -> float:
     """The strip's cell: as big as fits, but a storage that can lie on one line at a legible
     size does (a strip wrapped into a square would look like a grid), and its cells stay
     close to the grid's."""

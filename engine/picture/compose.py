@@ -13,6 +13,7 @@ the strip's layouts in grid_layout.py and strip_layout.py, their words in labels
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -22,11 +23,11 @@ from stridescope.engine.model.substeps import substep_count, substep_step
 from stridescope.engine.picture.arrange import (
     Arrangement,
     Key,
-    arrangement_for,
     demand,
     expanded_storages,
     grid_height,
     panes,
+    squeezed_arrangement,
 )
 from stridescope.engine.picture.content import Picture, build_picture
 from stridescope.engine.picture.grid_layout import before_grid, grid_layout
@@ -120,7 +121,14 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     if view.animate and previous is not None and result.steps:
         plan = plan_transition(previous, step, picture.focus)
     family = picture.grid.tensor.storage_id if picture.grid is not None else None
-    arrangement = arrangement_for(result_key, viewport, ts, body, family, demand(picture))
+    # The family's direction and split are chosen for the body under the plainest header (no
+    # caption, no error), then fitted under this step's: a longer caption or an error block
+    # shrinks cells, never turns side by side into stacked (issue 20: no layout jump).
+    calm = header_texts(step, len(steps), "", ts, margin, width, tr, False)
+    calm_h = reserved_header(result, steps, replace(view, caption=""), ts, width, tr, calm)
+    family_body = (margin, margin + calm_h, width, viewport.height - 2 * margin - calm_h)
+    arrangement = squeezed_arrangement(result_key, viewport, ts, family_body, body, family,
+                                       demand(picture))
     # stacked: the grid at the top, the strip at the bottom of the frame (where the family's
     # tallest strip ends: same memory, same place); side by side: the strip centred by the
     # family's tallest strip, the grid by its own height (each step's tensor is a slide)

@@ -8,9 +8,11 @@ from functools import lru_cache
 from stridescope.engine.model.state import RunResult, Step, TensorState
 from stridescope.engine.picture.content import Picture, Strip
 from stridescope.engine.picture.scene import Key, Text, Translate, TypeScale, ViewState
-from stridescope.engine.picture.text import elide, tuple_text, wrap
+from stridescope.engine.picture.text import tuple_text, wrap
 
 HEADER_SCAN = 200  # steps whose headers set the reserved header height (bounded cost)
+HEADER_SOURCE_LINES = 3  # of a multi-line statement (the editor shows it whole)
+HEADER_OUTPUT_LINES = 3  # of a step's printed output (the console shows it whole)
 
 
 # ----------------------------------------------------------------------------- header
@@ -19,43 +21,52 @@ def header_texts(step: Step, count: int, caption: str, ts: TypeScale, x: float, 
     out: list[Text] = []
     y = float(x)
 
-    def add(lines: list[str], px: float, style: str, bold=False, mono=False, fill="",
-            limit: int = 4) -> None:
+    def add(lines: list[str], px: float, style: str, bold=False, mono=False,
+            fill="") -> None:
         nonlocal y
-        shown = lines[:limit]
-        if len(lines) > limit:
-            shown[-1] = elide(shown[-1] + " …", px, width, mono)
-        for line in shown:
+        for line in lines:
             out.append(Text((x, y, width, px * 1.35), line, px, style, bold, mono, "left", fill))
             y += px * 1.35
 
+    # nothing here is cut with "…" (issue 20): every message wraps whole; only output longer
+    # than HEADER_OUTPUT_LINES is shortened, and then says where the rest is (the console)
     counter = tr("Step {n} of {total} · line {line}").format(n=step.index + 1, total=count,
                                                              line=step.line)
     if step.substep >= 0:  # one call of a chained statement, stepped into
         counter += "  ·  " + tr("call {k} of {n}").format(k=step.substep + 1,
                                                          n=len(step.substeps))
-    add([counter], ts.small, "muted")
-    source = step.source.splitlines()[0] if step.source else ""
-    if step.source.count("\n"):
-        source += " …"
-    add([elide(source, ts.code, width, mono=True)], ts.code, "code", bold=True, mono=True)
+    add(wrap(counter, ts.small, width), ts.small, "muted")
+    source_lines = step.source.splitlines() if step.source else [""]
+    shown_source = source_lines[:HEADER_SOURCE_LINES]
+    add([part for line in shown_source for part in wrap(line, ts.code, width, mono=True)],
+        ts.code, "code", bold=True, mono=True)
+    if len(source_lines) > len(shown_source):
+        add(wrap(tr("(+{n} more lines of this statement in the editor)").format(
+            n=len(source_lines) - len(shown_source)), ts.small, width), ts.small, "muted")
     chain = _chain(step, tr)
     if chain:  # a chained statement's middle steps, each call's tensor in turn
-        add(wrap(chain, ts.small, width, mono=True), ts.small, "muted", mono=True, limit=2)
+        add(wrap(chain, ts.small, width, mono=True), ts.small, "muted", mono=True)
     if caption:
-        add(wrap(caption, ts.body, width), ts.body, "text", fill="panel", limit=3)
+        add(wrap(caption, ts.body, width), ts.body, "text", fill="panel")
     if step.stdout:
         out_lines = step.stdout.rstrip("\n").split("\n")
-        add([elide(line, ts.small, width, mono=True) for line in out_lines], ts.small, "muted",
-            mono=True, limit=3)
+        shown = out_lines[:HEADER_OUTPUT_LINES]
+        add([part for line in shown for part in wrap(line, ts.small, width, mono=True)],
+            ts.small, "muted", mono=True)
+        if len(out_lines) > len(shown):
+            add(wrap(tr("(+{n} more lines of output in the console)").format(
+                n=len(out_lines) - len(shown)), ts.small, width), ts.small, "muted")
     for warning in step.warnings[:2]:
-        add([elide("⚠ " + warning.splitlines()[0], ts.small, width)], ts.small, "warning")
+        add(wrap("⚠ " + warning.splitlines()[0], ts.small, width), ts.small, "warning")
+    if len(step.warnings) > 2:
+        add(wrap(tr("(+{n} more warnings in the console)").format(n=len(step.warnings) - 2),
+                 ts.small, width), ts.small, "warning")
     if step.error is not None and with_error:
         message = f"✖ {step.error.type}: {step.error.message}"
-        add(wrap(message, ts.body, width), ts.body, "error", bold=True, fill="error", limit=2)
+        add(wrap(message, ts.body, width), ts.body, "error", bold=True, fill="error")
         if step.error.explanation is not None:
             add(wrap(step.error.explanation.text(tr), ts.body, width), ts.body, "text",
-                fill="error", limit=5)
+                fill="error")
     return tuple(out)
 
 

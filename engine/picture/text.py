@@ -34,7 +34,7 @@ def wrap(text: str, px: float, width: float, mono: bool = False) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
-        for word in _words(paragraph):
+        for word in _fitting_pieces(_words(paragraph), px, width, mono):
             candidate = line + word
             if line and text_width(candidate.rstrip(), px, mono) > width:
                 lines.append(line.rstrip())
@@ -43,6 +43,21 @@ def wrap(text: str, px: float, width: float, mono: bool = False) -> list[str]:
                 line = candidate
         lines.append(line.rstrip())
     return lines
+
+
+def _fitting_pieces(words: list[str], px: float, width: float, mono: bool) -> list[str]:
+    """Words, with any word wider than the line broken into pieces that fit (a long path or
+    repr must wrap too, never run past the frame)."""
+    out: list[str] = []
+    for word in words:
+        while len(word) > 1 and text_width(word.rstrip(), px, mono) > width:
+            cut = max(1, int(len(word) * width / text_width(word, px, mono)))
+            while cut > 1 and text_width(word[:cut], px, mono) > width:
+                cut -= 1
+            out.append(word[:cut])
+            word = word[cut:]
+        out.append(word)
+    return out
 
 
 def _words(paragraph: str) -> list[str]:

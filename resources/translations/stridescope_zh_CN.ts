@@ -806,8 +806,20 @@
       <translation>与 {names} 共享</translation>
     </message>
     <message>
+      <source>(+{n} more lines of this statement in the editor)</source>
+      <translation>（这条语句还有 {n} 行，见编辑器）</translation>
+    </message>
+    <message>
+      <source>(+{n} more warnings in the console)</source>
+      <translation>（还有 {n} 条警告，见控制台）</translation>
+    </message>
+    <message>
       <source>also on it: {names}</source>
       <translation>同一存储上还有：{names}</translation>
+    </message>
+    <message>
+      <source>(+{n} more lines of output in the console)</source>
+      <translation>（还有 {n} 行输出，见控制台）</translation>
     </message>
     <message>
       <source>{name}: global shape {shape} · placements {placements} · mesh {mesh}</source>

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    # a fresh settings folder per run: a window geometry saved by an earlier test must not
+    # decide this one's size
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                   "STRIDESCOPE_CONFIG_DIR": tempfile.mkdtemp(prefix="stridescope-cli-"),
+                   **(env or {})}
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
                           text=True, timeout=timeout, cwd=ROOT, env=environment)
 

@@ -1,0 +1,125 @@
+"""Issue 20, proportions and stability, on every lesson step in both languages: no header text
+is cut with "…" (it wraps whole), an error step keeps its storage family's layout, the grid's
+cells are never smaller than the strip's when both can be legible, and no sentence is drawn
+twice."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+
+from stridescope.engine.interpret.runner import run_script
+from stridescope.engine.model.mesh import mesh_of_source
+from stridescope.engine.model.state import ErrorInfo, Step
+from stridescope.engine.picture.arrange import _legible_cell
+from stridescope.engine.picture.compose import compose
+from stridescope.engine.picture.labels import header_texts
+from stridescope.engine.picture.scene import Scene, TypeScale, Viewport, ViewState
+from stridescope.engine.picture.text import widest_text
+from stridescope.engine.teaching.i18n import translator
+from stridescope.engine.teaching.lessons import lesson_names, load_lesson
+
+VIEWPORTS = [Viewport(1280, 720), Viewport(1920, 1080)]
+LESSONS = sorted(n for n in lesson_names() if mesh_of_source(load_lesson(n).script) is None)
+
+
+@cache
+def _run(name: str):
+    return run_script(load_lesson(name).script)
+
+
+def _scenes(name: str, viewport: Viewport, lang: str) -> list[tuple[Step, str, Scene]]:
+    lesson, result, tr = load_lesson(name), _run(name), translator(lang)
+    out = []
+    for index, step in enumerate(result.steps):
+        caption = lesson.caption(step, lang)
+        view = ViewState(step=index, lang=lang, caption=caption)
+        out.append((step, caption, compose(result, view, viewport, tr)))
+    return out
+
+
+def _squashed(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["720p", "1080p"])
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_header_text_is_whole_and_drawn_once(name, viewport, lang):
+    tr = translator(lang)
+    for step, caption, scene in _scenes(name, viewport, lang):
+        where = (name, step.index, lang)
+        header = "".join(t.text for t in scene.header)
+        written = caption + step.source + step.stdout + "".join(step.warnings) + (
+            step.error.message + step.error.explanation.text(tr)
+            if step.error and step.error.explanation else step.error.message
+            if step.error else "")
+        assert header.count("…") <= written.count("…"), where  # none added by the layout
+        for whole in [caption] + ([f"{step.error.type}: {step.error.message}"]
+                                  if step.error else []):
+            assert _squashed(whole) in _squashed(header), where
+        if step.error is not None and step.error.explanation is not None:
+            assert _squashed(step.error.explanation.text(tr)) in _squashed(header), where
+        bottom = max(t.rect[1] + t.rect[3] for t in scene.header)
+        assert bottom <= viewport.height / 2, where  # the picture keeps the larger part
+        said = [s for s in re.split(r"(?<=[.。;；])\s*", " ".join(t.text for t in scene.header))
+                if len(s) > 24]
+        elsewhere = " ".join(t.text for t in scene.texts()[len(scene.header):])
+        assert len(said) == len(set(said)), (where, said)  # the caption is not the explanation
+        assert not [s for s in said if s in elsewhere], where
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["720p", "1080p"])
+@pytest.mark.parametrize("name", LESSONS)
+def test_a_family_keeps_one_layout_through_captions_and_errors(name, viewport):
+    """The grid left of the strip or above it, and the strip where it was, for every step on
+    one storage, whatever the step's caption or error block makes of the header."""
+    layouts: dict[int, set] = {}
+    for _, _, scene in _scenes(name, viewport, "en"):
+        if scene.grid is None or not scene.strips:
+            continue
+        strip = scene.strips[0]
+        side = strip.rect[0] >= scene.grid.rect[0] + scene.grid.rect[2] - 1
+        family = scene.grid.grid.tensor.storage_id
+        layouts.setdefault(family, set()).add((side, round(strip.rect[0])))
+    for family, seen in layouts.items():
+        assert len(seen) == 1, (name, family, seen)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["720p", "1080p"])
+@pytest.mark.parametrize("name", LESSONS)
+def test_the_grid_is_never_smaller_than_the_strip_it_reads(name, viewport):
+    """The logical grid is what a step is about: its cells are at least the strip's, unless
+    the strip is already at the smallest legible size."""
+    ts = TypeScale.for_viewport(viewport)
+    for step, _, scene in _scenes(name, viewport, "en"):
+        if scene.grid is None or not scene.strips or scene.grid.grid.values is None:
+            continue
+        strip = scene.strips[0]
+        legible = _legible_cell(ts, widest_text(scene.grid.grid.values))
+        assert scene.grid.cell >= strip.cell - 0.5 or strip.cell <= legible + 0.5, \
+            (name, step.index, scene.grid.cell, strip.cell)
+
+
+def test_a_long_error_message_wraps_whole_at_the_smallest_frame():
+    result = run_script("import torch\nx = torch.arange(12).view(3, 4).t()\ny = x.view(12)\n")
+    step = result.steps[-1]
+    long = "the words of a very long error message " * 12
+    step = Step(**{**{f: getattr(step, f) for f in step.__dataclass_fields__},
+                   "error": ErrorInfo("RuntimeError", long, 3)})
+    ts = TypeScale.for_viewport(Viewport(1280, 720))
+    texts = header_texts(step, 3, "", ts, 12, 1256, lambda s: s)
+    assert all("…" not in t.text for t in texts)
+    assert _squashed(long) in _squashed("".join(t.text for t in texts))
+    assert len([t for t in texts if t.style == "error"]) >= 3  # wrapped, not cut
+
+
+def test_long_output_says_where_the_rest_is():
+    script = "import torch\nfor i in range(8):\n    print(i)\n"
+    step = run_script(script).steps[-1]
+    ts = TypeScale.for_viewport(Viewport(1280, 720))
+    lines = [t.text for t in header_texts(step, 2, "", ts, 12, 1256, lambda s: s)]
+    assert "0" in lines and "2" in lines and "3" not in lines
+    assert any("+5 more lines of output in the console" in line for line in lines)
