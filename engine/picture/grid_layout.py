@@ -19,7 +19,14 @@ from stridescope.engine.picture.scene import (
     TypeScale,
     shown_side,
 )
-from stridescope.engine.picture.text import corner_fits, elide, fit_value_px, text_width, wrap
+from stridescope.engine.picture.text import (
+    corner_fits,
+    elide,
+    fit_clauses,
+    fit_value_px,
+    text_width,
+    wrap,
+)
 
 
 def grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dict[str, int],
@@ -40,7 +47,9 @@ def grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dict
                           elide(part, ts.body, w - name_w), ts.body, "text"))
     y += ts.title * 1.5 + ts.body * 1.3 * (min(len(lines), 3) - 1)
     relation = relation_text(t, picture, tr) if picture is not None else ""
-    texts.append(Text((x, y, w, ts.small * 1.5), elide(relation, ts.small, w), ts.small,
+    # clauses least needed last (data_ptr, then who else is on the storage: the strip's
+    # lanes and the inspector say it too), dropped whole where the line is short
+    texts.append(Text((x, y, w, ts.small * 1.5), fit_clauses(relation, ts.small, w), ts.small,
                       "muted"))
     y += ts.small * 1.5
     lx, legend_lines = x, 1

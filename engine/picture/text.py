@@ -33,16 +33,23 @@ def wrap(text: str, px: float, width: float, mono: bool = False) -> list[str]:
     """Greedy word wrap by the width estimate (CJK text breaks between any two characters)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        words: list[str] = []  # of the line being filled
         for word in _fitting_pieces(_words(paragraph), px, width, mono):
-            candidate = line + word
-            if line and text_width(candidate.rstrip(), px, mono) > width:
-                lines.append(line.rstrip())
-                line = word.lstrip()
+            if words and text_width("".join(words + [word]).rstrip(), px, mono) > width:
+                # a closing mark never starts a line: the word before it goes down with it
+                carried = []
+                if word[:1] in _NO_LINE_START and len(words) > 1 and words[-1].strip() and \
+                        text_width((words[-1] + word).rstrip(), px, mono) <= width:
+                    carried = [words.pop()]
+                lines.append("".join(words).rstrip())
+                words = [w for w in carried + [word if carried else word.lstrip()] if w]
             else:
-                line = candidate
-        lines.append(line.rstrip())
+                words.append(word)
+        lines.append("".join(words).rstrip())
     return lines
+
+
+_NO_LINE_START = frozenset("，。、；：！？）」』】》〉")  # CJK closing marks (kinsoku)
 
 
 def _fitting_pieces(words: list[str], px: float, width: float, mono: bool) -> list[str]:
@@ -90,6 +97,16 @@ def elide(text: str, px: float, width: float, mono: bool = False) -> str:
         else:
             hi = mid - 1
     return text[:lo] + "…"
+
+
+def fit_clauses(text: str, px: float, width: float, sep: str = " · ") -> str:
+    """`text` made of clauses joined by `sep`, with the last clauses dropped whole until it
+    fits (a reader loses a detail, never half a name); only a first clause that cannot fit
+    alone is cut with "…"."""
+    clauses = text.split(sep)
+    while len(clauses) > 1 and text_width(sep.join(clauses), px) > width:
+        clauses.pop()
+    return elide(sep.join(clauses), px, width)
 
 
 def tuple_text(values: Sequence[int]) -> str:

@@ -123,3 +123,28 @@ def test_long_output_says_where_the_rest_is():
     lines = [t.text for t in header_texts(step, 2, "", ts, 12, 1256, lambda s: s)]
     assert "0" in lines and "2" in lines and "3" not in lines
     assert any("+5 more lines of output in the console" in line for line in lines)
+
+
+def test_a_short_relation_line_drops_whole_clauses():
+    from stridescope.engine.picture.text import fit_clauses, text_width
+
+    text = "view of tensorA — shares storage S1 · also on it: tensorA, tensorB · data_ptr 0x5"
+    for width in (900, 600, 500, 400):
+        fitted = fit_clauses(text, 14, width)
+        assert text_width(fitted, 14) <= width
+        assert "…" not in fitted and text.startswith(fitted)
+        assert fitted.count(" · ") < 2 or width >= text_width(text, 14)
+    assert fit_clauses(text, 14, 60).endswith("…")  # the first clause alone: cut, as a last resort
+
+
+def test_no_wrapped_line_starts_with_a_closing_mark():
+    from stridescope.engine.picture.text import text_width, wrap
+
+    text = ("复制到一块新的连续存储中（等同于 .contiguous().view(...)）；"
+            "副本不再与原张量共享内存。") * 3
+    for width in range(120, 700, 7):
+        lines = wrap(text, 14, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        for before, line in zip(lines, lines[1:]):  # unless the word before is too long
+            assert line[:1] not in "，。；）" or before[-1:].isascii(), (width, lines)
+        assert all(text_width(line, 14) <= width for line in lines), width
