@@ -61,6 +61,7 @@ class Controller(QObject):
         self._submitting = False
         self._loading: str | None = None  # the script of a load still running
         self._load_step: int | None = None  # where the loaded script is shown
+        self._load_sub = -1
         self._after_load: list = []       # navigation asked for while it runs
         self.read_only = False  # showing recorded steps (show_result): edits are refused
 
@@ -77,14 +78,15 @@ class Controller(QObject):
         self.runner.shutdown()
 
     # ----------------------------------------------------------------- script edits
-    def load(self, script: str, path: str | None = None, step: int | None = None) -> None:
-        """A new script, shown at `step` (-1: the last), else at its first tensor's step,
-        once it has run."""
+    def load(self, script: str, path: str | None = None, step: int | None = None,
+             sub: int = -1) -> None:
+        """A new script, shown at `step` (-1: the last; `sub`: the call of its chained
+        statement), else at its first tensor's step, once it has run."""
         self.path = path
         self.read_only = False
         self.undo_stack.clear()
         self._after_load = []
-        self._load_step = step
+        self._load_step, self._load_sub = step, sub
         self._submit(script, "load", "")
         if self._pending is not None:
             self._loading = script
@@ -147,7 +149,7 @@ class Controller(QObject):
             if step is None:
                 document = document.opening()
             elif step >= 0:
-                document = document.at(step)
+                document = document.at(step, self._load_sub)
             self._set(document, animate=False)
             self._report_limit(result)
             queued, self._after_load = self._after_load, []

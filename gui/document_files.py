@@ -78,7 +78,7 @@ class DocumentFiles(QObject):
         self.presenter.lesson = lesson
         if session.lang:
             self.presenter.lang = session.lang
-        self.controller.load(session.script, step=session.cursor)
+        self.controller.load(session.script, step=session.cursor, sub=session.sub)
         if session.focus:
             self.controller.focus(session.focus)
         view = self.presenter.view
@@ -92,7 +92,7 @@ class DocumentFiles(QObject):
         view = self.presenter.view
         return Session(document.script, document.cursor, document.focus,
                        lesson.name if lesson else None, self.presenter.lang,
-                       None if view.auto_fit else view.zoom)
+                       None if view.auto_fit else view.zoom, document.sub)
 
     def update_title(self) -> None:
         lesson = self.presenter.lesson

@@ -107,14 +107,31 @@ class Document:
         return self.at(next((s.index for s in self.steps if s.tensors), 0))
 
     @property
+    def shown_step(self) -> Step | None:
+        """The step the picture and the panels show: the statement, or the call of it that
+        was stepped into (its own Step: the names before the statement, plus the call's
+        tensor)."""
+        step = self.step
+        if step is None or not 0 <= self.sub < _calls(self.steps, self.step_index):
+            return step
+        from stridescope.engine.model.substeps import substep_step
+
+        index = self.step_index
+        return substep_step(self.steps[index - 1] if index > 0 else None, step, self.sub)
+
+    @property
     def shown_focus(self) -> str | None:
-        """The tensor the picture and the panels are about: the chosen one, else the default."""
+        """The tensor the picture and the panels are about: the chosen one, else the default
+        (inside a call: the call's tensor, unless another call's was chosen)."""
         from stridescope.engine.picture.content import default_focus
 
-        step = self.step
+        step = self.shown_step
         if step is None:
             return None
-        if self.focus is not None and step.tensor(self.focus) is not None:
+        from stridescope.engine.model.substeps import call_labels
+
+        chosen = self.focus is not None and step.tensor(self.focus) is not None
+        if chosen and (step.substep < 0 or self.focus in call_labels(step)):
             return self.focus
         return default_focus(step)
 

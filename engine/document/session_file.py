@@ -19,6 +19,7 @@ from stridescope.engine.interpret.script import safe_text
 FORMAT = "stridescope-session/1"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SCRIPT_CHARS = 1024 * 1024
+MAX_CALLS = 1_000  # calls of one chained statement: a bound on what a file may claim
 MAX_CURSOR = 1_000_000
 
 
@@ -34,10 +35,11 @@ class Session:
     lesson: str | None = None
     lang: str | None = None
     zoom: float | None = None
+    sub: int = -1  # the call of the chained statement at `cursor` shown; -1: the statement
 
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "script": self.script, "cursor": self.cursor,
-                "focus": self.focus, "lesson": self.lesson, "lang": self.lang,
+                "sub": self.sub, "focus": self.focus, "lesson": self.lesson, "lang": self.lang,
                 "view": {"zoom": self.zoom}}
 
 
@@ -140,6 +142,9 @@ def parse_session(text: str, name: str = "the file") -> Session:
     cursor = data.get("cursor", -1)
     if not isinstance(cursor, int) or isinstance(cursor, bool) or not -1 <= cursor <= MAX_CURSOR:
         raise SessionError(f"{name}: 'cursor' must be a step number (or -1)")
+    sub = data.get("sub", -1)  # absent in sessions saved before calls could be stepped into
+    if not isinstance(sub, int) or isinstance(sub, bool) or not -1 <= sub <= MAX_CALLS:
+        raise SessionError(f"{name}: 'sub' must be a call number (or -1)")
     focus = _optional_text(data, "focus", name)
     if focus is not None and not focus.isidentifier():
         raise SessionError(f"{name}: 'focus' must be a tensor name")
@@ -159,7 +164,7 @@ def parse_session(text: str, name: str = "the file") -> Session:
     if zoom is not None and (not isinstance(zoom, (int, float)) or isinstance(zoom, bool)
                              or not 0.01 <= zoom <= 10):
         raise SessionError(f"{name}: 'view.zoom' must be a number between 0.01 and 10")
-    return Session(script, cursor, focus, lesson, lang, zoom)
+    return Session(script, cursor, focus, lesson, lang, zoom, sub)
 
 
 def _optional_text(data: dict, key: str, name: str) -> str | None:

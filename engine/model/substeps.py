@@ -12,6 +12,7 @@ so that the ordinary transition animates sub-step k-1 -> k.
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from itertools import product
 
 from stridescope.engine.model.state import Produced, Step, SubStep, TensorState
@@ -26,6 +27,27 @@ PROVENANCE_LIMIT = 4096  # elements; a bigger copy fades in instead of flying ce
 _KIND = {"view": "view", "copy": "copy", "same": "alias", "new": "new"}
 
 
+CALL_MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯"
+
+
+def call_text(substeps: tuple[SubStep, ...], k: int) -> str:
+    """What call k adds to the one before: `.contiguous()` in `a.t().contiguous()`."""
+    source, previous = substeps[k].source, substeps[k - 1].source if k > 0 else ""
+    return (source[len(previous):] if previous and source.startswith(previous)
+            else source).strip()
+
+
+def call_label(substeps: tuple[SubStep, ...], k: int) -> str:
+    """The name call k's tensor goes by in the picture: `② .contiguous()`, numbered as in
+    the header's chain line (the whole expression is the header's source line)."""
+    mark = CALL_MARKS[k] if k < len(CALL_MARKS) else f"({k + 1})"
+    return f"{mark} {call_text(substeps, k)}"
+
+
+def call_labels(step: Step) -> frozenset[str]:
+    return frozenset(call_label(step.substeps, k) for k in range(len(step.substeps)))
+
+
 def substep_count(step: Step) -> int:
     """How many sub-steps a statement can be stepped into (0: none)."""
     return len(step.substeps) if step.substep < 0 and len(step.substeps) >= 2 else 0
@@ -34,32 +56,35 @@ def substep_count(step: Step) -> int:
 def substep_step(before: Step | None, statement: Step, k: int) -> Step:
     """The Step that draws sub-step `k` of `statement`; `before` is the step before the
     statement (None for the first)."""
-    sub = statement.substeps[k]
+    substeps = statement.substeps
+    sub, label = substeps[k], call_label(substeps, k)
     names = before.tensors if before is not None else ()
-    tensors = tuple(t for t in names if t.name != sub.source)
-    input_tensor = _input(statement.substeps, k, names)
+    tensors = tuple(t for t in names if t.name != label)
+    input_tensor = _input(substeps, k, names)
     if k > 0:  # the previous call's tensor stays on screen: the transition starts there
-        tensors += (statement.substeps[k - 1].tensor,)
-    tensors += (sub.tensor,)
+        input_tensor = replace(input_tensor, name=call_label(substeps, k - 1))
+        tensors += (input_tensor,)
+    kind = _KIND.get(sub.memory, "new")
+    produced = Produced(label, kind if input_tensor is not None else "new",
+                        input_tensor.name if input_tensor is not None else None, sub.memory)
+    # the call's tensor says how it was made (the picture's relation line, the inspector)
+    tensors += (replace(sub.tensor, name=label, origin=produced),)
     storages = {s.id: s for s in (before.storages if before is not None else ())}
     storages.update({s.id: s for s in statement.storages if s.id not in storages})
     for earlier in statement.substeps[max(0, k - 1):k + 1]:
         if earlier.temporary is not None:
             storages[earlier.temporary.id] = earlier.temporary
     read = {t.storage_id for t in tensors}  # the strips drawn: only storages a name reads
-    kind = _KIND.get(sub.memory, "new")
-    produced = Produced(sub.source, kind if input_tensor is not None else "new",
-                        input_tensor.name if input_tensor is not None else None, sub.memory)
     provenance = ()
     if (kind == "copy" and input_tensor is not None and input_tensor.numel == sub.tensor.numel
             and input_tensor.numel <= PROVENANCE_LIMIT
             and _method(sub.source) in ORDER_KEEPING_COPIES):
-        provenance = ((sub.source, logical_cells(input_tensor)),)
+        provenance = ((label, logical_cells(input_tensor)),)
     return Step(
         index=statement.index, line=statement.line, end_line=statement.end_line,
         source=sub.source, stdout="", error=None, tensors=tensors,
         storages=tuple(sorted((s for s in storages.values() if s.id in read), key=lambda s: s.id)),
-        produced=(produced,), provenance=provenance, substeps=statement.substeps,
+        produced=(produced,), provenance=provenance, substeps=substeps,
         expected_error=False, substep=k)
 
 

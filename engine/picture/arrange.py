@@ -131,10 +131,13 @@ FAMILY_SCAN = 400  # steps looked at for a family's demands: layout cost stays b
 
 
 @lru_cache(maxsize=32)
-def family_demands(result_key: Key, family: int | None) -> tuple[tuple[_Demand, int], ...]:
+def family_demands(result_key: Key, family: int | tuple | None
+                   ) -> tuple[tuple[_Demand, int], ...]:
     """The distinct demands of the family's steps (among the first FAMILY_SCAN) with how many
     steps make each: computed once per run and family, not once per step shown."""
     counts: dict[_Demand, int] = {}
+    if isinstance(family, tuple):  # ("calls", i): the calls of statement i, stepped into
+        return _call_demands(result_key, family[1])
     for step in result_key.value.steps[:FAMILY_SCAN]:
         picture = build_picture(step)
         if picture.grid is not None and picture.grid.tensor.storage_id == family:
@@ -144,8 +147,24 @@ def family_demands(result_key: Key, family: int | None) -> tuple[tuple[_Demand, 
     return tuple(counts.items())
 
 
+def _call_demands(result_key: Key, index: int) -> tuple[tuple[_Demand, int], ...]:
+    """The calls of one chained statement are a family of their own: their tensors move
+    from storage to storage (a view, a copy, a view of the copy), and the statement's other
+    steps (a 1×12 result) would make them a layout that suits none of them."""
+    from stridescope.engine.model.substeps import substep_count, substep_step
+
+    steps = result_key.value.steps
+    statement, before = steps[index], steps[index - 1] if index > 0 else None
+    counts: dict[_Demand, int] = {}
+    for k in range(substep_count(statement)):
+        d = demand(build_picture(substep_step(before, statement, k)))
+        if d is not None:
+            counts[d] = counts.get(d, 0) + 1
+    return tuple(counts.items())
+
+
 def arrangement_for(result_key: Key, viewport: Viewport, ts: TypeScale, body: Rect,
-                    family: int | None, own: _Demand | None) -> Arrangement:
+                    family: int | tuple | None, own: _Demand | None) -> Arrangement:
     """The arrangement of a step: its family's, with its own demand added when the family's
     scan did not see it; so every step of a family shares one cached arrangement."""
     counted = family_demands(result_key, family)
@@ -155,7 +174,8 @@ def arrangement_for(result_key: Key, viewport: Viewport, ts: TypeScale, body: Re
 
 
 def squeezed_arrangement(result_key: Key, viewport: Viewport, ts: TypeScale, family_body: Rect,
-                         body: Rect, family: int | None, own: _Demand | None) -> Arrangement:
+                         body: Rect, family: int | tuple | None,
+                         own: _Demand | None) -> Arrangement:
     """The family's arrangement (made for `family_body`) fitted into a shorter `body`: the
     same direction and pane split, smaller cells where they must be. An error step's taller
     header so keeps the layout of the steps around it (no jump from side by side to stacked,

@@ -19,7 +19,12 @@ from functools import lru_cache
 import numpy as np
 
 from stridescope.engine.model.state import RunResult, Step
-from stridescope.engine.model.substeps import substep_count, substep_step
+from stridescope.engine.model.substeps import (
+    call_label,
+    call_labels,
+    substep_count,
+    substep_step,
+)
 from stridescope.engine.picture.arrange import (
     Arrangement,
     Key,
@@ -68,8 +73,8 @@ def tensor_colors(steps: Sequence[Step]) -> dict[str, int]:
         for t in (*step.tensors, *step.arrays):
             colors.setdefault(t.name, len(colors))
     for step in steps:  # after every name, so a chain's calls shift no named tensor's colour
-        for sub in step.substeps:
-            colors.setdefault(sub.source, len(colors))
+        for k in range(len(step.substeps)):
+            colors.setdefault(call_label(step.substeps, k), len(colors))
     return colors
 
 
@@ -97,7 +102,7 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     index = len(steps) - 1 if view.step < 0 else min(view.step, len(steps) - 1)
     step, previous = _shown_step(steps, index, view.substep)
     focus = view.focus
-    if step.substep >= 0 and focus not in {s.source for s in step.substeps}:
+    if step.substep >= 0 and focus not in call_labels(step):
         focus = None  # a call's own tensor, not the names the statement started from
     colors = _colors_of(result_key)
     picture = build_picture(step, focus, colors, view.panel_start)
@@ -121,6 +126,8 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     if view.animate and previous is not None and result.steps:
         plan = plan_transition(previous, step, picture.focus)
     family = picture.grid.tensor.storage_id if picture.grid is not None else None
+    if step.substep >= 0:  # a chain's calls share one layout (see arrange._call_demands)
+        family = ("calls", step.index)
     # The family's direction and split are chosen for the body under the plainest header (no
     # caption, no error), then fitted under this step's: a longer caption or an error block
     # shrinks cells, never turns side by side into stacked (issue 20: no layout jump).

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from stridescope.engine.model.state import RunResult, Step, TensorState
+from stridescope.engine.model.substeps import CALL_MARKS, call_text
 from stridescope.engine.picture.content import Picture, Strip
 from stridescope.engine.picture.scene import Key, Text, Translate, TypeScale, ViewState
 from stridescope.engine.picture.text import tuple_text, wrap
@@ -75,15 +76,12 @@ def _chain(step: Step, tr: Translate) -> str:
     substeps = getattr(step, "substeps", ()) or ()
     if len(substeps) < 2:
         return ""
-    marks = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯"
     words = {"view": tr("view"), "copy": tr("copy"), "new": tr("new"), "same": tr("same")}
-    parts, previous = [], ""
-    for n, sub in enumerate(substeps[:16]):
-        call = sub.source[len(previous):] if sub.source.startswith(previous) else sub.source
-        previous = sub.source
+    parts = []
+    for n, sub in enumerate(substeps[:len(CALL_MARKS)]):
         t = sub.tensor
-        mark = f"▶{marks[n]}" if n == step.substep else marks[n]  # the call shown
-        parts.append(f"{mark} {call.strip()} → {tuple_text(t.shape)} "
+        mark = f"▶{CALL_MARKS[n]}" if n == step.substep else CALL_MARKS[n]  # the call shown
+        parts.append(f"{mark} {call_text(substeps, n)} → {tuple_text(t.shape)} "
                      f"{tr('stride')} {tuple_text(t.stride)}, {words.get(sub.memory, sub.memory)}")
     return "   ".join(parts).replace(" ", "\u00a0").replace("\u00a0\u00a0\u00a0", "   ")
 

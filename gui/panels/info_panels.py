@@ -46,7 +46,10 @@ class ConsolePanel(QTextBrowser):
         if result.syntax_error is not None:
             e = result.syntax_error
             parts.append(_error_html(f"SyntaxError: {e.message} (line {e.line})", None))
-        for step in document.steps[: upto + 1]:
+        # inside a chained statement the statement has not finished: its output and error
+        # come when it does; the call being shown is said instead
+        inside = document.sub >= 0 and document.shown_step is not document.step
+        for step in document.steps[: upto + (0 if inside else 1)]:
             if step.stdout:
                 parts.append(f"<pre style='margin:0'>{html.escape(step.stdout)}</pre>")
             for warning in step.warnings:
@@ -60,6 +63,12 @@ class ConsolePanel(QTextBrowser):
                     f"{_('line {n}').format(n=step.error.line)}: {step.error.type}: "
                     f"{step.error.message}",
                     hint))
+        if inside:
+            shown = document.shown_step
+            parts.append("<div style='color:#666'>▶ " + html.escape(
+                _("line {n}, call {k} of {total}: {call}").format(
+                    n=shown.line, k=shown.substep + 1, total=len(shown.substeps),
+                    call=shown.source)) + "</div>")
         empty = _("(nothing printed yet)")
         self.setHtml("".join(parts) or f"<i style='color:#888'>{empty}</i>")
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
@@ -104,8 +113,9 @@ class InspectorPanel(QWidget):
             self.retranslate()
 
     def on_document(self, document: Document, animate: bool = False) -> None:
-        """The controller's change signal: show the tensor the picture is about."""
-        step = document.step
+        """The controller's change signal: show the tensor the picture is about (inside a
+        chained statement: the call's tensor)."""
+        step = document.shown_step
         focused = step.tensor(document.shown_focus) if step is not None and \
             document.shown_focus else None
         sharing = [n for n in step.names_on(focused.storage_id) if n != focused.name] \
@@ -192,7 +202,7 @@ class TensorsPanel(QTreeWidget):
 
     def show_document(self, document: Document, focus: str | None) -> None:
         self.clear()
-        step = document.step
+        step = document.shown_step  # inside a call: the names before it, and the call's tensor
         if step is None:
             return
         for storage in step.storages:

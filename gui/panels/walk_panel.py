@@ -56,9 +56,10 @@ class WalkPanel(QWidget):
             self.plot = WalkPlot(self.theme, figures_beside=True)
             self._layout.addWidget(self.plot)
         document = self.document
-        step = document.step if document is not None else None
+        step = document.shown_step if document is not None else None
         focus = document.shown_focus if document is not None else None
-        key = (step.index, focus, id(document.result)) if step is not None else None
+        key = (step.index, step.substep, focus, id(document.result)) if step is not None \
+            else None
         if key != self._shown_key:
             self._shown_key = key
             self.plot.show_walk(*focused_walk(step, focus))
@@ -69,7 +70,7 @@ class WalkPanel(QWidget):
         from stridescope.gui.walk_plot import focused_tensor
 
         document = self.document
-        tensor = focused_tensor(document.step, document.shown_focus) if document else None
+        tensor = focused_tensor(document.shown_step, document.shown_focus) if document else None
         if tensor is None or self.measure is None or self.plot is None:
             return
         key = self._shown_key

@@ -566,6 +566,10 @@
       <translation>第 {n} 行</translation>
     </message>
     <message>
+      <source>line {n}, call {k} of {total}: {call}</source>
+      <translation>第 {n} 行，第 {k} 个调用（共 {total} 个）：{call}</translation>
+    </message>
+    <message>
       <source>Measure on this machine</source>
       <translation>在本机上测量</translation>
     </message>

@@ -18,7 +18,7 @@ from stridescope.engine.document.session_file import (
 
 def test_round_trip(tmp_path):
     path = tmp_path / "s.stridescope"
-    session = Session("import torch\nx = torch.zeros(2)\n# 注释\n", 1, "x", None, "zh_CN", 1.5)
+    session = Session("import torch\nx = torch.zeros(2)\n# 注释\n", 1, "x", None, "zh_CN", 1.5, 2)
     save_session(path, session)
     assert load_session(path) == session
     assert json.loads(path.read_text())["format"] == "stridescope-session/1"
@@ -85,6 +85,10 @@ HEAD = '{"format": "stridescope-session/1", "script": "x = 1\\n"'
     ', "cursor": 10000000000',
     ', "cursor": true',
     ', "cursor": 1.5',
+    ', "sub": -2',
+    ', "sub": 1e9',
+    ', "sub": false',
+    ', "sub": "1"',
     ', "lesson": "../../../../etc/evil"',
     ', "lesson": "/tmp/evil"',
     ', "lesson": "tutorial/../../x"',
@@ -160,3 +164,9 @@ def test_lessons_are_looked_up_by_name_never_joined_into_a_path():
     for name in ("../README", "/etc/passwd", "tutorial/../tutorial", "tutorial.py"):
         with pytest.raises(KeyError):
             load_lesson(name)
+
+
+def test_a_session_saved_before_calls_could_be_stepped_into_shows_the_statement(tmp_path):
+    path = tmp_path / "old.stridescope"
+    path.write_text(HEAD + ', "cursor": 2}', encoding="utf-8")
+    assert load_session(path).sub == -1

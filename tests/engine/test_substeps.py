@@ -70,16 +70,17 @@ def _sub_steps(script: str):
 def test_each_call_of_the_tutorial_chain_is_a_step_with_its_tensor_and_storage():
     result, statement, (transposed, copied, viewed) = _sub_steps(CHAIN)
     a = statement.tensor("tensorA")
-    assert transposed.tensor("tensorA.transpose(0, 1)").stride == (1, 4)
+    assert transposed.tensor("① tensorA.transpose(0, 1)").stride == (1, 4)
     assert [s.id for s in transposed.storages] == [a.storage_id]  # same bytes, one strip
     assert transposed.produced[0].kind == "view" and transposed.produced[0].source == "tensorA"
     assert copied.produced[0].kind == "copy"
-    copy = copied.tensor("tensorA.transpose(0, 1).contiguous()")
+    copy = copied.tensor("② .contiguous()")  # named as the header's chain line numbers it
     assert copy.storage_id != a.storage_id and copied.storage(copy.storage_id).raw is not None
     # the copy's i-th value came from the transposed view's i-th cell of tensorA's storage
     assert copied.sources_of(copy.name) == tuple(
         (a.storage_id, c) for c in (0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11))
-    assert viewed.tensor(statement.substeps[2].source).shape == (1, 12)
+    assert viewed.tensor("③ .view(1, 12)").shape == (1, 12)
+    assert copy.origin.kind == "copy" and copy.origin.source == "① tensorA.transpose(0, 1)"
     assert viewed.tensor("viewA") is None  # not bound yet while the calls run
     plans = [compose(result, ViewState(step=statement.index, substep=k),
                      Viewport(1280, 720)).plan.kind for k in range(3)]
@@ -123,4 +124,19 @@ def test_a_failing_chain_can_be_stepped_up_to_the_call_that_failed():
     result, statement, subs = _sub_steps(script)
     assert statement.error is not None and len(subs) == 3
     assert all(s.error is None for s in subs)
-    assert subs[-1].tensor("a.t().contiguous().t()").is_contiguous is False
+    assert subs[-1].tensor("③ .t()").is_contiguous is False
+
+
+def test_the_document_inside_a_call_shows_the_calls_step_and_tensor():
+    from stridescope.engine.document.session import Document
+
+    document = Document.from_result(run_script(CHAIN)).at(2, 1)
+    shown = document.shown_step
+    assert (shown.index, shown.substep) == (2, 1) and document.step.substep == -1
+    assert document.shown_focus == "② .contiguous()"
+    assert shown.tensor(document.shown_focus).stride == (3, 1)  # the copy, row-major
+    assert document.focused("tensorA").shown_focus == "② .contiguous()"
+    chosen = document.focused("① tensorA.transpose(0, 1)")
+    assert chosen.at(2, 1).shown_focus == "① tensorA.transpose(0, 1)"  # the call before it
+    statement = document.at(2)
+    assert statement.shown_step is statement.step and statement.shown_focus == "viewA"

@@ -13,6 +13,7 @@ CHAIN = ("import torch\ntensorA = torch.arange(12).reshape(3, 4)\n"
          "b = viewA.sum()\n")
 CALLS = ["tensorA.transpose(0, 1)", "tensorA.transpose(0, 1).contiguous()",
          "tensorA.transpose(0, 1).contiguous().view(1, 12)"]
+LABELS = ["① tensorA.transpose(0, 1)", "② .contiguous()", "③ .view(1, 12)"]  # in the picture
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def test_right_steps_into_the_calls_then_out_and_left_walks_back(window):
     for k in range(3):
         window.controller.goto_sub(2, k)
         shown.append(window.scene.picture.focus)
-    assert shown == CALLS  # each call draws its own tensor
+    assert shown == LABELS  # each call draws its own tensor
     window.controller.last()
     back = [_where(window)]
     for _ in range(4):
@@ -78,7 +79,7 @@ def test_history_shows_the_chain_as_a_foldable_node_and_clicks_go_there(window, 
     rect = history.visualItemRect(node.child(1))
     QTest.mouseClick(history.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert _where(window) == (2, 1)
-    assert window.scene.picture.focus == CALLS[1]
+    assert window.scene.picture.focus == LABELS[1]
     assert history.currentItem() is history.topLevelItem(2).child(1)  # rebuilt, still there
     history.topLevelItem(2).setExpanded(False)  # folded by the user: stays folded
     window.controller.goto(3)
@@ -87,3 +88,33 @@ def test_history_shows_the_chain_as_a_foldable_node_and_clicks_go_there(window, 
     rect = history.visualItemRect(history.topLevelItem(1))
     QTest.mouseClick(history.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert _where(window) == (1, -1)
+
+
+def test_the_inspector_tensors_and_console_follow_the_call(window):
+    window.controller.goto_sub(2, 1)  # .contiguous(): the copy, on its temporary storage
+    values = window.inspector.values
+    assert values["name"].text() == LABELS[1]
+    assert values["stride (elements)"].text() == "(3, 1)"
+    assert "copy" in values["made by"].text()
+    names = [window.tensors.topLevelItem(i).child(j).text(0)
+             for i in range(window.tensors.topLevelItemCount())
+             for j in range(window.tensors.topLevelItem(i).childCount())]
+    assert LABELS[1] in names and "viewA" not in names  # the statement has not bound it yet
+    console = window.console.toPlainText()
+    assert "line 3, call 2 of 3: " + CALLS[1] in console
+    window.controller.goto(2)  # the statement: its own tensor and no call line
+    assert values["name"].text() == "viewA" and "call 2 of 3" not in \
+        window.console.toPlainText()
+
+
+def test_a_saved_session_comes_back_inside_the_call(window, qtbot, tmp_path):
+    from stridescope.engine.document.session_file import load_session, save_session
+
+    window.controller.goto_sub(2, 2)
+    path = tmp_path / "inside.stridescope"
+    save_session(path, window.files.current_session())
+    assert load_session(path).sub == 2
+    window.controller.goto(0)
+    assert window.files.open_path(str(path))
+    qtbot.waitUntil(lambda: _where(window) == (2, 2), timeout=10_000)
+    assert window.scene.picture.focus == LABELS[2]
