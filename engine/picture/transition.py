@@ -82,7 +82,7 @@ class Motion:
     text: str
     source: Anchor
     target: Anchor
-    fade: str = "none"  # "none" | "out" (left behind) | "in"
+    fade: str = "none"  # "none" | "out" (left behind) | "in" | "appear" (shown from start)
     path: str = "line"  # "line" | "flip" (the turning sheet) | "lift" (an arc off the strip)
     #                     | "shrink" (half size mid-flight)
     start: float = 0.0  # when in [0, 1] it leaves and arrives (staggered motions)
@@ -124,8 +124,11 @@ class Plan:
     new_storage: int | None = None     # a strip that appears (copies)
     motion: str = ""                   # the vocabulary's word (NOTE [Motion vocabulary])
     window: Window | None = None
-    counts: tuple[tuple[StorageCell, int], ...] = ()  # "×N": how often a cell is read
+    # "×N": a cell read more than once, and when each further reader peels off
+    counts: tuple[tuple[StorageCell, tuple[float, ...]], ...] = ()
     expected: StorageCell | None = None  # failed view: where a constant step would land
+    expected_step: int = 0
+    storage_last: int = -1
     # the walk plays over [0, walk_end], then holds on its last (broken) pair
     walk_end: float = 1.0
 
@@ -164,6 +167,8 @@ class Frame:
     counts: tuple[tuple[StorageCell, int], ...] = ()
     counts_opacity: float = 0.0
     expected: StorageCell | None = None  # the cell a constant step would have reached
+    expected_step: int = 0               # that constant step
+    storage_last: int = -1               # the storage's last cell (expected may be past it)
 
 
 def ease(t: float) -> float:
@@ -182,6 +187,8 @@ def _local(t: float, start: float, end: float) -> float:
 def _sprite(m: Motion, t: float) -> Sprite:
     p = ease(_local(t, m.start, m.end))
     opacity = 1.0 - p if m.fade == "out" else p if m.fade == "in" else 1.0
+    if m.fade == "appear":  # hidden under the one it peels off until it starts
+        opacity = 1.0 if t >= m.start else 0.0
     progress = 0.0 if m.fade == "out" else p
     offset, shape, text_opacity = (0.0, 0.0), IDENTITY, 1.0
     if m.path == "flip" and isinstance(m.source, GridCell):
@@ -224,12 +231,16 @@ def frame_at(plan: Plan, t: float) -> Frame:
     pointer_progress = e
     if plan.window is not None and len(plan.window.keys) > 1:  # the pointer moves with it
         pointer_progress = ease(_local(t, plan.window.keys[0][0], plan.window.keys[1][0]))
-    counts_opacity = _local(t, 0.5, 0.8) if plan.counts and t < 1.0 else 0.0
+    # the count ticks up as each copy peels off: ×2, ×3, …
+    counts = tuple((cell, 1 + sum(1 for start in starts if start <= t))
+                   for cell, starts in plan.counts) if t < 1.0 else ()
+    counts = tuple((cell, n) for cell, n in counts if n > 1)
+    counts_opacity = 1.0 if counts else 0.0
     return Frame(t, sprites, flash, strength, walk, broken, tweens,
                  plan.pointer and (plan.pointer[0], plan.pointer[1], plan.pointer[2]),
                  pointer_progress, result_opacity, window, span,
-                 plan.counts if t < 1.0 else (), counts_opacity,
-                 plan.expected if broken and t < 1.0 else None)
+                 counts, counts_opacity, plan.expected if broken and t < 1.0 else None,
+                 plan.expected_step, plan.storage_last)
 
 
 def _window_at(window: Window, t: float):
@@ -322,7 +333,8 @@ def _plan_view(before: Step, after: Step, source: TensorState, result: TensorSta
     if word == "reflow":  # one by one in storage order, the order the strip reads them
         order = {k: n for n, k in enumerate(sorted({k for k, _ in arriving}))}
         n = max(1, len(order) - 1)
-        arriving = [(k, _timed(m, 0.5 * order[k] / n, 0.5 * order[k] / n + 0.5))
+        arriving = [(k, _timed(m, REFLOW_SPREAD * order[k] / n,
+                               REFLOW_SPREAD * order[k] / n + 1 - REFLOW_SPREAD))
                     for k, m in arriving]
     elif word == "turn":  # panel by panel of the result, shrunk in flight to pass
         panels = sorted({m.target.panel for _, m in arriving})
@@ -384,6 +396,7 @@ def _flip_motions(grid: Grid, storage: int) -> tuple[Motion, ...]:
     return tuple(motions)
 
 
+REFLOW_SPREAD = 0.7   # a reflow: the last cell leaves this late, each flies 1 - this
 WINDOW_SETTLES = 0.45  # a window first closes on what it keeps, then the kept cells settle
 
 
@@ -419,16 +432,29 @@ def _windowed(plan: Plan, src_grid: Grid, dst_grid: Grid, used: set, arriving, l
 
 
 def _repeated(plan: Plan, arriving, leaving, storage: int) -> Plan:
-    """Expand: the first reader of each cell stays the original; every further one peels
-    off it in turn, and the strip counts how often each cell is now read."""
-    seen: dict[int, int] = {}
+    """Expand: the first reader of each cell is the original; every further one peels off
+    the one before it (a stamp: no copy crosses another), one copy at a time, and the strip
+    counts how often each cell is now read."""
+    readers: dict[int, list[Motion]] = {}
+    for k, m in arriving:
+        readers.setdefault(k, []).append(m)
+    most = max(len(ms) for ms in readers.values()) - 1
+    seen: dict[int, list[float]] = {}
     motions = []
     for k, m in arriving:
-        j = seen.get(k, 0)
-        seen[k] = j + 1
-        start = 0.0 if j == 0 else min(0.55, 0.12 + 0.12 * (j - 1))
-        motions.append(_timed(m, start, start + 0.45))
-    counts = tuple((StorageCell(storage, k), n) for k, n in sorted(seen.items()) if n > 1)
+        earlier = seen.setdefault(k, [])
+        j = len(earlier)
+        if j == 0:
+            motions.append(_timed(m, 0.0, 0.3))
+            earlier.append(0.0)
+            continue
+        start = 0.05 + 0.75 * (j - 1) / max(1, most)
+        before = readers[k][j - 1].target
+        motions.append(replace(m, source=before, fade="appear", start=start,
+                               end=start + 0.75 / max(1, most)))
+        earlier.append(start)
+    counts = tuple((StorageCell(storage, k), tuple(starts[1:]))
+                   for k, starts in sorted(seen.items()) if len(starts) > 1)
     motions += [_timed(m, 0.0, 0.4) for m in leaving]
     return replace(plan, motions=tuple(motions), counts=counts)
 
@@ -535,10 +561,11 @@ def _plan_error(after: Step) -> Plan:
         last = walk[-3].cell if len(walk) >= 3 else None
         storage = after.storage(t.storage_id)
         size = storage.nbytes // t.itemsize if storage is not None and t.itemsize else 0
-        if last is not None and step is not None and 0 <= last + step < size:
-            expected = StorageCell(t.storage_id, last + step)
+        if last is not None and step is not None and last + step >= 0:
+            expected = StorageCell(t.storage_id, last + step)  # past the end: drawn beyond
     return Plan("error", t.name, walk=tuple(walk), jumps=tuple(jumps), motion="walk",
-                expected=expected, walk_end=0.7 if jumps else 1.0)
+                expected=expected, walk_end=0.7 if jumps else 1.0,
+                expected_step=step or 0, storage_last=size - 1 if jumps else -1)
 
 
 def _plan_error_cells(grid: Grid, t: TensorState, explanation) -> Plan:

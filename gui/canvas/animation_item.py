@@ -86,7 +86,7 @@ class AnimationItem(QGraphicsObject):
             painter.setPen(QPen(color(hex_code), 4.5 if current else 2.0))
             painter.drawRect(rect.adjusted(3, 3, -3, -3))
         if frame.expected is not None:
-            self._paint_expected(painter, frame.expected)
+            self._paint_expected(painter, frame)
         if frame.pointer is not None:
             self._paint_pointer(painter, frame)
         if frame.window is not None:
@@ -211,19 +211,35 @@ class AnimationItem(QGraphicsObject):
             draw_centered(painter, box, f"×{n}", self.px * 0.85, "#000000", bold=True)
         painter.setOpacity(1.0)
 
-    def _paint_expected(self, painter: QPainter, cell: StorageCell) -> None:
-        """Where one constant step would have gone: dashed, in the error colour."""
+    def _paint_expected(self, painter: QPainter, frame: Frame) -> None:
+        """Where one more constant step would have gone: dashed, in the error colour; past
+        the storage's end it stands beyond the strip's last cell."""
+        cell = frame.expected
         rect = self.locate(cell)
+        past = False
+        if rect is None and cell.cell > frame.storage_last >= 0:
+            last = self.locate(StorageCell(cell.storage_id, frame.storage_last))
+            if last is None:
+                return
+            rect = last.translated(0, last.height() * 1.3)  # under the last: no room right
+            past = True
         if rect is None:
             return
         pen = QPen(color(self.theme.error), 3.0, Qt.PenStyle.DashLine)
         painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setBrush(color(self.theme.error_fill, 200))
         painter.drawRect(rect.adjusted(5, 5, -5, -5))
-        box = QRectF(rect.left() - rect.width(), rect.bottom() + 2, rect.width() * 3,
+        draw_centered(painter, rect, f"#{cell.cell}", self.px, self.theme.error, bold=True)
+        note = f"+{frame.expected_step} → #{cell.cell}"
+        if past:
+            note += " " + _("(past the end)")
+        # ends under the cell's right edge: the strip's last cell is at the canvas's edge
+        box = QRectF(rect.right() - rect.width() * 6, rect.bottom() + 2, rect.width() * 6,
                      self.px * 1.3)
-        draw_centered(painter, box, _("a constant step lands here"), self.px * 0.75,
-                      self.theme.error, bold=True)
+        painter.setFont(font(self.px * 0.8, True, True))
+        painter.setPen(color(self.theme.error))
+        painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         note)
 
     def _path(self, sprite) -> tuple[QRectF, QRectF] | None:
         a, b = self.locate(sprite.source), self.locate(sprite.target)
