@@ -396,7 +396,7 @@ def _flip_motions(grid: Grid, storage: int) -> tuple[Motion, ...]:
     return tuple(motions)
 
 
-REFLOW_SPREAD = 0.7   # a reflow: the last cell leaves this late, each flies 1 - this
+REFLOW_SPREAD = 0.8   # a reflow: the last cell leaves this late, each flies 1 - this
 WINDOW_SETTLES = 0.45  # a window first closes on what it keeps, then the kept cells settle
 
 

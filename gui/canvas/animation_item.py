@@ -249,17 +249,39 @@ class AnimationItem(QGraphicsObject):
         """Plain boxes with their values, in batches: the boxes of one opacity in one
         drawRects, then their labels as cached laid-out text."""
         groups: dict[float, list[tuple[QRectF, str]]] = {}
+        plain: dict[float, list[QRectF]] = {}
+        cards: dict[float, list[QPolygonF]] = {}
         for sprite, path in zip(sprites, paths):
-            if path is not None:
-                rect = _lerp(*path, sprite.progress).adjusted(4, 4, -4, -4)
-                groups.setdefault(sprite.opacity, []).append((rect, sprite.text))
+            if path is None:
+                continue
+            base = _lerp(*path, sprite.progress)
+            base.translate(sprite.offset[0] * base.width(), sprite.offset[1] * base.height())
+            if sprite.style:  # an axis label riding a turning sheet
+                painter.setOpacity(sprite.opacity)
+                self._paint_label(painter, sprite, base)
+                continue
+            rect = base.adjusted(4, 4, -4, -4)
+            if sprite.shape != IDENTITY:  # a turning card: its polygon, its number if facing
+                size = rect.width()
+                centre = (rect.center().x() / size, rect.center().y() / size)
+                cards.setdefault(sprite.opacity, []).append(QPolygonF(
+                    [QPointF(x * size, y * size) for x, y in card_corners(centre, sprite.shape)]))
+                if sprite.text_opacity < 0.5:
+                    continue
+            else:
+                plain.setdefault(sprite.opacity, []).append(rect)
+            groups.setdefault(sprite.opacity, []).append((rect, sprite.text))
         pen = QPen(color(self.theme.text), 1.2)
         ink = color("#000000")
-        for opacity, boxes in groups.items():
+        for opacity in {*groups, *cards}:
+            boxes = groups.get(opacity, [])
             painter.setOpacity(opacity)
             painter.setPen(pen)
             painter.setBrush(color(self.theme.highlight, 235))
-            painter.drawRects([rect for rect, _ in boxes])
+            for polygon in cards.get(opacity, []):
+                painter.drawPolygon(polygon)
+            if opacity in plain:
+                painter.drawRects(plain[opacity])
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(ink)
             current = None
