@@ -333,8 +333,9 @@ def _plan_view(before: Step, after: Step, source: TensorState, result: TensorSta
     if word == "reflow":  # one by one in storage order, the order the strip reads them
         order = {k: n for n, k in enumerate(sorted({k for k, _ in arriving}))}
         n = max(1, len(order) - 1)
-        arriving = [(k, _timed(m, REFLOW_SPREAD * order[k] / n,
-                               REFLOW_SPREAD * order[k] / n + 1 - REFLOW_SPREAD))
+        # at half size while any moves (as a turn): a card never lands on one still waiting
+        arriving = [(k, replace(m, path="shrink", start=0.15 + REFLOW_SPREAD * order[k] / n,
+                                end=0.85 - REFLOW_SPREAD + REFLOW_SPREAD * order[k] / n))
                     for k, m in arriving]
     elif word == "turn":  # panel by panel of the result, shrunk in flight to pass
         panels = sorted({m.target.panel for _, m in arriving})
@@ -396,7 +397,7 @@ def _flip_motions(grid: Grid, storage: int) -> tuple[Motion, ...]:
     return tuple(motions)
 
 
-REFLOW_SPREAD = 0.8   # a reflow: the last cell leaves this late, each flies 1 - this
+REFLOW_SPREAD = 0.5   # a reflow: the last cell leaves this much after the first
 WINDOW_SETTLES = 0.45  # a window first closes on what it keeps, then the kept cells settle
 
 
