@@ -300,6 +300,10 @@ def test_reflow_moves_cells_in_storage_order():
     assert plan.motion == "reflow"
     order = sorted(plan.motions, key=lambda m: m.start)
     assert [m.link.cell for m in order] == list(range(12))
+    for t in SAMPLES:  # every card is half size while one moves: none lands on a waiting one
+        frame = frame_at(plan, t)
+        if any(0 < s.progress < 1 for s in frame.sprites):
+            assert all(s.shape == (0.5, 0.0, 0.0, 0.5) for s in frame.sprites), t
 
 
 def test_failed_view_walk_stops_at_the_first_break_and_marks_where_it_should_land():
