@@ -199,5 +199,25 @@ def before_grid(before: TensorState, step: Step, grid: GridLayout, ts: TypeScale
     storage = step.storage(before.storage_id)
     source = Grid(before, storage.elements(before.dtype) if storage else None)
     pane = (grid.rect[0], grid.rect[1], grid.rect[2], 10_000.0)
-    layout, _ = grid_layout(source, ts, pane, grid.cell, colors, tr, None)
+    cell = grid.cell
+    layout, _ = grid_layout(source, ts, pane, cell, colors, tr, None)
+    # a source taller than the result (a slice's whole grid) would spill over the formula
+    # and the strip: smaller cells, so the motion zooms in on what the result keeps
+    room = grid.rect[3]
+    for _ in range(4):
+        if layout.rect[3] <= room + 0.5 or cell <= grid.cell * 0.3:
+            break
+        cells_h = max(1.0, len(layout.rows) * cell * math.ceil(
+            len(layout.panels) / max(1, _per_line(layout))))
+        fixed = layout.rect[3] - cells_h
+        cell = max(grid.cell * 0.3, cell * max(0.1, room - fixed) / cells_h)
+        layout, _ = grid_layout(source, ts, pane, cell, colors, tr, None)
     return layout
+
+
+def _per_line(layout: GridLayout) -> int:
+    """How many panels share the first line of a laid-out grid."""
+    if not layout.panels:
+        return 1
+    first_y = layout.panels[0][2]
+    return sum(1 for _, _, y in layout.panels if abs(y - first_y) < 0.5)

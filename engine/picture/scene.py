@@ -242,5 +242,13 @@ def locate(scene: Scene, anchor) -> Rect | None:
         return strip.cell_rect(anchor.cell) if strip is not None else None
     if isinstance(anchor, GridCell):
         grid = scene.grid if anchor.which == "after" else scene.before_grid
-        return grid.cell_rect(anchor.panel, anchor.row, anchor.col) if grid else None
+        if grid is None:
+            return None
+        if anchor.row == -1 or anchor.col == -1:  # an axis label: left of a row, above a col
+            first = grid.cell_rect(anchor.panel, max(anchor.row, 0), max(anchor.col, 0))
+            if first is None:
+                return None
+            x, y, w, h = first
+            return (x - 0.6 * w, y, w, h) if anchor.col == -1 else (x, y - 0.6 * h, w, h)
+        return grid.cell_rect(anchor.panel, anchor.row, anchor.col)
     return None

@@ -3,18 +3,59 @@
 A Plan is computed from the steps before and after plus provenance; frame_at(plan, t)
 gives plain values for any t in [0, 1]. Positions are anchors (a grid cell of the tensor
 before or after, or a storage cell); the canvas turns anchors into coordinates.
+
+NOTE [Motion vocabulary]
+Every kind of operation moves the way its meaning moves; the kind is read off the storage
+cells the tensors read (motion_geometry.view_motion), never off the op's name.
+
+  operation                          motion                                 teaches
+  transpose, .T, mT (last 2 axes)    "flip": each panel turns as one sheet  same bytes, the
+                                     about its diagonal (a card flipped in  strides swapped:
+                                     3-D, so no two cells ever cover each   the strip never
+                                     other); the row/column labels travel   moves, every cell
+                                     with their axis colour; every cell     stays tied to its
+                                     keeps a link line to its storage cell  storage cell
+  permute, movedim (N-D)             "turn": cells travel panel by panel,   the axes trade
+                                     linked to their storage cells          places, not bytes
+  slice, narrow, select, split       "window": a frame slides and shrinks   a view is a window
+                                     over the grid and the strip, the       (offset + strides)
+                                     offset pointer travels to the new      on the same bytes
+                                     start, then the kept cells settle
+  view, reshape that shares,         "reflow": the cells re-flow one by     same bytes, same
+  flatten, unsqueeze                 one in storage order                   order, new shape
+  expand, broadcast                  "repeat": the original row/column      stride 0: one cell
+                                     stays, its copies peel off it one      read many times
+                                     after another; "×N" on the strip
+  copy: contiguous, clone, flip,     "lift": values lift off the old strip  new bytes, laid out
+  reshape that copies                one by one in the new logical order    in the new order
+                                     and land in the new strip
+  a failed view                      "walk": grid cell and storage cell     a view needs one
+                                     light up pair by pair and stop at the  constant step per
+                                     first break, marked, with the cell a   axis; here it
+                                     constant step would have reached       breaks
+  in-place write                     "pulse": the written storage cells     every view of the
+                                     pulse with the grid cells reading them storage sees it
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from stridescope.engine.model.layout import N_, element_indices
 from stridescope.engine.model.state import Step, TensorState
 from stridescope.engine.picture.content import Grid, default_focus, format_value
+from stridescope.engine.picture.motion_geometry import (
+    IDENTITY,
+    Matrix,
+    flip_matrix,
+    flip_offset,
+    lift_offset,
+    permutation,
+    view_motion,
+)
 
 MAX_MOVING = 1000  # above this many moving cells the plan degrades to a cross-fade
 
@@ -41,7 +82,13 @@ class Motion:
     text: str
     source: Anchor
     target: Anchor
-    fade: str = "none"  # "none" | "out" (left behind) | "in"
+    fade: str = "none"  # "none" | "out" (left behind) | "in" | "appear" (shown from start)
+    path: str = "line"  # "line" | "flip" (the turning sheet) | "lift" (an arc off the strip)
+    #                     | "shrink" (half size mid-flight)
+    start: float = 0.0  # when in [0, 1] it leaves and arrives (staggered motions)
+    end: float = 1.0
+    link: StorageCell | None = None  # the storage cell it reads: a line ties them all along
+    style: str = ""     # "": a value's card; "dim:N": an axis label travelling in its colour
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +96,18 @@ class Tween:
     label: str
     before: tuple[int, ...]
     after: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A frame over the grid, key by key: (t, top-left cell, bottom-right cell)."""
+
+    keys: tuple[tuple[float, Anchor, Anchor], ...]
+    # the storage the window covers, from (first, last) cell to (first, last), in the first
+    # key interval: the frame on the strip shrinks with the frame on the grid
+    storage_id: int | None = None
+    span_from: tuple[int, int] = (0, 0)
+    span_to: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +122,15 @@ class Plan:
     tweens: tuple[Tween, ...] = ()
     pointer: tuple[int, int, int] | None = None  # storage id, from cell, to cell
     new_storage: int | None = None     # a strip that appears (copies)
+    motion: str = ""                   # the vocabulary's word (NOTE [Motion vocabulary])
+    window: Window | None = None
+    # "×N": a cell read more than once, and when each further reader peels off
+    counts: tuple[tuple[StorageCell, tuple[float, ...]], ...] = ()
+    expected: StorageCell | None = None  # failed view: where a constant step would land
+    expected_step: int = 0
+    storage_last: int = -1
+    # the walk plays over [0, walk_end], then holds on its last (broken) pair
+    walk_end: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +140,11 @@ class Sprite:
     target: Anchor
     progress: float   # 0 at source, 1 at target (eased)
     opacity: float
+    offset: tuple[float, float] = (0.0, 0.0)  # cells off the straight source → target line
+    shape: Matrix = IDENTITY          # the card's unit square mapped (the turning sheet)
+    text_opacity: float = 1.0         # a card seen edge-on hides its number
+    link: StorageCell | None = None   # draw a line from the sprite to this storage cell
+    style: str = ""                   # "": a card; "dim:N": a label in that axis colour
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +160,15 @@ class Frame:
     pointer: tuple[int, float, float] | None  # storage id, from cell, to cell progress
     pointer_progress: float
     result_opacity: float            # how visible the after-picture's result is
+    # the window now: its top-left and bottom-right cells at both ends of this key interval
+    # and the progress between them
+    window: tuple[Anchor, Anchor, Anchor, Anchor, float] | None = None
+    span: tuple[int, float, float] | None = None  # storage id, first and last cell covered
+    counts: tuple[tuple[StorageCell, int], ...] = ()
+    counts_opacity: float = 0.0
+    expected: StorageCell | None = None  # the cell a constant step would have reached
+    expected_step: int = 0               # that constant step
+    storage_last: int = -1               # the storage's last cell (expected may be past it)
 
 
 def ease(t: float) -> float:
@@ -95,23 +177,45 @@ def ease(t: float) -> float:
     return 4 * t ** 3 if t < 0.5 else 1 - (-2 * t + 2) ** 3 / 2
 
 
+def _local(t: float, start: float, end: float) -> float:
+    """Time t seen from a motion that runs over [start, end]."""
+    if end <= start:
+        return 1.0 if t >= end else 0.0
+    return min(1.0, max(0.0, (t - start) / (end - start)))
+
+
+def _sprite(m: Motion, t: float) -> Sprite:
+    p = ease(_local(t, m.start, m.end))
+    opacity = 1.0 - p if m.fade == "out" else p if m.fade == "in" else 1.0
+    if m.fade == "appear":  # hidden under the one it peels off until it starts
+        opacity = 1.0 if t >= m.start else 0.0
+    progress = 0.0 if m.fade == "out" else p
+    offset, shape, text_opacity = (0.0, 0.0), IDENTITY, 1.0
+    if m.path == "flip" and isinstance(m.source, GridCell):
+        offset = flip_offset(m.source.row, m.source.col, p)
+        if not m.style:
+            shape = flip_matrix(p)
+            # edge-on, the card is a sliver: its number fades out and back in
+            text_opacity = min(1.0, abs(shape[0] - shape[1]) * 2.5)
+    elif m.path == "lift":
+        offset = lift_offset(p, 1.2)
+    elif m.path == "shrink":  # every card at half size while any moves: room to pass
+        scale = 1.0 - 0.5 * min(_local(t, 0.0, 0.15), 1.0 - _local(t, 0.85, 1.0))
+        shape = (scale, 0.0, 0.0, scale)
+    if m.style:  # a label keeps its axis colour all the way; the result's own takes over
+        opacity *= 1.0 - _local(t, 0.8, 1.0)
+    return Sprite(m.text, m.source, m.target, progress, opacity, offset, shape, text_opacity,
+                  m.link, m.style)
+
+
 def frame_at(plan: Plan, t: float) -> Frame:
     t = min(1.0, max(0.0, t))
     e = ease(t)
-    sprites = []
-    if t < 1.0:
-        for m in plan.motions:
-            if m.fade == "out":
-                opacity = 1.0 - e
-            elif m.fade == "in":
-                opacity = e
-            else:
-                opacity = 1.0
-            sprites.append(Sprite(m.text, m.source, m.target,
-                                  0.0 if m.fade == "out" else e, opacity))
+    sprites = tuple(_sprite(m, t) for m in plan.motions) if t < 1.0 else ()
     count = len(plan.walk)
     pairs = count // 2  # a grid cell and its storage cell appear together, never apart
-    shown = min(count, 2 * int(math.floor(t * (pairs + 1)))) if count else 0
+    walk_t = min(1.0, t / plan.walk_end) if plan.walk_end > 0 else 1.0
+    shown = min(count, 2 * int(math.floor(walk_t * (pairs + 1)))) if count else 0
     walk = plan.walk[:shown] if t < 1.0 else ()
     broken = any(j < shown for j in plan.jumps)
     tweens = tuple((tw.label, tw.before, tw.after) for tw in plan.tweens) if t < 1.0 else ()
@@ -123,9 +227,36 @@ def frame_at(plan: Plan, t: float) -> Frame:
         result_opacity = e
     else:
         result_opacity = 1.0
-    return Frame(t, tuple(sprites), flash, strength, walk, broken, tweens,
+    window, span = _window_at(plan.window, t) if plan.window and t < 1.0 else (None, None)
+    pointer_progress = e
+    if plan.window is not None and len(plan.window.keys) > 1:  # the pointer moves with it
+        pointer_progress = ease(_local(t, plan.window.keys[0][0], plan.window.keys[1][0]))
+    # the count ticks up as each copy peels off: ×2, ×3, …
+    counts = tuple((cell, 1 + sum(1 for start in starts if start <= t))
+                   for cell, starts in plan.counts) if t < 1.0 else ()
+    counts = tuple((cell, n) for cell, n in counts if n > 1)
+    counts_opacity = 1.0 if counts else 0.0
+    return Frame(t, sprites, flash, strength, walk, broken, tweens,
                  plan.pointer and (plan.pointer[0], plan.pointer[1], plan.pointer[2]),
-                 e, result_opacity)
+                 pointer_progress, result_opacity, window, span,
+                 counts, counts_opacity, plan.expected if broken and t < 1.0 else None,
+                 plan.expected_step, plan.storage_last)
+
+
+def _window_at(window: Window, t: float):
+    keys = window.keys
+    if len(keys) == 1:
+        _, tl, br = keys[0]
+        return (tl, br, tl, br, 0.0), None
+    n = next((i for i in range(1, len(keys)) if t <= keys[i][0]), len(keys) - 1)
+    (t0, tl0, br0), (t1, tl1, br1) = keys[n - 1], keys[n]
+    p = ease(_local(t, t0, t1))
+    span = None
+    if window.storage_id is not None:
+        q = ease(_local(t, keys[0][0], keys[1][0]))
+        (a0, b0), (a1, b1) = window.span_from, window.span_to
+        span = (window.storage_id, a0 + (a1 - a0) * q, b0 + (b1 - b0) * q)
+    return (tl0, br0, tl1, br1, p), span
 
 
 # --------------------------------------------------------------------- planning
@@ -171,25 +302,165 @@ def _plan_view(before: Step, after: Step, source: TensorState, result: TensorSta
         return Plan("fade", result.name, source, tweens=tweens, pointer=pointer)
     src_grid = _grid(before, source)
     dst_grid = _grid(after, result)
+    storage = result.storage_id
+    word = view_motion(source, result)
+    if word == "flip":
+        return Plan("view", result.name, source, _flip_motions(src_grid, storage),
+                    tweens=tweens, pointer=pointer, motion="flip")
     readers: dict[int, tuple] = {}
     for panel, r, c, k in _cells(src_grid):
         readers.setdefault(k, (panel, r, c))
     used = set()
-    motions = []
+    arriving: list[tuple[int, Motion]] = []  # (storage index, motion)
     for panel, r, c, k in _cells(dst_grid):
         start = readers.get(k)
         text = dst_grid.value_text(k)
         target = GridCell("after", panel, r, c)
+        link = StorageCell(storage, k)
         if start is None:  # a cell the source never showed (as_strided can reach them)
-            motions.append(Motion(text, target, target, "in"))
+            arriving.append((k, Motion(text, target, target, "in", link=link)))
             continue
         used.add(start)
-        motions.append(Motion(text, GridCell("before", *start), target))
-    for panel, r, c, k in _cells(src_grid):
-        if (panel, r, c) not in used:  # sliced away: fades where it stood
-            cell = GridCell("before", panel, r, c)
-            motions.append(Motion(src_grid.value_text(k), cell, cell, "out"))
-    return Plan("view", result.name, source, tuple(motions), tweens=tweens, pointer=pointer)
+        arriving.append((k, Motion(text, GridCell("before", *start), target, link=link)))
+    leaving = [Motion(src_grid.value_text(k), GridCell("before", p, r, c),
+                      GridCell("before", p, r, c), "out")
+               for p, r, c, k in _cells(src_grid) if (p, r, c) not in used]
+    plan = Plan("view", result.name, source, tweens=tweens, pointer=pointer, motion=word)
+    if word == "window":
+        return _windowed(plan, src_grid, dst_grid, used, arriving, leaving, storage)
+    if word == "repeat":
+        return _repeated(plan, arriving, leaving, storage)
+    if word == "reflow":  # one by one in storage order, the order the strip reads them
+        order = {k: n for n, k in enumerate(sorted({k for k, _ in arriving}))}
+        n = max(1, len(order) - 1)
+        # at half size while any moves (as a turn): a card never lands on one still waiting
+        arriving = [(k, replace(m, path="shrink", start=0.15 + REFLOW_SPREAD * order[k] / n,
+                                end=0.85 - REFLOW_SPREAD + REFLOW_SPREAD * order[k] / n))
+                    for k, m in arriving]
+    elif word == "turn":  # panel by panel of the result, shrunk in flight to pass
+        panels = sorted({m.target.panel for _, m in arriving})
+        n = max(1, len(panels) - 1)
+        arriving = [(k, replace(m, path="shrink",
+                                start=0.15 + 0.45 * panels.index(m.target.panel) / n,
+                                end=0.4 + 0.45 * panels.index(m.target.panel) / n))
+                    for k, m in arriving]
+        leaving += _turned_labels(src_grid, dst_grid, source, result)
+    return replace(plan, motions=tuple(m for _, m in arriving) + tuple(leaving))
+
+
+def _turned_labels(src_grid: Grid, dst_grid: Grid, source: TensorState,
+                   result: TensorState) -> list[Motion]:
+    """A permute's row and column labels travel, in their axis colour, to where their axis
+    lands: the result's rows, its columns, or its panels (where they fade)."""
+    perm = permutation(source, result)
+    if perm is None:
+        return []
+    n = source.ndim
+    src_panel = (src_grid.panels() or [()])[0]
+    dst_panel = (dst_grid.panels() or [()])[0]
+    out = []
+    for axis, count in ((n - 2, src_grid.rows), (n - 1, src_grid.cols)):
+        lands = perm.index(axis)
+        for i in range(count):
+            here = GridCell("before", src_panel, i, -1) if axis == n - 2 else \
+                GridCell("before", src_panel, -1, i)
+            there = GridCell("after", dst_panel, i, -1) if lands == n - 2 else \
+                GridCell("after", dst_panel, -1, i) if lands == n - 1 else here
+            out.append(Motion(str(i), here, there, "out" if there == here else "none",
+                              style=f"dim:{axis}"))
+    return out
+
+
+def _timed(m: Motion, start: float, end: float) -> Motion:
+    return replace(m, start=start, end=end)
+
+
+def _flip_motions(grid: Grid, storage: int) -> tuple[Motion, ...]:
+    """The turning sheet: every cell of every panel to its mirror about the diagonal, tied
+    to its storage cell; the row and column labels turn with the sheet in their colours."""
+    t = grid.tensor
+    rows_dim, cols_dim = f"dim:{t.ndim - 2}", f"dim:{t.ndim - 1}"
+    motions = []
+    for panel, r, c, k in _cells(grid):
+        motions.append(Motion(grid.value_text(k), GridCell("before", panel, r, c),
+                              GridCell("after", panel, c, r), path="flip",
+                              link=StorageCell(storage, k)))
+    for panel in grid.panels() or [()]:
+        for r in range(grid.rows):  # a row label at (r, -1) lands as column label (-1, r)
+            motions.append(Motion(str(r), GridCell("before", panel, r, -1),
+                                  GridCell("after", panel, -1, r), path="flip",
+                                  style=rows_dim))
+        for c in range(grid.cols):
+            motions.append(Motion(str(c), GridCell("before", panel, -1, c),
+                                  GridCell("after", panel, c, -1), path="flip",
+                                  style=cols_dim))
+    return tuple(motions)
+
+
+REFLOW_SPREAD = 0.5   # a reflow: the last cell leaves this much after the first
+WINDOW_SETTLES = 0.45  # a window first closes on what it keeps, then the kept cells settle
+
+
+def _windowed(plan: Plan, src_grid: Grid, dst_grid: Grid, used: set, arriving, leaving,
+              storage: int) -> Plan:
+    """A slice: the frame shrinks from the whole grid onto the cells kept (what is left out
+    fades), the offset pointer travels with it; then the kept cells settle into the result's
+    grid and the frame goes with them."""
+    src_panels = src_grid.panels() or [()]
+    kept_panels = {p for p, _, _ in used}
+    motions = [_timed(m, 0.0, WINDOW_SETTLES) for m in leaving]
+    motions += [_timed(m, WINDOW_SETTLES, 1.0) for _, m in arriving]
+    src_cells = [k for _, _, _, k in _cells(src_grid)]
+    dst_cells = [k for k, _ in arriving]
+    window = None
+    if len(kept_panels) == 1:
+        panel = next(iter(kept_panels))
+        rows = [r for p, r, _ in used]
+        cols = [c for p, _, c in used]
+        first = src_panels[0], src_panels[-1]
+        keys = [(0.0, GridCell("before", first[0], 0, 0),
+                 GridCell("before", first[1], src_grid.rows - 1, src_grid.cols - 1)),
+                (WINDOW_SETTLES, GridCell("before", panel, min(rows), min(cols)),
+                 GridCell("before", panel, max(rows), max(cols)))]
+        dst_panels = dst_grid.panels() or [()]
+        if len(dst_panels) == 1:
+            keys.append((1.0, GridCell("after", dst_panels[0], 0, 0),
+                         GridCell("after", dst_panels[0], dst_grid.rows - 1,
+                                  dst_grid.cols - 1)))
+        window = Window(tuple(keys), storage, (min(src_cells), max(src_cells)),
+                        (min(dst_cells), max(dst_cells)))
+    return replace(plan, motions=tuple(motions), window=window)
+
+
+def _repeated(plan: Plan, arriving, leaving, storage: int) -> Plan:
+    """Expand: the first reader of each cell is the original; every further one peels off
+    the one before it (a stamp: no copy crosses another), one copy at a time, and the strip
+    counts how often each cell is now read."""
+    readers: dict[int, list[Motion]] = {}
+    for k, m in arriving:
+        readers.setdefault(k, []).append(m)
+    most = max(len(ms) for ms in readers.values()) - 1
+    seen: dict[int, list[float]] = {}
+    motions = []
+    for k, m in arriving:
+        earlier = seen.setdefault(k, [])
+        j = len(earlier)
+        if j == 0:
+            motions.append(_timed(m, 0.0, 0.3))
+            earlier.append(0.0)
+            continue
+        start = 0.05 + 0.75 * (j - 1) / max(1, most)
+        before = readers[k][j - 1].target
+        motions.append(replace(m, source=before, fade="appear", start=start,
+                               end=start + 0.75 / max(1, most)))
+        earlier.append(start)
+    counts = tuple((StorageCell(storage, k), tuple(starts[1:]))
+                   for k, starts in sorted(seen.items()) if len(starts) > 1)
+    motions += [_timed(m, 0.0, 0.4) for m in leaving]
+    return replace(plan, motions=tuple(motions), counts=counts)
+
+
+LIFT_SPREAD = 0.55  # copies: the last value leaves this late, every one flies 1 - this
 
 
 def _plan_copy(after: Step, result: TensorState,
@@ -199,10 +470,15 @@ def _plan_copy(after: Step, result: TensorState,
     grid = _grid(after, result)
     motions = []
     cells = [k for _, _, _, k in _cells(grid)]
-    for k, (src_storage, src_cell) in zip(cells, sources):
+    n = max(1, len(cells) - 1)
+    # in the new logical order: the i-th value of the result leaves the old strip i-th
+    for i, (k, (src_storage, src_cell)) in enumerate(zip(cells, sources)):
+        start = LIFT_SPREAD * i / n
         motions.append(Motion(grid.value_text(k), StorageCell(src_storage, src_cell),
-                              StorageCell(result.storage_id, k)))
-    return Plan("copy", result.name, motions=tuple(motions), new_storage=result.storage_id)
+                              StorageCell(result.storage_id, k), path="lift", start=start,
+                              end=start + 1 - LIFT_SPREAD))
+    return Plan("copy", result.name, motions=tuple(motions), new_storage=result.storage_id,
+                motion="lift")
 
 
 def _plan_inplace(before: Step, after: Step, focus: str | None) -> Plan:
@@ -226,7 +502,8 @@ def _plan_inplace(before: Step, after: Step, focus: str | None) -> Plan:
                            StorageCell(storage_id, int(k)), "out") for k in changed[:MAX_MOVING]]
         if focused is not None and focused.storage_id == storage_id:
             flashes += _grid_cells_reading(focused, changed)
-    return Plan("inplace", focus, motions=tuple(motions), flashes=tuple(flashes))
+    return Plan("inplace", focus, motions=tuple(motions), flashes=tuple(flashes),
+                motion="pulse")
 
 
 def _grid_cells_reading(t: TensorState, cells: np.ndarray, limit: int = 4096) -> list[Anchor]:
@@ -277,8 +554,19 @@ def _plan_error(after: Step) -> Plan:
         walk.append(StorageCell(t.storage_id, k))
         previous = k
     # walk holds pairs (grid cell, storage cell); a jump is the walk index of the first cell
-    # of the pair whose storage step breaks the constant stride
-    return Plan("error", t.name, walk=tuple(walk), jumps=tuple(jumps))
+    # of the pair whose storage step breaks the constant stride. The walk stops there: the
+    # first break is the lesson, marked with the cell one constant step would have reached
+    expected = None
+    if jumps:
+        walk = walk[:jumps[0] + 2]
+        last = walk[-3].cell if len(walk) >= 3 else None
+        storage = after.storage(t.storage_id)
+        size = storage.nbytes // t.itemsize if storage is not None and t.itemsize else 0
+        if last is not None and step is not None and last + step >= 0:
+            expected = StorageCell(t.storage_id, last + step)  # past the end: drawn beyond
+    return Plan("error", t.name, walk=tuple(walk), jumps=tuple(jumps), motion="walk",
+                expected=expected, walk_end=0.7 if jumps else 1.0,
+                expected_step=step or 0, storage_last=size - 1 if jumps else -1)
 
 
 def _plan_error_cells(grid: Grid, t: TensorState, explanation) -> Plan:

@@ -6,8 +6,16 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen, QPixmap, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsObject
 
-from stridescope.engine.picture.transition import Frame, Plan
-from stridescope.gui.canvas.painting import color, draw_centered, draw_runs, font, runs_width
+from stridescope.engine.picture.motion_geometry import IDENTITY, card_corners
+from stridescope.engine.picture.transition import Frame, Plan, StorageCell
+from stridescope.gui.canvas.painting import (
+    color,
+    draw_centered,
+    draw_runs,
+    font,
+    runs_width,
+    style_color,
+)
 from stridescope.gui.i18n import _
 from stridescope.gui.theme import Theme
 
@@ -77,19 +85,35 @@ class AnimationItem(QGraphicsObject):
             hex_code = theme.error if frame.broken and current else theme.highlight
             painter.setPen(QPen(color(hex_code), 4.5 if current else 2.0))
             painter.drawRect(rect.adjusted(3, 3, -3, -3))
+        if frame.expected is not None:
+            self._paint_expected(painter, frame)
         if frame.pointer is not None:
             self._paint_pointer(painter, frame)
+        if frame.window is not None:
+            self._paint_window(painter, frame)
+        if frame.counts and frame.counts_opacity > 0:
+            self._paint_counts(painter, frame)
         # many sprites: plain boxes (cheap); few: rounded ones, cached as pixmaps
         sprites = frame.sprites
         fancy = len(sprites) <= 200
         paths = self._paths if len(self._paths) == len(sprites) else \
             [self._path(sprite) for sprite in sprites]
         if fancy:
+            self._paint_links(painter, sprites, paths)
             for sprite, path in zip(sprites, paths):
                 if path is None:
                     continue
-                rect = _lerp(*path, sprite.progress).adjusted(4, 4, -4, -4)
+                base = _lerp(*path, sprite.progress)
+                dx, dy = sprite.offset
+                base.translate(dx * base.width(), dy * base.height())
                 painter.setOpacity(sprite.opacity)
+                if sprite.style:
+                    self._paint_label(painter, sprite, base)
+                    continue
+                if sprite.shape != IDENTITY:
+                    self._paint_card(painter, sprite, base)
+                    continue
+                rect = base.adjusted(4, 4, -4, -4)
                 painter.drawPixmap(rect, self._sprite(sprite.text, rect.width(), rect.height()),
                                    QRectF(0, 0, rect.width() * 2, rect.height() * 2))
         else:
@@ -108,6 +132,115 @@ class AnimationItem(QGraphicsObject):
             painter.fillRect(QRectF(x - 6, y, width + 12, px * 1.6), color(theme.panel, 240))
             draw_runs(painter, x, y + px * 1.15, runs, px, mono=True)
 
+    def _paint_links(self, painter: QPainter, sprites, paths) -> None:
+        """A thin line from every moving value to the storage cell it reads, all along."""
+        pen = QPen(color(self.theme.highlight, 150), 1.3)
+        painter.setPen(pen)
+        for sprite, path in zip(sprites, paths):
+            if sprite.link is None or path is None:
+                continue
+            cell = self.locate(sprite.link)
+            if cell is None:
+                continue
+            base = _lerp(*path, sprite.progress)
+            dx, dy = sprite.offset
+            centre = base.center() + QPointF(dx * base.width(), dy * base.height())
+            painter.setOpacity(sprite.opacity * 0.9)
+            painter.drawLine(centre, QPointF(cell.center().x(), cell.top() + 2))
+        painter.setOpacity(1.0)
+
+    def _paint_card(self, painter: QPainter, sprite, base: QRectF) -> None:
+        """A card of the turning sheet: its unit square mapped, its number upright."""
+        size = base.width() - 8
+        centre = (base.center().x() / size, base.center().y() / size)
+        corners = card_corners(centre, sprite.shape)
+        painter.setPen(QPen(color(self.theme.text), 1.5))
+        painter.setBrush(color(self.theme.highlight, 235))
+        painter.drawPolygon(QPolygonF([QPointF(x * size, y * size) for x, y in corners]))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if sprite.text_opacity > 0.05:
+            painter.setOpacity(sprite.opacity * sprite.text_opacity)
+            rect = base.adjusted(4, 4, -4, -4)
+            a, b, c, d = sprite.shape
+            scale = max(0.55, min(1.0, abs(a * d - b * c) ** 0.5))
+            draw_centered(painter, rect, sprite.text, self._value_px(rect) * scale, "#000000",
+                          bold=True)
+
+    def _paint_label(self, painter: QPainter, sprite, base: QRectF) -> None:
+        """An axis label riding the sheet in its axis colour (the result's own fades in)."""
+        draw_centered(painter, base, sprite.text, self.px,
+                      style_color(sprite.style, self.theme), bold=True)
+
+    def _paint_window(self, painter: QPainter, frame: Frame) -> None:
+        """The slice's frame over the grid, and the storage it covers on the strip."""
+        tl0, br0, tl1, br1, p = frame.window
+        rects = [self.locate(a) for a in (tl0, br0, tl1, br1)]
+        if None not in rects:
+            a, b = rects[0].united(rects[1]), rects[2].united(rects[3])
+            painter.setPen(QPen(color(self.theme.highlight), 4.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(_lerp(a, b, p).adjusted(-3, -3, 3, 3), 6, 6)
+        if frame.span is None:
+            return
+        storage_id, lo, hi = frame.span
+        first, last = self.locate(StorageCell(storage_id, int(lo))), \
+            self.locate(StorageCell(storage_id, int(hi)))
+        if first is None or last is None:
+            return
+        painter.setPen(QPen(color(self.theme.highlight), 4.0))
+        if abs(first.top() - last.top()) < 1:  # one row of the strip: one frame
+            left = first.left() + (lo - int(lo)) * first.width()
+            right = last.left() + (hi - int(hi) + 1) * last.width()
+            painter.drawRoundedRect(QRectF(left, first.top(), right - left,
+                                           first.height()).adjusted(-2, -2, 2, 2), 5, 5)
+            return
+        for cell in range(int(lo), int(hi) + 1):  # folded: cell by cell
+            rect = self.locate(StorageCell(storage_id, cell))
+            if rect is not None:
+                painter.drawRect(rect.adjusted(1, 1, -1, -1))
+
+    def _paint_counts(self, painter: QPainter, frame: Frame) -> None:
+        """"×N" on every storage cell an expand reads N times."""
+        painter.setOpacity(frame.counts_opacity)
+        for cell, n in frame.counts:
+            rect = self.locate(cell)
+            if rect is None:
+                continue
+            box = QRectF(rect.left() + 3, rect.top() + 3, rect.width() - 6, self.px * 1.3)
+            painter.fillRect(box, color(self.theme.highlight, 230))
+            draw_centered(painter, box, f"×{n}", self.px * 0.85, "#000000", bold=True)
+        painter.setOpacity(1.0)
+
+    def _paint_expected(self, painter: QPainter, frame: Frame) -> None:
+        """Where one more constant step would have gone: dashed, in the error colour; past
+        the storage's end it stands beyond the strip's last cell."""
+        cell = frame.expected
+        rect = self.locate(cell)
+        past = False
+        if rect is None and cell.cell > frame.storage_last >= 0:
+            last = self.locate(StorageCell(cell.storage_id, frame.storage_last))
+            if last is None:
+                return
+            rect = last.translated(0, last.height() * 1.3)  # under the last: no room right
+            past = True
+        if rect is None:
+            return
+        pen = QPen(color(self.theme.error), 3.0, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(color(self.theme.error_fill, 200))
+        painter.drawRect(rect.adjusted(5, 5, -5, -5))
+        draw_centered(painter, rect, f"#{cell.cell}", self.px, self.theme.error, bold=True)
+        note = f"+{frame.expected_step} → #{cell.cell}"
+        if past:
+            note += " " + _("(past the end)")
+        # ends under the cell's right edge: the strip's last cell is at the canvas's edge
+        box = QRectF(rect.right() - rect.width() * 6, rect.bottom() + 2, rect.width() * 6,
+                     self.px * 1.3)
+        painter.setFont(font(self.px * 0.8, True, True))
+        painter.setPen(color(self.theme.error))
+        painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         note)
+
     def _path(self, sprite) -> tuple[QRectF, QRectF] | None:
         a, b = self.locate(sprite.source), self.locate(sprite.target)
         return None if a is None or b is None else (a, b)
@@ -116,17 +249,39 @@ class AnimationItem(QGraphicsObject):
         """Plain boxes with their values, in batches: the boxes of one opacity in one
         drawRects, then their labels as cached laid-out text."""
         groups: dict[float, list[tuple[QRectF, str]]] = {}
+        plain: dict[float, list[QRectF]] = {}
+        cards: dict[float, list[QPolygonF]] = {}
         for sprite, path in zip(sprites, paths):
-            if path is not None:
-                rect = _lerp(*path, sprite.progress).adjusted(4, 4, -4, -4)
-                groups.setdefault(sprite.opacity, []).append((rect, sprite.text))
+            if path is None:
+                continue
+            base = _lerp(*path, sprite.progress)
+            base.translate(sprite.offset[0] * base.width(), sprite.offset[1] * base.height())
+            if sprite.style:  # an axis label riding a turning sheet
+                painter.setOpacity(sprite.opacity)
+                self._paint_label(painter, sprite, base)
+                continue
+            rect = base.adjusted(4, 4, -4, -4)
+            if sprite.shape != IDENTITY:  # a turning card: its polygon, its number if facing
+                size = rect.width()
+                centre = (rect.center().x() / size, rect.center().y() / size)
+                cards.setdefault(sprite.opacity, []).append(QPolygonF(
+                    [QPointF(x * size, y * size) for x, y in card_corners(centre, sprite.shape)]))
+                if sprite.text_opacity < 0.5:
+                    continue
+            else:
+                plain.setdefault(sprite.opacity, []).append(rect)
+            groups.setdefault(sprite.opacity, []).append((rect, sprite.text))
         pen = QPen(color(self.theme.text), 1.2)
         ink = color("#000000")
-        for opacity, boxes in groups.items():
+        for opacity in {*groups, *cards}:
+            boxes = groups.get(opacity, [])
             painter.setOpacity(opacity)
             painter.setPen(pen)
             painter.setBrush(color(self.theme.highlight, 235))
-            painter.drawRects([rect for rect, _ in boxes])
+            for polygon in cards.get(opacity, []):
+                painter.drawPolygon(polygon)
+            if opacity in plain:
+                painter.drawRects(plain[opacity])
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(ink)
             current = None
@@ -177,8 +332,6 @@ class AnimationItem(QGraphicsObject):
 
     def _paint_pointer(self, painter: QPainter, frame: Frame) -> None:
         storage_id, start, end = frame.pointer
-        from stridescope.engine.picture.transition import StorageCell
-
         a = self.locate(StorageCell(storage_id, int(start)))
         b = self.locate(StorageCell(storage_id, int(end)))
         if a is None or b is None:

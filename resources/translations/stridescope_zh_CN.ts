@@ -36,6 +36,10 @@
       <translation>自动保存失败：{reason}</translation>
     </message>
     <message>
+      <source>(past the end)</source>
+      <translation>（超出存储末尾）</translation>
+    </message>
+    <message>
       <source>storage index</source>
       <translation>存储下标</translation>
     </message>

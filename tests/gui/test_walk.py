@@ -44,7 +44,7 @@ def test_view_menu_opens_the_dock_and_it_follows_step_and_hover(window, qtbot):
     assert "iteration 9" in plot.figures.text()
     scene.clear_highlight()
     assert len(plot.point.getData()[0]) == 0
-    window.controller.step_back()  # x: contiguous, one straight diagonal
+    window.controller.goto(1)  # x: contiguous, one straight diagonal
     assert plot.name == "x" and np.all(np.diff(plot.curve.getData()[1]) == 4)
     assert "fetched once" in plot.figures.text()
 

@@ -1,0 +1,104 @@
+"""The shapes motions take, in anchor geometry: a grid cell is a unit square, (col, row).
+
+Pure math, no layout: the canvas scales these unit offsets by the cell size it draws.
+A turning sheet (transpose) is a card flipped about the panel's main diagonal in 3-D and
+seen from the front: an affine map of the plane, so cards that never overlapped never do;
+a lifting value (copy) rises off its strip in an arc.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from stridescope.engine.model.layout import element_indices
+from stridescope.engine.model.state import TensorState
+
+Matrix = tuple[float, float, float, float]  # a, b, c, d: (x, y) -> (a x + b y, c x + d y)
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0)
+
+
+def flip_matrix(progress: float) -> Matrix:
+    """The sheet turned by progress·180° about the diagonal x = y, projected onto the page:
+    the diagonal part of a point stays, the part across it shrinks by cos θ and turns over."""
+    c = math.cos(math.pi * progress)
+    return (0.5 * (1 + c), 0.5 * (1 - c), 0.5 * (1 - c), 0.5 * (1 + c))
+
+
+def flip_center(row: int, col: int, progress: float) -> tuple[float, float]:
+    """Where the centre of cell (row, col) of the turning sheet is, in (x, y) cell units from
+    the panel's top-left corner; progress 1 puts it on cell (col, row)."""
+    a, b, c, d = flip_matrix(progress)
+    x, y = col + 0.5, row + 0.5
+    return (a * x + b * y, c * x + d * y)
+
+
+def flip_offset(row: int, col: int, progress: float) -> tuple[float, float]:
+    """The turning sheet's centre minus the straight line from (row, col) to (col, row): the
+    canvas draws a sprite on its straight line and adds this, in cells."""
+    x, y = flip_center(row, col, progress)
+    line_x = col + 0.5 + (row - col) * progress
+    line_y = row + 0.5 + (col - row) * progress
+    return (x - line_x, y - line_y)
+
+
+def lift_offset(progress: float, height: float) -> tuple[float, float]:
+    """A value lifted off a strip: up by `height` cells at mid-flight, down at both ends."""
+    return (0.0, -height * math.sin(math.pi * progress))
+
+
+def card_corners(center: tuple[float, float], shape: Matrix) -> list[tuple[float, float]]:
+    """The four corners of a unit cell card at `center`, shaped by `shape`."""
+    a, b, c, d = shape
+    out = []
+    for u, v in ((-0.5, -0.5), (0.5, -0.5), (0.5, 0.5), (-0.5, 0.5)):
+        out.append((center[0] + a * u + b * v, center[1] + c * u + d * v))
+    return out
+
+
+# ------------------------------------------------------------------ what a view does
+def view_motion(source: TensorState, result: TensorState) -> str:
+    """Which motion of the vocabulary a view from `source` to `result` is (NOTE [Motion
+    vocabulary] in transition.py), read off the storage cells both read, never the op's name:
+
+    flip    the last two axes swapped, nothing else: each 2-D panel turns about its diagonal
+    turn    another permutation of the axes (same cells, the same strides reordered)
+    repeat  a stride 0 repeats cells (expand, broadcast)
+    window  a part of the source's cells, each once (slice, narrow, select, split)
+    reflow  the same cells in the same storage order, a new shape (view, reshape, flatten)
+    move    anything else (diagonal, unfold, as_strided): cells travel straight
+    """
+    shape, stride = result.shape, result.stride
+    if any(s == 0 and n > 1 for s, n in zip(stride, shape)):
+        return "repeat"
+    perm = permutation(source, result)
+    if perm is not None and perm != tuple(range(len(perm))):
+        n = len(perm)
+        swap = tuple(range(n - 2)) + (n - 1, n - 2) if n >= 2 else None
+        return "flip" if perm == swap else "turn"
+    src = element_indices(source.shape, source.stride, source.storage_offset).ravel()
+    dst = element_indices(shape, stride, result.storage_offset).ravel()
+    if len(dst) == len(src) and np.array_equal(src, dst):
+        return "reflow"
+    if len(np.unique(dst)) == len(dst) and len(dst) < len(src) and np.isin(dst, src).all():
+        return "window"
+    return "move"
+
+
+def permutation(source: TensorState, result: TensorState) -> tuple[int, ...] | None:
+    """p with result.shape[j] == source.shape[p[j]] and the same for strides, same offset;
+    size-1 axes (whose stride means nothing) take the first free match."""
+    if (result.ndim != source.ndim or result.storage_offset != source.storage_offset
+            or result.numel != source.numel or result.ndim < 2):
+        return None
+    free = list(range(source.ndim))
+    perm = []
+    for size, step in zip(result.shape, result.stride):
+        match = next((i for i in free if source.shape[i] == size
+                      and (source.stride[i] == step or size == 1)), None)
+        if match is None:
+            return None
+        free.remove(match)
+        perm.append(match)
+    return tuple(perm)
