@@ -70,8 +70,10 @@ def main() -> int:
     warm = os.environ.get("STRIDESCOPE_WORKER_WARM", "1") != "0"  # not for a single run
     import gc
 
-    gc.collect()
-    gc.freeze()  # what is imported stays out of the collector: fewer copy-on-write pages
+    # what is imported stays out of the collector: fewer copy-on-write pages in the forks.
+    # No gc.collect() first: it costs ~50 ms on the way to the first picture (issue 18) and
+    # would free only the little garbage that importing leaves.
+    gc.freeze()
     _send({"kind": "hello", "pid": os.getpid(), "torch": torch.__version__})
     stdin = sys.stdin.buffer
     spare = _fork_spare()  # forked before the request comes: a run never waits for a fork
