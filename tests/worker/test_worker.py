@@ -79,7 +79,10 @@ def test_a_statement_past_the_deadline_is_stopped_and_earlier_steps_kept(pool):
     error = steps[-1].error
     assert error.type == "TimeLimitError" and error.line == 4
     assert "longer than 1 s" in error.message
-    assert steps[-1].tensors == steps[-2].tensors  # the picture stays the last good one
+    # the names before it are all still drawn (whichever noticed the limit first: the
+    # interpreter, between two loop iterations, also shows what the loop had bound)
+    before = {t.name: t for t in steps[-2].tensors}
+    assert all(next(t for t in steps[-1].tensors if t.name == n) == t for n, t in before.items())
     assert run_case(pool, "x = 1\n").result.steps[0].error is None  # and the next run works
 
 
