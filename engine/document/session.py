@@ -112,12 +112,15 @@ class Document:
         was stepped into (its own Step: the names before the statement, plus the call's
         tensor)."""
         step = self.step
-        if step is None or not 0 <= self.sub < _calls(self.steps, self.step_index):
-            return step
-        from stridescope.engine.model.substeps import substep_step
+        if step is None:
+            return None
+        from stridescope.engine.model.substeps import failing_call_step, substep_step
 
         index = self.step_index
-        return substep_step(self.steps[index - 1] if index > 0 else None, step, self.sub)
+        before = self.steps[index - 1] if index > 0 else None
+        if not 0 <= self.sub < _calls(self.steps, index):  # a failed chain: the call's input
+            return failing_call_step(before, step) or step
+        return substep_step(before, step, self.sub)
 
     @property
     def shown_focus(self) -> str | None:

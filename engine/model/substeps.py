@@ -88,6 +88,31 @@ def substep_step(before: Step | None, statement: Step, k: int) -> Step:
         expected_error=False, substep=k)
 
 
+def failing_call_step(before: Step | None, statement: Step) -> Step | None:
+    """A chained statement that failed in a call made on an unnamed tensor —
+    `a.t().contiguous().t().view(12)` fails in `.view(12)` on the tensor `.t()` returned —
+    drawn with that tensor (the last call that returned) in focus, so the picture shows the
+    strides the error speaks of rather than `a`. None when the statement's own picture
+    already shows the tensor the call was made on, or that tensor is not the last call's."""
+    error = statement.error
+    if error is None or statement.substep >= 0 or not statement.substeps:
+        return None
+    if error.receiver and statement.tensor(error.receiver) is not None:
+        return None
+    last = statement.substeps[-1].tensor
+    explanation = error.explanation
+    shape, stride = getattr(explanation, "shape", None), getattr(explanation, "stride", None)
+    if shape is None or stride is None or (tuple(shape), tuple(stride)) != (last.shape,
+                                                                           last.stride):
+        return None  # the failing call was made on something else (an argument, …)
+    k = len(statement.substeps) - 1
+    drawn = substep_step(before, statement, k)
+    return replace(drawn, source=statement.source, stdout=statement.stdout,
+                   warnings=statement.warnings, expected_error=statement.expected_error,
+                   error=replace(error, receiver=call_label(statement.substeps, k)),
+                   substep=-1)
+
+
 def logical_cells(t: TensorState) -> tuple[tuple[int, int], ...]:
     """(storage id, storage index) of each element of `t` in logical (row-major) order."""
     ranges = [range(n) for n in t.shape]

@@ -126,6 +126,9 @@ class Arrangement:
 # The strip's cell is never bigger than the grid's (unless legibility needs it): the logical
 # grid is what a step is about, and a value should look the same size in both (issue 20).
 STRIP_TO_GRID = 1.0
+# A storage folded onto several rows reads like a matrix: each extra row costs this share of
+# an arrangement's score, so it folds only when no flat layout comes close (issue 20).
+WRAP_PENALTY = 0.4
 
 FAMILY_SCAN = 400  # steps looked at for a family's demands: layout cost stays bounded
 
@@ -243,7 +246,7 @@ def choose_arrangement(viewport: Viewport, ts: TypeScale, body: Rect,
         used = sum(n * _used_area(d, grid_cell, strip_cell, ts, grid_pane, strip_pane)
                    for d, n in counted) / steps if demands else 1.0
         fill = used / (body[2] * body[3])
-        score = fill * min(grid_cell, strip_cell) ** 0.5 / (1 + 0.1 * wraps)
+        score = fill * min(grid_cell, strip_cell) ** 0.5 / (1 + WRAP_PENALTY * wraps)
         # where even legible cells do not fit, the least overflow wins (then elision copes)
         overflow = sum(n * _overflow(d, grid_cell, strip_cell, ts, grid_pane, strip_pane)
                        for d, n in counted)

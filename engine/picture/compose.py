@@ -22,6 +22,7 @@ from stridescope.engine.model.state import RunResult, Step
 from stridescope.engine.model.substeps import (
     call_label,
     call_labels,
+    failing_call_step,
     substep_count,
     substep_step,
 )
@@ -166,8 +167,8 @@ def _shown_step(steps: Sequence[Step], index: int, k: int) -> tuple[Step, Step |
     from: the previous call, else the step before the statement."""
     before = steps[index - 1] if index > 0 else None
     statement = steps[index]
-    if not 0 <= k < substep_count(statement):
-        return statement, before
+    if not 0 <= k < substep_count(statement):  # a chain that failed: the call's input drawn
+        return failing_call_step(before, statement) or statement, before
     previous = substep_step(before, statement, k - 1) if k > 0 else before
     return substep_step(before, statement, k), previous
 

@@ -128,7 +128,8 @@ def title_line(t: TensorState, tr: Translate) -> str:
 
 def relation_text(t: TensorState, picture: Picture, tr: Translate) -> str:
     step = picture.step
-    storage = f"S{t.storage_id}"
+    drawn = step.storage(t.storage_id)  # "tmp" for a chain's temporary, as its strip says
+    storage = drawn.label if drawn is not None else f"S{t.storage_id}"
     sharing = [n for n in step.names_on(t.storage_id) if n != t.name]
     produced = t.origin
     source = produced.source if produced else None

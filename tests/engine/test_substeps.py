@@ -140,3 +140,25 @@ def test_the_document_inside_a_call_shows_the_calls_step_and_tensor():
     assert chosen.at(2, 1).shown_focus == "① tensorA.transpose(0, 1)"  # the call before it
     statement = document.at(2)
     assert statement.shown_step is statement.step and statement.shown_focus == "viewA"
+
+
+def test_a_chain_failing_on_an_unnamed_tensor_draws_that_tensor():
+    """`a.t().contiguous().t().view(12)` fails on what `.t()` returned: the picture shows
+    that tensor (stride (1, 3), the strides the error speaks of), not the contiguous `a`."""
+    from stridescope.engine.document.session import Document
+
+    script = ("import torch\na = torch.arange(12).reshape(3, 4)\n"
+              "b = a.t().contiguous().t().view(12)\n")
+    result = run_script(script)
+    scene = compose(result, ViewState(step=2), Viewport(1280, 720))
+    t = scene.grid.grid.tensor
+    assert (t.name, t.stride) == ("③ .t()", (1, 3))
+    assert scene.step.error.explanation.stride == (1, 3)
+    assert scene.header[1].text == "b = a.t().contiguous().t().view(12)"  # the statement
+    assert scene.strips[0].strip.storage.label == "tmp" and "storage tmp" in " ".join(
+        x.text for x in scene.grid.texts)
+    document = Document.from_result(result).at(2)
+    assert document.shown_focus == "③ .t()" and document.shown_step.error is not None
+    # a failure on a named tensor keeps the statement's picture
+    named = run_script("import torch\na = torch.arange(12).reshape(3, 4).t()\nb = a.view(12)\n")
+    assert compose(named, ViewState(step=2), Viewport(1280, 720)).grid.grid.tensor.name == "a"
