@@ -38,6 +38,8 @@ class CanvasPresenter(QObject):
         self.large_labels = False
         self.value_colors = False
         self._panel_focus: str | None = None
+        self._room_key: tuple | None = None  # the run and language _room was measured for
+        self._room = ""
         self.document: Document | None = None
         view.sig_resized.connect(self.refresh)  # composed for the view's size
 
@@ -59,6 +61,17 @@ class CanvasPresenter(QObject):
         if self.document is not None:
             self.show(self.document)
 
+    def _caption_room(self, document: Document) -> str:
+        """The lesson's longest caption for this run and language (computed once)."""
+        if self.lesson is None:
+            return ""
+        key = (id(document.result), self.lesson.name, self.lang)
+        if self._room_key != key:
+            self._room_key = key
+            self._room = max((self.lesson.caption(s, self.lang) for s in document.steps),
+                             key=len, default="")
+        return self._room
+
     def show(self, document: Document) -> None:
         self.document = document
         step = document.step
@@ -74,6 +87,7 @@ class CanvasPresenter(QObject):
             caption = f"{self.prediction_note}\n{caption}".strip()
         view = ViewState(step=step.index, focus=document.focus, panel_start=self.panel_start,
                          lang=current_language(), caption=caption,
+                         caption_room=self._caption_room(document),
                          value_colors=self.value_colors, substep=document.sub)
         size = self.view.viewport().size()
         viewport = Viewport(max(size.width(), 320), max(size.height(), 240), self.presenting,

@@ -44,8 +44,10 @@ def compose_step(result: RunResult, step: int | None = None, focus: str | None =
         names = ", ".join(t.name for t in result.steps[index].tensors) or "none"
         raise ValueError(f"no tensor named {focus!r} at step {index + 1} (there: {names})")
     caption = captions(result.steps[index]) if captions and result.steps else ""
+    room = max((captions(s) for s in result.steps), key=len, default="") if captions else ""
     view = ViewState(step=index, focus=focus, lang=current_language(), caption=caption,
-                     animate=animate, value_colors=value_colors, substep=substep)
+                     caption_room=room, animate=animate, value_colors=value_colors,
+                     substep=substep)
     return compose(result, view, Viewport(size[0], size[1], presentation), _)
 
 
@@ -55,6 +57,7 @@ def scene_for(composed: Scene, theme: Theme):
 
     ensure_app()
     scene = CanvasScene(theme)
+    scene.interactive = False
     scene.show_scene(composed, theme)
     return scene
 

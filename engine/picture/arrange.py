@@ -39,7 +39,7 @@ from stridescope.engine.picture.scene import (
     Viewport,
     shown_side,
 )
-from stridescope.engine.picture.text import text_width, widest_text
+from stridescope.engine.picture.text import text_width, widest_text, wrap
 
 
 # ----------------------------------------------------------------------------- arrangement
@@ -58,6 +58,8 @@ class _Demand:
     ndim: int = 2
     title_chars: int = 40  # the grid's "shape … stride … offset …" line
     notes: int = 0         # elision notes under the grid (panels, rows, columns, meta)
+    name: str = ""         # the tensor's name and that line (English), wrapped as the grid
+    title: str = ""        # title wraps them (title_lines)
 
     @property
     def strip_cells(self) -> int:
@@ -93,12 +95,13 @@ def demand(picture: Picture) -> _Demand | None:
     widest = _widest_value(grid, strips[0] if strips else None)
     panels = min(grid.panel_count, MAX_PANELS) if t.ndim > 2 else 1
     arcs = sum(1 for n, s in zip(t.shape, t.stride) if s != 0 and n > 1)
-    title = len(t.name) + 2 + len(title_line(t, lambda text: text))
+    line = title_line(t, lambda text: text)
+    title = len(t.name) + 2 + len(line)
     notes = int(grid.rows > MAX_GRID_SIDE) + int(grid.cols > MAX_GRID_SIDE) + int(t.is_meta) \
         + int(t.ndim > 2 and grid.panel_count > MAX_PANELS)
     return _Demand(shown_side(grid.rows), shown_side(grid.cols), panels, laid_out,
                    len(picture.strips) - len(strips), min(arcs, 6), widest, label, t.ndim,
-                   title, notes)
+                   title, notes, t.name, line)
 
 
 def _widest_value(grid: Grid, strip: Strip | None) -> int:
@@ -129,6 +132,9 @@ STRIP_TO_GRID = 1.0
 # A storage folded onto several rows reads like a matrix: each extra row costs this share of
 # an arrangement's score, so it folds only when no flat layout comes close (issue 20).
 WRAP_PENALTY = 0.4
+
+# the pane splits tried, by direction (the grid pane's share of the width or the height)
+SHARES = {"side": (0.3, 0.38, 0.45, 0.5, 0.55, 0.62, 0.7), "stack": (0.3, 0.4, 0.5, 0.6, 0.7)}
 
 FAMILY_SCAN = 400  # steps looked at for a family's demands: layout cost stays bounded
 
@@ -189,13 +195,44 @@ def squeezed_arrangement(result_key: Key, viewport: Viewport, ts: TypeScale, fam
     counted = family_demands(result_key, family)
     if own is not None and all(d != own for d, _ in counted):
         counted = ((own, 1), *counted)
-    return _squeeze(a, ts, body, tuple(d for d, _ in counted))
+    squeezed = _squeeze(a, ts, body, tuple(d for d, _ in counted))
+    if _overflows(squeezed, ts, body, counted) <= 1:
+        return squeezed
+    # an error block so long that the family's split would elide rows or drop the values:
+    # legible cells come first, the step lays out anew (only when that then fits)
+    fresh = choose_arrangement(viewport, ts, body, counted)
+    return fresh if _overflows(fresh, ts, body, counted) <= 1 else squeezed
+
+
+def _overflows(a: Arrangement, ts: TypeScale, body: Rect,
+               counted: tuple[tuple[_Demand, int], ...]) -> float:
+    grid_pane, strip_pane = panes((a.direction, a.share), body, ts)
+    return max((_overflow(d, a.grid_cell, a.strip_cell, ts, grid_pane, strip_pane)
+                for d, _ in counted), default=0.0)
 
 
 @lru_cache(maxsize=32)
 def _squeeze(a: Arrangement, ts: TypeScale, body: Rect,
              demands: tuple[_Demand, ...]) -> Arrangement:
-    grid_pane, strip_pane = panes((a.direction, a.share), body, ts)
+    """`a` fitted into `body`: the same direction; the family's split if the cells stay
+    legible there, else the split of that direction that fits best."""
+    shares = (a.share,) + tuple(r for r in SHARES[a.direction] if r != a.share)
+    best: tuple[tuple, Arrangement] | None = None
+    for share in shares:
+        fitted = _fit(a, share, ts, body, demands)
+        over = _overflows(fitted, ts, body, tuple((d, 1) for d in demands))
+        if share == a.share and over <= 1:
+            return fitted  # the family's own split still fits: keep it
+        key = (over > 1, round(over), -min(fitted.grid_cell, fitted.strip_cell))
+        if best is None or key < best[0]:
+            best = (key, fitted)
+    assert best is not None
+    return best[1]
+
+
+def _fit(a: Arrangement, share: float, ts: TypeScale, body: Rect,
+         demands: tuple[_Demand, ...]) -> Arrangement:
+    grid_pane, strip_pane = panes((a.direction, share), body, ts)
     legible = max((_legible_cell(ts, d.widest) for d in demands), default=a.grid_cell)
     grid_cell = min([a.grid_cell] + [_largest(lambda c, d=d: _grid_fits(d, c, ts, grid_pane))
                                      for d in demands])
@@ -204,13 +241,12 @@ def _squeeze(a: Arrangement, ts: TypeScale, body: Rect,
     grid_cell = max(grid_cell, min(legible, a.grid_cell))
     strip_cell = min(max(strip_cell, min(legible, a.strip_cell)),
                      max(grid_cell * STRIP_TO_GRID, legible))
-    squeezed = Arrangement(a.direction, a.share, grid_cell, strip_cell)
-    tallest = max((_content_height(d, squeezed, ts, grid_pane, strip_pane) for d in demands),
+    fitted = Arrangement(a.direction, share, grid_cell, strip_cell)
+    tallest = max((_content_height(d, fitted, ts, grid_pane, strip_pane) for d in demands),
                   default=body[3])
     strip_h = max((min(strip_pane[3], _strips_height(d, strip_cell, ts, strip_pane[2]))
                    for d in demands), default=strip_pane[3])
-    return Arrangement(a.direction, a.share, grid_cell, strip_cell, min(tallest, body[3]),
-                       strip_h)
+    return Arrangement(a.direction, share, grid_cell, strip_cell, min(tallest, body[3]), strip_h)
 
 
 @lru_cache(maxsize=64)
@@ -230,8 +266,7 @@ def choose_arrangement(viewport: Viewport, ts: TypeScale, body: Rect,
     legible = max((_legible_cell(ts, d.widest) for d in demands), default=_legible_cell(ts, 3))
     cap = max(legible, min(viewport.height, viewport.width) / 3.4)
     best: tuple[float, Arrangement, float] | None = None
-    candidates = [("side", r) for r in (0.3, 0.38, 0.45, 0.5, 0.55, 0.62, 0.7)]
-    candidates += [("stack", r) for r in (0.3, 0.4, 0.5, 0.6, 0.7)]
+    candidates = [(direction, r) for direction, shares in SHARES.items() for r in shares]
     for direction, share in candidates:
         grid_pane, strip_pane = panes((direction, share), body, ts)
         grid_cell = min((_largest(lambda c, d=d: _grid_fits(d, c, ts, grid_pane))
@@ -401,13 +436,25 @@ def grid_fixed(ts: TypeScale, d: _Demand | None = None,
     """Height of the grid's title block (its second line when the title wraps at this
     width) and of the formula below it."""
     title = ts.title * 1.5 + ts.small * 1.5 + ts.small * 1.6 + ts.small * 0.8
-    if d is not None:  # the "shape … stride … offset …" line wraps (up to three lines)
-        lines = min(3, math.ceil(text_width("0" * d.title_chars, ts.body) / max(width, 1)))
-        title += ts.body * 1.3 * max(0, lines - 1)
+    if d is not None:  # the "shape … stride … offset …" line wraps (see title_lines)
+        title += ts.body * 1.3 * max(0, title_lines(d.name, d.title, ts, width) - 1)
         legend = d.ndim * (text_width("0" * 30, ts.small, bold=True) + ts.small * 1.2)
         title += ts.small * 1.5 * max(0, math.ceil(legend / max(width, 1)) - 1)
     notes = d.notes * ts.small * 1.5 if d is not None else 0.0
     return title, ts.body * 2.9 + notes
+
+
+def title_lines(name: str, line: str, ts: TypeScale, width: float) -> int:
+    """The lines the grid's title takes beyond its first, plus one: the details wrap beside
+    the name in up to three lines, or under a name that leaves them too little room
+    (grid_layout.grid_layout lays it out so)."""
+    if not line:
+        return 1
+    name_w = text_width(name, ts.title, bold=True) + ts.small
+    beside = len(wrap(line, ts.body, width - name_w))
+    if beside <= 3:
+        return beside
+    return 1 + min(3, len(wrap(line, ts.body, width)))
 
 
 def _grid_fits(d: _Demand, cell: float, ts: TypeScale, pane: Rect) -> bool:

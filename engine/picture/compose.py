@@ -111,8 +111,15 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     margin = round(ts.small * 1.2)
     width = viewport.width - 2 * margin
     header = header_texts(step, len(steps), view.caption, ts, margin, width, tr)
-    header_h = reserved_header(result, steps, view, ts, width, tr, header)
+    # The family's direction and split are chosen for the body under the header with the
+    # lesson's longest caption and no error; a step whose error block takes more height is
+    # fitted into what is left (smaller cells, same direction: issue 20, no layout jump).
+    room = view.caption_room if len(view.caption_room) > len(view.caption) else view.caption
+    calm = header_texts(step, len(steps), room, ts, margin, width, tr, False)
+    calm_h = reserved_header(result, steps, replace(view, caption=room), ts, width, tr, calm)
+    header_h = max(reserved_header(result, steps, view, ts, width, tr, header), calm_h)
     body = (margin, margin + header_h, width, viewport.height - 2 * margin - header_h)
+    family_body = (margin, margin + calm_h, width, viewport.height - 2 * margin - calm_h)
     name = mesh_name(step, view.focus)
     if name is not None:  # a mesh run's DTensor: the global grid by rank, every rank's strip
         mesh = mesh_layout(step, name, body, ts, tr)
@@ -129,12 +136,6 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     family = picture.grid.tensor.storage_id if picture.grid is not None else None
     if step.substep >= 0:  # a chain's calls share one layout (see arrange._call_demands)
         family = ("calls", step.index)
-    # The family's direction and split are chosen for the body under the plainest header (no
-    # caption, no error), then fitted under this step's: a longer caption or an error block
-    # shrinks cells, never turns side by side into stacked (issue 20: no layout jump).
-    calm = header_texts(step, len(steps), "", ts, margin, width, tr, False)
-    calm_h = reserved_header(result, steps, replace(view, caption=""), ts, width, tr, calm)
-    family_body = (margin, margin + calm_h, width, viewport.height - 2 * margin - calm_h)
     arrangement = squeezed_arrangement(result_key, viewport, ts, family_body, body, family,
                                        demand(picture))
     # stacked: the grid at the top, the strip at the bottom of the frame (where the family's

@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from stridescope.engine.model.state import Step, TensorState
-from stridescope.engine.picture.arrange import grid_fixed, panel_size
-from stridescope.engine.picture.content import Grid, Picture
+from stridescope.engine.picture.arrange import _legible_cell, grid_fixed, panel_size
+from stridescope.engine.picture.content import Grid, Picture, extent
 from stridescope.engine.picture.labels import relation_text, title_line
 from stridescope.engine.picture.scene import (
     MAX_PANELS,
@@ -25,6 +25,7 @@ from stridescope.engine.picture.text import (
     fit_clauses,
     fit_value_px,
     text_width,
+    widest_text,
     wrap,
 )
 
@@ -41,10 +42,14 @@ def grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dict
                       True))
     line = title_line(t, tr)
     lines = wrap(line, ts.body, w - name_w)
+    details_x, details_y = x + name_w, y + (ts.title * 1.4 - ts.body * 1.3) / 2
+    if len(lines) > 3:  # a long name leaves the details too narrow: they go under it
+        details_x, details_y, lines = x, y + ts.title * 1.5, wrap(line, ts.body, w)
+        y += ts.body * 1.3
     for n, part in enumerate(lines[:3]):
-        texts.append(Text((x + name_w, y + (ts.title * 1.4 - ts.body * 1.3) / 2
-                           + n * ts.body * 1.3, w - name_w, ts.body * 1.3),
-                          elide(part, ts.body, w - name_w), ts.body, "text"))
+        texts.append(Text((details_x, details_y + n * ts.body * 1.3, x + w - details_x,
+                           ts.body * 1.3), elide(part, ts.body, x + w - details_x),
+                          ts.body, "text"))
     y += ts.title * 1.5 + ts.body * 1.3 * (min(len(lines), 3) - 1)
     relation = relation_text(t, picture, tr) if picture is not None else ""
     # clauses least needed last (data_ptr, then who else is on the storage: the strip's
@@ -69,6 +74,7 @@ def grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dict
     y += ts.small * 1.6 + ts.small * 0.8
     _, formula_h = grid_fixed(ts)
     avail_h = pane[1] + h - y - formula_h
+    cell = _whole_cell(grid, cell, ts, w, avail_h)
     rows, cols, panel_keys = _grid_window(grid, cell, ts, w, avail_h)
     notes = _elision_notes(grid, rows, cols, panel_keys, tr)
     if notes:  # the notes take room below the panels: lay out again with less height
@@ -136,6 +142,24 @@ def _shown_indices(grid: Grid, panel_keys, rows, cols) -> np.ndarray:
                                    else 0)
         blocks.append((base + r * row_stride + c * col_stride).ravel())
     return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+
+
+def _whole_cell(grid: Grid, cell: float, ts: TypeScale, width: float, height: float) -> float:
+    """A smaller cell, down to the legible one, where that shows a small 1-D or 2-D grid
+    whole: its title took more lines here than the family's layout planned for, and losing
+    a row of a 3×3 matrix costs more than a few pixels of cell."""
+    if grid.tensor.ndim > 2 or grid.values is None:
+        return cell
+    rows, cols = shown_side(grid.rows), shown_side(grid.cols)
+    label_w = text_width(str(max(grid.rows - 1, 0)), ts.small, True) + ts.small * 0.8
+    if (height - ts.small * 3.0) // cell >= rows and (width - label_w) // cell >= cols:
+        return cell  # whole already (_grid_window's own measure)
+    # the cell at which it is whole, with the column labels and the formula's gap counted
+    fits = min((height - ts.small * 4.5) / max(rows, 1), (width - label_w) / max(cols, 1))
+    extent_lo, extent_hi = extent(grid.tensor)
+    sample = grid.values[max(0, extent_lo):min(len(grid.values), extent_hi + 1)][:4096]
+    legible = _legible_cell(ts, widest_text(sample))
+    return max(fits, legible) if legible < cell else cell
 
 
 def _grid_window(grid: Grid, cell: float, ts: TypeScale, width: float,

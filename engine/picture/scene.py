@@ -63,6 +63,9 @@ class ViewState:
     panel_start: int = 0           # first 2-D slice shown of a >= 3-D tensor (PgDn pages on)
     lang: str = "en"
     caption: str = ""              # lesson narration / prediction result shown with the step
+    # the longest caption of the lesson: every step's layout leaves room for one, so a step
+    # with a longer caption than the last does not shrink or move the picture
+    caption_room: str = ""
     animate: bool = True
     value_colors: bool = False     # every storage element its own hue, in strip and grid
     substep: int = -1              # the call of a chained statement shown; -1: the statement
@@ -81,7 +84,9 @@ class TypeScale:
         floor = 24.0 if viewport.presentation else 14.0
         if viewport.large_labels:
             floor *= 1.3
-        small = max(floor * max(scale, 0.72), 10.0)
+        # presenting, type scales with the frame (a projector shows 1280×720 as big as
+        # 1920×1080, so the picture must look the same); in a window it keeps a floor
+        small = max(floor * (scale if viewport.presentation else max(scale, 0.72)), 10.0)
         return TypeScale(small=round(small, 1), body=round(small * 1.3, 1),
                          code=round(small * 1.55, 1), title=round(small * 1.45, 1))
 

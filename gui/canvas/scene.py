@@ -50,8 +50,11 @@ class RunsItem(QGraphicsObject):
 
 
 def formula_lines(formula: Formula | None, theme: Theme, ndim: int,
-                  offset: int | None) -> list[list[Run]]:
-    """storage index = offset + Σ iₖ·strideₖ, with live numbers coloured by dimension."""
+                  offset: int | None, example: tuple[str, Formula] | None = None
+                  ) -> list[list[Run]]:
+    """storage index = offset + Σ iₖ·strideₖ, with live numbers coloured by dimension. Under
+    the symbols: the hint to hover (the window), or one cell worked out (`example`: a still
+    cannot be hovered)."""
     t, m = theme.text, theme.muted
     index_label = _("storage index") + " = "
     if formula is None:
@@ -60,8 +63,16 @@ def formula_lines(formula: Formula | None, theme: Theme, ndim: int,
             sub = str(d).translate(SUBSCRIPTS)
             runs += [(" + ", m, False), (f"i{sub}·{_('stride')}{sub}", theme.dim_color(d), True)]
         note = f"   ({_('offset')} = {offset})" if offset is not None else ""
-        return [runs + [(note, m, False)],
-                [(_("hover or click a cell to see its address"), m, False)]]
+        if example is None:
+            return [runs + [(note, m, False)],
+                    [(_("hover or click a cell to see its address"), m, False)]]
+        cell, worked = example
+        line: list[Run] = [(_("for example") + f" {cell} → ", m, False),
+                           (str(worked.offset), t, True)]
+        for d, (i, stride) in enumerate(worked.terms):
+            line += [(" + ", m, False), (f"{i}·{stride}", theme.dim_color(d), True)]
+        return [runs + [(note, m, False)], line + [(" = ", m, False), (str(worked.result), t,
+                                                                       True)]]
     runs = [(index_label, t, True), (str(formula.offset), t, True)]
     for d, (i, s) in enumerate(formula.terms):
         runs += [(" + ", m, False), (f"{i}·{s}", theme.dim_color(d), True)]
@@ -94,6 +105,20 @@ class TextsItem(QGraphicsObject):
             draw_text(painter, text, self.theme)
 
 
+def _example_cell(grid) -> tuple[str, Formula] | None:
+    """The last cell of the first panel drawn (every index at its largest shown: each stride
+    counts), as `t[2, 3]`, with its formula."""
+    rows = [r for r in grid.rows if r >= 0]
+    cols = [c for c in grid.cols if c >= 0]
+    if not grid.panels or not rows or not cols:
+        return None
+    panel = grid.panels[0][0]
+    index = grid.grid.logical_index(panel, rows[-1], cols[-1])
+    name = grid.grid.tensor.name
+    return f"{name}[{', '.join(str(i) for i in index)}]", grid.grid.formula(panel, rows[-1],
+                                                                              cols[-1])
+
+
 class CanvasScene(QGraphicsScene):
     sig_status = Signal(str)
     sig_cell = Signal(object)  # the lit grid cell's logical index, or None (the walk dock)
@@ -111,6 +136,7 @@ class CanvasScene(QGraphicsScene):
         self.overlay: AnimationItem | None = None
         self._anchor_cache: dict = {}
         self.plan: Plan | None = None
+        self.interactive = True  # False for exports: no "hover" hint in a still
 
     # ----------------------------------------------------------------- building
     def show_scene(self, composed: Scene, theme: Theme | None = None) -> None:
@@ -144,8 +170,9 @@ class CanvasScene(QGraphicsScene):
             self.grid_item = grid
             if composed.formula is not None:
                 self.formula_item.setPos(composed.formula[0], composed.formula[1])
-                self.formula_item.set_lines(formula_lines(None, self.theme, t.ndim,
-                                                          t.storage_offset))
+                self.formula_item.set_lines(formula_lines(
+                    None, self.theme, t.ndim, t.storage_offset,
+                    None if self.interactive else _example_cell(composed.grid)))
                 self.addItem(self.formula_item)
         self.mesh_item = None
         if composed.mesh is not None:  # a sharded tensor: painted by its own item

@@ -52,8 +52,8 @@
       <translation>字节地址</translation>
     </message>
     <message>
-      <source>hover or click a cell to see its address</source>
-      <translation>悬停或点击一个单元查看它的地址</translation>
+      <source>for example</source>
+      <translation>例如</translation>
     </message>
     <message>
       <source>{name}[{index}] → storage index {k} (value {value})</source>
@@ -62,6 +62,10 @@
     <message>
       <source>storage S{id}[{cell}] is read by {names} · {n} cell(s) of the grid</source>
       <translation>存储 S{id}[{cell}] 被 {names} 读取 · 网格中 {n} 个单元</translation>
+    </message>
+    <message>
+      <source>hover or click a cell to see its address</source>
+      <translation>悬停或点击一个单元查看它的地址</translation>
     </message>
     <message>
       <source>no tensor</source>

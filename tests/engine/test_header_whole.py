@@ -33,9 +33,10 @@ def _run(name: str):
 def _scenes(name: str, viewport: Viewport, lang: str) -> list[tuple[Step, str, Scene]]:
     lesson, result, tr = load_lesson(name), _run(name), translator(lang)
     out = []
+    room = max((lesson.caption(s, lang) for s in result.steps), key=len)  # as the window does
     for index, step in enumerate(result.steps):
         caption = lesson.caption(step, lang)
-        view = ViewState(step=index, lang=lang, caption=caption)
+        view = ViewState(step=index, lang=lang, caption=caption, caption_room=room)
         out.append((step, caption, compose(result, view, viewport, tr)))
     return out
 
@@ -148,3 +149,44 @@ def test_no_wrapped_line_starts_with_a_closing_mark():
         for before, line in zip(lines, lines[1:]):  # unless the word before is too long
             assert line[:1] not in "，。；）" or before[-1:].isascii(), (width, lines)
         assert all(text_width(line, 14) <= width for line in lines), width
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["720p", "1080p"])
+@pytest.mark.parametrize("name", ["tutorial", "04_stride", "06_contiguity", "13_expand_writes"])
+def test_a_720p_projector_shows_small_tensors_whole_with_their_values(name, size):
+    """Presenting at 1280×720 looks like 1920×1080 scaled: a 3×4 grid keeps its rows and its
+    numbers, and the title keeps every word. (Not yet at an error step: its explanation in
+    presentation type leaves too little room — noted on issue 20.)"""
+    from stridescope.engine.picture.labels import title_line
+
+    viewport = Viewport(*size, presentation=True)
+    for step, _, scene in _scenes(name, viewport, "en"):
+        grid = scene.grid
+        if grid is None or grid.grid.values is None or grid.grid.tensor.ndim != 2 or \
+                max(grid.grid.tensor.shape) > 6 or step.error is not None:
+            continue
+        assert -1 not in grid.rows and -1 not in grid.cols, (name, step.index)
+        assert grid.value_px >= scene.type.small, (name, step.index, grid.value_px)
+        drawn = _squashed("".join(t.text for t in grid.texts))
+        assert _squashed(title_line(grid.grid.tensor, lambda s: s)) in drawn, (name, step.index)
+
+
+def _meets(a, b) -> bool:
+    return a[0] < b[0] + b[2] - 1 and b[0] < a[0] + a[2] - 1 and a[1] < b[1] + b[3] - 1 \
+        and b[1] < a[1] + a[3] - 1
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS + [Viewport(1280, 720, presentation=True),
+                                                  Viewport(1920, 1080, presentation=True)],
+                         ids=["720p", "1080p", "present-720p", "present-1080p"])
+@pytest.mark.parametrize("name", LESSONS)
+def test_the_address_formula_stays_in_the_frame_and_off_the_strips(name, viewport):
+    """The formula under the grid ("(offset = 0)" included) never runs into a strip, its
+    lanes' labels or off the bottom of the frame."""
+    for step, _, scene in _scenes(name, viewport, "en"):
+        if scene.formula is None or (viewport.presentation and step.error is not None):
+            continue  # presenting, an error's explanation leaves too little room (issue 20)
+        x, y, w, h = scene.formula
+        assert y + h <= viewport.height + 1 and x + w <= viewport.width + 1, (name, step.index)
+        for strip in scene.strips:
+            assert not _meets(scene.formula, strip.rect), (name, step.index, strip.rect)
