@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ast
+import types
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,7 @@ import torch
 
 from stridescope.engine.interpret.arrays import ArrayRecorder
 from stridescope.engine.interpret.interpreter import Interpreter, StatementResult
-from stridescope.engine.interpret.mesh import is_dtensor
+from stridescope.engine.interpret.mesh import _dtensor_module, is_dtensor
 from stridescope.engine.interpret.provenance import replay_sources
 from stridescope.engine.interpret.script import (
     SourceSegments,
@@ -115,12 +116,23 @@ class _Recorder:
     consecutive steps and mistaken for the same storage.
     """
 
+    incremental = True  # False: every step looks at every name (the reference for tests)
+
     def __init__(self, limits: Limits | None) -> None:
         self.limits = limits or Limits()
         self.interpreter = Interpreter(self.limits)
         self._labels = StorageLabels()
-        self._pinned: list[Any] = []
+        self._pinned: dict[str, Any] = {}
         self._previous_objects: dict[str, Any] = {}
+        # the last step's live tensors told apart, kept so that a step that names a few of
+        # many tensors costs what it names (see _delta): storage key by name, names per key,
+        # names per object; any of them requiring grad
+        self._keys: dict[str, int] = {}
+        self._key_count: dict[int, int] = {}
+        self._object_count: dict[int, int] = {}
+        self._autograd = False
+        self._incremental = False
+        self._renamed: set[str] = set()  # names whose object the last _apply changed
         self._previous_raw: dict[int, bytes | None] = {}
         self._previous: Step | None = None
         # the last step's states by name / storage label: what did not change is reused (the
@@ -138,18 +150,24 @@ class _Recorder:
     def run(self, statement: ast.stmt, segments: SourceSegments, index: int) -> Step:
         """The step after `statement`; anything that goes wrong inside it (in torch, in
         Python or in recording) is that statement's error, never the app's."""
+        touched = _touched_names(statement)
+        namespace = self.interpreter.namespace
+        before = {n: namespace.get(n, _MISSING) for n in touched}
         result = self.interpreter.run_statement(statement, self._stdout_left)
         self._stdout_left = max(0, self._stdout_left - len(result.stdout))
         error = _error_info(result, statement)
         try:
-            refused = self._refuse_unsupported(statement)
+            delta = self._delta(statement, touched, before)
+            refused = self._refuse_unsupported(statement, delta)
             if refused is not None and error is None:
                 error = refused
-            return self._record(statement, segments, index, result, error)
+                delta = None  # names were dropped: look at all of them
+            return self._record(statement, segments, index, result, error, delta)
         except Exception as exc:  # a tensor torch itself cannot describe (broken by the script)
             self.interpreter.namespace.clear()
             self.interpreter.call_results = []
             self._previous_objects = {}
+            self._incremental = False
             problem = ErrorInfo(type(exc).__name__, safe_text(
                 f"this statement left a value that cannot be inspected: {_describe(exc)}"),
                 statement.lineno)
@@ -173,11 +191,20 @@ class _Recorder:
         self._bytes_left -= len(memory.raw)
         return memory
 
-    def _refuse_unsupported(self, statement: ast.stmt) -> ErrorInfo | None:
-        """Names bound to tensors the picture cannot show are dropped, with a clear error."""
+    def _refuse_unsupported(self, statement: ast.stmt,
+                            delta: _Delta | None = None) -> ErrorInfo | None:
+        """Names bound to tensors the picture cannot show are dropped, with a clear error.
+        With a `delta`, only the names the statement could have bound are looked at."""
         message = None
-        for name, value in list(self.interpreter.user_names().items()):
-            if not isinstance(value, torch.Tensor) or is_dtensor(value):
+        namespace = self.interpreter.namespace
+        if delta is not None:
+            candidates = [(n, namespace[n]) for n in delta.bound if n in namespace]
+        else:
+            candidates = list(self.interpreter.user_names().items())
+        dtensor = _dtensor_type()
+        for name, value in candidates:
+            if not isinstance(value, torch.Tensor) or (
+                    dtensor is not None and isinstance(value, dtensor)):
                 continue  # a DTensor is drawn per rank (Step.ranks), not as one tensor
             kind = unsupported_kind(value)
             if kind is None:
@@ -192,33 +219,186 @@ class _Recorder:
                                          if unsupported_kind(t) is None or is_dtensor(t)]
         return ErrorInfo("NotSupportedError", message, statement.lineno)
 
+    def _delta(self, statement: ast.stmt, touched: tuple[str, ...],
+               before: dict[str, Any]) -> _Delta | None:
+        """What the statement could have changed, when that is only the names it mentions:
+        a simple statement (no del, no loop), over tensors and plain values (no list or
+        module object that holds tensors out of sight), without autograd (backward writes
+        .grad of leaves it does not name), NumPy memory or DTensors. None: look at all."""
+        previous = self._previous
+        if (not self.incremental or not self._incremental or previous is None
+                or self._autograd
+                or type(statement) not in _SIMPLE_STATEMENTS
+                or previous.arrays or previous.memories):
+            return None
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Attribute) and node.attr in _REACHING_ATTRIBUTES:
+                return None
+        namespace = self.interpreter.namespace
+        objects = self._previous_objects
+        dtensor = _dtensor_type()  # drawn per rank (mesh runs): not one of the live tensors
+        bound = []
+        for name in touched:
+            old, new = before[name], namespace.get(name, _MISSING)
+            if not (_plain(old) and _plain(new)) or dtensor is not None and (
+                    isinstance(old, dtensor) or isinstance(new, dtensor)):
+                return None
+            if name.startswith("_"):
+                continue  # not a user name; its tensors still count as touched
+            if isinstance(new, torch.Tensor) and name not in objects and old is not _MISSING:
+                return None  # an older name now holds a tensor: its place is not the newest
+            bound.append(name)
+        tensors = [v for v in (*before.values(), *(namespace.get(n) for n in touched))
+                   if isinstance(v, torch.Tensor)]
+        return _Delta(tuple(bound), tensors)
+
+    def _apply(self, delta: _Delta) -> tuple[dict[str, torch.Tensor], dict[int, int],
+                                             list[str], set[int]]:
+        """The live tensors, labels, names whose object changed (in namespace order) and the
+        storage labels the statement could have written, from the last step's and `delta`."""
+        namespace = self.interpreter.namespace
+        previous = self._previous_objects
+        live = previous.copy()
+        keys, counts, objects = self._keys, self._key_count, self._object_count
+        fresh_keys = {keys[n] for n in delta.bound if n in keys}
+        dead, removed, rebound, appeared, same = [], [], [], [], []
+        for name in delta.bound:
+            old = previous.get(name)
+            new = namespace.get(name)
+            if not isinstance(new, torch.Tensor):
+                new = None
+            if new is None and old is None:
+                continue
+            if old is not new:
+                if old is not None:
+                    objects[id(old)] -= 1
+                    if not objects[id(old)]:
+                        del objects[id(old)]
+                if new is not None:
+                    objects[id(new)] = objects.get(id(new), 0) + 1
+            if new is None:
+                removed.append(name)
+                del live[name]
+            elif old is None:
+                appeared.append(name)
+            elif new is not old:
+                rebound.append(name)
+                live[name] = new
+            else:
+                same.append(name)
+        if len(appeared) > 1:  # new names are the namespace's newest: order them as it does
+            pending, order = set(appeared), []
+            for name in reversed(namespace):
+                if name in pending:
+                    order.append(name)
+                    pending.discard(name)
+                    if not pending:
+                        break
+            appeared = order[::-1]
+        for name in appeared:
+            live[name] = namespace[name]
+        if len(rebound) > 1:
+            rebound = [n for n in live if n in set(rebound)]
+        born = []
+        for name in (*rebound, *same, *appeared, *removed):
+            old_key = keys.get(name)
+            t = live.get(name)
+            key = None if t is None else storage_key(t)
+            if key == old_key:
+                continue
+            if old_key is not None:
+                counts[old_key] -= 1
+                if not counts[old_key]:
+                    del counts[old_key]
+                    dead.append(old_key)
+            if key is None:
+                del keys[name]
+                continue
+            keys[name] = key
+            if key not in counts:
+                born.append(key)
+            counts[key] = counts.get(key, 0) + 1
+        labels = self._labels.labels
+        unlabelled = [k for k in born if k not in labels and k in counts]
+        if len([k for k in unlabelled if k not in {keys[n] for n in appeared}]) > 1:
+            unlabelled = [k for k in dict.fromkeys(keys[n] for n in live) if k in set(born)]
+        labels = self._labels.change(dead, unlabelled)
+        fresh_keys |= {storage_key(t) for t in delta.tensors}
+        fresh = {labels[k] for k in fresh_keys if k in labels}
+        for name in removed:
+            self._origins.pop(name, None)
+        for name in (*rebound, *same, *appeared):
+            if live[name].requires_grad:
+                self._autograd = True
+        self._renamed = {*rebound, *appeared, *removed}
+        return live, labels, [*rebound, *appeared], fresh
+
     def _record(self, statement: ast.stmt, segments: SourceSegments, index: int,
-                result: StatementResult,
-                error: ErrorInfo | None) -> Step:
-        names = self.interpreter.user_names()
-        live = {k: v for k, v in names.items()
-                if isinstance(v, torch.Tensor) and not is_dtensor(v)}
-        arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
-        # every live tensor keeps its label and origin, recorded at this step or not
-        labels = self._labels.update(live.values())
-        produced = self._produced(statement, live, labels)
-        self._origins = {name: origin for name, origin in self._origins.items() if name in live}
+                result: StatementResult, error: ErrorInfo | None,
+                delta: _Delta | None = None) -> Step:
+        previous = self._previous_objects
+        if delta is None:  # every name: the first step, or one that may reach any tensor
+            names = self.interpreter.user_names()
+            dtensor = _dtensor_type()
+            live = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)
+                    and (dtensor is None or not isinstance(v, dtensor))}
+            arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
+            self._keys = {k: storage_key(t) for k, t in live.items()}
+            # every live tensor keeps its label and origin, recorded at this step or not
+            labels = self._labels.update_keys(self._keys.values())
+            self._key_count = {}
+            for key in self._keys.values():
+                self._key_count[key] = self._key_count.get(key, 0) + 1
+            self._object_count = {}
+            for t in live.values():
+                self._object_count[id(t)] = self._object_count.get(id(t), 0) + 1
+            self._autograd = any(t.requires_grad for t in live.values())
+            before = {labels.get(storage_key(t)) for t in previous.values()}
+            held = {id(t) for t in previous.values()}
+            produced = self._produced(statement, live, labels, list(live),
+                                      before.__contains__, held.__contains__)
+            self._origins = {n: origin for n, origin in self._origins.items() if n in live}
+            fresh = None
+        else:  # only what the statement names can have changed
+            next_label = self._labels.next_label
+            held = self._object_count.copy()
+            live, labels, changed, fresh = self._apply(delta)
+            arrays_by_name = {}
+            produced = self._produced(statement, live, labels, changed,
+                                      lambda label: label < next_label, held.__contains__)
+        keys = self._keys
         self._origins.update({p.name: p for p in produced})
         tensors_by_name = _kept_tensors(statement, live, self._origins)
-        left_out = _left_out_summary(live, tensors_by_name, labels)
+        left_out = _left_out_summary(live, tensors_by_name, labels, keys)
         produced = tuple(p for p in produced if p.name in tensors_by_name)
-        storages = self._storage_states(tensors_by_name.values(), labels)
+        storages = self._storage_states(tensors_by_name, labels, keys, fresh)
         referenced = tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
-        tensor_storages = {n: labels[storage_key(t)]
-                           for n, t in tensors_by_name.items()}
+        tensor_storages = {n: labels[keys[n]] for n in tensors_by_name}
         arrays, memories, written_memories, produced = self._arrays.record(
             arrays_by_name, storages, labels, tensor_storages, referenced, produced)
         memories = tuple(self._charge(m) for m in memories)
         self._origins.update({p.name: p for p in produced})  # with NumPy's word on them
         tensor_states = []
         by_label = {s.id: s for s in storages}
-        name_of = {id(t): n for n, t in reversed(tensors_by_name.items())}
+        name_of: dict[int, str] = {}
+        if delta is not None:
+            recheck = {*delta.bound}
+            renamed = self._renamed  # a base whose name was rebound: a new first name?
+            gained = {id(live[n]) for n in renamed if n in live}
+        previous_states, previous_storages = self._previous_states, self._previous_storages
         for name, t in tensors_by_name.items():
+            old = previous_states.get(name)
+            if (delta is not None and old is not None and name not in recheck
+                    and old.base_name not in renamed
+                    and (storage := by_label.get(old.storage_id)) is not None
+                    and storage is previous_storages.get(old.storage_id)
+                    and storage.raw is not None
+                    and (old.base_name is not None or not gained or t._base is None
+                         or id(t._base) not in gained)):
+                tensor_states.append(old)  # nothing it shows can have changed
+                continue
+            if not name_of:
+                name_of = {id(t): n for n, t in reversed(tensors_by_name.items())}
             state = self._unchanged_state(name, t, labels, by_label, name_of)
             if state is None:
                 state = tensor_state(name, t, labels, tensors_by_name, self._origins.get(name),
@@ -241,7 +421,8 @@ class _Recorder:
                          f"{self.limits.recorded_bytes // 2**20:,} MiB and "
                          f"{self.limits.recorded_values:,} values per run)",)
         try:
-            provenance = self._provenance(statement, produced, tensors_by_name, names, labels)
+            provenance = self._provenance(statement, produced, tensors_by_name,
+                                          self.interpreter.user_names, labels)
         except Exception:  # an exotic dtype the replay cannot read: no provenance, no failure
             provenance = ()
         try:
@@ -267,12 +448,20 @@ class _Recorder:
             memories=memories,
             written_memories=written_memories,
         )
-        self._pinned = [t.untyped_storage() for t in live.values()]
+        if delta is None:
+            self._pinned = {n: t.untyped_storage() for n, t in live.items()}
+        else:  # the storages of the last step stay pinned until this one is recorded
+            for name in delta.bound:
+                if name in live:
+                    self._pinned[name] = live[name].untyped_storage()
+                else:
+                    self._pinned.pop(name, None)
         self._previous_objects = live
         self._previous_raw = {s.id: s.raw for s in storages}
         self._previous_storages = by_label
         self._previous_states = {t.name: t for t in tensor_states}
         self._previous = step
+        self._incremental = True
         return step
 
     def _unchanged_state(self, name: str, t: torch.Tensor, labels: dict[int, int],
@@ -331,11 +520,20 @@ class _Recorder:
             self._bytes_left -= nbytes
         return state
 
-    def _storage_states(self, tensors, labels) -> tuple[StorageState, ...]:
+    def _storage_states(self, tensors: dict[str, torch.Tensor], labels: dict[int, int],
+                        keys: dict[str, int], fresh: set[int] | None
+                        ) -> tuple[StorageState, ...]:
+        """The kept tensors' storages; with `fresh` (the labels the statement could have
+        written), any other storage recorded at the last step is that same state."""
         seen: dict[int, StorageState] = {}
-        for t in tensors:
-            label = labels[t.untyped_storage()._cdata]
+        for name, t in tensors.items():
+            label = labels[keys[name]]
             if label in seen:
+                continue
+            old = self._previous_storages.get(label)
+            if fresh is not None and label not in fresh and old is not None \
+                    and old.raw is not None:
+                seen[label] = old  # out of the statement's reach: unchanged
                 continue
             previous = self._previous_raw.get(label)
             nbytes = t.untyped_storage().nbytes()
@@ -343,7 +541,6 @@ class _Recorder:
             affordable = nbytes <= self._bytes_left or previous is not None
             state = storage_state(t, label, previous, devices=("cpu",),
                                   byte_limit=self.limits.storage_bytes if affordable else -1)
-            old = self._previous_storages.get(label)
             if old is not None and old == state and old.raw is state.raw:
                 state = old  # unchanged: the same object as the step before
             if state.raw is not None and state.raw is not previous:
@@ -362,37 +559,46 @@ class _Recorder:
         target = statement.targets[0]
         if not isinstance(target, ast.Name) or copies[0].name != target.id:
             return ()
-        others = {k: v for k, v in names.items() if not isinstance(v, torch.Tensor)}
+        others = {k: v for k, v in names().items() if not isinstance(v, torch.Tensor)}
         cdata_labels = {k: v for k, v in labels.items()}
         sources = replay_sources(statement, self._previous_objects, others,
                                  tensors[target.id], cdata_labels)
         return ((target.id, sources),) if sources is not None else ()
 
     def _produced(self, statement: ast.stmt, tensors: dict[str, torch.Tensor],
-                  labels: dict[int, int]) -> tuple[Produced, ...]:
+                  labels: dict[int, int], candidates: list[str],
+                  was_live: Callable[[int], bool],
+                  was_held: Callable[[int], bool]) -> tuple[Produced, ...]:
+        """How each of `candidates` (names that may hold a new object, in namespace order)
+        came to be; `was_live(label)`: the storage was there at the last step, `was_held(id)`:
+        a name held that object at the last step."""
         previous = self._previous_objects
-        previous_storages = {labels.get(t.untyped_storage()._cdata) for t in previous.values()}
         referenced = [n.id for n in ast.walk(statement)
                       if isinstance(n, ast.Name) and n.id in previous]
         memory = _bound_call_memory(statement, self.interpreter.call_memory)
+        keys = self._keys
         out = []
-        for name, tensor in tensors.items():
+        for name in candidates:
+            tensor = tensors[name]
             if previous.get(name) is tensor:
                 continue
-            alias = next((n for n, t in previous.items() if t is tensor), None)
+            alias = None
+            if was_held(id(tensor)):
+                alias = next((n for n, t in previous.items() if t is tensor), None)
             if alias is not None:
                 out.append(Produced(name, "alias", alias))
                 continue
-            label = labels[tensor.untyped_storage()._cdata]
-            if label in previous_storages:
+            label = labels[keys[name]]
+            if was_live(label):
                 base = tensor._base
-                source = next((n for n, t in previous.items() if base is not None and t is base),
-                              None)
+                source = None if base is None else next(
+                    (n for n, t in previous.items() if t is base), None)
                 if source is None:
-                    on_storage = [n for n, t in previous.items()
-                                  if labels.get(t.untyped_storage()._cdata) == label]
-                    source = next((n for n in referenced if n in on_storage),
-                                  on_storage[0] if on_storage else None)
+                    on_storage = (n for n, t in previous.items()
+                                  if labels.get(storage_key(t)) == label)
+                    source = next((n for n in referenced
+                                   if labels.get(storage_key(previous[n])) == label),
+                                  next(on_storage, None))
                 out.append(Produced(name, "view", source, memory.get(name)))
             else:
                 source = next((n for n in referenced if n != name or name in previous), None)
@@ -432,6 +638,15 @@ def _kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
     for name in reversed(live):
         if len(kept) >= MAX_NAMED_TENSORS:
             break
+        if name in kept:
+            continue
+        base, origin = live[name]._base, origins.get(name)
+        base_name = None if base is None else name_of.get(id(base))
+        source = None if origin is None else origin.source
+        if ((base_name is None or base_name in kept)
+                and (source is None or source in kept or source not in live)):
+            kept.add(name)  # its sources are kept already: the chain is the name alone
+            continue
         chain = with_sources(name)
         if len(kept) + len(chain) <= MAX_NAMED_TENSORS:
             kept |= chain
@@ -439,12 +654,14 @@ def _kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
 
 
 def _left_out_summary(live: dict[str, torch.Tensor], kept: dict[str, torch.Tensor],
-                      labels: dict[int, int]) -> tuple[str, ...]:
+                      labels: dict[int, int], keys: dict[str, int]) -> tuple[str, ...]:
     """One line per storage for the live tensors this step does not record."""
+    if len(kept) == len(live):
+        return ()
     by_storage: dict[int, list[str]] = {}
-    for name, t in live.items():
+    for name in live:
         if name not in kept:
-            by_storage.setdefault(labels[storage_key(t)], []).append(name)
+            by_storage.setdefault(labels[keys[name]], []).append(name)
     storages = len(by_storage)
     if storages > 3:  # many storages: one line for all
         by_storage = {0: [n for n in live if n not in kept]}
@@ -455,6 +672,48 @@ def _left_out_summary(live: dict[str, torch.Tensor], kept: dict[str, torch.Tenso
         lines.append(f"RecorderLimit: +{len(names):,} more tensors on {where}: {shown} (not "
                      f"drawn or traced at this step; at most {MAX_NAMED_TENSORS} names a step)")
     return tuple(lines)
+
+
+_MISSING = object()
+# statements that bind only names they spell (no del, no loop that rebinds in between)
+_SIMPLE_STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Pass)
+# attributes that reach a tensor on another storage than the one they are read from
+_REACHING_ATTRIBUTES = frozenset({"grad", "_base", "backward", "grad_fn", "__dict__"})
+_PLAIN_TYPES = (int, float, complex, str, bytes, bool, type(None), type(Ellipsis), range,
+                slice, torch.dtype, torch.device, torch.layout, torch.memory_format,
+                types.ModuleType, types.BuiltinFunctionType, types.FunctionType, type)
+
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    """A value that holds no tensor: a tensor itself, a number, a module, a dtype, …, or a
+    small tuple of those (a shape)."""
+    if value is _MISSING or isinstance(value, torch.Tensor) and depth == 0:
+        return True
+    if type(value) in (tuple, torch.Size) and depth < 3 and len(value) <= 64:
+        return all(_plain(v, depth + 1) and not isinstance(v, torch.Tensor) for v in value)
+    if isinstance(value, types.BuiltinFunctionType):  # x.add_ bound to a tensor is not
+        return value.__self__ is None or isinstance(value.__self__, types.ModuleType)
+    return isinstance(value, _PLAIN_TYPES)
+
+
+def _touched_names(statement: ast.stmt) -> tuple[str, ...]:
+    """Every name the statement spells, once, in order."""
+    return tuple(dict.fromkeys(n.id for n in ast.walk(statement) if isinstance(n, ast.Name)))
+
+
+def _dtensor_type() -> Any:
+    module = _dtensor_module()
+    return None if module is None else module.DTensor
+
+
+@dataclass(frozen=True)
+class _Delta:
+    """The user names a statement spells (any of them may have been rebound) and every
+    tensor any spelled name held before it or holds after it (their storages may have been
+    written)."""
+
+    bound: tuple[str, ...]
+    tensors: list[torch.Tensor]
 
 
 def _bound_call_memory(statement: ast.stmt, call_memory: dict[ast.Call, str]) -> dict[str, str]:
