@@ -614,7 +614,15 @@ def _kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
     are kept with it, so no picture says "name deleted" of a name that is only left out."""
     if len(live) <= MAX_NAMED_TENSORS:
         return live
-    name_of = {id(t): n for n, t in reversed(live.items())}  # the first name of each object
+    first_names: dict[int, str | None] = {}
+
+    def first_name(obj: torch.Tensor) -> str | None:
+        """The first name of `obj` (bases are few and named early: found by a short scan)."""
+        key = id(obj)
+        if key not in first_names:
+            first_names[key] = next((n for n, t in live.items() if t is obj), None)
+        return first_names[key]
+
     kept: set[str] = set()
 
     def with_sources(name: str) -> set[str]:
@@ -625,23 +633,25 @@ def _kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
                 continue
             chain.add(n)
             base = live[n]._base
-            if base is not None and id(base) in name_of:
-                todo.append(name_of[id(base)])
+            base_name = None if base is None else first_name(base)
+            if base_name is not None:
+                todo.append(base_name)
             origin = origins.get(n)
             if origin is not None and origin.source is not None:
                 todo.append(origin.source)
         return chain
 
-    for node in ast.walk(statement):
-        if isinstance(node, ast.Name):
-            kept |= with_sources(node.id)
+    for name in _touched_names(statement):
+        kept |= with_sources(name)
     for name in reversed(live):
         if len(kept) >= MAX_NAMED_TENSORS:
             break
         if name in kept:
             continue
         base, origin = live[name]._base, origins.get(name)
-        base_name = None if base is None else name_of.get(id(base))
+        base_name = None if base is None else first_names.get(id(base), _MISSING)
+        if base_name is _MISSING:
+            base_name = first_name(base)
         source = None if origin is None else origin.source
         if ((base_name is None or base_name in kept)
                 and (source is None or source in kept or source not in live)):
@@ -658,13 +668,17 @@ def _left_out_summary(live: dict[str, torch.Tensor], kept: dict[str, torch.Tenso
     """One line per storage for the live tensors this step does not record."""
     if len(kept) == len(live):
         return ()
+    left = [n for n in live if n not in kept]
+    ids = [labels[keys[n]] for n in left]
+    storages = len(set(ids))
     by_storage: dict[int, list[str]] = {}
-    for name in live:
-        if name not in kept:
-            by_storage.setdefault(labels[keys[name]], []).append(name)
-    storages = len(by_storage)
     if storages > 3:  # many storages: one line for all
-        by_storage = {0: [n for n in live if n not in kept]}
+        by_storage = {0: left}
+    elif storages == 1:
+        by_storage = {ids[0]: left}
+    else:
+        for name, label in zip(left, ids):
+            by_storage.setdefault(label, []).append(name)
     lines = []
     for label, names in sorted(by_storage.items()):
         where = f"S{label}" if label else f"{storages:,} storages"
