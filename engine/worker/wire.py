@@ -60,6 +60,7 @@ for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, Su
     register(_cls)
 
 SHARED = (TensorState, StorageState)  # sent once per stream, then referred to
+_SCALARS = frozenset({int, float, str, bool, type(None)})
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
@@ -135,6 +136,8 @@ def decode(data: Any, blobs: list[bytes] | None = None, objects: list[Any] | Non
         if v is None or isinstance(v, (bool, int, float, str)):
             return v
         if isinstance(v, list):
+            if all(type(x) in _SCALARS for x in v):  # a row of values: nothing to rebuild
+                return list(v)
             return [dec(x, depth + 1) for x in v]
         if not isinstance(v, dict) or len(v) not in (1, 2):
             raise WireError(f"unexpected {type(v).__name__}")
