@@ -133,6 +133,8 @@ class _Recorder:
         self._autograd = False
         self._incremental = False
         self._renamed: set[str] = set()  # names whose object the last _apply changed
+        self._touched: tuple[str, ...] = ()  # what the statement being recorded spells
+        self._attributes: frozenset[str] = frozenset()
         self._previous_raw: dict[int, bytes | None] = {}
         self._previous: Step | None = None
         # the last step's states by name / storage label: what did not change is reused (the
@@ -150,7 +152,8 @@ class _Recorder:
     def run(self, statement: ast.stmt, segments: SourceSegments, index: int) -> Step:
         """The step after `statement`; anything that goes wrong inside it (in torch, in
         Python or in recording) is that statement's error, never the app's."""
-        touched = _touched_names(statement)
+        touched, self._attributes = _spelled(statement)
+        self._touched = touched
         namespace = self.interpreter.namespace
         before = {n: namespace.get(n, _MISSING) for n in touched}
         result = self.interpreter.run_statement(statement, self._stdout_left)
@@ -231,9 +234,8 @@ class _Recorder:
                 or type(statement) not in _SIMPLE_STATEMENTS
                 or previous.arrays or previous.memories):
             return None
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Attribute) and node.attr in _REACHING_ATTRIBUTES:
-                return None
+        if self._attributes & _REACHING_ATTRIBUTES:
+            return None
         namespace = self.interpreter.namespace
         objects = self._previous_objects
         dtensor = _dtensor_type()  # drawn per rank (mesh runs): not one of the live tensors
@@ -368,8 +370,11 @@ class _Recorder:
                                       lambda label: label < next_label, held.__contains__)
         keys = self._keys
         self._origins.update({p.name: p for p in produced})
-        tensors_by_name = _kept_tensors(statement, live, self._origins)
-        left_out = _left_out_summary(live, tensors_by_name, labels, keys)
+        known = {} if delta is None else self._previous_states  # their bases' names hold
+        tensors_by_name = _kept_tensors(
+            statement, live, self._origins, known,
+            (self._renamed, set(delta.bound)) if delta is not None else (set(), set()))
+        left_out = _left_out_summary(live, tensors_by_name, labels, keys, self._key_count)
         produced = tuple(p for p in produced if p.name in tensors_by_name)
         storages = self._storage_states(tensors_by_name, labels, keys, fresh)
         referenced = tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
@@ -573,8 +578,7 @@ class _Recorder:
         came to be; `was_live(label)`: the storage was there at the last step, `was_held(id)`:
         a name held that object at the last step."""
         previous = self._previous_objects
-        referenced = [n.id for n in ast.walk(statement)
-                      if isinstance(n, ast.Name) and n.id in previous]
+        referenced = [n for n in self._touched if n in previous]
         memory = _bound_call_memory(statement, self.interpreter.call_memory)
         keys = self._keys
         out = []
@@ -607,11 +611,17 @@ class _Recorder:
 
 
 def _kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
-                  origins: dict[str, Produced]) -> dict[str, torch.Tensor]:
+                  origins: dict[str, Produced], known: dict[str, TensorState] | None = None,
+                  changed: tuple[set[str], set[str]] = (set(), set())
+                  ) -> dict[str, torch.Tensor]:
     """The tensors a step records: all of them, or past MAX_NAMED_TENSORS (many names x many
     steps would grow without bound in the window) every tensor the statement names, the
     named bases and origins of those, then the newest names; a kept tensor's base and origin
-    are kept with it, so no picture says "name deleted" of a name that is only left out."""
+    are kept with it, so no picture says "name deleted" of a name that is only left out.
+    `known`: the last step's states; for a name the statement did not spell (not in
+    changed[1]) base_name is still the first name of its base unless that name was rebound
+    (in changed[0])."""
+    renamed, spelled = changed
     if len(live) <= MAX_NAMED_TENSORS:
         return live
     first_names: dict[int, str | None] = {}
@@ -641,17 +651,22 @@ def _kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
                 todo.append(origin.source)
         return chain
 
-    for name in _touched_names(statement):
-        kept |= with_sources(name)
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name):
+            kept |= with_sources(node.id)
     for name in reversed(live):
         if len(kept) >= MAX_NAMED_TENSORS:
             break
         if name in kept:
             continue
-        base, origin = live[name]._base, origins.get(name)
-        base_name = None if base is None else first_names.get(id(base), _MISSING)
-        if base_name is _MISSING:
-            base_name = first_name(base)
+        origin, state = origins.get(name), known.get(name) if known else None
+        if state is not None and name not in spelled and state.base_name not in renamed:
+            base_name = state.base_name
+        else:
+            base = live[name]._base
+            base_name = None if base is None else first_names.get(id(base), _MISSING)
+            if base_name is _MISSING:
+                base_name = first_name(base)
         source = None if origin is None else origin.source
         if ((base_name is None or base_name in kept)
                 and (source is None or source in kept or source not in live)):
@@ -664,26 +679,33 @@ def _kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
 
 
 def _left_out_summary(live: dict[str, torch.Tensor], kept: dict[str, torch.Tensor],
-                      labels: dict[int, int], keys: dict[str, int]) -> tuple[str, ...]:
-    """One line per storage for the live tensors this step does not record."""
+                      labels: dict[int, int], keys: dict[str, int],
+                      key_count: dict[int, int]) -> tuple[str, ...]:
+    """One line per storage for the live tensors this step does not record (`key_count`:
+    how many live names each storage has; the names shown are found from either end)."""
     if len(kept) == len(live):
         return ()
-    left = [n for n in live if n not in kept]
-    ids = [labels[keys[n]] for n in left]
-    storages = len(set(ids))
-    by_storage: dict[int, list[str]] = {}
+    kept_count: dict[int, int] = {}
+    for name in kept:
+        kept_count[keys[name]] = kept_count.get(keys[name], 0) + 1
+    left = {k: c - kept_count.get(k, 0) for k, c in key_count.items()
+            if c > kept_count.get(k, 0)}
+    storages = len(left)
+
+    def ends(key: int | None) -> tuple[str, str]:
+        def out(n: str) -> bool:
+            return n not in kept and (key is None or keys[n] == key)
+        return next(n for n in live if out(n)), next(n for n in reversed(live) if out(n))
+
     if storages > 3:  # many storages: one line for all
-        by_storage = {0: left}
-    elif storages == 1:
-        by_storage = {ids[0]: left}
+        groups = {0: (sum(left.values()), *ends(None))}
     else:
-        for name, label in zip(left, ids):
-            by_storage.setdefault(label, []).append(name)
+        groups = {labels[k]: (count, *ends(k)) for k, count in left.items()}
     lines = []
-    for label, names in sorted(by_storage.items()):
+    for label, (count, first, last) in sorted(groups.items()):
         where = f"S{label}" if label else f"{storages:,} storages"
-        shown = names[0] if len(names) == 1 else f"{names[0]} … {names[-1]}"
-        lines.append(f"RecorderLimit: +{len(names):,} more tensors on {where}: {shown} (not "
+        shown = first if count == 1 else f"{first} … {last}"
+        lines.append(f"RecorderLimit: +{count:,} more tensors on {where}: {shown} (not "
                      f"drawn or traced at this step; at most {MAX_NAMED_TENSORS} names a step)")
     return tuple(lines)
 
@@ -710,9 +732,16 @@ def _plain(value: Any, depth: int = 0) -> bool:
     return isinstance(value, _PLAIN_TYPES)
 
 
-def _touched_names(statement: ast.stmt) -> tuple[str, ...]:
-    """Every name the statement spells, once, in order."""
-    return tuple(dict.fromkeys(n.id for n in ast.walk(statement) if isinstance(n, ast.Name)))
+def _spelled(statement: ast.stmt) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Every name the statement spells, once, in ast.walk's order, and the attributes."""
+    names: dict[str, None] = {}
+    attributes = set()
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name):
+            names[node.id] = None
+        elif isinstance(node, ast.Attribute):
+            attributes.add(node.attr)
+    return tuple(names), frozenset(attributes)
 
 
 def _dtensor_type() -> Any:

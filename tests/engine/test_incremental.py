@@ -35,6 +35,10 @@ TRICKY = {
         f"v{i} = base[{i}:{i} + 10]\n" for i in range(300)) + "last = v3.view(2, 5)\n"
         "v7.add_(1)\nv299 = None\nother = torch.ones(2)\n" + "".join(
             f"o{i} = other[{i % 2}:]\n" for i in range(20)),
+    "many names on a few storages": "import torch\na = torch.arange(600)\n" + "".join(
+        f"x{i} = a[{i}:]\n" for i in range(150)) + "b = torch.ones(50)\n" + "".join(
+        f"y{i} = b[{i % 40}:]\n" for i in range(150)) + "x3 = b[1:]\nc = torch.zeros(9)\n"
+        + "".join(f"z{i} = torch.zeros({i % 5 + 1})\n" for i in range(40)) + "y0 = a\n",
     "errors": "import torch\na = torch.arange(6)\nb = a.view(4, 4)  #! expect-error\n"
               "c = a[1:]\n",
 }
