@@ -386,18 +386,18 @@ class _Recorder:
         tensor_states = []
         by_label = {s.id: s for s in storages}
         name_of: dict[int, str] = {}
+        previous_states, previous_storages = self._previous_states, self._previous_storages
         if delta is not None:
             recheck = {*delta.bound}
             renamed = self._renamed  # a base whose name was rebound: a new first name?
             gained = {id(live[n]) for n in renamed if n in live}
-        previous_states, previous_storages = self._previous_states, self._previous_storages
+            # the storages whose state is the last step's very object, with its bytes
+            same = {label for label, s in by_label.items()
+                    if s.raw is not None and previous_storages.get(label) is s}
         for name, t in tensors_by_name.items():
             old = previous_states.get(name)
             if (delta is not None and old is not None and name not in recheck
-                    and old.base_name not in renamed
-                    and (storage := by_label.get(old.storage_id)) is not None
-                    and storage is previous_storages.get(old.storage_id)
-                    and storage.raw is not None
+                    and old.storage_id in same and old.base_name not in renamed
                     and (old.base_name is not None or not gained or t._base is None
                          or id(t._base) not in gained)):
                 tensor_states.append(old)  # nothing it shows can have changed
@@ -659,10 +659,11 @@ def _kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
             break
         if name in kept:
             continue
-        origin, state = origins.get(name), known.get(name) if known else None
+        state = known.get(name) if known else None
         if state is not None and name not in spelled and state.base_name not in renamed:
-            base_name = state.base_name
+            base_name, origin = state.base_name, state.origin  # as they were: not spelled
         else:
+            origin = origins.get(name)
             base = live[name]._base
             base_name = None if base is None else first_names.get(id(base), _MISSING)
             if base_name is _MISSING:
