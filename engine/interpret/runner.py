@@ -320,6 +320,7 @@ class _Recorder:
             if key not in counts:
                 born.append(key)
             counts[key] = counts.get(key, 0) + 1
+        dead = [k for k in dead if k not in counts]  # `a, b = b, a`: gone, then back
         labels = self._labels.labels
         unlabelled = [k for k in born if k not in labels and k in counts]
         if len([k for k in unlabelled if k not in {keys[n] for n in appeared}]) > 1:

@@ -14,7 +14,9 @@ from stridescope.engine.teaching.lessons import lesson_names, load_lesson
 
 TRICKY = {
     "rebind and alias": "import torch\na = torch.arange(6)\nb = a[1:]\nc = a\na = 5\n"
-                        "a = b\nb = torch.zeros(2)\nd, e = c[::2], c.view(2, 3)\nc = None\n",
+                        "a = b\nb = torch.zeros(2)\nd, e = c[::2], c.view(2, 3)\nc = None\n"
+                        "a, b = b, a\nd, e = e, torch.ones(4)\nf, g = torch.ones(1), e[1:]\n"
+                        "p = torch.ones(2)\nq = torch.zeros(3)\np, q = q, p\nr = p + q[:2]\n",
     "written through a temporary": "import torch\nx = torch.arange(8)\ny = x[2:]\nz = y.t()\n"
                                    "x[1:3].add_(1)\nw = torch.ones(3)\nw.mul_(2)\n",
     "metadata in place": "import torch\na = torch.arange(6.)\nb = a[1:]\nb.unsqueeze_(0)\n"
