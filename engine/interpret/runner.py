@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import ast
-import types
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -13,8 +12,14 @@ import torch
 
 from stridescope.engine.interpret.arrays import ArrayRecorder
 from stridescope.engine.interpret.interpreter import Interpreter, StatementResult
-from stridescope.engine.interpret.mesh import _dtensor_module, is_dtensor
+from stridescope.engine.interpret.mesh import is_dtensor
+from stridescope.engine.interpret.name_cap import (
+    MAX_NAMED_TENSORS,
+    kept_tensors,
+    left_out_summary,
+)
 from stridescope.engine.interpret.provenance import replay_sources
+from stridescope.engine.interpret.reach import MISSING, Delta, LiveNames, dtensor_type, spelled
 from stridescope.engine.interpret.script import (
     SourceSegments,
     clean_source,
@@ -42,9 +47,8 @@ from stridescope.engine.model.state import (
 )
 from stridescope.engine.teaching.explain import explain_failure
 
-MAX_NAMED_TENSORS = 256  # tensors recorded per step (the newest names)
-
-__all__ = ["iter_steps", "parse", "expected_error_lines", "run_script", "statement_error"]
+__all__ = ["MAX_NAMED_TENSORS", "iter_steps", "parse", "expected_error_lines", "run_script",
+           "statement_error"]
 
 # called before each statement runs: (index, first line, last line, source)
 BeginHook = Callable[[int, int, int, str], None]
@@ -124,15 +128,10 @@ class _Recorder:
         self._labels = StorageLabels()
         self._pinned: dict[str, Any] = {}
         self._previous_objects: dict[str, Any] = {}
-        # the last step's live tensors told apart, kept so that a step that names a few of
-        # many tensors costs what it names (see _delta): storage key by name, names per key,
-        # names per object; any of them requiring grad
-        self._keys: dict[str, int] = {}
-        self._key_count: dict[int, int] = {}
-        self._object_count: dict[int, int] = {}
-        self._autograd = False
+        # the last step's live tensors told apart, so that a step that names a few of many
+        # tensors costs what it names (engine/interpret/reach.py)
+        self._names = LiveNames()
         self._incremental = False
-        self._renamed: set[str] = set()  # names whose object the last _apply changed
         self._touched: tuple[str, ...] = ()  # what the statement being recorded spells
         self._attributes: frozenset[str] = frozenset()
         self._previous_raw: dict[int, bytes | None] = {}
@@ -152,15 +151,18 @@ class _Recorder:
     def run(self, statement: ast.stmt, segments: SourceSegments, index: int) -> Step:
         """The step after `statement`; anything that goes wrong inside it (in torch, in
         Python or in recording) is that statement's error, never the app's."""
-        touched, self._attributes = _spelled(statement)
+        touched, self._attributes = spelled(statement)
         self._touched = touched
         namespace = self.interpreter.namespace
-        before = {n: namespace.get(n, _MISSING) for n in touched}
+        before = {n: namespace.get(n, MISSING) for n in touched}
         result = self.interpreter.run_statement(statement, self._stdout_left)
         self._stdout_left = max(0, self._stdout_left - len(result.stdout))
         error = _error_info(result, statement)
         try:
-            delta = self._delta(statement, touched, before)
+            delta = None
+            if self.incremental and self._incremental and self._previous is not None:
+                delta = self._names.delta(statement, touched, self._attributes, before,
+                                          namespace, self._previous_objects, self._previous)
             refused = self._refuse_unsupported(statement, delta)
             if refused is not None and error is None:
                 error = refused
@@ -195,7 +197,7 @@ class _Recorder:
         return memory
 
     def _refuse_unsupported(self, statement: ast.stmt,
-                            delta: _Delta | None = None) -> ErrorInfo | None:
+                            delta: Delta | None = None) -> ErrorInfo | None:
         """Names bound to tensors the picture cannot show are dropped, with a clear error.
         With a `delta`, only the names the statement could have bound are looked at."""
         message = None
@@ -204,7 +206,7 @@ class _Recorder:
             candidates = [(n, namespace[n]) for n in delta.bound if n in namespace]
         else:
             candidates = list(self.interpreter.user_names().items())
-        dtensor = _dtensor_type()
+        dtensor = dtensor_type()
         for name, value in candidates:
             if not isinstance(value, torch.Tensor) or (
                     dtensor is not None and isinstance(value, dtensor)):
@@ -222,140 +224,19 @@ class _Recorder:
                                          if unsupported_kind(t) is None or is_dtensor(t)]
         return ErrorInfo("NotSupportedError", message, statement.lineno)
 
-    def _delta(self, statement: ast.stmt, touched: tuple[str, ...],
-               before: dict[str, Any]) -> _Delta | None:
-        """What the statement could have changed, when that is only the names it mentions:
-        a simple statement (no del, no loop), over tensors and plain values (no list or
-        module object that holds tensors out of sight), without autograd (backward writes
-        .grad of leaves it does not name), NumPy memory or DTensors. None: look at all."""
-        previous = self._previous
-        if (not self.incremental or not self._incremental or previous is None
-                or self._autograd
-                or type(statement) not in _SIMPLE_STATEMENTS
-                or previous.arrays or previous.memories):
-            return None
-        if self._attributes & _REACHING_ATTRIBUTES:
-            return None
-        namespace = self.interpreter.namespace
-        objects = self._previous_objects
-        dtensor = _dtensor_type()  # drawn per rank (mesh runs): not one of the live tensors
-        bound = []
-        for name in touched:
-            old, new = before[name], namespace.get(name, _MISSING)
-            if not (_plain(old) and _plain(new)) or dtensor is not None and (
-                    isinstance(old, dtensor) or isinstance(new, dtensor)):
-                return None
-            if name.startswith("_"):
-                continue  # not a user name; its tensors still count as touched
-            if isinstance(new, torch.Tensor) and name not in objects and old is not _MISSING:
-                return None  # an older name now holds a tensor: its place is not the newest
-            bound.append(name)
-        tensors = [v for v in (*before.values(), *(namespace.get(n) for n in touched))
-                   if isinstance(v, torch.Tensor)]
-        return _Delta(tuple(bound), tensors)
-
-    def _apply(self, delta: _Delta) -> tuple[dict[str, torch.Tensor], dict[int, int],
-                                             list[str], set[int]]:
-        """The live tensors, labels, names whose object changed (in namespace order) and the
-        storage labels the statement could have written, from the last step's and `delta`."""
-        namespace = self.interpreter.namespace
-        previous = self._previous_objects
-        live = previous.copy()
-        keys, counts, objects = self._keys, self._key_count, self._object_count
-        fresh_keys = {keys[n] for n in delta.bound if n in keys}
-        dead, removed, rebound, appeared, same = [], [], [], [], []
-        for name in delta.bound:
-            old = previous.get(name)
-            new = namespace.get(name)
-            if not isinstance(new, torch.Tensor):
-                new = None
-            if new is None and old is None:
-                continue
-            if old is not new:
-                if old is not None:
-                    objects[id(old)] -= 1
-                    if not objects[id(old)]:
-                        del objects[id(old)]
-                if new is not None:
-                    objects[id(new)] = objects.get(id(new), 0) + 1
-            if new is None:
-                removed.append(name)
-                del live[name]
-            elif old is None:
-                appeared.append(name)
-            elif new is not old:
-                rebound.append(name)
-                live[name] = new
-            else:
-                same.append(name)
-        if len(appeared) > 1:  # new names are the namespace's newest: order them as it does
-            pending, order = set(appeared), []
-            for name in reversed(namespace):
-                if name in pending:
-                    order.append(name)
-                    pending.discard(name)
-                    if not pending:
-                        break
-            appeared = order[::-1]
-        for name in appeared:
-            live[name] = namespace[name]
-        if len(rebound) > 1:
-            rebound = [n for n in live if n in set(rebound)]
-        born = []
-        for name in (*rebound, *same, *appeared, *removed):
-            old_key = keys.get(name)
-            t = live.get(name)
-            key = None if t is None else storage_key(t)
-            if key == old_key:
-                continue
-            if old_key is not None:
-                counts[old_key] -= 1
-                if not counts[old_key]:
-                    del counts[old_key]
-                    dead.append(old_key)
-            if key is None:
-                del keys[name]
-                continue
-            keys[name] = key
-            if key not in counts:
-                born.append(key)
-            counts[key] = counts.get(key, 0) + 1
-        dead = [k for k in dead if k not in counts]  # `a, b = b, a`: gone, then back
-        labels = self._labels.labels
-        unlabelled = [k for k in born if k not in labels and k in counts]
-        if len([k for k in unlabelled if k not in {keys[n] for n in appeared}]) > 1:
-            unlabelled = [k for k in dict.fromkeys(keys[n] for n in live) if k in set(born)]
-        labels = self._labels.change(dead, unlabelled)
-        fresh_keys |= {storage_key(t) for t in delta.tensors}
-        fresh = {labels[k] for k in fresh_keys if k in labels}
-        for name in removed:
-            self._origins.pop(name, None)
-        for name in (*rebound, *same, *appeared):
-            if live[name].requires_grad:
-                self._autograd = True
-        self._renamed = {*rebound, *appeared, *removed}
-        return live, labels, [*rebound, *appeared], fresh
-
     def _record(self, statement: ast.stmt, segments: SourceSegments, index: int,
                 result: StatementResult, error: ErrorInfo | None,
-                delta: _Delta | None = None) -> Step:
+                delta: Delta | None = None) -> Step:
         previous = self._previous_objects
         if delta is None:  # every name: the first step, or one that may reach any tensor
             names = self.interpreter.user_names()
-            dtensor = _dtensor_type()
+            dtensor = dtensor_type()
             live = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)
                     and (dtensor is None or not isinstance(v, dtensor))}
             arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
-            self._keys = {k: storage_key(t) for k, t in live.items()}
+            self._names.rebuild(live)
             # every live tensor keeps its label and origin, recorded at this step or not
-            labels = self._labels.update_keys(self._keys.values())
-            self._key_count = {}
-            for key in self._keys.values():
-                self._key_count[key] = self._key_count.get(key, 0) + 1
-            self._object_count = {}
-            for t in live.values():
-                self._object_count[id(t)] = self._object_count.get(id(t), 0) + 1
-            self._autograd = any(t.requires_grad for t in live.values())
+            labels = self._labels.update_keys(self._names.keys.values())
             before = {labels.get(storage_key(t)) for t in previous.values()}
             held = {id(t) for t in previous.values()}
             produced = self._produced(statement, live, labels, list(live),
@@ -364,18 +245,19 @@ class _Recorder:
             fresh = None
         else:  # only what the statement names can have changed
             next_label = self._labels.next_label
-            held = self._object_count.copy()
-            live, labels, changed, fresh = self._apply(delta)
+            held = self._names.objects.copy()
+            live, labels, changed, fresh = self._names.apply(
+                delta, self.interpreter.namespace, previous, self._labels, self._origins)
             arrays_by_name = {}
             produced = self._produced(statement, live, labels, changed,
                                       lambda label: label < next_label, held.__contains__)
-        keys = self._keys
+        keys = self._names.keys
         self._origins.update({p.name: p for p in produced})
         known = {} if delta is None else self._previous_states  # their bases' names hold
-        tensors_by_name = _kept_tensors(
+        tensors_by_name = kept_tensors(
             statement, live, self._origins, known,
-            (self._renamed, set(delta.bound)) if delta is not None else (set(), set()))
-        left_out = _left_out_summary(live, tensors_by_name, labels, keys, self._key_count)
+            (self._names.renamed, set(delta.bound)) if delta is not None else (set(), set()))
+        left_out = left_out_summary(live, tensors_by_name, labels, keys, self._names.key_count)
         produced = tuple(p for p in produced if p.name in tensors_by_name)
         storages = self._storage_states(tensors_by_name, labels, keys, fresh)
         referenced = tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
@@ -390,7 +272,7 @@ class _Recorder:
         previous_states, previous_storages = self._previous_states, self._previous_storages
         if delta is not None:
             recheck = {*delta.bound}
-            renamed = self._renamed  # a base whose name was rebound: a new first name?
+            renamed = self._names.renamed  # a base whose name was rebound: a new first name?
             gained = {id(live[n]) for n in renamed if n in live}
             # the storages whose state is the last step's very object, with its bytes
             same = {label for label, s in by_label.items()
@@ -581,7 +463,7 @@ class _Recorder:
         previous = self._previous_objects
         referenced = [n for n in self._touched if n in previous]
         memory = _bound_call_memory(statement, self.interpreter.call_memory)
-        keys = self._keys
+        keys = self._names.keys
         out = []
         for name in candidates:
             tensor = tensors[name]
@@ -609,156 +491,6 @@ class _Recorder:
                 source = next((n for n in referenced if n != name or name in previous), None)
                 out.append(Produced(name, "copy" if source else "new", source, memory.get(name)))
         return tuple(out)
-
-
-def _kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
-                  origins: dict[str, Produced], known: dict[str, TensorState] | None = None,
-                  changed: tuple[set[str], set[str]] = (set(), set())
-                  ) -> dict[str, torch.Tensor]:
-    """The tensors a step records: all of them, or past MAX_NAMED_TENSORS (many names x many
-    steps would grow without bound in the window) every tensor the statement names, the
-    named bases and origins of those, then the newest names; a kept tensor's base and origin
-    are kept with it, so no picture says "name deleted" of a name that is only left out.
-    `known`: the last step's states; for a name the statement did not spell (not in
-    changed[1]) base_name is still the first name of its base unless that name was rebound
-    (in changed[0])."""
-    renamed, spelled = changed
-    if len(live) <= MAX_NAMED_TENSORS:
-        return live
-    first_names: dict[int, str | None] = {}
-
-    def first_name(obj: torch.Tensor) -> str | None:
-        """The first name of `obj` (bases are few and named early: found by a short scan)."""
-        key = id(obj)
-        if key not in first_names:
-            first_names[key] = next((n for n, t in live.items() if t is obj), None)
-        return first_names[key]
-
-    kept: set[str] = set()
-
-    def with_sources(name: str) -> set[str]:
-        chain, todo = set(), [name]
-        while todo:
-            n = todo.pop()
-            if n in chain or n in kept or n not in live:
-                continue
-            chain.add(n)
-            base = live[n]._base
-            base_name = None if base is None else first_name(base)
-            if base_name is not None:
-                todo.append(base_name)
-            origin = origins.get(n)
-            if origin is not None and origin.source is not None:
-                todo.append(origin.source)
-        return chain
-
-    for node in ast.walk(statement):
-        if isinstance(node, ast.Name):
-            kept |= with_sources(node.id)
-    for name in reversed(live):
-        if len(kept) >= MAX_NAMED_TENSORS:
-            break
-        if name in kept:
-            continue
-        state = known.get(name) if known else None
-        if state is not None and name not in spelled and state.base_name not in renamed:
-            base_name, origin = state.base_name, state.origin  # as they were: not spelled
-        else:
-            origin = origins.get(name)
-            base = live[name]._base
-            base_name = None if base is None else first_names.get(id(base), _MISSING)
-            if base_name is _MISSING:
-                base_name = first_name(base)
-        source = None if origin is None else origin.source
-        if ((base_name is None or base_name in kept)
-                and (source is None or source in kept or source not in live)):
-            kept.add(name)  # its sources are kept already: the chain is the name alone
-            continue
-        chain = with_sources(name)
-        if len(kept) + len(chain) <= MAX_NAMED_TENSORS:
-            kept |= chain
-    return {n: t for n, t in live.items() if n in kept}
-
-
-def _left_out_summary(live: dict[str, torch.Tensor], kept: dict[str, torch.Tensor],
-                      labels: dict[int, int], keys: dict[str, int],
-                      key_count: dict[int, int]) -> tuple[str, ...]:
-    """One line per storage for the live tensors this step does not record (`key_count`:
-    how many live names each storage has; the names shown are found from either end)."""
-    if len(kept) == len(live):
-        return ()
-    kept_count: dict[int, int] = {}
-    for name in kept:
-        kept_count[keys[name]] = kept_count.get(keys[name], 0) + 1
-    left = {k: c - kept_count.get(k, 0) for k, c in key_count.items()
-            if c > kept_count.get(k, 0)}
-    storages = len(left)
-
-    def ends(key: int | None) -> tuple[str, str]:
-        def out(n: str) -> bool:
-            return n not in kept and (key is None or keys[n] == key)
-        return next(n for n in live if out(n)), next(n for n in reversed(live) if out(n))
-
-    if storages > 3:  # many storages: one line for all
-        groups = {0: (sum(left.values()), *ends(None))}
-    else:
-        groups = {labels[k]: (count, *ends(k)) for k, count in left.items()}
-    lines = []
-    for label, (count, first, last) in sorted(groups.items()):
-        where = f"S{label}" if label else f"{storages:,} storages"
-        shown = first if count == 1 else f"{first} … {last}"
-        lines.append(f"RecorderLimit: +{count:,} more tensors on {where}: {shown} (not "
-                     f"drawn or traced at this step; at most {MAX_NAMED_TENSORS} names a step)")
-    return tuple(lines)
-
-
-_MISSING = object()
-# statements that bind only names they spell (no del, no loop that rebinds in between)
-_SIMPLE_STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Pass)
-# attributes that reach a tensor on another storage than the one they are read from
-_REACHING_ATTRIBUTES = frozenset({"grad", "_base", "backward", "grad_fn", "__dict__"})
-_PLAIN_TYPES = (int, float, complex, str, bytes, bool, type(None), type(Ellipsis), range,
-                slice, torch.dtype, torch.device, torch.layout, torch.memory_format,
-                types.ModuleType, types.BuiltinFunctionType, types.FunctionType, type)
-
-
-def _plain(value: Any, depth: int = 0) -> bool:
-    """A value that holds no tensor: a tensor itself, a number, a module, a dtype, …, or a
-    small tuple of those (a shape)."""
-    if value is _MISSING or isinstance(value, torch.Tensor) and depth == 0:
-        return True
-    if type(value) in (tuple, torch.Size) and depth < 3 and len(value) <= 64:
-        return all(_plain(v, depth + 1) and not isinstance(v, torch.Tensor) for v in value)
-    if isinstance(value, types.BuiltinFunctionType):  # x.add_ bound to a tensor is not
-        return value.__self__ is None or isinstance(value.__self__, types.ModuleType)
-    return isinstance(value, _PLAIN_TYPES)
-
-
-def _spelled(statement: ast.stmt) -> tuple[tuple[str, ...], frozenset[str]]:
-    """Every name the statement spells, once, in ast.walk's order, and the attributes."""
-    names: dict[str, None] = {}
-    attributes = set()
-    for node in ast.walk(statement):
-        if isinstance(node, ast.Name):
-            names[node.id] = None
-        elif isinstance(node, ast.Attribute):
-            attributes.add(node.attr)
-    return tuple(names), frozenset(attributes)
-
-
-def _dtensor_type() -> Any:
-    module = _dtensor_module()
-    return None if module is None else module.DTensor
-
-
-@dataclass(frozen=True)
-class _Delta:
-    """The user names a statement spells (any of them may have been rebound) and every
-    tensor any spelled name held before it or holds after it (their storages may have been
-    written)."""
-
-    bound: tuple[str, ...]
-    tensors: list[torch.Tensor]
 
 
 def _bound_call_memory(statement: ast.stmt, call_memory: dict[ast.Call, str]) -> dict[str, str]:
