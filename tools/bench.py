@@ -380,14 +380,16 @@ def scale_rows(quick: bool) -> list[Row]:
         rows.append((f"  … its file (ratio: vs the full trace, {full_mb:,.1f} MB)",
                      [changes.stat().st_size / 2**20], [full_mb], "MB", "what changed"))
     rows += runner_rows()
-    walls = {}
-    for names in (100, 2_000):
-        script = OUT / f"views-{names}.py"
-        script.write_text(views_script(names))
-        walls[names] = process(["main.py", "--script", str(script), "--export",
-                                str(OUT / f"views-{names}.png")], f"views {names}")[0]
-    rows.append(("--export, 2,000 names on one storage (ratio: vs 100 names)", [walls[2_000]],
-                 [walls[100]], "ms", "≤ 2×"))
+    walls: dict[int, list[float]] = {100: [], 2_000: []}
+    for names in walls:
+        (OUT / f"views-{names}.py").write_text(views_script(names))
+    for _ in range(3):  # paired: a busy moment falls on both
+        for names in walls:
+            walls[names].append(process(
+                ["main.py", "--script", str(OUT / f"views-{names}.py"), "--export",
+                 str(OUT / f"views-{names}.png")], f"views {names}")[0])
+    rows.append(("--export, 2,000 names on one storage (ratio: vs 100 names)", walls[2_000],
+                 walls[100], "ms", "≤ 2×"))
     return rows
 
 

@@ -4,6 +4,7 @@ statement is about (with their bases and origins) and the newest, and says the r
 from __future__ import annotations
 
 import ast
+from itertools import islice
 
 import torch
 
@@ -21,9 +22,9 @@ def kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
     steps would grow without bound in the window) every tensor the statement names, the
     named bases and origins of those, then the newest names; a kept tensor's base and origin
     are kept with it, so no picture says "name deleted" of a name that is only left out.
-    `known`: the last step's states; for a name the statement did not spell (not in
-    changed[1]) base_name is still the first name of its base unless that name was rebound
-    (in changed[0])."""
+    `known`: the last step's states, in namespace order (a step that spelled only its names:
+    none was moved); for a name the statement did not spell (not in changed[1]) base_name is
+    still the first name of its base unless that name was rebound (in changed[0])."""
     renamed, spelled = changed
     if len(live) <= MAX_NAMED_TENSORS:
         return live
@@ -79,6 +80,12 @@ def kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
         chain = with_sources(name)
         if len(kept) + len(chain) <= MAX_NAMED_TENSORS:
             kept |= chain
+    if known:  # the last step's kept names keep their order; new ones are the newest?
+        new = [n for n in kept if n not in known]
+        tail = list(islice(reversed(live), len(new)))
+        if set(tail) == set(new):
+            return {**{n: live[n] for n in known if n in kept},
+                    **{n: live[n] for n in reversed(tail)}}
     return {n: t for n, t in live.items() if n in kept}
 
 
