@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -45,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("file", nargs="?", help="a PyTorch script to open in the window")
     parser.add_argument("--script", help="run this script headless (with --json or --export)")
     parser.add_argument("--json", metavar="OUT", help="write the trace JSON to OUT ('-': stdout)")
+    parser.add_argument("--changes", action="store_true",
+                        help="with --json: each step carries only the tensors that changed "
+                             "(stridescope-trace-changes/1; see README, Long scripts)")
     parser.add_argument("--export", metavar="OUT",
                         help="render the canvas to OUT (.png .svg .pdf) or animate the step "
                              "into it (.gif .mp4)")
@@ -149,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.script and not headless:
         parser.error("--script needs --json OUT, --export OUT, --export-steps DIR or "
                      "--export-walk OUT")
+    if args.changes and (args.json is None or args.attach is not None):
+        parser.error("--changes goes with --json OUT (of a script or lesson)")
     if args.substeps and args.export_steps is None:
         parser.error("--substeps goes with --export-steps DIR")
     if not 1 <= args.fps <= 60:
@@ -201,15 +205,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _write_json(doc: dict, out: str) -> bool:
     """Write doc to out ('-': stdout); False (with a message) when out cannot be written."""
+    from stridescope.engine.document.trace import write_trace
+
     # streamed: the text of a long trace is never held whole (its steps share tensor dicts)
     if out == "-":
-        json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_trace(doc, sys.stdout)
         return True
     try:
         with open(out, "w", encoding="utf-8") as file:
-            json.dump(doc, file, ensure_ascii=False, indent=1)
-            file.write("\n")
+            write_trace(doc, file)
     except OSError as exc:
         print(f"stridescope: cannot write {out}: {exc}", file=sys.stderr)
         return False
@@ -269,11 +273,12 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
         result = run.wait()
         torch_version = pool.torch_version
         timing = _walk_timing(pool, result, args) if args.export_walk is not None else None
-    from stridescope.engine.document.trace import trace_json
+    from stridescope.engine.document.trace import changes_json, trace_json
 
-    if args.json is not None and not _write_json(
-            trace_json(result, torch_version, args.lang or "en"), args.json):
-        return 2
+    if args.json is not None:
+        doc = trace_json(result, torch_version, args.lang or "en")
+        if not _write_json(changes_json(doc) if args.changes else doc, args.json):
+            return 2
     if args.step is not None and args.step > max(len(result.steps), 1):
         parser.error(f"--step {args.step}: the script has {len(result.steps)} steps")
     lang = args.lang or "en"

@@ -41,6 +41,8 @@ class ArrayRecorder:
         self._previous_raw: dict[int, bytes | None] = {}
         self._previous_arrays: dict[str, np.ndarray] = {}
         self._previous_places: dict[tuple[str, int], list[str]] = {}  # memory -> names on it
+        self._previous_tensors: dict[str, int] = {}  # tensor name -> storage id, last step
+        self._places: dict[tuple[str, int], list[str]] | None = None  # both, built if asked
         self._origins: dict[str, Produced] = {}
 
     def record(self, arrays: dict[str, np.ndarray], storages: tuple[StorageState, ...],
@@ -95,14 +97,23 @@ class ArrayRecorder:
         for s in states:
             for place in _places(s):
                 self._previous_places.setdefault(place, []).append(s.name)
-        for name, storage_id in tensors.items():
-            self._previous_places.setdefault(("S", storage_id), []).append(name)
+        self._previous_tensors = tensors  # their places are built only when an array asks
+        self._places = None
         written = tuple(m.id for m in memory_states
                         if m.raw is not None and self._previous_raw.get(m.id) is not None
                         and m.raw != self._previous_raw[m.id])
         self._pinned = [owner for owner, _ in blocks.values()]
         self._previous_raw = {m.id: m.raw for m in memory_states}
         return tuple(states), memory_states, written, produced
+
+    def _places_before(self) -> dict[tuple[str, int], list[str]]:
+        """The last step's names by place: the arrays' memories and blocks, then the tensors'
+        storages ("S", id)."""
+        if self._places is None:
+            self._places = {k: list(v) for k, v in self._previous_places.items()}
+            for name, storage_id in self._previous_tensors.items():
+                self._places.setdefault(("S", storage_id), []).append(name)
+        return self._places
 
     def _tensor_origin(self, p: Produced, tensors: dict[str, int],
                        memories: tuple[MemoryState, ...], referenced: tuple[str, ...]
@@ -115,7 +126,7 @@ class ArrayRecorder:
         arrays_before = [n for n in referenced if n in self._previous_arrays]
         for memory in memories:
             if any(sid == storage_id for sid, _ in memory.holds):
-                before = self._previous_places.get(("N", memory.id), [])
+                before = self._places_before().get(("N", memory.id), [])
                 if before:
                     source = next((n for n in arrays_before if n in before), before[0])
                     return replace(p, kind="view", source=source)
@@ -131,12 +142,13 @@ class ArrayRecorder:
         alias = next((n for n, other in self._previous_arrays.items() if other is a), None)
         if alias is not None:
             return Produced(name, "alias", alias)
-        before = [n for place in _places(state) for n in self._previous_places.get(place, [])]
+        places = self._places_before()
+        before = [n for place in _places(state) for n in places.get(place, [])]
         if before:
             source = state.base_name if state.base_name in before else next(
                 (n for n in referenced if n in before), before[0])
             return Produced(name, "view", source)
-        known = {n for names in self._previous_places.values() for n in names}
+        known = {n for names in places.values() for n in names}
         source = next((n for n in referenced if n in known), None)
         return Produced(name, "copy" if source else "new", source)
 

@@ -13,7 +13,13 @@ import torch
 from stridescope.engine.interpret.arrays import ArrayRecorder
 from stridescope.engine.interpret.interpreter import Interpreter, StatementResult
 from stridescope.engine.interpret.mesh import is_dtensor
+from stridescope.engine.interpret.name_cap import (
+    MAX_NAMED_TENSORS,
+    kept_tensors,
+    left_out_summary,
+)
 from stridescope.engine.interpret.provenance import replay_sources
+from stridescope.engine.interpret.reach import MISSING, Delta, LiveNames, dtensor_type, spelled
 from stridescope.engine.interpret.script import (
     SourceSegments,
     clean_source,
@@ -41,9 +47,8 @@ from stridescope.engine.model.state import (
 )
 from stridescope.engine.teaching.explain import explain_failure
 
-MAX_NAMED_TENSORS = 256  # tensors recorded per step (the newest names)
-
-__all__ = ["iter_steps", "parse", "expected_error_lines", "run_script", "statement_error"]
+__all__ = ["MAX_NAMED_TENSORS", "iter_steps", "parse", "expected_error_lines", "run_script",
+           "statement_error"]
 
 # called before each statement runs: (index, first line, last line, source)
 BeginHook = Callable[[int, int, int, str], None]
@@ -115,12 +120,20 @@ class _Recorder:
     consecutive steps and mistaken for the same storage.
     """
 
+    incremental = True  # False: every step looks at every name (the reference for tests)
+
     def __init__(self, limits: Limits | None) -> None:
         self.limits = limits or Limits()
         self.interpreter = Interpreter(self.limits)
         self._labels = StorageLabels()
-        self._pinned: list[Any] = []
+        self._pinned: dict[str, Any] = {}
         self._previous_objects: dict[str, Any] = {}
+        # the last step's live tensors told apart, so that a step that names a few of many
+        # tensors costs what it names (engine/interpret/reach.py)
+        self._names = LiveNames()
+        self._incremental = False
+        self._touched: tuple[str, ...] = ()  # what the statement being recorded spells
+        self._attributes: frozenset[str] = frozenset()
         self._previous_raw: dict[int, bytes | None] = {}
         self._previous: Step | None = None
         # the last step's states by name / storage label: what did not change is reused (the
@@ -138,18 +151,28 @@ class _Recorder:
     def run(self, statement: ast.stmt, segments: SourceSegments, index: int) -> Step:
         """The step after `statement`; anything that goes wrong inside it (in torch, in
         Python or in recording) is that statement's error, never the app's."""
+        touched, self._attributes = spelled(statement)
+        self._touched = touched
+        namespace = self.interpreter.namespace
+        before = {n: namespace.get(n, MISSING) for n in touched}
         result = self.interpreter.run_statement(statement, self._stdout_left)
         self._stdout_left = max(0, self._stdout_left - len(result.stdout))
         error = _error_info(result, statement)
         try:
-            refused = self._refuse_unsupported(statement)
+            delta = None
+            if self.incremental and self._incremental and self._previous is not None:
+                delta = self._names.delta(statement, touched, self._attributes, before,
+                                          namespace, self._previous_objects, self._previous)
+            refused = self._refuse_unsupported(statement, delta)
             if refused is not None and error is None:
                 error = refused
-            return self._record(statement, segments, index, result, error)
+                delta = None  # names were dropped: look at all of them
+            return self._record(statement, segments, index, result, error, delta)
         except Exception as exc:  # a tensor torch itself cannot describe (broken by the script)
             self.interpreter.namespace.clear()
             self.interpreter.call_results = []
             self._previous_objects = {}
+            self._incremental = False
             problem = ErrorInfo(type(exc).__name__, safe_text(
                 f"this statement left a value that cannot be inspected: {_describe(exc)}"),
                 statement.lineno)
@@ -173,11 +196,20 @@ class _Recorder:
         self._bytes_left -= len(memory.raw)
         return memory
 
-    def _refuse_unsupported(self, statement: ast.stmt) -> ErrorInfo | None:
-        """Names bound to tensors the picture cannot show are dropped, with a clear error."""
+    def _refuse_unsupported(self, statement: ast.stmt,
+                            delta: Delta | None = None) -> ErrorInfo | None:
+        """Names bound to tensors the picture cannot show are dropped, with a clear error.
+        With a `delta`, only the names the statement could have bound are looked at."""
         message = None
-        for name, value in list(self.interpreter.user_names().items()):
-            if not isinstance(value, torch.Tensor) or is_dtensor(value):
+        namespace = self.interpreter.namespace
+        if delta is not None:
+            candidates = [(n, namespace[n]) for n in delta.bound if n in namespace]
+        else:
+            candidates = list(self.interpreter.user_names().items())
+        dtensor = dtensor_type()
+        for name, value in candidates:
+            if not isinstance(value, torch.Tensor) or (
+                    dtensor is not None and isinstance(value, dtensor)):
                 continue  # a DTensor is drawn per rank (Step.ranks), not as one tensor
             kind = unsupported_kind(value)
             if kind is None:
@@ -193,32 +225,68 @@ class _Recorder:
         return ErrorInfo("NotSupportedError", message, statement.lineno)
 
     def _record(self, statement: ast.stmt, segments: SourceSegments, index: int,
-                result: StatementResult,
-                error: ErrorInfo | None) -> Step:
-        names = self.interpreter.user_names()
-        live = {k: v for k, v in names.items()
-                if isinstance(v, torch.Tensor) and not is_dtensor(v)}
-        arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
-        # every live tensor keeps its label and origin, recorded at this step or not
-        labels = self._labels.update(live.values())
-        produced = self._produced(statement, live, labels)
-        self._origins = {name: origin for name, origin in self._origins.items() if name in live}
+                result: StatementResult, error: ErrorInfo | None,
+                delta: Delta | None = None) -> Step:
+        previous = self._previous_objects
+        if delta is None:  # every name: the first step, or one that may reach any tensor
+            names = self.interpreter.user_names()
+            dtensor = dtensor_type()
+            live = {k: v for k, v in names.items() if isinstance(v, torch.Tensor)
+                    and (dtensor is None or not isinstance(v, dtensor))}
+            arrays_by_name = {k: v for k, v in names.items() if isinstance(v, np.ndarray)}
+            self._names.rebuild(live)
+            # every live tensor keeps its label and origin, recorded at this step or not
+            labels = self._labels.update_keys(self._names.keys.values())
+            before = {labels.get(storage_key(t)) for t in previous.values()}
+            held = {id(t) for t in previous.values()}
+            produced = self._produced(statement, live, labels, list(live),
+                                      before.__contains__, held.__contains__)
+            self._origins = {n: origin for n, origin in self._origins.items() if n in live}
+            fresh = None
+        else:  # only what the statement names can have changed
+            next_label = self._labels.next_label
+            held = self._names.objects.copy()
+            live, labels, changed, fresh = self._names.apply(
+                delta, self.interpreter.namespace, previous, self._labels, self._origins)
+            arrays_by_name = {}
+            produced = self._produced(statement, live, labels, changed,
+                                      lambda label: label < next_label, held.__contains__)
+        keys = self._names.keys
         self._origins.update({p.name: p for p in produced})
-        tensors_by_name = _kept_tensors(statement, live, self._origins)
-        left_out = _left_out_summary(live, tensors_by_name, labels)
+        known = {} if delta is None else self._previous_states  # their bases' names hold
+        tensors_by_name = kept_tensors(
+            statement, live, self._origins, known,
+            (self._names.renamed, set(delta.bound)) if delta is not None else (set(), set()))
+        left_out = left_out_summary(live, tensors_by_name, labels, keys, self._names.key_count)
         produced = tuple(p for p in produced if p.name in tensors_by_name)
-        storages = self._storage_states(tensors_by_name.values(), labels)
+        storages = self._storage_states(tensors_by_name, labels, keys, fresh)
         referenced = tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
-        tensor_storages = {n: labels[storage_key(t)]
-                           for n, t in tensors_by_name.items()}
+        tensor_storages = {n: labels[keys[n]] for n in tensors_by_name}
         arrays, memories, written_memories, produced = self._arrays.record(
             arrays_by_name, storages, labels, tensor_storages, referenced, produced)
         memories = tuple(self._charge(m) for m in memories)
         self._origins.update({p.name: p for p in produced})  # with NumPy's word on them
         tensor_states = []
         by_label = {s.id: s for s in storages}
-        name_of = {id(t): n for n, t in reversed(tensors_by_name.items())}
+        name_of: dict[int, str] = {}
+        previous_states, previous_storages = self._previous_states, self._previous_storages
+        if delta is not None:
+            recheck = {*delta.bound}
+            renamed = self._names.renamed  # a base whose name was rebound: a new first name?
+            gained = {id(live[n]) for n in renamed if n in live}
+            # the storages whose state is the last step's very object, with its bytes
+            same = {label for label, s in by_label.items()
+                    if s.raw is not None and previous_storages.get(label) is s}
         for name, t in tensors_by_name.items():
+            old = previous_states.get(name)
+            if (delta is not None and old is not None and name not in recheck
+                    and old.storage_id in same and old.base_name not in renamed
+                    and (old.base_name is not None or not gained or t._base is None
+                         or id(t._base) not in gained)):
+                tensor_states.append(old)  # nothing it shows can have changed
+                continue
+            if not name_of:
+                name_of = {id(t): n for n, t in reversed(tensors_by_name.items())}
             state = self._unchanged_state(name, t, labels, by_label, name_of)
             if state is None:
                 state = tensor_state(name, t, labels, tensors_by_name, self._origins.get(name),
@@ -241,7 +309,8 @@ class _Recorder:
                          f"{self.limits.recorded_bytes // 2**20:,} MiB and "
                          f"{self.limits.recorded_values:,} values per run)",)
         try:
-            provenance = self._provenance(statement, produced, tensors_by_name, names, labels)
+            provenance = self._provenance(statement, produced, tensors_by_name,
+                                          self.interpreter.user_names, labels)
         except Exception:  # an exotic dtype the replay cannot read: no provenance, no failure
             provenance = ()
         try:
@@ -267,12 +336,20 @@ class _Recorder:
             memories=memories,
             written_memories=written_memories,
         )
-        self._pinned = [t.untyped_storage() for t in live.values()]
+        if delta is None:
+            self._pinned = {n: t.untyped_storage() for n, t in live.items()}
+        else:  # the storages of the last step stay pinned until this one is recorded
+            for name in delta.bound:
+                if name in live:
+                    self._pinned[name] = live[name].untyped_storage()
+                else:
+                    self._pinned.pop(name, None)
         self._previous_objects = live
         self._previous_raw = {s.id: s.raw for s in storages}
         self._previous_storages = by_label
         self._previous_states = {t.name: t for t in tensor_states}
         self._previous = step
+        self._incremental = True
         return step
 
     def _unchanged_state(self, name: str, t: torch.Tensor, labels: dict[int, int],
@@ -331,11 +408,20 @@ class _Recorder:
             self._bytes_left -= nbytes
         return state
 
-    def _storage_states(self, tensors, labels) -> tuple[StorageState, ...]:
+    def _storage_states(self, tensors: dict[str, torch.Tensor], labels: dict[int, int],
+                        keys: dict[str, int], fresh: set[int] | None
+                        ) -> tuple[StorageState, ...]:
+        """The kept tensors' storages; with `fresh` (the labels the statement could have
+        written), any other storage recorded at the last step is that same state."""
         seen: dict[int, StorageState] = {}
-        for t in tensors:
-            label = labels[t.untyped_storage()._cdata]
+        for name, t in tensors.items():
+            label = labels[keys[name]]
             if label in seen:
+                continue
+            old = self._previous_storages.get(label)
+            if fresh is not None and label not in fresh and old is not None \
+                    and old.raw is not None:
+                seen[label] = old  # out of the statement's reach: unchanged
                 continue
             previous = self._previous_raw.get(label)
             nbytes = t.untyped_storage().nbytes()
@@ -343,7 +429,6 @@ class _Recorder:
             affordable = nbytes <= self._bytes_left or previous is not None
             state = storage_state(t, label, previous, devices=("cpu",),
                                   byte_limit=self.limits.storage_bytes if affordable else -1)
-            old = self._previous_storages.get(label)
             if old is not None and old == state and old.raw is state.raw:
                 state = old  # unchanged: the same object as the step before
             if state.raw is not None and state.raw is not previous:
@@ -362,99 +447,50 @@ class _Recorder:
         target = statement.targets[0]
         if not isinstance(target, ast.Name) or copies[0].name != target.id:
             return ()
-        others = {k: v for k, v in names.items() if not isinstance(v, torch.Tensor)}
+        others = {k: v for k, v in names().items() if not isinstance(v, torch.Tensor)}
         cdata_labels = {k: v for k, v in labels.items()}
         sources = replay_sources(statement, self._previous_objects, others,
                                  tensors[target.id], cdata_labels)
         return ((target.id, sources),) if sources is not None else ()
 
     def _produced(self, statement: ast.stmt, tensors: dict[str, torch.Tensor],
-                  labels: dict[int, int]) -> tuple[Produced, ...]:
+                  labels: dict[int, int], candidates: list[str],
+                  was_live: Callable[[int], bool],
+                  was_held: Callable[[int], bool]) -> tuple[Produced, ...]:
+        """How each of `candidates` (names that may hold a new object, in namespace order)
+        came to be; `was_live(label)`: the storage was there at the last step, `was_held(id)`:
+        a name held that object at the last step."""
         previous = self._previous_objects
-        previous_storages = {labels.get(t.untyped_storage()._cdata) for t in previous.values()}
-        referenced = [n.id for n in ast.walk(statement)
-                      if isinstance(n, ast.Name) and n.id in previous]
+        referenced = [n for n in self._touched if n in previous]
         memory = _bound_call_memory(statement, self.interpreter.call_memory)
+        keys = self._names.keys
         out = []
-        for name, tensor in tensors.items():
+        for name in candidates:
+            tensor = tensors[name]
             if previous.get(name) is tensor:
                 continue
-            alias = next((n for n, t in previous.items() if t is tensor), None)
+            alias = None
+            if was_held(id(tensor)):
+                alias = next((n for n, t in previous.items() if t is tensor), None)
             if alias is not None:
                 out.append(Produced(name, "alias", alias))
                 continue
-            label = labels[tensor.untyped_storage()._cdata]
-            if label in previous_storages:
+            label = labels[keys[name]]
+            if was_live(label):
                 base = tensor._base
-                source = next((n for n, t in previous.items() if base is not None and t is base),
-                              None)
+                source = None if base is None else next(
+                    (n for n, t in previous.items() if t is base), None)
                 if source is None:
-                    on_storage = [n for n, t in previous.items()
-                                  if labels.get(t.untyped_storage()._cdata) == label]
-                    source = next((n for n in referenced if n in on_storage),
-                                  on_storage[0] if on_storage else None)
+                    on_storage = (n for n, t in previous.items()
+                                  if labels.get(storage_key(t)) == label)
+                    source = next((n for n in referenced
+                                   if labels.get(storage_key(previous[n])) == label),
+                                  next(on_storage, None))
                 out.append(Produced(name, "view", source, memory.get(name)))
             else:
                 source = next((n for n in referenced if n != name or name in previous), None)
                 out.append(Produced(name, "copy" if source else "new", source, memory.get(name)))
         return tuple(out)
-
-
-def _kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
-                  origins: dict[str, Produced]) -> dict[str, torch.Tensor]:
-    """The tensors a step records: all of them, or past MAX_NAMED_TENSORS (many names x many
-    steps would grow without bound in the window) every tensor the statement names, the
-    named bases and origins of those, then the newest names; a kept tensor's base and origin
-    are kept with it, so no picture says "name deleted" of a name that is only left out."""
-    if len(live) <= MAX_NAMED_TENSORS:
-        return live
-    name_of = {id(t): n for n, t in reversed(live.items())}  # the first name of each object
-    kept: set[str] = set()
-
-    def with_sources(name: str) -> set[str]:
-        chain, todo = set(), [name]
-        while todo:
-            n = todo.pop()
-            if n in chain or n in kept or n not in live:
-                continue
-            chain.add(n)
-            base = live[n]._base
-            if base is not None and id(base) in name_of:
-                todo.append(name_of[id(base)])
-            origin = origins.get(n)
-            if origin is not None and origin.source is not None:
-                todo.append(origin.source)
-        return chain
-
-    for node in ast.walk(statement):
-        if isinstance(node, ast.Name):
-            kept |= with_sources(node.id)
-    for name in reversed(live):
-        if len(kept) >= MAX_NAMED_TENSORS:
-            break
-        chain = with_sources(name)
-        if len(kept) + len(chain) <= MAX_NAMED_TENSORS:
-            kept |= chain
-    return {n: t for n, t in live.items() if n in kept}
-
-
-def _left_out_summary(live: dict[str, torch.Tensor], kept: dict[str, torch.Tensor],
-                      labels: dict[int, int]) -> tuple[str, ...]:
-    """One line per storage for the live tensors this step does not record."""
-    by_storage: dict[int, list[str]] = {}
-    for name, t in live.items():
-        if name not in kept:
-            by_storage.setdefault(labels[storage_key(t)], []).append(name)
-    storages = len(by_storage)
-    if storages > 3:  # many storages: one line for all
-        by_storage = {0: [n for n in live if n not in kept]}
-    lines = []
-    for label, names in sorted(by_storage.items()):
-        where = f"S{label}" if label else f"{storages:,} storages"
-        shown = names[0] if len(names) == 1 else f"{names[0]} … {names[-1]}"
-        lines.append(f"RecorderLimit: +{len(names):,} more tensors on {where}: {shown} (not "
-                     f"drawn or traced at this step; at most {MAX_NAMED_TENSORS} names a step)")
-    return tuple(lines)
 
 
 def _bound_call_memory(statement: ast.stmt, call_memory: dict[ast.Call, str]) -> dict[str, str]:

@@ -36,13 +36,33 @@ class StorageLabels:
         self._next = 1
 
     def update(self, tensors: Iterable[torch.Tensor]) -> dict[int, int]:
-        live = list(dict.fromkeys(storage_key(t) for t in tensors))
-        self.labels = {k: v for k, v in self.labels.items() if k in set(live)}
+        return self.update_keys(storage_key(t) for t in tensors)
+
+    def update_keys(self, keys: Iterable[int]) -> dict[int, int]:
+        """update() from the tensors' storage keys, in the tensors' order."""
+        live = list(dict.fromkeys(keys))
+        alive = set(live)
+        self.labels = {k: v for k, v in self.labels.items() if k in alive}
         for key in live:
             if key not in self.labels:
                 self.labels[key] = self._next
                 self._next += 1
         return self.labels
+
+    def change(self, dead: Iterable[int], born: Iterable[int]) -> dict[int, int]:
+        """update() told only what changed: the keys no live tensor has any more, and the new
+        ones in order of first appearance (a step that rebinds a few names of many)."""
+        for key in dead:
+            self.labels.pop(key, None)
+        for key in born:
+            if key not in self.labels:
+                self.labels[key] = self._next
+                self._next += 1
+        return self.labels
+
+    @property
+    def next_label(self) -> int:
+        return self._next
 
 
 def storage_bytes(storage: torch.UntypedStorage, previous: bytes | None = None) -> bytes:

@@ -6,7 +6,9 @@ WireError. Tuples travel as {"t": [...]}, so values come back equal (and hashabl
 sent. Bytes travel beside the JSON as blobs (one per distinct bytes object: unchanged
 storages shared between steps are sent once), or inline as base64 when no blob list is given.
 A stream of steps also sends each tensor and storage state once: a later step that holds the
-same state object (unchanged since) carries {"ref": n}, the n-th state the stream sent.
+same state object (unchanged since) carries {"ref": n}, the n-th state the stream sent; a
+tuple of states (a step's tensors, its storages) travels as {"rt": [...]}, with n for a state
+sent before and the new ones in full, so an unchanged tensor costs one number a step.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ for _cls in (RunResult, Step, TensorState, StorageState, ErrorInfo, Produced, Su
     register(_cls)
 
 SHARED = (TensorState, StorageState)  # sent once per stream, then referred to
+_SCALARS = frozenset({int, float, str, bool, type(None)})
 _FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
@@ -87,6 +90,9 @@ def encode(value: Any, blobs: list[bytes] | None = None,
         if isinstance(v, list):
             return [enc(x) for x in v]
         if isinstance(v, tuple):
+            if objects is not None and v and all(type(x) in SHARED for x in v):
+                # a step's states: an int for each one sent before, the new ones in full
+                return {"rt": [objects[id(x)][1] if id(x) in objects else enc(x) for x in v]}
             return {"t": [enc(x) for x in v]}
         if isinstance(v, np.generic):  # NumPy scalars (longdouble, …) from values lists
             if isinstance(v, np.complexfloating):
@@ -130,11 +136,28 @@ def decode(data: Any, blobs: list[bytes] | None = None, objects: list[Any] | Non
         if v is None or isinstance(v, (bool, int, float, str)):
             return v
         if isinstance(v, list):
+            if all(type(x) in _SCALARS for x in v):  # a row of values: nothing to rebuild
+                return list(v)
             return [dec(x, depth + 1) for x in v]
         if not isinstance(v, dict) or len(v) not in (1, 2):
             raise WireError(f"unexpected {type(v).__name__}")
         if "t" in v and len(v) == 1:
             return tuple(dec(x, depth + 1) for x in _list(v["t"]))
+        if "rt" in v and len(v) == 1:
+            if objects is None:
+                raise WireError("bad state reference")
+            out = []
+            for x in _list(v["rt"]):
+                if type(x) is int:
+                    if not 0 <= x < len(objects):
+                        raise WireError("bad state reference")
+                    out.append(objects[x])
+                else:
+                    state = dec(x, depth + 1)
+                    if type(state) not in SHARED:
+                        raise WireError("not a state")
+                    out.append(state)
+            return tuple(out)
         if "f" in v and len(v) == 1:
             if v["f"] not in _FLOATS:
                 raise WireError("bad float")

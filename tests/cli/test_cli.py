@@ -49,6 +49,17 @@ def test_json_to_file(script, tmp_path):
     assert json.loads(out.read_text())["steps"][1]["tensors"]["x"]["stride"] == [3, 1]
 
 
+def test_json_changes_form(script, tmp_path):
+    out = tmp_path / "c.json"
+    done = run("--script", str(script), "--json", str(out), "--changes")
+    assert done.returncode == 0, done.stderr
+    trace = json.loads(out.read_text())
+    assert trace["format"] == "stridescope-trace-changes/1"
+    assert trace["steps"][2]["names"] == ["x"] and trace["steps"][2]["tensors"] == {}
+    assert trace["steps"][1]["tensors"]["x"]["stride"] == [3, 1]
+    assert run("--script", str(script), "--changes").returncode == 2
+
+
 def test_syntax_error_gives_empty_steps_and_exit_0(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("x = 1\ny = (\n")

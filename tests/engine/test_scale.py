@@ -34,6 +34,24 @@ def test_time_per_statement_does_not_grow_with_the_script():
     assert long / short < 2.5, (short, long)
 
 
+def _per_view(names: int) -> float:
+    source = "import torch\nbase = torch.arange(4096)\n" + "".join(
+        f"v{i} = base[{i}:{i} + 10]\n" for i in range(names))
+    start = time.perf_counter()
+    for _step in iter_steps(source, Limits(max_statements=100_000)):
+        pass
+    return (time.perf_counter() - start) / names
+
+
+def test_time_per_statement_grows_little_with_the_names_alive():
+    # every statement adds a name: looking at every live tensor at every step made the
+    # 2,000-name script ~8.5x slower per statement than the 200-name one (now ~2.3x: a step
+    # records the names it spells; the 256-name cap still walks the names to keep)
+    short = min(_per_view(200) for _ in range(3))
+    long = min(_per_view(2_000) for _ in range(2))
+    assert long / short < 4, (short, long)
+
+
 @pytest.mark.parametrize("source", [
     "a = 1\r\nb = (1,\r 2)\nif a:\n    pass\n\x0cc = 'é' + 'ü'; d = 3\n",
     "x = [1,\n2,\n3]",

@@ -198,3 +198,21 @@ def test_the_first_line_of_defence_answers_as_in_process(pool, script):
     here = run_script(script).steps[-1].error
     there = run_case(pool, script).result.steps[-1].error
     assert here is not None and there == here
+
+
+def test_unchanged_states_arrive_as_the_same_objects(pool):
+    # the wire sends a state once; later steps that hold it unchanged get that very object
+    script = ("import torch\nbase = torch.arange(64).reshape(8, 8)\n" + "".join(
+        f"t{i % 5} = base[{i % 7}:, ::{i % 3 + 1}].t()\n" for i in range(40))
+        + "base.add_(1)\nother = torch.ones(3)\n")
+    steps = run_case(pool, script).result.steps
+    for before, after in zip(steps[2:-2], steps[3:-2]):  # each rebinds one name
+        kept = [t.name for t in after.tensors if t is before.tensor(t.name)]
+        assert len(kept) == len(before.tensors) - 1 or len(after.tensors) > len(
+            before.tensors), after.source
+        assert after.storages[0] is before.storages[0]
+    written, last = steps[-2], steps[-1]
+    assert all(t is not steps[-3].tensor(t.name) for t in written.tensors)  # bytes changed
+    assert all(last.tensor(t.name) is t for t in written.tensors)
+    assert last.storages[0] is written.storages[0]
+    assert written.tensor("base").values[0][0] == 1

@@ -1,0 +1,121 @@
+"""The cap on names a step records: past MAX_NAMED_TENSORS a step keeps the names its
+statement is about (with their bases and origins) and the newest, and says the rest once."""
+
+from __future__ import annotations
+
+import ast
+from itertools import islice
+
+import torch
+
+from stridescope.engine.interpret.reach import MISSING
+from stridescope.engine.model.state import Produced, TensorState
+
+MAX_NAMED_TENSORS = 256  # tensors recorded per step (the newest names)
+
+
+def kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
+                  origins: dict[str, Produced], known: dict[str, TensorState] | None = None,
+                  changed: tuple[set[str], set[str]] = (set(), set())
+                  ) -> dict[str, torch.Tensor]:
+    """The tensors a step records: all of them, or past MAX_NAMED_TENSORS (many names x many
+    steps would grow without bound in the window) every tensor the statement names, the
+    named bases and origins of those, then the newest names; a kept tensor's base and origin
+    are kept with it, so no picture says "name deleted" of a name that is only left out.
+    `known`: the last step's states, in namespace order (a step that spelled only its names:
+    none was moved); for a name the statement did not spell (not in changed[1]) base_name is
+    still the first name of its base unless that name was rebound (in changed[0])."""
+    renamed, spelled = changed
+    if len(live) <= MAX_NAMED_TENSORS:
+        return live
+    first_names: dict[int, str | None] = {}
+
+    def first_name(obj: torch.Tensor) -> str | None:
+        """The first name of `obj` (bases are few and named early: found by a short scan)."""
+        key = id(obj)
+        if key not in first_names:
+            first_names[key] = next((n for n, t in live.items() if t is obj), None)
+        return first_names[key]
+
+    kept: set[str] = set()
+
+    def with_sources(name: str) -> set[str]:
+        chain, todo = set(), [name]
+        while todo:
+            n = todo.pop()
+            if n in chain or n in kept or n not in live:
+                continue
+            chain.add(n)
+            base = live[n]._base
+            base_name = None if base is None else first_name(base)
+            if base_name is not None:
+                todo.append(base_name)
+            origin = origins.get(n)
+            if origin is not None and origin.source is not None:
+                todo.append(origin.source)
+        return chain
+
+    for node in ast.walk(statement):
+        if isinstance(node, ast.Name):
+            kept |= with_sources(node.id)
+    for name in reversed(live):
+        if len(kept) >= MAX_NAMED_TENSORS:
+            break
+        if name in kept:
+            continue
+        state = known.get(name) if known else None
+        if state is not None and name not in spelled and state.base_name not in renamed:
+            base_name, origin = state.base_name, state.origin  # as they were: not spelled
+        else:
+            origin = origins.get(name)
+            base = live[name]._base
+            base_name = None if base is None else first_names.get(id(base), MISSING)
+            if base_name is MISSING:
+                base_name = first_name(base)
+        source = None if origin is None else origin.source
+        if ((base_name is None or base_name in kept)
+                and (source is None or source in kept or source not in live)):
+            kept.add(name)  # its sources are kept already: the chain is the name alone
+            continue
+        chain = with_sources(name)
+        if len(kept) + len(chain) <= MAX_NAMED_TENSORS:
+            kept |= chain
+    if known:  # the last step's kept names keep their order; new ones are the newest?
+        new = [n for n in kept if n not in known]
+        tail = list(islice(reversed(live), len(new)))
+        if set(tail) == set(new):
+            return {**{n: live[n] for n in known if n in kept},
+                    **{n: live[n] for n in reversed(tail)}}
+    return {n: t for n, t in live.items() if n in kept}
+
+
+def left_out_summary(live: dict[str, torch.Tensor], kept: dict[str, torch.Tensor],
+                      labels: dict[int, int], keys: dict[str, int],
+                      key_count: dict[int, int]) -> tuple[str, ...]:
+    """One line per storage for the live tensors this step does not record (`key_count`:
+    how many live names each storage has; the names shown are found from either end)."""
+    if len(kept) == len(live):
+        return ()
+    kept_count: dict[int, int] = {}
+    for name in kept:
+        kept_count[keys[name]] = kept_count.get(keys[name], 0) + 1
+    left = {k: c - kept_count.get(k, 0) for k, c in key_count.items()
+            if c > kept_count.get(k, 0)}
+    storages = len(left)
+
+    def ends(key: int | None) -> tuple[str, str]:
+        def out(n: str) -> bool:
+            return n not in kept and (key is None or keys[n] == key)
+        return next(n for n in live if out(n)), next(n for n in reversed(live) if out(n))
+
+    if storages > 3:  # many storages: one line for all
+        groups = {0: (sum(left.values()), *ends(None))}
+    else:
+        groups = {labels[k]: (count, *ends(k)) for k, count in left.items()}
+    lines = []
+    for label, (count, first, last) in sorted(groups.items()):
+        where = f"S{label}" if label else f"{storages:,} storages"
+        shown = first if count == 1 else f"{first} … {last}"
+        lines.append(f"RecorderLimit: +{count:,} more tensors on {where}: {shown} (not "
+                     f"drawn or traced at this step; at most {MAX_NAMED_TENSORS} names a step)")
+    return tuple(lines)
