@@ -228,5 +228,15 @@ def explanation_parts(e: ViewExplanation) -> list[tuple[str, dict]]:
 
 
 def explanation_text(e: ViewExplanation, translate=lambda text: text) -> str:
-    return " ".join(translate(template).format(**values)
-                    for template, values in explanation_parts(e))
+    return join_sentences([translate(template).format(**values)
+                           for template, values in explanation_parts(e)])
+
+
+def join_sentences(sentences) -> str:
+    """Sentences joined by a space, except after a full-width full stop (Chinese)."""
+    text = ""
+    for sentence in sentences:
+        if text and not text.endswith(("。", "：", "；")):
+            text += " "
+        text += sentence
+    return text

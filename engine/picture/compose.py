@@ -156,6 +156,11 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
         grid, strips = _mark_written(previous, step, grid, strips)
     elif step.error is not None:
         grid, strips = _mark_error_cells(step, grid, strips)
+    if grid is None and not strips and not summaries and step.error is None:
+        # `import torch`, a seed, a print of a number: say why the frame is empty
+        summaries = (Text((body[0], body[1] + body[3] * 0.4, body[2], ts.body * 1.6),
+                          tr("No tensor yet: the picture starts with the first tensor "
+                             "the script makes."), ts.body, "muted", align="center"),)
     source_grid = None
     if plan is not None and plan.before is not None and grid is not None:
         source_grid = before_grid(plan.before, previous, grid, ts, colors, tr)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any, ClassVar
 
-from stridescope.engine.model.layout import N_
+from stridescope.engine.model.layout import N_, join_sentences
 
 MAX_LISTED = 8        # grid positions written out in a sentence
 MAX_CELLS = 256       # storage cells carried for the picture
@@ -137,16 +137,6 @@ class Explanation:
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             out[f.name] = _jsonable(getattr(self, f.name))
         return out
-
-
-def join_sentences(sentences: Sequence[str]) -> str:
-    """Sentences joined by a space, except after a full-width full stop (Chinese)."""
-    text = ""
-    for sentence in sentences:
-        if text and not text.endswith(("。", "：", "；")):
-            text += " "
-        text += sentence
-    return text
 
 
 def _jsonable(value: Any) -> Any:

@@ -722,6 +722,10 @@
       <translation>新的第 {new_dim} 维（大小 {new_size}）需要合并原来的第 {a} 维和第 {b} 维（大小 {size_a}、{size_b}；步长 {stride_a}、{stride_b}）。只有当 stride[{a}] == stride[{b}] × size[{b}] 时两维才能合并，但 {stride_a} ≠ {stride_b} × {size_b} = {required}：走完第 {b} 维的最后一个元素后，下一个元素并不在再走一步的位置上。</translation>
     </message>
     <message>
+      <source>No tensor yet: the picture starts with the first tensor the script makes.</source>
+      <translation>还没有张量：画面从脚本创建的第一个张量开始。</translation>
+    </message>
+    <message>
       <source>+{n} more storages: {names}</source>
       <translation>另有 {n} 块存储：{names}</translation>
     </message>

@@ -190,3 +190,20 @@ def test_the_address_formula_stays_in_the_frame_and_off_the_strips(name, viewpor
         assert y + h <= viewport.height + 1 and x + w <= viewport.width + 1, (name, step.index)
         for strip in scene.strips:
             assert not _meets(scene.formula, strip.rect), (name, step.index, strip.rect)
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_chinese_explanations_have_no_space_after_a_full_stop(name):
+    tr = translator("zh_CN")
+    for step in _run(name).steps:
+        if step.error is not None and step.error.explanation is not None:
+            text = step.error.explanation.text(tr)
+            assert "。 " not in text and "； " not in text, (name, step.index, text)
+
+
+def test_a_step_without_tensors_says_why_the_frame_is_empty():
+    result = run_script("import torch\ntorch.manual_seed(0)\nx = torch.zeros(2)\n")
+    first = compose(result, ViewState(step=0), Viewport(1280, 720))
+    assert first.grid is None and any("No tensor yet" in t.text for t in first.summaries)
+    assert not any("No tensor yet" in t.text
+                   for t in compose(result, ViewState(step=2), Viewport(1280, 720)).texts())
