@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from stridescope.engine.model.state import RunResult, Step, TensorState
-from stridescope.engine.model.substeps import CALL_MARKS, call_text
+from stridescope.engine.model.substeps import CALL_MARKS, ORDER_KEEPING_COPIES, call_text
 from stridescope.engine.picture.content import Picture, Strip
 from stridescope.engine.picture.scene import Key, Text, Translate, TypeScale, ViewState
 from stridescope.engine.picture.text import tuple_text, wrap
@@ -138,6 +138,8 @@ def relation_text(t: TensorState, picture: Picture, tr: Translate) -> str:
         source = tr("{name} (name deleted)").format(name=source)
     if produced and produced.kind == "view":
         text = tr("view of {source} — shares storage {storage}, no data copied")
+    elif produced and produced.kind == "copy" and not keeps_values(step, t.name):
+        text = tr("computed from {source} — new storage {storage}")  # `w * 2`, `x.sum(0)`
     elif produced and produced.kind == "copy":
         text = tr("copy of {source} — new storage {storage}")
     elif produced and produced.kind == "alias":
@@ -151,6 +153,39 @@ def relation_text(t: TensorState, picture: Picture, tr: Translate) -> str:
     elif sharing:
         text += " · " + tr("also on it: {names}").format(names=names)
     return text + f" · data_ptr {t.data_ptr:#x}"
+
+
+# calls whose new storage holds the input's values (in some order): a copy, not a result
+_VALUE_COPIES = ORDER_KEEPING_COPIES | {"flip", "fliplr", "flipud", "roll", "repeat", "tile",
+                                        "copy", "detach", "numpy", "from_numpy", "tensor",
+                                        "as_tensor", "asarray", "contiguous", "permute",
+                                        "transpose", "t", "expand", "cpu", "cuda"}
+
+
+def keeps_values(step: Step, name: str) -> bool:
+    """Whether `name` was bound by a call that copies values (`x.contiguous()`,
+    `x.clone()`, `x.flip(0)`), as opposed to one that computes new ones (`w * 2`,
+    `x.sum(0)`): "copy of" or "computed from". A statement the check cannot read is taken
+    for a copy, as before."""
+    import ast
+
+    try:
+        tree = ast.parse(step.source.strip())
+    except SyntaxError:
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == name for target in node.targets):
+            value = node.value
+            while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+                    value.func.attr in _VALUE_COPIES and isinstance(value.func.value, ast.Call):
+                value = value.func.value  # a chain of copies: x.t().contiguous()
+            if isinstance(value, ast.Call):
+                func = value.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                return called in _VALUE_COPIES
+            return isinstance(value, (ast.Subscript, ast.Name))  # x[mask], y = x
+    return True
 
 
 def numpy_memories(step: Step) -> tuple:

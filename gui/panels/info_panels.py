@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from stridescope.engine.document.session import Document
 from stridescope.engine.model.state import TensorState
 from stridescope.engine.model.substeps import substep_count
+from stridescope.engine.picture.labels import keeps_values
 from stridescope.gui.i18n import N_, _
 
 
@@ -120,7 +121,9 @@ class InspectorPanel(QWidget):
             document.shown_focus else None
         sharing = [n for n in step.names_on(focused.storage_id) if n != focused.name] \
             if focused is not None else []
-        self.show_tensor(focused, sharing)
+        computed = focused is not None and focused.origin is not None and \
+            focused.origin.kind == "copy" and not keeps_values(step, focused.name)
+        self.show_tensor(focused, sharing, computed)
 
     def retranslate(self) -> None:
         for field_name, label in self.names.items():
@@ -140,8 +143,10 @@ class InspectorPanel(QWidget):
         if not tweens and self._shown is not None:
             self.show_tensor(*self._shown)
 
-    def show_tensor(self, t: TensorState | None, sharing: list[str]) -> None:
-        self._shown = (t, sharing)
+    def show_tensor(self, t: TensorState | None, sharing: list[str],
+                    computed: bool = False) -> None:
+        """`computed`: a new tensor computed from its source (`w * 2`), not a copy of it."""
+        self._shown = (t, sharing, computed)
         if t is None:
             for label in self.values.values():
                 label.setText("—")
@@ -153,6 +158,8 @@ class InspectorPanel(QWidget):
                       "alias": _("same object as {name}"),
                       "new": _("new tensor (new storage)")}[t.origin.kind].format(
                 name=t.origin.source)
+            if computed:
+                origin = _("computed from {name} (new storage)").format(name=t.origin.source)
         rows = {
             "name": t.name, "shape": str(tuple(t.shape)), "dtype": t.dtype,
             "itemsize": f"{t.itemsize} B",

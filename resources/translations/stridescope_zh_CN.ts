@@ -550,6 +550,10 @@
       <translation>（仅布局，没有数值）</translation>
     </message>
     <message>
+      <source>computed from {name} (new storage)</source>
+      <translation>由 {name} 计算得到（新存储）</translation>
+    </message>
+    <message>
       <source>view of {name} (no copy)</source>
       <translation>{name} 的视图（未复制）</translation>
     </message>
@@ -782,8 +786,8 @@
       <translation>meta（仅布局）</translation>
     </message>
     <message>
-      <source>copy of {source} — new storage {storage}</source>
-      <translation>{source} 的副本——新存储 {storage}</translation>
+      <source>computed from {source} — new storage {storage}</source>
+      <translation>由 {source} 计算得到——新存储 {storage}</translation>
     </message>
     <message>
       <source>N{id} · NumPy memory: {names} · {nbytes} bytes</source>
@@ -802,12 +806,8 @@
       <translation>{name}（名字已删除）</translation>
     </message>
     <message>
-      <source>another name for {source} (same tensor object)</source>
-      <translation>{source} 的另一个名字（同一个张量对象）</translation>
-    </message>
-    <message>
-      <source>lives on storage {storage}</source>
-      <translation>位于存储 {storage}</translation>
+      <source>copy of {source} — new storage {storage}</source>
+      <translation>{source} 的副本——新存储 {storage}</translation>
     </message>
     <message>
       <source>call {k} of {n}</source>
@@ -816,6 +816,14 @@
     <message>
       <source>version {n}</source>
       <translation>版本 {n}</translation>
+    </message>
+    <message>
+      <source>another name for {source} (same tensor object)</source>
+      <translation>{source} 的另一个名字（同一个张量对象）</translation>
+    </message>
+    <message>
+      <source>lives on storage {storage}</source>
+      <translation>位于存储 {storage}</translation>
     </message>
     <message>
       <source>shares it with {names}</source>

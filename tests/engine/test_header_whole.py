@@ -207,3 +207,19 @@ def test_a_step_without_tensors_says_why_the_frame_is_empty():
     assert first.grid is None and any("No tensor yet" in t.text for t in first.summaries)
     assert not any("No tensor yet" in t.text
                    for t in compose(result, ViewState(step=2), Viewport(1280, 720)).texts())
+
+
+def test_a_computed_result_is_not_called_a_copy():
+    from stridescope.engine.picture.labels import keeps_values
+
+    script = ("import torch\nx = torch.arange(6.).view(2, 3)\nb = x * 2\nc = x.t().contiguous()\n"
+              "d = x.sum(0)\ne = x.clone()\nf = torch.flip(x, [0])\nh = x[x > 2]\n")
+    result = run_script(script)
+    said = {}
+    for index, step in enumerate(result.steps[2:], start=2):
+        name = step.source.split("=")[0].strip()
+        assert keeps_values(step, name) == (name in "cefh"), name
+        scene = compose(result, ViewState(step=index, focus=name), Viewport(1280, 720))
+        said[name] = next(t.text for t in scene.grid.texts if "new storage" in t.text)
+    assert said["b"].startswith("computed from x") and said["d"].startswith("computed from x")
+    assert said["c"].startswith("copy of x") and said["f"].startswith("copy of x")
