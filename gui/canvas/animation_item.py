@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPen, QPixmap, QPolygonF, QStaticText
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsObject
 
 from stridescope.engine.picture.motion_geometry import IDENTITY, card_corners
@@ -26,14 +26,26 @@ def _lerp(a: QRectF, b: QRectF, p: float) -> QRectF:
                   a.height() + (b.height() - a.height()) * p)
 
 
+def _tint(hex_code: str, background: str, alpha: float = 55 / 255) -> str:
+    """The opaque colour of `hex_code` drawn at `alpha` over `background` (the grid's cell
+    fill, GridItem)."""
+    a, b = QColor(hex_code), QColor(background)
+    mix = [round(x * alpha + y * (1 - alpha)) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3])]
+    return QColor(*mix).name()
+
+
 class AnimationItem(QGraphicsObject):
     """Sits above everything; `locate(anchor)` maps engine anchors to scene rectangles."""
 
     def __init__(self, theme: Theme, locate, bounds: QRectF, tween_at: QPointF,
-                 type_scale=None) -> None:
+                 type_scale=None, tensor_color: str | None = None) -> None:
         super().__init__()
         self.px = type_scale.body if type_scale is not None else 18.0
         self.theme = theme
+        # a moving value is filled as the grid it lands in is (no colour snap at the end);
+        # its outline, in the highlight colour, says that it moves
+        self.card_fill = _tint(tensor_color, theme.background) if tensor_color else \
+            theme.highlight
         self.locate = locate
         self.bounds = bounds
         self.tween_at = tween_at
@@ -154,8 +166,8 @@ class AnimationItem(QGraphicsObject):
         size = base.width() - 8
         centre = (base.center().x() / size, base.center().y() / size)
         corners = card_corners(centre, sprite.shape)
-        painter.setPen(QPen(color(self.theme.text), 1.5))
-        painter.setBrush(color(self.theme.highlight, 235))
+        painter.setPen(QPen(color(self.theme.highlight), 2.0))
+        painter.setBrush(color(self.card_fill, 235))
         painter.drawPolygon(QPolygonF([QPointF(x * size, y * size) for x, y in corners]))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if sprite.text_opacity > 0.05:
@@ -271,13 +283,13 @@ class AnimationItem(QGraphicsObject):
             else:
                 plain.setdefault(sprite.opacity, []).append(rect)
             groups.setdefault(sprite.opacity, []).append((rect, sprite.text))
-        pen = QPen(color(self.theme.text), 1.2)
-        ink = color("#000000")
+        pen = QPen(color(self.theme.highlight), 1.6)
+        ink = color(self.theme.text)
         for opacity in {*groups, *cards}:
             boxes = groups.get(opacity, [])
             painter.setOpacity(opacity)
             painter.setPen(pen)
-            painter.setBrush(color(self.theme.highlight, 235))
+            painter.setBrush(color(self.card_fill, 235))
             for polygon in cards.get(opacity, []):
                 painter.drawPolygon(polygon)
             if opacity in plain:
@@ -318,10 +330,10 @@ class AnimationItem(QGraphicsObject):
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
             p.scale(2, 2)
             rect = QRectF(0.75, 0.75, width - 1.5, height - 1.5)
-            p.setPen(QPen(color(self.theme.text), 1.5))
-            p.setBrush(color(self.theme.highlight, 235))
+            p.setPen(QPen(color(self.theme.highlight), 2.0))
+            p.setBrush(color(self.card_fill, 235))
             p.drawRoundedRect(rect, 6, 6)
-            draw_centered(p, rect, text, self._value_px(rect), "#000000", bold=True)
+            draw_centered(p, rect, text, self._value_px(rect), self.theme.text, bold=True)
             p.end()
             self._sprites[key] = pixmap
         return pixmap

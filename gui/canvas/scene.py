@@ -306,8 +306,10 @@ class CanvasScene(QGraphicsScene):
         composed = self.composed
         tween_at = QPointF(composed.grid.rect[0], composed.grid.rect[1]) if composed.grid \
             else QPointF(0, 0)
+        focus = composed.grid.grid.tensor.name if composed.grid else None
+        tint = self.theme.tensor_color(composed.colors.get(focus, 0)) if focus else None
         self.overlay = AnimationItem(self.theme, self.locate, self.sceneRect(), tween_at,
-                                     composed.type)
+                                     composed.type, tint)
         self.overlay.prepare(plan)  # geometry and labels before the first frame
         self.addItem(self.overlay)
         # static items are painted once into a device cache while the overlay moves
