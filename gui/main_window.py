@@ -80,9 +80,10 @@ class MainWindow(QMainWindow):
                                                Qt.DockWidgetArea.BottomDockWidgetArea)
         self.docks["Memory walk"].hide()  # View → Memory walk
         self.docks["Memory walk"].visibilityChanged.connect(self._size_walk_dock)
-        self.resizeDocks([self.docks["Code"]], [430], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["Inspector"]], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["Console"]], [170], Qt.Orientation.Vertical)
+        # the canvas is the subject: it gets most of the window (the docks what they need)
+        self.resizeDocks([self.docks["Code"]], [400], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Inspector"]], [290], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["Console"]], [120], Qt.Orientation.Vertical)
         self.files = DocumentFiles(self, self.controller, self.presenter, settings)
         self.autosave = Autosave(self.files.current_session, self.files.apply_session, self,
                                  self.statusBar().showMessage)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from stridescope.engine.document.session import Document
 from stridescope.engine.model.state import TensorState
-from stridescope.engine.model.substeps import substep_count
+from stridescope.engine.model.substeps import call_label, substep_count
 from stridescope.engine.picture.labels import keeps_values
 from stridescope.gui.i18n import N_, _
 
@@ -277,9 +277,9 @@ class HistoryPanel(QTreeWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, (step.index, -1))
             if step.error:
                 item.setForeground(0, Qt.GlobalColor.red)
-            for k in range(substep_count(step)):
-                sub = step.substeps[k]
-                child = QTreeWidgetItem([f"{k + 1}. {sub.source}"])
+            for k in range(substep_count(step)):  # named as the picture names the call
+                child = QTreeWidgetItem([call_label(step.substeps, k)])
+                child.setToolTip(0, step.substeps[k].source)
                 child.setData(0, Qt.ItemDataRole.UserRole, (step.index, k))
                 item.addChild(child)
             self.addTopLevelItem(item)

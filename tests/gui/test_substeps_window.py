@@ -73,8 +73,8 @@ def test_history_shows_the_chain_as_a_foldable_node_and_clicks_go_there(window, 
     history = window.history
     node = history.topLevelItem(2)
     assert history.topLevelItemCount() == 4
-    assert [node.child(k).text(0) for k in range(node.childCount())] == [
-        f"{k + 1}. {call}" for k, call in enumerate(CALLS)]
+    assert [node.child(k).text(0) for k in range(node.childCount())] == LABELS
+    assert [node.child(k).toolTip(0) for k in range(node.childCount())] == CALLS
     assert node.isExpanded() and history.topLevelItem(3).childCount() == 0
     rect = history.visualItemRect(node.child(1))
     QTest.mouseClick(history.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
