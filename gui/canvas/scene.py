@@ -324,7 +324,10 @@ class CanvasScene(QGraphicsScene):
             return
         self.overlay.set_frame(frame)
         if self.grid_item is not None and self.plan.kind in ("view", "copy", "new", "fade"):
-            self.grid_item.setOpacity(frame.result_opacity)
+            # a copy's grid is there from the start, faint: the logical order the values are
+            # read in while they fly to the new strip (the frame is never half empty)
+            floor = 0.3 if self.plan.kind == "copy" else 0.0
+            self.grid_item.setOpacity(max(floor, frame.result_opacity))
         new_strip = self.strip_items.get(self.plan.new_storage or -1)
         if new_strip is not None:
             new_strip.setOpacity(0.25 + 0.75 * frame.result_opacity)

@@ -69,3 +69,25 @@ def test_transpose_frames_draw_every_link_line_down_to_its_storage_cell(qapp):
             assert _inked(image, centre + (end - centre) * 0.75), (t, sprite.text)
     scene.end_animation()
     assert max(spent) < 1.0  # one frame, painted offscreen at 1280×720
+
+
+def test_a_copy_shows_its_grid_faintly_while_the_values_fly(qapp):
+    """The frame is never half empty during a copy: the result's grid is there, faint, from
+    the first frame (the logical order the values are read in)."""
+    from stridescope.engine.interpret.runner import run_script
+    from stridescope.engine.picture.compose import compose
+    from stridescope.engine.picture.scene import Viewport, ViewState
+    from stridescope.engine.picture.transition import frame_at
+    from stridescope.gui.canvas.scene import CanvasScene
+
+    result = run_script("import torch\na = torch.arange(12).reshape(3, 4)\nb = a.t()\n"
+                        "c = b.contiguous()\n")
+    composed = compose(result, ViewState(step=3), Viewport(1280, 720))
+    assert composed.plan.kind == "copy"
+    scene = CanvasScene()
+    scene.show_scene(composed)
+    scene.begin_animation()
+    scene.show_frame(frame_at(composed.plan, 0.0))
+    assert 0.25 <= scene.grid_item.opacity() < 0.5
+    scene.show_frame(frame_at(composed.plan, 1.0))
+    assert scene.grid_item.opacity() == 1.0
