@@ -16,6 +16,8 @@ from stridescope.gui.theme import LIGHT, Theme
 
 ANIMATION_SUFFIXES = (".gif", ".mp4")
 HOLD_SECONDS = 1.6  # an animation holds its result this long, so a reader can read it
+LEAD_SECONDS = 0.8  # and its first frame this long: a looping GIF shows the "before" first
+MOTION_SECONDS = 2.4  # slow enough to follow a cell (and to narrate over, in a classroom)
 
 
 def prepare() -> None:
@@ -173,13 +175,13 @@ def _to_pil(image):
 
 def export_animation(result: RunResult, path: str, step: int | None = None,
                      focus: str | None = None, size: tuple[int, int] = (1200, 800),
-                     fps: int = 30, seconds: float = 1.6, theme: Theme = LIGHT,
+                     fps: int = 30, seconds: float = MOTION_SECONDS, theme: Theme = LIGHT,
                      captions: Callable[[Step], str] | None = None, progress=None,
                      value_colors: bool = False, substep: int = -1) -> int:
     """Write a GIF (Pillow) or MP4 (imageio-ffmpeg) of the step's animation; return frames.
 
-    The result is held HOLD_SECONDS at the end (GIF: one long frame; MP4: repeated frames),
-    and a GIF loops."""
+    The first frame is held LEAD_SECONDS and the result HOLD_SECONDS (GIF: one long frame;
+    MP4: repeated frames), and a GIF loops."""
     suffix = Path(path).suffix.lower()
     if suffix not in ANIMATION_SUFFIXES:
         raise ValueError(f"unsupported animation format: {suffix}")
@@ -197,10 +199,12 @@ def export_animation(result: RunResult, path: str, step: int | None = None,
         from PIL import Image
 
         quantized = [f.quantize(colors=255, method=Image.Quantize.FASTOCTREE) for f in frames]
-        durations = [frame_ms] * (len(frames) - 1) + [int(HOLD_SECONDS * 1000)]
+        durations = [int(LEAD_SECONDS * 1000)] + [frame_ms] * (len(frames) - 2) + \
+            [int(HOLD_SECONDS * 1000)]
         quantized[0].save(path, save_all=True, append_images=quantized[1:],
                           duration=durations, loop=0, optimize=False)
         return len(frames)
+    lead = [frames[0]] * round(fps * LEAD_SECONDS)
     hold = [frames[-1]] * round(fps * HOLD_SECONDS)
     try:
         import imageio.v2 as imageio
@@ -211,11 +215,11 @@ def export_animation(result: RunResult, path: str, step: int | None = None,
     try:
         with imageio.get_writer(path, fps=fps, codec="libx264", macro_block_size=8,
                                 quality=8) as writer:
-            for frame in frames + hold:
+            for frame in lead + frames + hold:
                 writer.append_data(np.asarray(frame))
     except Exception as exc:  # ffmpeg missing or failing: say so plainly
         raise RuntimeError(f"MP4 export failed: {exc}") from exc
-    return len(frames) + len(hold)
+    return len(lead) + len(frames) + len(hold)
 
 
 def export_steps(result: RunResult, folder: str, size: tuple[int, int] = (1200, 800),

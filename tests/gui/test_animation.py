@@ -7,7 +7,7 @@ from PIL import Image
 from PySide6.QtCore import QAbstractAnimation, QTimer
 
 from stridescope.engine.interpret.runner import run_script
-from stridescope.gui.export import HOLD_SECONDS, export_animation, export_still
+from stridescope.gui.export import HOLD_SECONDS, LEAD_SECONDS, export_animation, export_still
 from tests.gui.helpers import open_window
 
 SCRIPT = ("import torch\na = torch.arange(12).reshape(3, 4)\nb = a.t()\nc = b.contiguous()\n"
@@ -125,7 +125,10 @@ def test_mp4_export(tmp_path):
     reader = imageio.get_reader(str(path))
     frames = [f for f in reader]
     reader.close()
-    assert len(frames) == 12 + round(12 * HOLD_SECONDS)  # the result is held
+    # the first frame is held (a loop shows the "before"), and so is the result
+    assert len(frames) == round(12 * LEAD_SECONDS) + 12 + round(12 * HOLD_SECONDS)
+    lead_end = frames[round(12 * LEAD_SECONDS) - 1].astype(int)
+    assert abs(frames[0].astype(int) - lead_end).mean() < 2  # the same picture (codec noise)
     assert frames[0].shape == (480, 640, 3)
 
 
