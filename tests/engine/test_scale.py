@@ -17,13 +17,16 @@ from stridescope.engine.model.limits import Limits
 from stridescope.engine.worker.wire import WireError, decode, encode
 
 
-def _per_statement(statements: int) -> float:
-    source = "import torch\nbase = torch.arange(6)\n" + "".join(
-        f"t{i % 3} = base[{i % 4}:]\n" for i in range(statements))
+def _seconds_per_statement(source: str, statements: int) -> float:
     start = time.perf_counter()
     for _step in iter_steps(source, Limits(max_statements=100_000)):
         pass
     return (time.perf_counter() - start) / statements
+
+
+def _per_statement(statements: int) -> float:
+    return _seconds_per_statement("import torch\nbase = torch.arange(6)\n" + "".join(
+        f"t{i % 3} = base[{i % 4}:]\n" for i in range(statements)), statements)
 
 
 def test_time_per_statement_does_not_grow_with_the_script():
@@ -35,12 +38,8 @@ def test_time_per_statement_does_not_grow_with_the_script():
 
 
 def _per_view(names: int) -> float:
-    source = "import torch\nbase = torch.arange(4096)\n" + "".join(
-        f"v{i} = base[{i}:{i} + 10]\n" for i in range(names))
-    start = time.perf_counter()
-    for _step in iter_steps(source, Limits(max_statements=100_000)):
-        pass
-    return (time.perf_counter() - start) / names
+    return _seconds_per_statement("import torch\nbase = torch.arange(4096)\n" + "".join(
+        f"v{i} = base[{i}:{i} + 10]\n" for i in range(names)), names)
 
 
 def test_time_per_statement_grows_little_with_the_names_alive():
