@@ -47,8 +47,8 @@ from stridescope.engine.model.state import (
 )
 from stridescope.engine.teaching.explain import explain_failure
 
-__all__ = ["MAX_NAMED_TENSORS", "iter_steps", "parse", "expected_error_lines", "run_script",
-           "statement_error"]
+__all__ = ["MAX_NAMED_TENSORS", "ScriptRun", "expected_error_lines", "iter_steps", "parse",
+           "run_script", "statement_error", "stops"]
 
 # called before each statement runs: (index, first line, last line, source)
 BeginHook = Callable[[int, int, int, str], None]
@@ -79,24 +79,53 @@ def iter_steps(source: str, limits: Limits | None = None, begin: BeginHook | Non
                statements: list[ast.stmt] | None = None,
                after: Callable[[Step, dict], Step] | None = None) -> Iterator[Step]:
     """The steps of a script that parses, one at a time, as each statement finishes."""
-    source = clean_source(source)
-    if statements is None:
-        statements = parse(source)[0]
-    expected = expected_error_lines(source, statements)
-    recorder = _Recorder(limits)
-    segments = SourceSegments(source)
-    for index, statement in enumerate(statements):
+    run = ScriptRun(source, limits, statements, after)
+    for index, statement in enumerate(run.statements):
         if begin is not None:
-            text = segments.of(statement)
-            begin(index, statement.lineno, statement.end_lineno or statement.lineno, text)
-        step = recorder.run(statement, segments, index)
-        if after is not None:  # a mesh rank adds what it holds (namespace: the script's)
-            step = after(step, recorder.interpreter.namespace)
-        if step.error is not None and statement.lineno in expected:
-            step = replace(step, expected_error=True)
+            begin(index, statement.lineno, statement.end_lineno or statement.lineno,
+                  run.segments.of(statement))
+        step = run.step(index)
         yield step
-        if step.error is not None and not step.expected_error:
+        if stops(step):
             break
+
+
+def stops(step: Step) -> bool:
+    """A run ends at its first error, unless the statement was marked `#! expect-error`."""
+    return step.error is not None and not step.expected_error
+
+
+class ScriptRun:
+    """One run between its statements: the recorder (namespace, storage labels, budgets) and
+    the script it runs. The worker forks a run at a statement boundary and later resumes the
+    copy with an edited script whose statements before that boundary are the same
+    (`retarget`; engine/worker/checkpoints.py)."""
+
+    def __init__(self, source: str, limits: Limits | None = None,
+                 statements: list[ast.stmt] | None = None,
+                 after: Callable[[Step, dict], Step] | None = None) -> None:
+        self.recorder = _Recorder(limits)
+        self.after = after  # a mesh rank adds what it holds (namespace: the script's)
+        self.retarget(source, statements)
+
+    def retarget(self, source: str, statements: list[ast.stmt] | None = None,
+                 first_line: int = 1, start: int = 0) -> None:
+        """Run `source` from now on; its statements before line `first_line` (at offset
+        `start`) have run."""
+        self.source = clean_source(source)
+        self.statements = parse(self.source)[0] if statements is None else statements
+        self.segments = SourceSegments(self.source, first_line, start)
+        self.expected = expected_error_lines(self.source, self.statements)
+
+    def step(self, index: int) -> Step:
+        """Run statement `index` and record the step after it."""
+        statement = self.statements[index]
+        step = self.recorder.run(statement, self.segments, index)
+        if self.after is not None:
+            step = self.after(step, self.recorder.interpreter.namespace)
+        if step.error is not None and statement.lineno in self.expected:
+            step = replace(step, expected_error=True)
+        return step
 
 
 # Tensors the picture cannot show: no single strided storage, or none at all.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from types import SimpleNamespace
 
 from stridescope.engine.model.state import ErrorInfo
@@ -31,9 +32,34 @@ def parse(source: str) -> tuple[list[ast.stmt], ErrorInfo | None]:
         return [], ErrorInfo("SyntaxError", str(exc) or type(exc).__name__, None)
 
 
+def source_lines(source: str) -> list[str]:
+    """The lines of `source` as ast numbers them (line n is [n - 1]), endings kept."""
+    return LINE.findall(source)
+
+
+def parse_tail(source: str, line: int, start: int) -> tuple[list[ast.stmt], ErrorInfo | None]:
+    """The top-level statements from line `line` (1-based, at offset `start`) on, numbered
+    as in the whole script, when the lines before it are known to parse and end with a simple
+    statement (a checkpoint ran them: engine/worker/checkpoints.py): the tail then parses on
+    its own just as it would in the whole script, so a long script's end re-parses alone."""
+    statements, error = parse(source[start:])
+    shift = line - 1
+    if error is not None:
+        return [], replace(error, line=error.line + shift if error.line else error.line)
+    if any(isinstance(s, ast.ImportFrom) and s.module == "__future__" for s in statements):
+        # a future import at the tail's top may change how the tail parses: parse the whole
+        statements, error = parse(source)
+        return [s for s in statements if s.lineno >= line], error
+    for statement in statements:
+        ast.increment_lineno(statement, shift)
+    return statements, None
+
+
 def expected_error_lines(source: str, statements: list[ast.stmt]) -> set[int]:
     """First lines of the statements marked `#! expect-error` (on a line of the statement or
     on a comment line just above it): a lesson's deliberate fail-then-fix step."""
+    if not EXPECT_ERROR.search(source):
+        return set()  # most scripts: no need to walk the statements
     marks = {n for n, text in enumerate(source.splitlines(), 1) if EXPECT_ERROR.search(text)}
     expected = set()
     previous_end = 0
@@ -70,9 +96,12 @@ class SourceSegments:
     """ast.get_source_segment from one split of the source: that function splits the whole
     source on every call, which made running a script quadratic in its length."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, first_line: int = 1, start: int = 0) -> None:
+        """Only the lines from `first_line` (at offset `start`) on are split: a resumed run
+        needs no more."""
         self.source = source
-        self._lines = LINE.findall(source)
+        self.first_line = first_line
+        self.lines = LINE.findall(source, start)
 
     def of(self, node: ast.AST) -> str:
         """The source text of `node` ("" when it has no position), as get_source_segment."""
@@ -82,4 +111,7 @@ class SourceSegments:
         first = node.lineno
         local = SimpleNamespace(lineno=1, end_lineno=end - first + 1,
                                 col_offset=node.col_offset, end_col_offset=node.end_col_offset)
-        return ast.get_source_segment("".join(self._lines[first - 1:end]), local) or ""
+        if first < self.first_line:
+            raise ValueError(f"line {first} is before the segments' first line")
+        at = self.first_line
+        return ast.get_source_segment("".join(self.lines[first - at:end - at + 1]), local) or ""

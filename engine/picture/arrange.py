@@ -235,9 +235,9 @@ def _fit(a: Arrangement, share: float, ts: TypeScale, body: Rect,
     grid_pane, strip_pane = panes((a.direction, share), body, ts)
     legible = max((_legible_cell(ts, d.widest) for d in demands), default=a.grid_cell)
     grid_cell = min([a.grid_cell] + [_largest(lambda c, d=d: _grid_fits(d, c, ts, grid_pane))
-                                     for d in demands])
+                                     for d in _grid_distinct(demands, ts, grid_pane[2])])
     strip_cell = min([a.strip_cell] + [_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane))
-                                       for d in demands])
+                                       for d in _strip_distinct(demands)])
     grid_cell = max(grid_cell, min(legible, a.grid_cell))
     strip_cell = min(max(strip_cell, min(legible, a.strip_cell)),
                      max(grid_cell * STRIP_TO_GRID, legible))
@@ -270,9 +270,9 @@ def choose_arrangement(viewport: Viewport, ts: TypeScale, body: Rect,
     for direction, share in candidates:
         grid_pane, strip_pane = panes((direction, share), body, ts)
         grid_cell = min((_largest(lambda c, d=d: _grid_fits(d, c, ts, grid_pane))
-                         for d in demands), default=cap)
+                         for d in _grid_distinct(demands, ts, grid_pane[2])), default=cap)
         strip_cell = min((_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane))
-                          for d in demands), default=cap)
+                          for d in _strip_distinct(demands)), default=cap)
         grid_cell = min(max(grid_cell, legible), cap)
         strip_cell = _strip_cell(strip_cell, demands, ts, strip_pane, legible, cap, grid_cell,
                                  STRIP_TO_GRID)
@@ -347,6 +347,24 @@ def _used_area(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
     if grid_pane[0] == strip_pane[0]:  # stacked: one box as wide as the wider pane
         return max(gw, sw) * (strip_pane[1] - grid_pane[1] + sh)
     return (strip_pane[0] - grid_pane[0] + sw) * max(gh, sh)
+
+
+def _grid_distinct(demands, ts: TypeScale, width: float) -> list[_Demand]:
+    """One demand for each grid a pane of `width` must fit (what _grid_fits reads): a long
+    script's family has hundreds of demands but few grids, and each costs a bisection."""
+    seen: dict[tuple, _Demand] = {}
+    for d in demands:
+        seen.setdefault((d.rows, d.cols, d.panels, d.notes, d.ndim,
+                         title_lines(d.name, d.title, ts, width)), d)
+    return list(seen.values())
+
+
+def _strip_distinct(demands) -> list[_Demand]:
+    """One demand for each set of strips (what _strip_fits reads)."""
+    seen: dict[tuple, _Demand] = {}
+    for d in demands:
+        seen.setdefault((d.strips, d.arcs, d.label_chars, d.summaries), d)
+    return list(seen.values())
 
 
 def _largest(fits: Callable[[float], bool], lo: float = 4.0, hi: float = 400.0) -> float:
@@ -431,8 +449,9 @@ def panes(arrangement: tuple[str, float], body: Rect, ts: TypeScale) -> tuple[Re
     return (x, y, w, gh), (x, y + gh + gap, w, h - gh - gap)
 
 
+@lru_cache(maxsize=8192)  # the same demand and pane width at every step of a bisection
 def grid_fixed(ts: TypeScale, d: _Demand | None = None,
-                width: float = 1e9) -> tuple[float, float]:
+               width: float = 1e9) -> tuple[float, float]:
     """Height of the grid's title block (its second line when the title wraps at this
     width) and of the formula below it."""
     title = ts.title * 1.5 + ts.small * 1.5 + ts.small * 1.6 + ts.small * 0.8
@@ -444,6 +463,7 @@ def grid_fixed(ts: TypeScale, d: _Demand | None = None,
     return title, ts.body * 2.9 + notes
 
 
+@lru_cache(maxsize=8192)  # a family's choice asks this ~20 times per demand and pane
 def title_lines(name: str, line: str, ts: TypeScale, width: float) -> int:
     """The lines the grid's title takes beyond its first, plus one: the details wrap beside
     the name in up to three lines, or under a name that leaves them too little room

@@ -75,13 +75,30 @@ def main() -> int:
     # would free only the little garbage that importing leaves.
     gc.freeze()
     _send({"kind": "hello", "pid": os.getpid(), "torch": torch.__version__})
+    from stridescope.engine.worker.checkpoints import Checkpoints, become_subreaper
+
+    become_subreaper()
+    checkpoints = Checkpoints()  # earlier runs kept at statement boundaries (NOTE [Checkpoints])
     stdin = sys.stdin.buffer
     spare = _fork_spare()  # forked before the request comes: a run never waits for a fork
     while True:
         line = stdin.readline()
         if not line:
+            checkpoints.close()
             _discard(spare)
             return 0
+        request = _request_of(line)
+        checkpoint = checkpoints.take(request) if _may_resume(request) else None
+        resumed = checkpoints.resume(checkpoint, line) if checkpoint is not None else None
+        if resumed is not None:
+            pid, read_end, control = resumed
+            _send({"kind": "started", "pid": pid, "id": request.get("id"),
+                   "resumed": {"origin": checkpoint.origin, "index": checkpoint.index}})
+            bad, partial = _relay((pid, None, read_end))
+            _send({"kind": "exit", **checkpoints.exit_of(checkpoint, _kill, pid),
+                   "bad_data": bad, "truncated": partial})
+            checkpoints.collect(control, request)
+            continue
         running = spare
         _hand_over(running, line)
         bad, partial = _relay(running)
@@ -92,39 +109,72 @@ def main() -> int:
             gc.freeze()
         spare = _fork_spare()  # while the last child is still being torn down
         _report_exit(running, bad, partial)
+        checkpoints.collect(running[3], request)
 
 
-def _fork_spare() -> tuple[int, int, int]:
-    """A child that waits for its request: (pid, request pipe to write, output pipe to read)."""
+def _request_of(line: bytes) -> dict:
+    try:
+        request = json.loads(line)
+    except ValueError:
+        return {}
+    return request if isinstance(request, dict) else {}
+
+
+def _may_resume(request: dict) -> bool:
+    """A script run that is not on a mesh (a mesh run's ranks are not kept)."""
+    from stridescope.engine.worker.checkpoints import Checkpoints
+
+    if not Checkpoints.wanted(request):
+        return False
+    shape, error = _mesh_shape(request.get("mesh"), request["script"])
+    return shape is None and error is None
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _fork_spare() -> tuple[int, int, int, object]:
+    """A child that waits for its request: (pid, request pipe to write, output pipe to read,
+    the socket on which it registers its checkpoints)."""
+    import socket
+
     request_read, request_write = os.pipe()
     out_read, out_write = os.pipe()
+    control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     pid = os.fork()
     if pid == 0:  # the run's child
         code = 1
         try:
-            os.close(request_write)
-            os.close(out_read)
+            # only what the run needs: the worker's other ends (checkpoints' sockets above
+            # all) must close when the worker closes them
+            _close_other_fds({request_read, out_write, theirs.fileno()})
             _die_with_parent()
             chunks = []
             while chunk := os.read(request_read, 1 << 20):
                 chunks.append(chunk)
             os.close(request_read)
             if chunks:
-                code = _run_child(out_write, json.loads(b"".join(chunks)))
+                code = _run_child(out_write, theirs, json.loads(b"".join(chunks)))
             else:
                 code = 0
-            os.close(out_write)  # the app has its answer before this process is torn down
+            os.close(_OUT)  # the app has its answer before this process is torn down
         finally:
             os._exit(code)
     os.close(request_read)
     os.close(out_write)
-    return pid, request_write, out_read
+    theirs.close()
+    return pid, request_write, out_read, control
 
 
-def _discard(spare: tuple[int, int, int]) -> None:
-    pid, request_write, out_read = spare
+def _discard(spare: tuple) -> None:
+    pid, request_write, out_read, control = spare
     os.close(request_write)  # the spare reads no request and exits
     os.close(out_read)
+    control.close()
     os.waitpid(pid, 0)
 
 
@@ -165,9 +215,9 @@ def _warm_meta() -> None:
         pass
 
 
-def _hand_over(spare: tuple[int, int, int], line: bytes) -> None:
+def _hand_over(spare: tuple, line: bytes) -> None:
     """Give the spare its request and tell the app which process runs it."""
-    pid, request_write, _read_end = spare
+    pid, request_write = spare[:2]
     try:
         view = memoryview(line)
         while view:
@@ -182,11 +232,11 @@ def _hand_over(spare: tuple[int, int, int], line: bytes) -> None:
     _send({"kind": "started", "pid": pid, "id": run_id})
 
 
-def _relay(running: tuple[int, int, int]) -> tuple[bool, bool]:
-    """Forward the run's frames (whole frames only) until it ends, then its exit status."""
+def _relay(running: tuple) -> tuple[bool, bool]:
+    """Forward the run's frames (whole frames only) until it ends."""
     from stridescope.engine.worker.wire import FrameReader, WireError
 
-    pid, _request_write, read_end = running
+    pid, _request_write, read_end = running[:3]
     reader = FrameReader(raw=True)
     bad = False
     while True:
@@ -212,15 +262,14 @@ def _relay(running: tuple[int, int, int]) -> tuple[bool, bool]:
     return bad, reader.pending > 0
 
 
-def _report_exit(running: tuple[int, int, int], bad: bool, partial: bool) -> None:
+def _report_exit(running: tuple, bad: bool, partial: bool) -> None:
+    from stridescope.engine.worker.checkpoints import exit_fields
+
     _pid, status, usage = os.wait4(running[0], 0)
-    _send({"kind": "exit", "status": os.waitstatus_to_exitcode(status),
-           "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-           "maxrss_kib": usage.ru_maxrss, "cpu_s": usage.ru_utime + usage.ru_stime,
-           "bad_data": bad, "truncated": partial})
+    _send({"kind": "exit", **exit_fields(status, usage), "bad_data": bad, "truncated": partial})
 
 
-def _run_child(out_fd: int, request: dict) -> int:
+def _run_child(out_fd: int, control, request: dict) -> int:
     global _OUT
     _OUT = out_fd
     limits = _limits(request.get("limits"))
@@ -230,10 +279,11 @@ def _run_child(out_fd: int, request: dict) -> int:
     if shape is not None:  # before the limits (torch._dynamo finds a temp dir by writing a
         _import_mesh_modules()  # file) and before imports are refused (torchgen, …)
     _set_os_limits(limits)
-    _close_other_fds(out_fd)
+    _close_other_fds({out_fd, control.fileno()})
     _block_imports()
-    from stridescope.engine.interpret.runner import iter_steps, statement_error
+    from stridescope.engine.interpret.runner import ScriptRun, statement_error
     from stridescope.engine.interpret.script import parse, too_long
+    from stridescope.engine.worker.checkpoints import Checkpoints, Keeper
     from stridescope.engine.worker.wire import encode
 
     if request.get("timing") is not None:
@@ -256,23 +306,88 @@ def _run_child(out_fd: int, request: dict) -> int:
         except Exception as exc:  # noqa: BLE001 - reported to the app, which shows it
             _send({"kind": "fail", "message": f"{type(exc).__name__}: {exc}"[:2000]})
             return 1
+    keeper = None
+    if Checkpoints.wanted(request):
+        import torch
 
-    def begin(index: int, line: int, end_line: int, text: str) -> None:
-        _send({"kind": "begin", "index": index, "line": line, "end_line": end_line,
-               "source": text[:100_000], "t": time.monotonic()})
+        torch.set_num_threads(1)  # a fork of it must stay safe (NOTE [Checkpoints])
+        keeper = Keeper(control, out_fd, statements)
+    else:
+        control.close()
+    return _run_statements(ScriptRun(source, limits, statements), limits, keeper)
+
+
+def _run_statements(run, limits, keeper) -> int:
+    """Run the script's statements, keeping checkpoints where `keeper` plans them. In a
+    checkpoint that an edited script resumes, the loop goes on with that script."""
+    from stridescope.engine.interpret.runner import stops
+    from stridescope.engine.worker.wire import encode
 
     seen: dict = {}
     states: dict = {}  # unchanged tensor and storage states go once, then as references
+    index = 0
     try:
-        for step in iter_steps(source, limits, begin, statements):
+        while index < len(run.statements):
+            if keeper is not None and keeper.wants(index):
+                resumed = keeper.keep(index, run.statements[index].lineno)
+                if resumed is not None:  # this process is now the edited script's run
+                    keeper, error = _retarget(run, index, resumed, limits)
+                    if error is not None:
+                        _send({"kind": "done", "syntax_error": encode(error)})
+                        return 0
+                    continue
+            statement = run.statements[index]
+            _send({"kind": "begin", "index": index, "line": statement.lineno,
+                   "end_line": statement.end_lineno or statement.lineno,
+                   "source": run.segments.of(statement)[:100_000], "t": time.monotonic()})
+            step = run.step(index)
             blobs: list[bytes] = []
             data = encode(step, blobs, seen, states)
             _send({"kind": "step", "step": data}, blobs)
+            if stops(step):
+                break
+            index += 1
     except Exception as exc:  # noqa: BLE001 - reported to the app, which shows it
         _send({"kind": "fail", "message": f"{type(exc).__name__}: {exc}"[:2000]})
         return 1
     _send({"kind": "done", "syntax_error": None})
     return 0
+
+
+def _retarget(run, index: int, resumed, limits):
+    """Turn this fork of a checkpoint into the run of the edited script in `resumed`: the
+    statements before `index` are the same (the worker checked its lines), the rest is parsed
+    here. (keeper, None), or (None, the error a fresh run would have stopped at)."""
+    global _OUT
+    from stridescope.engine.interpret.runner import statement_error
+    from stridescope.engine.interpret.script import clean_source, parse_tail, too_long
+    from stridescope.engine.model.state import ErrorInfo
+    from stridescope.engine.worker.checkpoints import Keeper, first_changed, same_lines
+
+    _OUT = resumed.out_fd
+    source = resumed.request.get("script")
+    if not isinstance(source, str):
+        return None, ErrorInfo("WorkerError", "no script", None)
+    source = clean_source(source)
+    error = too_long(source, limits.max_statements)
+    if error is not None:
+        return None, error
+    line, start = run.statements[index].lineno, resumed.start
+    if not 0 < start <= len(source) or source[:start] != run.source[:start]:
+        return None, ErrorInfo("WorkerError", "a checkpoint was resumed with another script",
+                               None)
+    tail, error = parse_tail(source, line, start)
+    # in place: a slice would touch every old statement (a page copied out of the checkpoint
+    # for each few of them)
+    statements = run.statements
+    del statements[index:]
+    statements.extend(tail)
+    error = error or statement_error(statements, limits)
+    if error is not None:
+        return None, error
+    changed = first_changed(statements, index, same_lines(run.source, source))
+    run.retarget(source, statements, line, start)
+    return Keeper(resumed.control, resumed.out_fd, statements, index, changed), None
 
 
 def _mesh_shape(requested, source: str):
@@ -364,14 +479,16 @@ def _set_os_limits(limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _close_other_fds(keep: int) -> None:
-    for fd in (0,):
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    os.closerange(3, keep)
-    os.closerange(keep + 1, 1024)
+def _close_other_fds(keep: set[int]) -> None:
+    try:
+        os.close(0)
+    except OSError:
+        pass
+    start = 3
+    for fd in sorted(keep):
+        os.closerange(start, fd)
+        start = fd + 1
+    os.closerange(start, 1024)
 
 
 class _RefuseImports:

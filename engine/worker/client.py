@@ -30,6 +30,7 @@ from stridescope.engine.worker.spawn import spawn, take_early
 from stridescope.engine.worker.wire import FrameReader, WireError, decode
 
 START_SECONDS = 120.0  # how long the worker may take to import torch on a busy machine
+STREAMS = 8  # earlier runs held for the worker's checkpoints to resume (their steps, numbering)
 
 _SIGNAL_NAMES = {int(s): s.name for s in signal.Signals}
 
@@ -132,6 +133,10 @@ class Run:
         self._blobs: list[bytes] = []
         self._blob_bytes = 0
         self._states: list = []  # the run's tensor and storage states, as the wire refers
+        # after each step: how many states and blobs (and their bytes) the stream had sent,
+        # so that a run resumed from a checkpoint of this one starts from the same numbering
+        self._marks: list[tuple[int, int, int]] = []
+        self.resumed_from: int | None = None  # the statement a checkpoint resumed it at
         # frames before our "started" are the end of the run before us on this process
         self.previous = previous
         self._ours = False
@@ -141,6 +146,11 @@ class Run:
         self.timing = None  # the answer to a timing request (engine/worker/timing.py)
         request = {"id": self.id, "script": script, "limits": dataclasses.asdict(limits),
                    "mesh": pool.mesh}
+        if pool.checkpoints and timing is None:  # NOTE [Checkpoints] (worker/checkpoints.py)
+            request["checkpoints"] = True
+            # the runs the app holds, and how many of their steps: what a checkpoint may
+            # start from (a cancelled run's last steps may never have been read)
+            request["resumable"] = {str(i): len(r._marks) for i, r in pool._streams.items()}
         if timing is not None:
             request["timing"] = timing
         process.send(request)
@@ -250,6 +260,8 @@ class Run:
         if kind == "started":
             self.pid = _int(message.get("pid"))
             self.run_started = time.monotonic()
+            if message.get("resumed") is not None:
+                self._resume(message["resumed"])
         elif kind == "begin":
             index = _int(message.get("index"))
             if index != len(self.steps):
@@ -272,6 +284,7 @@ class Run:
             if ranks:
                 step = dataclasses.replace(step, ranks=ranks)
             self.steps.append(step)
+            self._marks.append((len(self._states), len(self._blobs), self._blob_bytes))
             self.current = None
             if self.on_step:
                 self.on_step(step)
@@ -300,6 +313,23 @@ class Run:
             self._conclude()
         else:
             raise WireError(f"unknown message {str(kind)[:40]!r}")
+
+    def _resume(self, resumed) -> None:
+        """A checkpoint of run `origin` took this run on before its statement `index`: the
+        steps before it, and the stream's numbering, are that run's."""
+        if not isinstance(resumed, dict):
+            raise WireError("bad resume")
+        origin = self.pool._streams.get(resumed.get("origin"))
+        index = resumed.get("index")
+        if origin is None or type(index) is not int or not 0 < index <= len(origin._marks):
+            raise WireError("resumed from a run the app does not hold")
+        states, blobs, blob_bytes = origin._marks[index - 1]
+        self.steps = list(origin.steps[:index])
+        self._marks = list(origin._marks[:index])
+        self._states = origin._states[:states]
+        self._blobs = origin._blobs[:blobs]
+        self._blob_bytes = blob_bytes
+        self.resumed_from = index
 
     def _check_deadlines(self) -> None:
         if self.result is not None or self.reason is not None:
@@ -382,7 +412,9 @@ class Run:
             if self.steps:
                 last = self.steps[-1]
                 if last.error is None:  # finished the statement, died before the next
-                    self.steps[-1] = dataclasses.replace(last, error=error)
+                    # (self.steps stays as sent: a run resumed from this one starts from it)
+                    return RunResult(self.script, (*self.steps[:-1],
+                                                   dataclasses.replace(last, error=error)))
                 return RunResult(self.script, tuple(self.steps))
             return RunResult(self.script, (), error)
         previous = self.steps[-1] if self.steps else None
@@ -394,6 +426,8 @@ class Run:
 
     def _done(self, result: RunResult) -> None:
         self.result = result
+        if self._marks and self.pid is not None and self.process is self.pool._process:
+            self.pool._remember(self)
         self.pool._finished(self)
 
     def _line(self) -> int | None:
@@ -416,6 +450,10 @@ class WorkerPool:
         self._active: Run | None = None
         self._last: Run | None = None
         self._serial = 0
+        # a warm worker keeps checkpoints of its runs, and a later run may resume one: the
+        # runs whose steps it may start from, newest last (at most STREAMS)
+        self.checkpoints = warm
+        self._streams: dict[int, Run] = {}
         self.warm()
 
     def warm(self) -> None:
@@ -495,12 +533,19 @@ class WorkerPool:
             self._process = None
 
     # ------------------------------------------------------------------ from runs
+    def _remember(self, run: Run) -> None:
+        self._streams.pop(run.id, None)
+        self._streams[run.id] = run
+        while len(self._streams) > STREAMS:
+            del self._streams[next(iter(self._streams))]
+
     def _finished(self, run: Run) -> None:
         if self._active is run:
             self._active = None
 
     def _discard(self, process: _Process) -> None:
         process.close()
+        self._streams.clear()  # its checkpoints went with it
         if self._process is process:
             self._process = None
             self.warm()

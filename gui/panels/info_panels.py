@@ -250,6 +250,7 @@ class HistoryPanel(QTreeWidget):
         self.setHeaderHidden(True)
         self.setColumnCount(1)
         self._steps: tuple = ()
+        self._parents: list[int] = []  # rows with calls under them (foldable)
         self.itemClicked.connect(self._on_clicked)
 
     def on_document(self, document: Document, animate: bool = False) -> None:
@@ -266,24 +267,39 @@ class HistoryPanel(QTreeWidget):
         self.blockSignals(False)
 
     def _fill(self, document: Document) -> None:
-        self._steps = document.steps
-        folded = {i for i in range(self.topLevelItemCount())
-                  if self.topLevelItem(i).childCount() and not self.topLevelItem(i).isExpanded()}
-        self.clear()
-        for step in document.steps:
-            mark = "✖ " if step.error else ""
-            first = step.source.splitlines()[0] if step.source else ""
-            item = QTreeWidgetItem([f"{step.index + 1:>3}  {mark}{first}"])
-            item.setData(0, Qt.ItemDataRole.UserRole, (step.index, -1))
-            if step.error:
-                item.setForeground(0, Qt.GlobalColor.red)
-            for k in range(substep_count(step)):  # named as the picture names the call
-                child = QTreeWidgetItem([call_label(step.substeps, k)])
-                child.setToolTip(0, step.substeps[k].source)
-                child.setData(0, Qt.ItemDataRole.UserRole, (step.index, k))
-                item.addChild(child)
-            self.addTopLevelItem(item)
-            item.setExpanded(step.index not in folded)
+        """The rows of a new run. Rows of steps the last run shared (an edit resumed from a
+        checkpoint keeps its prefix's Step objects) are kept; only the rest are made."""
+        old, self._steps = self._steps, document.steps
+        root = self.invisibleRootItem()
+        folded = {i for i in self._parents if i < root.childCount()
+                  and not root.child(i).isExpanded()}
+        same = 0
+        for before, after in zip(old, document.steps):
+            if before is not after:
+                break
+            same += 1
+        self.setCurrentItem(None)
+        rows = root.takeChildren()  # clear() is quadratic: 10,000 rows took 2.7–8.6 s
+        rows[same:] = [self._row(step) for step in document.steps[same:]]
+        self.addTopLevelItems(rows)
+        self._parents = [i for i, row in enumerate(rows) if row.childCount()]
+        for i in self._parents:
+            rows[i].setExpanded(i not in folded)
+
+    @staticmethod
+    def _row(step) -> QTreeWidgetItem:
+        mark = "✖ " if step.error else ""
+        first = step.source.splitlines()[0] if step.source else ""
+        item = QTreeWidgetItem([f"{step.index + 1:>3}  {mark}{first}"])
+        item.setData(0, Qt.ItemDataRole.UserRole, (step.index, -1))
+        if step.error:
+            item.setForeground(0, Qt.GlobalColor.red)
+        for k in range(substep_count(step)):  # named as the picture names the call
+            child = QTreeWidgetItem([call_label(step.substeps, k)])
+            child.setToolTip(0, step.substeps[k].source)
+            child.setData(0, Qt.ItemDataRole.UserRole, (step.index, k))
+            item.addChild(child)
+        return item
 
     def item_at(self, index: int, sub: int = -1) -> QTreeWidgetItem | None:
         """The row of statement `index`, or of its call `sub`."""
