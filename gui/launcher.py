@@ -30,7 +30,7 @@ def _quit_on_terminate(app) -> None:
 
 def run_window(path: str, step: int | None = None, screenshot: str | None = None,
                theme: str | None = None, lang: str | None = None, present: bool = False,
-               fast_exit: bool = True) -> int:
+               fast_exit: bool = True, size: tuple[int, int] | None = None) -> int:
     app = ensure_app()
     from PySide6.QtCore import QTimer
 
@@ -38,6 +38,8 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
 
     window = MainWindow()
     window.restore_layout()
+    if size:  # --size wins over the saved geometry (a screenshot at a size asked for)
+        window.resize(*size)
     if lang:
         window.set_lang(lang)
     window.files.open_path(path, step=None if step is None else step - 1)
@@ -49,7 +51,7 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
     if present:
         window.presentation.toggle()
     if screenshot:
-        _grab_after_first_frame(window, screenshot)
+        _grab_after_first_frame(window, screenshot, size)
     _quit_on_terminate(app)
     code = app.exec()
     if fast_exit:
@@ -64,7 +66,8 @@ def run_window(path: str, step: int | None = None, screenshot: str | None = None
     return code
 
 
-def _grab_after_first_frame(window, path: str, patience_ms: int = 30000) -> None:
+def _grab_after_first_frame(window, path: str, size: tuple[int, int] | None = None,
+                            patience_ms: int = 30000) -> None:
     """Save the window to path and quit as soon as the canvas has painted the document's
     first full frame (so `--screenshot` measures start-up from outside); after patience_ms
     it is saved as it is."""
@@ -79,6 +82,10 @@ def _grab_after_first_frame(window, path: str, patience_ms: int = 30000) -> None
         window._screenshot_taken = True
         ok = window.grab().save(path)
         print(f"{'saved' if ok else 'could not save'} {path}")
+        got = (window.width(), window.height())
+        if size and got != tuple(size):  # the docks' minimum sizes win over --size
+            print(f"stridescope: the window cannot be {size[0]}x{size[1]}; the screenshot is "
+                  f"{got[0]}x{got[1]}", file=sys.stderr)
         app.exit(0 if ok else 1)
 
     def painted_in_full() -> bool:

@@ -22,6 +22,7 @@ STILL_SUFFIXES = (".png", ".svg", ".pdf")
 ANIMATION_SUFFIXES = (".gif", ".mp4")
 EXPORT_SUFFIXES = STILL_SUFFIXES + ANIMATION_SUFFIXES
 MAX_SCRIPT_BYTES = 1024 * 1024
+DEFAULT_EXPORT_SIZE = (1200, 800)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -84,8 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
                              "grid cells that read it (stills read without hovering)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="open the window, save a screenshot of it to OUT.png, and quit")
-    parser.add_argument("--size", type=_size, default=(1200, 800), metavar="WxH",
-                        help="export size in pixels (default 1200x800)")
+    # None = not given: each use has its own default (an export 1200x800, the walk 1920x1080,
+    # the window its saved geometry)
+    parser.add_argument("--size", type=_size, default=None, metavar="WxH",
+                        help="export size in pixels (default 1200x800); with the window "
+                             "(and --screenshot), the window's size")
     return parser
 
 
@@ -186,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
             path = str(lesson_path(lesson.name))
         else:
             path = args.file or str(default_lesson_path())
-        return run_window(path, args.step, args.screenshot, args.theme, args.lang, args.present)
+        return run_window(path, args.step, args.screenshot, args.theme, args.lang, args.present,
+                          size=args.size)
 
     if lesson is not None:
         source = lesson.script
@@ -251,7 +256,8 @@ def _attach(args: argparse.Namespace) -> int:
         from stridescope.gui.theme import LIGHT, THEMES
 
         try:
-            export_still(result, args.export, focus=args.focus, size=args.size,
+            export_still(result, args.export, focus=args.focus,
+                         size=args.size or DEFAULT_EXPORT_SIZE,
                          theme=THEMES[args.theme] if args.theme else LIGHT)
         except (OSError, ValueError) as exc:
             print(f"stridescope: {exc}", file=sys.stderr)
@@ -292,22 +298,23 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
     from stridescope.gui.theme import LIGHT, THEMES
 
     theme = THEMES[args.theme] if args.theme else LIGHT
+    size = args.size or DEFAULT_EXPORT_SIZE
     try:
         if args.export is not None:
             from stridescope.gui.export import export_animation, export_still
 
             if args.export.lower().endswith(ANIMATION_SUFFIXES):
                 export_animation(result, args.export, step=args.step, focus=args.focus,
-                                 size=args.size, fps=args.fps, captions=captions, theme=theme,
+                                 size=size, fps=args.fps, captions=captions, theme=theme,
                                  value_colors=args.value_colors)
             else:
                 export_still(result, args.export, step=args.step, focus=args.focus,
-                             size=args.size, captions=captions, theme=theme,
+                             size=size, captions=captions, theme=theme,
                              presentation=args.present, value_colors=args.value_colors)
         if args.export_steps is not None:
             from stridescope.gui.export import export_steps
 
-            written = export_steps(result, args.export_steps, size=args.size, fps=args.fps,
+            written = export_steps(result, args.export_steps, size=size, fps=args.fps,
                                    gif=args.gif, captions=captions, theme=theme,
                                    value_colors=args.value_colors, substeps=args.substeps)
             print(f"wrote {len(written)} files to {args.export_steps}")
@@ -315,7 +322,7 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
             from stridescope.gui.walk_plot import export_walk
 
             export_walk(result, args.export_walk, step=args.step, focus=args.focus,
-                        size=args.size if args.size != (1200, 800) else (1920, 1080),
+                        size=args.size or (1920, 1080),
                         theme=theme, timing=timing)
     except ValueError as exc:  # an unknown --focus name, for example
         print(f"stridescope: {exc}", file=sys.stderr)

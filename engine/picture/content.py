@@ -243,7 +243,8 @@ def format_value(value) -> str:
 
 
 def default_focus(step: Step) -> str | None:
-    """The tensor a failed view() was called on, the tensor the step produced last, else the
+    """The tensor a failed view() was called on, the tensor the step produced last, the first
+    tensor the line names, the tensor on the memory of the first array it names, else the
     last tensor bound."""
     if step.error is not None and step.error.receiver and step.tensor(step.error.receiver):
         return step.error.receiver
@@ -262,6 +263,14 @@ def default_focus(step: Step) -> str | None:
     named = [w for w in words if step.tensor(w) is not None]
     if named:
         return named[0]
+    # a line about NumPy arrays only (`r = m[::-1]`): the tensor on the memory of the first
+    # array it names, not an unrelated tensor that happens to be bound last
+    arrays = {a.name: a for a in step.arrays if a.storage_id is not None}
+    for word in words:
+        if word in arrays:
+            on = [t.name for t in step.tensors if t.storage_id == arrays[word].storage_id]
+            if on:
+                return on[0]
     return step.tensors[-1].name if step.tensors else None
 
 

@@ -136,8 +136,14 @@ def relation_text(t: TensorState, picture: Picture, tr: Translate) -> str:
     names = {x.name for x in step.tensors} | {a.name for a in step.arrays}
     if source is not None and source not in names:  # `del big`: the name is gone, not the data
         source = tr("{name} (name deleted)").format(name=source)
+    # the origin is how the statement that last bound the name made it; at a later step
+    # (`r = m[::-1]`, `b.mul_(3)`) that statement is not this one: "copy of m — new storage"
+    # would say this step copied, and keeps_values would read the wrong statement
+    bound_here = any(p.name == t.name for p in step.produced)
     if produced and produced.kind == "view":
         text = tr("view of {source} — shares storage {storage}, no data copied")
+    elif produced and produced.kind == "copy" and not bound_here:
+        text = tr("its own storage {storage} (made from {source} at an earlier step)")
     elif produced and produced.kind == "copy" and not keeps_values(step, t.name):
         text = tr("computed from {source} — new storage {storage}")  # `w * 2`, `x.sum(0)`
     elif produced and produced.kind == "copy":

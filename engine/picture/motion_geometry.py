@@ -102,3 +102,61 @@ def permutation(source: TensorState, result: TensorState) -> tuple[int, ...] | N
         free.remove(match)
         perm.append(match)
     return tuple(perm)
+
+
+# ---- link lines, in scene coordinates (the canvas's rectangles, engine/picture/scene.py)
+Point = tuple[float, float]
+Rect = tuple[float, float, float, float]  # x, y, w, h
+Segment = tuple[Point, Point]
+
+
+def sprite_rect(a: Rect, b: Rect, progress: float, offset: tuple[float, float]) -> Rect:
+    """Where a moving value is drawn: its source rectangle eased towards its target, moved
+    by `offset` (in its own widths and heights)."""
+    x, y, w, h = (u + (v - u) * progress for u, v in zip(a, b))
+    return (x + offset[0] * w, y + offset[1] * h, w, h)
+
+
+def outside_rect(a: Point, b: Point, rect: Rect | None) -> tuple[Segment, ...]:
+    """The parts of segment a→b that lie outside `rect` (Liang–Barsky): the whole segment,
+    the piece before and the piece after the rectangle, or nothing."""
+    if rect is None:
+        return ((a, b),)
+    (x0, y0), (x1, y1) = a, b
+    dx, dy = x1 - x0, y1 - y0
+    rx, ry, rw, rh = rect
+    enter, leave = 0.0, 1.0
+    for p, q in ((-dx, x0 - rx), (dx, rx + rw - x0), (-dy, y0 - ry), (dy, ry + rh - y0)):
+        if p == 0:
+            if q < 0:
+                return ((a, b),)  # parallel to this edge and outside it
+            continue
+        r = q / p
+        if p < 0:
+            enter = max(enter, r)
+        else:
+            leave = min(leave, r)
+    if enter >= leave:
+        return ((a, b),)
+
+    def at(s: float) -> Point:
+        return (x0 + dx * s, y0 + dy * s)
+
+    pieces = []
+    if enter > 0:
+        pieces.append((a, at(enter)))
+    if leave < 1:
+        pieces.append((at(leave), b))
+    return tuple(pieces)
+
+
+def link_pieces(sprite: Rect, cell: Rect, avoid: Rect | None,
+                pad: float = 0.0) -> tuple[Segment, ...]:
+    """A link line from a moving value's centre to the top of the storage cell it reads,
+    broken where it would cross `avoid` (the address formula: a line through its text makes
+    the numbers unreadable mid-motion), `pad` clear of it on every side."""
+    start = (sprite[0] + sprite[2] / 2, sprite[1] + sprite[3] / 2)
+    end = (cell[0] + cell[2] / 2, cell[1] + 2)
+    if avoid is not None:
+        avoid = (avoid[0] - pad, avoid[1] - pad, avoid[2] + 2 * pad, avoid[3] + 2 * pad)
+    return outside_rect(start, end, avoid)

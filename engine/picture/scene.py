@@ -257,3 +257,26 @@ def locate(scene: Scene, anchor) -> Rect | None:
             return (x - 0.6 * w, y, w, h) if anchor.col == -1 else (x, y - 0.6 * h, w, h)
         return grid.cell_rect(anchor.panel, anchor.row, anchor.col)
     return None
+
+
+def link_pad(scene: Scene) -> float:
+    """How far a link line stays clear of the address formula."""
+    return scene.type.small * 0.4
+
+
+def frame_links(scene: Scene, frame) -> list[tuple[float, tuple]]:
+    """The link lines of an animation frame as the canvas draws them: per linked sprite, its
+    opacity and the pieces of its line (motion_geometry.link_pieces), in scene coordinates."""
+    from stridescope.engine.picture.motion_geometry import link_pieces, sprite_rect
+
+    out = []
+    for sprite in frame.sprites:
+        if sprite.link is None:
+            continue
+        a, b = locate(scene, sprite.source), locate(scene, sprite.target)
+        cell = locate(scene, sprite.link)
+        if a is None or b is None or cell is None:
+            continue
+        rect = sprite_rect(a, b, sprite.progress, sprite.offset)
+        out.append((sprite.opacity, link_pieces(rect, cell, scene.formula, link_pad(scene))))
+    return out

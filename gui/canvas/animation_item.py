@@ -6,7 +6,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsObject
 
-from stridescope.engine.picture.motion_geometry import IDENTITY, card_corners
+from stridescope.engine.picture.motion_geometry import (
+    IDENTITY,
+    card_corners,
+    link_pieces,
+    sprite_rect,
+)
 from stridescope.engine.picture.transition import Frame, Plan, StorageCell
 from stridescope.gui.canvas.painting import (
     color,
@@ -38,8 +43,10 @@ class AnimationItem(QGraphicsObject):
     """Sits above everything; `locate(anchor)` maps engine anchors to scene rectangles."""
 
     def __init__(self, theme: Theme, locate, bounds: QRectF, tween_at: QPointF,
-                 type_scale=None, tensor_color: str | None = None) -> None:
+                 type_scale=None, tensor_color: str | None = None,
+                 avoid: tuple | None = None, pad: float = 0.0) -> None:
         super().__init__()
+        self.avoid, self.pad = avoid, pad  # the address formula: link lines break around it
         self.px = type_scale.body if type_scale is not None else 18.0
         self.theme = theme
         # a moving value is filled as the grid it lands in is (no colour snap at the end);
@@ -145,7 +152,8 @@ class AnimationItem(QGraphicsObject):
             draw_runs(painter, x, y + px * 1.15, runs, px, mono=True)
 
     def _paint_links(self, painter: QPainter, sprites, paths) -> None:
-        """A thin line from every moving value to the storage cell it reads, all along."""
+        """A thin line from every moving value to the storage cell it reads, all along,
+        broken around the address formula (the engine's geometry: scene.frame_links)."""
         pen = QPen(color(self.theme.highlight, 150), 1.3)
         painter.setPen(pen)
         for sprite, path in zip(sprites, paths):
@@ -154,11 +162,11 @@ class AnimationItem(QGraphicsObject):
             cell = self.locate(sprite.link)
             if cell is None:
                 continue
-            base = _lerp(*path, sprite.progress)
-            dx, dy = sprite.offset
-            centre = base.center() + QPointF(dx * base.width(), dy * base.height())
+            a, b = (r.getRect() for r in path)
+            rect = sprite_rect(a, b, sprite.progress, sprite.offset)
             painter.setOpacity(sprite.opacity * 0.9)
-            painter.drawLine(centre, QPointF(cell.center().x(), cell.top() + 2))
+            for start, end in link_pieces(rect, cell.getRect(), self.avoid, self.pad):
+                painter.drawLine(QPointF(*start), QPointF(*end))
         painter.setOpacity(1.0)
 
     def _paint_card(self, painter: QPainter, sprite, base: QRectF) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from stridescope.engine.picture.content import Formula, Picture
-from stridescope.engine.picture.scene import Scene, locate
+from stridescope.engine.picture.scene import Scene, link_pad, locate
 from stridescope.engine.picture.transition import Frame, Plan
 from stridescope.gui.canvas.animation_item import AnimationItem
 from stridescope.gui.canvas.grid_item import GridItem
@@ -309,7 +309,8 @@ class CanvasScene(QGraphicsScene):
         focus = composed.grid.grid.tensor.name if composed.grid else None
         tint = self.theme.tensor_color(composed.colors.get(focus, 0)) if focus else None
         self.overlay = AnimationItem(self.theme, self.locate, self.sceneRect(), tween_at,
-                                     composed.type, tint)
+                                     composed.type, tint, avoid=composed.formula,
+                                     pad=link_pad(composed))
         self.overlay.prepare(plan)  # geometry and labels before the first frame
         self.addItem(self.overlay)
         # static items are painted once into a device cache while the overlay moves

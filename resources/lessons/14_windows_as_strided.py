@@ -17,6 +17,8 @@ print(torch.equal(same, windows))
 #: en: Cell 2 is read by three windows: windows[0, 2], windows[1, 1] and windows[2, 0]. Torch's overlap check for in-place writes catches only stride 0: a write into overlapping windows like these is not refused, and its result depends on the order the cells are written in. clone() them before writing.
 #: zh: 单元 2 被三个窗口读取：windows[0, 2]、windows[1, 1] 和 windows[2, 0]。torch 对原地写入的重叠检查只能发现步长 0：像这样重叠的窗口，写入不会被拒绝，结果却取决于各单元被写入的顺序。写入之前先 clone()。
 own = windows.clone()
+#: en: A new example: img is a 3×3 image of the numbers 0…8, shape (3, 3), stride (3, 1).
+#: zh: 一个新例子：img 是由数字 0…8 组成的 3×3 图像，形状 (3, 3)，步长 (3, 1)。
 img = torch.arange(9).view(3, 3)
 #: en: Windows work in two dimensions too: unfold twice gives every 2×2 patch of a 3×3 image, shape (2, 2, 2, 2), stride (3, 1, 3, 1) — the patches step through the image as the image steps through itself, and nothing is copied. patches[1, 1] prints [[4, 5], [7, 8]].
 #: zh: 窗口在二维中也一样：连续两次 unfold 得到 3×3 图像中的每个 2×2 小块，形状 (2, 2, 2, 2)，步长 (3, 1, 3, 1)——小块在图像中前进的方式和图像本身一样，没有复制任何数据。patches[1, 1] 输出 [[4, 5], [7, 8]]。

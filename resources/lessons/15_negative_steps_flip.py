@@ -18,6 +18,8 @@ print(rev.tolist(), x[5].item())
 #: zh: NumPy 的 a[::-2] 相当于先 flip，再用正的间隔切片：形状 (3,)，步长 (2,)——是翻转后副本的视图。输出 [5, 3, 1]。
 odd = x.flip(0)[::2]
 print(odd.tolist())
+#: en: Now a matrix: m holds the numbers 0…5 in 2 rows of 3, shape (2, 3), stride (3, 1).
+#: zh: 现在换成矩阵：m 把数字 0…5 排成 2 行、每行 3 个，形状 (2, 3)，步长 (3, 1)。
 m = torch.arange(6).view(2, 3)
 #: en: On a matrix, flip(1) reverses each row (a copy again): shape (2, 3), stride (3, 1). It prints [[2, 1, 0], [5, 4, 3]].
 #: zh: 对矩阵来说，flip(1) 把每一行反过来（同样是副本）：形状 (2, 3)，步长 (3, 1)。输出 [[2, 1, 0], [5, 4, 3]]。

@@ -17,9 +17,11 @@ print(d.requires_grad, d.data_ptr() == w.data_ptr())
 #: zh: 通过 d 写入就是写入 w 的字节，而 autograd 看不到：w[0, 0] 现在是 5.0，w 的版本计数从 0 变成了 1。输出 5.0 1。
 d[0, 0] = 5.0
 print(w[0, 0].item(), w._version)
-#: en: .data shares the storage too, but not the version counter: the write of 7.0 into w[0, 1] is not counted, so autograd could never catch it. Prefer detach(). It prints 7.0 1.
-#: zh: .data 也共享存储，但不共享版本计数：把 7.0 写入 w[0, 1] 不会被计数，所以 autograd 永远发现不了。应优先使用 detach()。输出 7.0 1。
+#: en: raw = w.data shares the storage of w too, as d does, but not its version counter.
+#: zh: raw = w.data 也与 w 共享存储（和 d 一样），但不共享它的版本计数。
 raw = w.data
+#: en: So the write of 7.0 into w[0, 1] through raw is not counted: the version of w stays 1, and autograd could never catch it. Prefer detach(). It prints 7.0 1.
+#: zh: 所以通过 raw 把 7.0 写入 w[0, 1] 不会被计数：w 的版本仍是 1，autograd 永远发现不了。应优先使用 detach()。输出 7.0 1。
 raw[0, 1] = 7.0
 print(w[0, 1].item(), w._version)
 #: en: v = w[0] is a view of the leaf w (grad_fn SelectBackward0), on the same storage S1.
@@ -28,13 +30,17 @@ v = w[0]
 #: en: Predict: can we add 1 to v in place? PyTorch refuses: it would change the parameter w behind autograd's back.
 #: zh: 先预测：能对 v 原地加 1 吗？PyTorch 拒绝了：这会在 autograd 不知情的情况下改变参数 w。
 v.add_(1)  #! expect-error
-#: en: The fix: v2 = w[0].clone() copies into a new storage S2, and autograd tracks the copy (grad_fn CloneBackward0); writing into v2 is fine.
-#: zh: 解决办法：v2 = w[0].clone() 复制到一块新的存储 S2，autograd 会跟踪这个副本（grad_fn 是 CloneBackward0）；写入 v2 没有问题。
+#: en: The fix: v2 = w[0].clone() copies into a new storage S2, and autograd tracks the copy (grad_fn CloneBackward0).
+#: zh: 解决办法：v2 = w[0].clone() 复制到一块新的存储 S2，autograd 会跟踪这个副本（grad_fn 是 CloneBackward0）。
 v2 = w[0].clone()
+#: en: Writing into the copy v2 is fine: its own storage S2 changes, and w does not.
+#: zh: 写入副本 v2 没有问题：变的是它自己的存储 S2，w 不变。
 v2.add_(1)
-#: en: b = w * 2 is an intermediate result, and c = b.pow(2) saves b for the backward pass: the gradient of b * b needs b.
-#: zh: b = w * 2 是一个中间结果，而 c = b.pow(2) 为反向传播保存了 b：b * b 的梯度需要 b。
+#: en: b = w * 2 is an intermediate result: not a leaf, made by an operation (grad_fn MulBackward0).
+#: zh: b = w * 2 是一个中间结果：不是叶子张量，而是运算的结果（grad_fn 是 MulBackward0）。
 b = w * 2
+#: en: c = b.pow(2) saves b for the backward pass: the gradient of b * b needs b, as it is now, at version 0.
+#: zh: c = b.pow(2) 为反向传播保存了 b：b * b 的梯度需要 b 现在的样子，即版本 0 的 b。
 c = b.pow(2)
 #: en: b.mul_(3) is allowed (b is not a leaf), but it moves the version of b from 0 to 1. It prints 1.
 #: zh: b.mul_(3) 是允许的（b 不是叶子张量），但它把 b 的版本从 0 变成了 1。输出 1。
@@ -43,10 +49,16 @@ print(b._version)
 #: en: Predict what backward() says: it needs the b it saved at version 0, and b is at version 1, so it refuses.
 #: zh: 先预测 backward() 会说什么：它需要保存时处于版本 0 的 b，而 b 现在是版本 1，所以它拒绝了。
 c.sum().backward()  #! expect-error
-#: en: Out of place it works: p = w * 2, q = p.pow(2), then r = p * 3 leaves the saved p alone, and w.grad holds the gradient 8 * w of the sum of (2 * w) * (2 * w). It prints [[40.0, 56.0, 8.0], [8.0, 8.0, 8.0]].
-#: zh: 改用非原地写法就可以：p = w * 2，q = p.pow(2)，然后 r = p * 3 不会动保存的 p，w.grad 里是 (2 * w) * (2 * w) 之和的梯度 8 * w。输出 [[40.0, 56.0, 8.0], [8.0, 8.0, 8.0]]。
+#: en: Out of place it works. Start again: p = w * 2 is a fresh intermediate result, as b was.
+#: zh: 改用非原地写法就可以。重新开始：p = w * 2 是一个新的中间结果，和 b 一样。
 p = w * 2
+#: en: q = p.pow(2) saves p for the backward pass, as c saved b.
+#: zh: q = p.pow(2) 为反向传播保存了 p，就像 c 保存了 b。
 q = p.pow(2)
+#: en: r = p * 3 writes its result into a new storage and leaves the saved p alone: p stays at version 0.
+#: zh: r = p * 3 把结果写入一块新的存储，不会动保存的 p：p 仍是版本 0。
 r = p * 3
+#: en: Now backward() runs: w.grad holds the gradient 8 * w of the sum of (2 * w) * (2 * w). It prints [[40.0, 56.0, 8.0], [8.0, 8.0, 8.0]].
+#: zh: 现在 backward() 可以运行了：w.grad 里是 (2 * w) * (2 * w) 之和的梯度 8 * w。输出 [[40.0, 56.0, 8.0], [8.0, 8.0, 8.0]]。
 q.sum().backward()
 print(w.grad.tolist())

@@ -786,8 +786,8 @@
       <translation>meta（仅布局）</translation>
     </message>
     <message>
-      <source>computed from {source} — new storage {storage}</source>
-      <translation>由 {source} 计算得到——新存储 {storage}</translation>
+      <source>its own storage {storage} (made from {source} at an earlier step)</source>
+      <translation>自己的存储 {storage}（在之前的步骤中由 {source} 得到）</translation>
     </message>
     <message>
       <source>N{id} · NumPy memory: {names} · {nbytes} bytes</source>
@@ -806,8 +806,8 @@
       <translation>{name}（名字已删除）</translation>
     </message>
     <message>
-      <source>copy of {source} — new storage {storage}</source>
-      <translation>{source} 的副本——新存储 {storage}</translation>
+      <source>computed from {source} — new storage {storage}</source>
+      <translation>由 {source} 计算得到——新存储 {storage}</translation>
     </message>
     <message>
       <source>call {k} of {n}</source>
@@ -818,12 +818,8 @@
       <translation>版本 {n}</translation>
     </message>
     <message>
-      <source>another name for {source} (same tensor object)</source>
-      <translation>{source} 的另一个名字（同一个张量对象）</translation>
-    </message>
-    <message>
-      <source>lives on storage {storage}</source>
-      <translation>位于存储 {storage}</translation>
+      <source>copy of {source} — new storage {storage}</source>
+      <translation>{source} 的副本——新存储 {storage}</translation>
     </message>
     <message>
       <source>shares it with {names}</source>
@@ -836,6 +832,14 @@
     <message>
       <source>(+{n} more warnings in the console)</source>
       <translation>（还有 {n} 条警告，见控制台）</translation>
+    </message>
+    <message>
+      <source>another name for {source} (same tensor object)</source>
+      <translation>{source} 的另一个名字（同一个张量对象）</translation>
+    </message>
+    <message>
+      <source>lives on storage {storage}</source>
+      <translation>位于存储 {storage}</translation>
     </message>
     <message>
       <source>also on it: {names}</source>

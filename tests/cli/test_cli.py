@@ -122,6 +122,18 @@ def test_window_smoke_opens_and_screenshots(tmp_path):
         assert image.width > 800 and image.height > 500
 
 
+@pytest.mark.parametrize("size", [(1280, 720), (1000, 900)])
+def test_screenshot_is_taken_at_the_given_size(tmp_path, size):
+    # a fresh settings folder (run) restores no geometry, so only --size can give this size
+    out = tmp_path / "w.png"
+    done = run("--screenshot", str(out), "--size", f"{size[0]}x{size[1]}", timeout=90)
+    assert done.returncode == 0, done.stderr
+    from PIL import Image
+
+    with Image.open(out) as image:
+        assert image.size == size
+
+
 @pytest.mark.parametrize("suffix", ["gif", "mp4"])
 def test_animation_export_headless(script, tmp_path, suffix):
     out = tmp_path / f"a.{suffix}"

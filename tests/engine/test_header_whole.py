@@ -223,3 +223,35 @@ def test_a_computed_result_is_not_called_a_copy():
         said[name] = next(t.text for t in scene.grid.texts if "new storage" in t.text)
     assert said["b"].startswith("computed from x") and said["d"].startswith("computed from x")
     assert said["c"].startswith("copy of x") and said["f"].startswith("copy of x")
+
+
+COPY_WORDS = re.compile(r"copy of|computed from|new storage")
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_only_the_step_that_made_a_copy_calls_it_one(name):
+    """The grid's relation line says what this step did: 'copy of m — new storage S3' at
+    `copied = torch.tensor(m)`, not again at `r = m[::-1]` (which copies nothing) nor at a
+    later `b.mul_(3)` (where the statement it read was not the one that made b)."""
+    result = _run(name)
+    for index, step in enumerate(result.steps):
+        scene = compose(result, ViewState(step=index), Viewport(1280, 720))
+        if scene.grid is None:
+            continue
+        relation = next((t.text for t in scene.grid.texts if "data_ptr" in t.text), "")
+        bound_here = {p.name for p in step.produced}
+        if COPY_WORDS.search(relation):
+            assert scene.focus in bound_here, (name, index + 1, step.source, relation)
+
+
+def test_lesson_19_a_numpy_view_step_shows_the_memory_it_views():
+    """`r = m[::-1]` and the steps about r: the tensor on r's memory (shared), not the
+    unrelated tensor bound last (copied), whose relation line said 'copy of m'."""
+    result = _run("19_numpy_bridge")
+    for index, step in enumerate(result.steps):
+        if step.source in ("r = m[::-1]", "print(r.strides, r.base is m)",
+                           "bad = torch.from_numpy(r)"):
+            scene = compose(result, ViewState(step=index), Viewport(1280, 720))
+            assert scene.focus == "shared", step.source
+            assert not any("cop" in t.text.replace("no data copied", "")
+                           for t in scene.grid.texts), step.source

@@ -4,6 +4,7 @@ bytes) of every lesson, and each fact a reader once caught a lesson getting wron
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import replace
 from functools import cache
@@ -357,6 +358,32 @@ def test_parse_lesson_keys_narration_by_position_and_reads_questions():
     assert lesson.question(steps[3]) == "value a[0]" and lesson.question(steps[1]) is None
     assert lesson.caption("a = torch.zeros(2)", "en") == "hello"  # by text: the first one
     assert lesson.title("zh_CN") == "T"  # falls back to English
+
+
+def _is_print(statement: ast.stmt) -> bool:
+    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Name) and statement.value.func.id == "print")
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_each_statement_has_its_own_caption(name):
+    """A caption is shown at its own statement only, so one that also narrates the next
+    statement ('b = w * 2 …, and c = b.pow(2) saves b') speaks of code that has not run yet
+    and leaves that statement's step silent. Only the prints after a statement may share its
+    caption (it says what they print); an import needs none."""
+    lesson = load_lesson(name)
+    statements = ast.parse(lesson.script).body
+    narrated = {n.index for n in lesson.narrations}
+    sources = [(ast.get_source_segment(lesson.script, s) or "").strip() for s in statements]
+    for index, statement in enumerate(statements):
+        if not isinstance(statement, ast.Import | ast.ImportFrom) and not _is_print(statement):
+            assert index in narrated, f"{name}: {sources[index]!r} has no caption of its own"
+    for narration in lesson.narrations:  # nor does a caption quote a later statement's code
+        for lang, text in narration.texts.items():
+            for later in range(narration.index + 1, len(statements)):
+                quoted = sources[later] in text and sources[later] not in narration.source
+                assert not quoted, f"{name} ({lang}): the caption of {narration.source!r} " \
+                                   f"speaks of the later {sources[later]!r}"
 
 
 def test_captions_follow_their_statements_when_the_script_is_edited():
