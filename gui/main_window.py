@@ -14,7 +14,7 @@ import traceback
 from PySide6.QtCore import QEvent, QLocale, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-from stridescope.engine.interpret.script import parse
+from stridescope.engine.interpret.script import EditParser
 from stridescope.gui import operations
 from stridescope.gui.animation import Animator
 from stridescope.gui.autoplay import Autoplay
@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
             "zh_CN" if QLocale.system().name().startswith("zh") else "en")
         install_language(lang)
         self.controller = Controller(parent=self)
+        self._edits = EditParser()  # each edit's syntax, parsed from where it changed
         self.run_progress = RunProgress.attach(self, self.controller)  # Cancel / Esc, notices
         self.scene = CanvasScene(THEMES.get(settings.get("theme"), LIGHT))
         self.view = CanvasView(self.scene)
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- editing
     def _on_run(self, text: str) -> None:
         """Run the edited script; while it does not parse, keep the last good picture."""
-        error = parse(text)[1]
+        error = self._edits.parse(text)[1]  # from the first changed statement on
         if error is not None:
             self.console.show_document(self.controller.document)
             self.console.report(_("SyntaxError: {message} (line {line}) — the canvas shows the "

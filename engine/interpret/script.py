@@ -37,6 +37,32 @@ def source_lines(source: str) -> list[str]:
     return LINE.findall(source)
 
 
+_COMPOUND = tuple(getattr(ast, name) for name in (
+    "If", "For", "AsyncFor", "While", "Try", "TryStar", "With", "AsyncWith", "FunctionDef",
+    "AsyncFunctionDef", "ClassDef", "Match") if hasattr(ast, name))
+
+
+def resumable_at(statements: list[ast.stmt], k: int) -> bool:
+    """Can a run be kept before statement k (see the NOTE: what may follow is unknown)?"""
+    if not 0 < k < len(statements):
+        return False
+    before, at = statements[k - 1], statements[k]
+    return (not isinstance(before, _COMPOUND) and at.col_offset == 0
+            and at.lineno > (before.end_lineno or before.lineno))
+
+
+def same_lines(old: str, new: str) -> int:
+    """How many leading lines two scripts share, compared as text: a resumed run must not walk
+    the old script's lines (each one it touches is a page copied out of its checkpoint)."""
+    size, at = 4096, 0
+    while at < len(old) and old[at:at + size] == new[at:at + size]:
+        at += size
+    end = min(len(old), len(new), at + size)
+    while at < end and old[at] == new[at]:
+        at += 1
+    return new.count("\n", 0, at)  # whole lines (a lone "\r" ending counts as none: safe)
+
+
 def parse_tail(source: str, line: int, start: int) -> tuple[list[ast.stmt], ErrorInfo | None]:
     """The top-level statements from line `line` (1-based, at offset `start`) on, numbered
     as in the whole script, when the lines before it are known to parse and end with a simple
@@ -115,3 +141,35 @@ class SourceSegments:
             raise ValueError(f"line {first} is before the segments' first line")
         at = self.first_line
         return ast.get_source_segment("".join(self.lines[first - at:end - at + 1]), local) or ""
+
+
+class EditParser:
+    """Parses a script as it is edited: from the last statement boundary before the first
+    changed line on (as a resumed run does), since everything before it parsed last time.
+    The window checks each edit's syntax; a 10,000-statement script took 312 ms whole."""
+
+    def __init__(self) -> None:
+        self._source: str | None = None
+        self._statements: list[ast.stmt] = []
+
+    def parse(self, source: str) -> tuple[list[ast.stmt], ErrorInfo | None]:
+        source = clean_source(source)
+        statements, error = self._incremental(source) if self._source is not None else (
+            None, None)
+        if statements is None and error is None:
+            statements, error = parse(source)
+        if error is None:
+            self._source, self._statements = source, statements
+        return statements, error
+
+    def _incremental(self, source: str):
+        old = self._statements
+        same = same_lines(self._source, source)
+        k = next((k for k in range(len(old) - 1, 0, -1)
+                  if old[k].lineno - 1 <= same and resumable_at(old, k)), None)
+        if k is None:
+            return None, None
+        line = old[k].lineno
+        start = sum(map(len, source_lines(source)[:line - 1]))
+        tail, error = parse_tail(source, line, start)
+        return (None if error else old[:k] + tail), error

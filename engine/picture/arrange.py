@@ -28,6 +28,7 @@ import numpy as np
 
 from stridescope.engine.picture.content import Grid, Picture, Strip, build_picture, extent
 from stridescope.engine.picture.labels import title_line
+from stridescope.engine.picture.memo import by_identity
 from stridescope.engine.picture.scene import (
     LONG_STRIP,
     MAX_GRID_SIDE,
@@ -148,12 +149,19 @@ def family_demands(result_key: Key, family: int | tuple | None
     if isinstance(family, tuple):  # ("calls", i): the calls of statement i, stepped into
         return _call_demands(result_key, family[1])
     for step in result_key.value.steps[:FAMILY_SCAN]:
-        picture = build_picture(step)
-        if picture.grid is not None and picture.grid.tensor.storage_id == family:
-            d = demand(picture)
-            if d is not None:
-                counts[d] = counts.get(d, 0) + 1
+        storage, d = _step_demand(step)
+        if storage == family and d is not None:
+            counts[d] = counts.get(d, 0) + 1
     return tuple(counts.items())
+
+
+@by_identity(4 * FAMILY_SCAN)  # an edited script's unchanged steps are the same objects
+def _step_demand(step) -> tuple[int | None, _Demand | None]:
+    """The storage a step's grid shows, and what the step asks of the layout."""
+    picture = build_picture(step)
+    if picture.grid is None:
+        return None, None
+    return picture.grid.tensor.storage_id, demand(picture)
 
 
 def _call_demands(result_key: Key, index: int) -> tuple[tuple[_Demand, int], ...]:
@@ -177,9 +185,16 @@ def arrangement_for(result_key: Key, viewport: Viewport, ts: TypeScale, body: Re
     """The arrangement of a step: its family's, with its own demand added when the family's
     scan did not see it; so every step of a family shares one cached arrangement."""
     counted = family_demands(result_key, family)
-    if own is not None and all(d != own for d, _ in counted):
-        counted = ((own, 1), *counted)
-    return choose_arrangement(viewport, ts, body, counted)
+    if own is None or any(d == own for d, _ in counted):
+        return choose_arrangement(viewport, ts, body, counted)
+    if counted:
+        # a step past the family's scan: its layout, if the step fits it no worse than the
+        # steps it was made for (no jump, and no new choice per key press on a long script)
+        a = choose_arrangement(viewport, ts, body, counted)
+        if _overflows(a, ts, body, ((own, 1),)) <= max(1.0, _family_overflow(a, ts, body,
+                                                                           counted)):
+            return a
+    return choose_arrangement(viewport, ts, body, ((own, 1), *counted))
 
 
 def squeezed_arrangement(result_key: Key, viewport: Viewport, ts: TypeScale, family_body: Rect,
@@ -202,6 +217,12 @@ def squeezed_arrangement(result_key: Key, viewport: Viewport, ts: TypeScale, fam
     # legible cells come first, the step lays out anew (only when that then fits)
     fresh = choose_arrangement(viewport, ts, body, counted)
     return fresh if _overflows(fresh, ts, body, counted) <= 1 else squeezed
+
+
+@lru_cache(maxsize=32)
+def _family_overflow(a: Arrangement, ts: TypeScale, body: Rect,
+                     counted: tuple[tuple[_Demand, int], ...]) -> float:
+    return _overflows(a, ts, body, counted)
 
 
 def _overflows(a: Arrangement, ts: TypeScale, body: Rect,

@@ -8,6 +8,7 @@ from functools import lru_cache
 from stridescope.engine.model.state import RunResult, Step, TensorState
 from stridescope.engine.model.substeps import CALL_MARKS, ORDER_KEEPING_COPIES, call_text
 from stridescope.engine.picture.content import Picture, Strip
+from stridescope.engine.picture.memo import by_identity
 from stridescope.engine.picture.scene import Key, Text, Translate, TypeScale, ViewState
 from stridescope.engine.picture.text import tuple_text, wrap
 
@@ -100,9 +101,15 @@ def reserved_header(result: RunResult, steps, view: ViewState, ts: TypeScale, wi
 def _tallest_header(result_key: Key, steps_key: Key, caption: str, ts: TypeScale,
                     width: float, tr_key: Key) -> float:
     """Computed once per run, language and width, not once per step shown."""
-    steps, tr = steps_key.value, tr_key.value
-    return max((_height(header_texts(s, len(steps), caption, ts, 0, width, tr, False))
+    steps = steps_key.value
+    return max((_header_height(s, len(steps), caption, ts, width, tr_key)
                 for s in steps[:HEADER_SCAN]), default=0.0)
+
+
+@by_identity(4 * HEADER_SCAN)  # an edited script's unchanged steps are the same objects
+def _header_height(step: Step, steps: int, caption: str, ts: TypeScale, width: float,
+                   tr_key: Key) -> float:
+    return _height(header_texts(step, steps, caption, ts, 0, width, tr_key.value, False))
 
 
 def _height(texts: Sequence[Text]) -> float:

@@ -47,26 +47,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from stridescope.engine.interpret.script import source_lines
+from stridescope.engine.interpret.script import resumable_at, source_lines
 
 MAX_ALIVE = 16
 GROWTH_LIMIT = 128 << 20
 ANSWER_SECONDS = 5.0  # a checkpoint answers a resume at once; past this it is dropped
 SUPPORTED = sys.platform.startswith("linux")  # /proc, SEQPACKET, PR_SET_CHILD_SUBREAPER
-
-_COMPOUND = tuple(getattr(ast, name) for name in (
-    "If", "For", "AsyncFor", "While", "Try", "TryStar", "With", "AsyncWith", "FunctionDef",
-    "AsyncFunctionDef", "ClassDef", "Match") if hasattr(ast, name))
-
-
-def resumable_at(statements: list[ast.stmt], k: int) -> bool:
-    """Can a run be kept before statement k (see the NOTE: what may follow is unknown)?"""
-    if not 0 < k < len(statements):
-        return False
-    before, at = statements[k - 1], statements[k]
-    return (not isinstance(before, _COMPOUND) and at.col_offset == 0
-            and at.lineno > (before.end_lineno or before.lineno))
-
 
 def plan(statements: list[ast.stmt], start: int, changed: int | None = None) -> frozenset[int]:
     """Where a run that starts at statement `start` keeps checkpoints."""
@@ -75,18 +61,6 @@ def plan(statements: list[ast.stmt], start: int, changed: int | None = None) -> 
     if changed is not None:
         marks.add(changed)
     return frozenset(k for k in marks if k > start and resumable_at(statements, k))
-
-
-def same_lines(old: str, new: str) -> int:
-    """How many leading lines two scripts share, compared as text: a resumed run must not walk
-    the old script's lines (each one it touches is a page copied out of its checkpoint)."""
-    size, at = 4096, 0
-    while at < len(old) and old[at:at + size] == new[at:at + size]:
-        at += size
-    end = min(len(old), len(new), at + size)
-    while at < end and old[at] == new[at]:
-        at += 1
-    return new.count("\n", 0, at)  # whole lines (a lone "\r" ending counts as none: safe)
 
 
 def shares_lines(old: str, new: str, start: int) -> bool:

@@ -360,9 +360,9 @@ def _retarget(run, index: int, resumed, limits):
     here. (keeper, None), or (None, the error a fresh run would have stopped at)."""
     global _OUT
     from stridescope.engine.interpret.runner import statement_error
-    from stridescope.engine.interpret.script import clean_source, parse_tail, too_long
+    from stridescope.engine.interpret.script import clean_source, parse_tail, same_lines, too_long
     from stridescope.engine.model.state import ErrorInfo
-    from stridescope.engine.worker.checkpoints import Keeper, first_changed, same_lines
+    from stridescope.engine.worker.checkpoints import Keeper, first_changed
 
     _OUT = resumed.out_fd
     source = resumed.request.get("script")

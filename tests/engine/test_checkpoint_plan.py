@@ -8,14 +8,15 @@ import ast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stridescope.engine.interpret.script import parse, parse_tail, source_lines
-from stridescope.engine.worker.checkpoints import (
-    first_changed,
-    plan,
+from stridescope.engine.interpret.script import (
+    EditParser,
+    parse,
+    parse_tail,
     resumable_at,
     same_lines,
-    shares_lines,
+    source_lines,
 )
+from stridescope.engine.worker.checkpoints import first_changed, plan, shares_lines
 
 SIMPLE = ["a = 1", "b = a + 2", "print(a)", "c = [a,\n     b]", "d = a; e = b", "x = (1 +\n 2)",
           "t = 'x'  # comment", "", "# a comment"]
@@ -91,3 +92,24 @@ def test_the_first_changed_statement():
     statements = parse("a = 1\nb = 2\nc = (3 +\n     4)\nd = 5\n")[0]
     assert first_changed(statements, 0, 3) == 2  # the statement over lines 3–4
     assert first_changed(statements, 0, 5) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(SIMPLE + COMPOUND), min_size=2, max_size=12),
+       st.lists(st.tuples(st.integers(0, 30), st.sampled_from(SIMPLE + COMPOUND + [
+           "x = (", "  y = 1", "else:", "def g(:"])), min_size=1, max_size=5))
+def test_an_edited_script_parses_as_it_would_whole(parts, edits):
+    """The window's syntax check (EditParser) on a series of edits: the statements and the
+    error are those of a whole parse, every time."""
+    parser = EditParser()
+    for at, new in edits:
+        parts = [*parts]
+        parts[min(at, len(parts) - 1)] = new
+        source = "\n".join(parts) + "\n"
+        got, got_error = parser.parse(source)
+        want, want_error = parse(source)
+        assert (got_error is None) == (want_error is None)
+        if want_error is None:
+            assert dumped(got) == dumped(want)
+        else:
+            assert (got_error.type, got_error.line) == (want_error.type, want_error.line)
