@@ -39,7 +39,7 @@ from stridescope.engine.picture.scene import (
     Viewport,
     shown_side,
 )
-from stridescope.engine.picture.text import text_width, widest_text, wrap
+from stridescope.engine.picture.text import min_value_cell, text_width, widest_text, wrap
 
 
 # ----------------------------------------------------------------------------- arrangement
@@ -417,7 +417,10 @@ def _title_width(d: _Demand, ts: TypeScale) -> float:
 def _legible_cell(ts: TypeScale, widest: int) -> float:
     """The smallest cell whose value text can be at least the smallest type size."""
     value_px = ts.small * 1.15
-    return max(value_px * 2.0, text_width("8" * widest, value_px, mono=True) + 10)
+    # never below the cell at which fit_value_px still draws a value (it was: values were
+    # dropped at the very size the layout called legible)
+    return max(value_px * 2.0, min_value_cell(ts),
+               text_width("8" * widest, value_px, mono=True) + 10)
 
 
 def panes(arrangement: tuple[str, float], body: Rect, ts: TypeScale) -> tuple[Rect, Rect]:

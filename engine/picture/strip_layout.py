@@ -25,6 +25,7 @@ from stridescope.engine.picture.text import (
     corner_fits,
     elide,
     fit_value_px,
+    min_value_cell,
     text_width,
     tuple_text,
 )
@@ -128,9 +129,9 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
                                                           cell, ts, w)
         rows, y = _strip_cells_that_fit(window, total, per_row, top, arcs_h, ruler,
                                         row_h, ts, bottom)
-        if y <= bottom or cell <= ts.small * 2.3:
+        if y <= bottom or cell <= min_value_cell(ts):
             break
-        cell = max(ts.small * 2.3, cell * 0.88)
+        cell = max(min_value_cell(ts), cell * 0.88)  # values stay drawn
     if y > pane[1] + h and rows and rows[-1].skipped:  # no room for the closing break note
         rows.pop()
         y -= ts.small * 1.8
@@ -153,7 +154,8 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
             continue
         for k in range(row.start, row.start + row.count):
             if k == row.start or (k % step_every == 0 and k - row.start >= step_every):
-                texts.append(Text((x0 + (k - row.start) * cell, row.y - ruler, cell * step_every,
+                left = x0 + (k - row.start) * cell  # the box ends with the strip's pane
+                texts.append(Text((left, row.y - ruler, min(cell * step_every, x + w - left),
                                    ruler), f"{k:,}", ts.small, "muted", align="left"))
     texts += _fold_marks(layout_rows, x, label_w, cell, ts, tr)
     first_row = next((r for r in layout_rows if not r.skipped), None)
