@@ -24,6 +24,7 @@ from stridescope.engine.picture.scene import (
 from stridescope.engine.picture.text import (
     corner_fits,
     elide,
+    fit_clauses,
     fit_value_px,
     min_value_cell,
     text_width,
@@ -107,7 +108,7 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
     tw = text_width(title, ts.body, bold=True) + ts.small
     texts.append(Text((x, y, tw, ts.body * 1.4), title, ts.body, "text", True))
     texts.append(Text((x + tw, y + (ts.body * 1.4 - ts.small * 1.4) / 2, w - tw, ts.small * 1.4),
-                      elide(details, ts.small, w - tw), ts.small, "muted"))
+                      fit_clauses(details, ts.small, w - tw), ts.small, "muted"))
     y += ts.body * 1.5
     label_chars = max((len(o.label) for o in strip.overlays), default=4)
     # arcs (one per dim of the focused tensor, from its first cell) sit above the first row

@@ -106,7 +106,13 @@ def fit_clauses(text: str, px: float, width: float, sep: str = " · ") -> str:
     clauses = text.split(sep)
     while len(clauses) > 1 and text_width(sep.join(clauses), px) > width:
         clauses.pop()
-    return elide(sep.join(clauses), px, width)
+    first = clauses[0]
+    while text_width(first, px) > width:  # then its own last part ("…, no data copied")
+        cut = max(first.rfind(", "), first.rfind("，"))
+        if cut <= 0:
+            break
+        first = first[:cut]
+    return elide(first if len(clauses) == 1 else sep.join(clauses), px, width)
 
 
 def tuple_text(values: Sequence[int]) -> str:
