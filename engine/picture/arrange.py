@@ -28,6 +28,13 @@ import numpy as np
 
 from stridescope.engine.picture.content import Grid, Picture, Strip, build_picture, extent
 from stridescope.engine.picture.labels import title_line
+from stridescope.engine.picture.measures import (
+    _strip_height,
+    formula_line_count,
+    panel_size,
+    strip_geometry,
+    title_lines,
+)
 from stridescope.engine.picture.memo import by_identity
 from stridescope.engine.picture.scene import (
     LONG_STRIP,
@@ -40,7 +47,7 @@ from stridescope.engine.picture.scene import (
     Viewport,
     shown_side,
 )
-from stridescope.engine.picture.text import text_width, widest_text, wrap
+from stridescope.engine.picture.text import min_value_cell, text_width, widest_text
 
 
 # ----------------------------------------------------------------------------- arrangement
@@ -61,6 +68,7 @@ class _Demand:
     notes: int = 0         # elision notes under the grid (panels, rows, columns, meta)
     name: str = ""         # the tensor's name and that line (English), wrapped as the grid
     title: str = ""        # title wraps them (title_lines)
+    offset: int = 0        # the storage offset (the formula's "(offset = 4)")
 
     @property
     def strip_cells(self) -> int:
@@ -102,7 +110,7 @@ def demand(picture: Picture) -> _Demand | None:
         + int(t.ndim > 2 and grid.panel_count > MAX_PANELS)
     return _Demand(shown_side(grid.rows), shown_side(grid.cols), panels, laid_out,
                    len(picture.strips) - len(strips), min(arcs, 6), widest, label, t.ndim,
-                   title, notes, t.name, line)
+                   title, notes, t.name, line, t.storage_offset)
 
 
 def _widest_value(grid: Grid, strip: Strip | None) -> int:
@@ -255,17 +263,20 @@ def _fit(a: Arrangement, share: float, ts: TypeScale, body: Rect,
          demands: tuple[_Demand, ...]) -> Arrangement:
     grid_pane, strip_pane = panes((a.direction, share), body, ts)
     legible = max((_legible_cell(ts, d.widest) for d in demands), default=a.grid_cell)
-    grid_cell = min([a.grid_cell] + [_largest(lambda c, d=d: _grid_fits(d, c, ts, grid_pane))
-                                     for d in _grid_distinct(demands, ts, grid_pane[2])])
-    strip_cell = min([a.strip_cell] + [_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane))
-                                       for d in _strip_distinct(demands)])
+    u = _under(ts, a.direction)
+    grid_cell = min([a.grid_cell] + [_largest(lambda c, d=d: _grid_fits(d, c, ts, grid_pane,
+                                                                        not u(d)))
+                                     for d in _grid_distinct(demands, ts, grid_pane[2], u)])
+    strip_cell = min([a.strip_cell] + [_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane,
+                                                                          u(d)))
+                                       for d in _strip_distinct(demands, ts, strip_pane[2], u)])
     grid_cell = max(grid_cell, min(legible, a.grid_cell))
     strip_cell = min(max(strip_cell, min(legible, a.strip_cell)),
                      max(grid_cell * STRIP_TO_GRID, legible))
     fitted = Arrangement(a.direction, share, grid_cell, strip_cell)
     tallest = max((_content_height(d, fitted, ts, grid_pane, strip_pane) for d in demands),
                   default=body[3])
-    strip_h = max((min(strip_pane[3], _strips_height(d, strip_cell, ts, strip_pane[2]))
+    strip_h = max((min(strip_pane[3], _strips_height(d, strip_cell, ts, strip_pane[2], u(d)))
                    for d in demands), default=strip_pane[3])
     return Arrangement(a.direction, share, grid_cell, strip_cell, min(tallest, body[3]), strip_h)
 
@@ -290,10 +301,11 @@ def choose_arrangement(viewport: Viewport, ts: TypeScale, body: Rect,
     candidates = [(direction, r) for direction, shares in SHARES.items() for r in shares]
     for direction, share in candidates:
         grid_pane, strip_pane = panes((direction, share), body, ts)
-        grid_cell = min((_largest(lambda c, d=d: _grid_fits(d, c, ts, grid_pane))
-                         for d in _grid_distinct(demands, ts, grid_pane[2])), default=cap)
-        strip_cell = min((_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane))
-                          for d in _strip_distinct(demands)), default=cap)
+        u = _under(ts, direction)
+        grid_cell = min((_largest(lambda c, d=d: _grid_fits(d, c, ts, grid_pane, not u(d)))
+                         for d in _grid_distinct(demands, ts, grid_pane[2], u)), default=cap)
+        strip_cell = min((_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane, u(d)))
+                          for d in _strip_distinct(demands, ts, strip_pane[2], u)), default=cap)
         grid_cell = min(max(grid_cell, legible), cap)
         strip_cell = _strip_cell(strip_cell, demands, ts, strip_pane, legible, cap, grid_cell,
                                  STRIP_TO_GRID)
@@ -314,7 +326,9 @@ def choose_arrangement(viewport: Viewport, ts: TypeScale, body: Rect,
     grid_pane, strip_pane = panes((chosen.direction, chosen.share), body, ts)
     tallest = max((_content_height(d, chosen, ts, grid_pane, strip_pane) for d in demands),
                   default=body[3])
-    strip_h = max((min(strip_pane[3], _strips_height(d, chosen.strip_cell, ts, strip_pane[2]))
+    u = _under(ts, chosen.direction)
+    strip_h = max((min(strip_pane[3], _strips_height(d, chosen.strip_cell, ts, strip_pane[2],
+                                                     u(d)))
                    for d in demands), default=strip_pane[3])
     return Arrangement(chosen.direction, chosen.share, chosen.grid_cell, chosen.strip_cell,
                         min(tallest, body[3]), strip_h)
@@ -323,17 +337,19 @@ def choose_arrangement(viewport: Viewport, ts: TypeScale, body: Rect,
 def _overflow(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
               grid_pane: Rect, strip_pane: Rect) -> float:
     """How far a step's content would run past its panes at these cell sizes."""
-    title_h, formula_h = grid_fixed(ts, d, grid_pane[2])
+    u = under_strip(ts, "side" if grid_pane[0] != strip_pane[0] else "stack", d)
+    title_h, formula_h = grid_fixed(ts, d, grid_pane[2], not u)
     pw, ph = panel_size(d.rows, d.cols, grid_cell, ts)
     per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
     grid_h = title_h + formula_h + math.ceil(d.panels / per_line) * (ph + ts.small)
-    strip_h = _strips_height(d, strip_cell, ts, strip_pane[2])
+    strip_h = _strips_height(d, strip_cell, ts, strip_pane[2], u)
+    # a grid too wide loses whole columns (a strip too long is windowed): it counts more
     return max(0.0, grid_h - grid_pane[3]) + max(0.0, strip_h - strip_pane[3]) \
-        + max(0.0, pw - grid_pane[2])
+        + 4 * max(0.0, pw - grid_pane[2])
 
 
 def grid_height(d: _Demand, a: Arrangement, ts: TypeScale, grid_pane: Rect) -> float:
-    title_h, formula_h = grid_fixed(ts, d, grid_pane[2])
+    title_h, formula_h = grid_fixed(ts, d, grid_pane[2], not under_strip(ts, a.direction, d))
     pw, ph = panel_size(d.rows, d.cols, a.grid_cell, ts)
     per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
     return min(grid_pane[3], title_h + formula_h + math.ceil(d.panels / per_line)
@@ -342,12 +358,13 @@ def grid_height(d: _Demand, a: Arrangement, ts: TypeScale, grid_pane: Rect) -> f
 
 def _content_height(d: _Demand, a: Arrangement, ts: TypeScale, grid_pane: Rect,
                     strip_pane: Rect) -> float:
-    title_h, formula_h = grid_fixed(ts, d, grid_pane[2])
+    u = under_strip(ts, a.direction, d)
+    title_h, formula_h = grid_fixed(ts, d, grid_pane[2], not u)
     pw, ph = panel_size(d.rows, d.cols, a.grid_cell, ts)
     per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
     grid_h = min(grid_pane[3], title_h + formula_h + math.ceil(d.panels / per_line)
                  * (ph + ts.small))
-    strip_h = min(strip_pane[3], _strips_height(d, a.strip_cell, ts, strip_pane[2]))
+    strip_h = min(strip_pane[3], _strips_height(d, a.strip_cell, ts, strip_pane[2], u))
     if a.direction == "side":
         return max(grid_h, strip_h)
     return strip_pane[1] - grid_pane[1] + strip_h
@@ -356,7 +373,8 @@ def _content_height(d: _Demand, a: Arrangement, ts: TypeScale, grid_pane: Rect,
 def _used_area(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
                grid_pane: Rect, strip_pane: Rect) -> float:
     """The box around what a step draws, in both panes (for choosing the arrangement)."""
-    title_h, formula_h = grid_fixed(ts)
+    u = under_strip(ts, "side" if grid_pane[0] != strip_pane[0] else "stack", d)
+    title_h, formula_h = grid_fixed(ts, None, 1e9, not u)
     pw, ph = panel_size(min(d.rows, MAX_GRID_SIDE), min(d.cols, MAX_GRID_SIDE), grid_cell, ts)
     per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
     gw = min(grid_pane[2], max(per_line * pw, _title_width(d, ts)))
@@ -364,27 +382,27 @@ def _used_area(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
     label_w, _, per_row, _ = strip_geometry(d.lanes, d.label_chars, strip_cell, ts,
                                              strip_pane[2])
     sw = label_w + min(per_row, max(d.strip_cells, 1)) * strip_cell
-    sh = min(strip_pane[3], _strips_height(d, strip_cell, ts, strip_pane[2]))
+    sh = min(strip_pane[3], _strips_height(d, strip_cell, ts, strip_pane[2], u))
     if grid_pane[0] == strip_pane[0]:  # stacked: one box as wide as the wider pane
         return max(gw, sw) * (strip_pane[1] - grid_pane[1] + sh)
     return (strip_pane[0] - grid_pane[0] + sw) * max(gh, sh)
 
 
-def _grid_distinct(demands, ts: TypeScale, width: float) -> list[_Demand]:
+def _grid_distinct(demands, ts: TypeScale, width: float, under) -> list[_Demand]:
     """One demand for each grid a pane of `width` must fit (what _grid_fits reads): a long
     script's family has hundreds of demands but few grids, and each costs a bisection."""
     seen: dict[tuple, _Demand] = {}
     for d in demands:
-        seen.setdefault((d.rows, d.cols, d.panels, d.notes, d.ndim,
-                         title_lines(d.name, d.title, ts, width)), d)
+        seen.setdefault((d.rows, d.cols, d.panels, grid_fixed(ts, d, width, not under(d))), d)
     return list(seen.values())
 
 
-def _strip_distinct(demands) -> list[_Demand]:
+def _strip_distinct(demands, ts: TypeScale, width: float, under) -> list[_Demand]:
     """One demand for each set of strips (what _strip_fits reads)."""
     seen: dict[tuple, _Demand] = {}
     for d in demands:
-        seen.setdefault((d.strips, d.arcs, d.label_chars, d.summaries), d)
+        below = formula_height(ts, d, width) if under(d) else None
+        seen.setdefault((d.strips, d.arcs, d.label_chars, d.summaries, below), d)
     return list(seen.values())
 
 
@@ -405,7 +423,8 @@ def _shrink_wrap(a: Arrangement, demands: list[_Demand], ts: TypeScale,
     """Give the grid pane just what the largest grid of the script needs at its cell size;
     the strip gets the rest (fewer wrapped rows)."""
     grid_pane, _ = panes((a.direction, a.share), body, ts)
-    title_h, formula_h = grid_fixed(ts)
+    u = _under(ts, a.direction)
+    title_h, formula_h = grid_fixed(ts, None, 1e9, not u(None))
     need = 0.0
     for d in demands:
         pw, ph = panel_size(min(d.rows, MAX_GRID_SIDE), min(d.cols, MAX_GRID_SIDE),
@@ -419,10 +438,16 @@ def _shrink_wrap(a: Arrangement, demands: list[_Demand], ts: TypeScale,
     gap = ts.small * 2.5
     total = (body[2] if a.direction == "side" else body[3]) - gap
     share = max(0.2, min(a.share, need / total + 0.01))
+    # a narrower grid pane wraps the title onto more lines: only as narrow as keeps every
+    # grid whole at its cell
+    while share < a.share and not all(
+            _grid_fits(d, a.grid_cell, ts, panes((a.direction, share), body, ts)[0], not u(d))
+            for d in demands):
+        share = min(a.share, share + 0.02)
     _, strip_pane = panes((a.direction, share), body, ts)
-    if not all(_strip_fits(d, a.strip_cell, ts, strip_pane) for d in demands):
+    if not all(_strip_fits(d, a.strip_cell, ts, strip_pane, u(d)) for d in demands):
         return a
-    strip_cell = min((_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane))
+    strip_cell = min((_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane, u(d)))
                       for d in demands), default=a.strip_cell)
     legible = max((_legible_cell(ts, d.widest) for d in demands), default=a.strip_cell)
     strip_cell = _strip_cell(strip_cell, demands, ts, strip_pane, legible, body[3] / 4.2,
@@ -448,6 +473,11 @@ def _strip_cell(fitting: float, demands: list[_Demand], ts: TypeScale, pane: Rec
 
 def _title_width(d: _Demand, ts: TypeScale) -> float:
     """The grid's title and formula lines must stay readable: at least this wide."""
+    if ts.compact:  # presenting: the title wraps beside the name, the formula at its terms
+        name_w = text_width(d.name, ts.title, bold=True) + ts.small
+        widest = max((text_width(part, ts.body) for part in d.title.split("  · ")), default=0)
+        details = max(widest, text_width(d.title, ts.body) / 2.6)  # in up to three lines
+        return name_w + details  # the formula: under the strip, or as wide as the frame
     formula = text_width("storage index = offset + " + "i₀·stride₀ + " * max(d.ndim, 1),
                          ts.body, mono=True)
     return max(formula, text_width("0" * d.title_chars, ts.body))
@@ -456,7 +486,10 @@ def _title_width(d: _Demand, ts: TypeScale) -> float:
 def _legible_cell(ts: TypeScale, widest: int) -> float:
     """The smallest cell whose value text can be at least the smallest type size."""
     value_px = ts.small * 1.15
-    return max(value_px * 2.0, text_width("8" * widest, value_px, mono=True) + 10)
+    # never below the cell at which fit_value_px still draws a value (it was: values were
+    # dropped at the very size the layout called legible)
+    return max(value_px * 2.0, min_value_cell(ts),
+               text_width("8" * widest, value_px, mono=True) + 10)
 
 
 def panes(arrangement: tuple[str, float], body: Rect, ts: TypeScale) -> tuple[Rect, Rect]:
@@ -470,76 +503,57 @@ def panes(arrangement: tuple[str, float], body: Rect, ts: TypeScale) -> tuple[Re
     return (x, y, w, gh), (x, y + gh + gap, w, h - gh - gap)
 
 
+def under_strip(ts: TypeScale, direction: str, d: _Demand | None) -> bool:
+    """Presenting side by side, the address formula goes under a step's one strip: the
+    grid's pane keeps its height for rows (the frame is short) and the formula the strip's
+    width (it is the map from the grid's indices to the strip's; issue 20). Under two
+    strips (a copy and its source) it would leave them no room: it stays under the grid."""
+    return ts.compact and direction == "side" and d is not None and len(d.strips) <= 1
+
+
+def _under(ts: TypeScale, direction: str) -> Callable[[_Demand | None], bool]:
+    return lambda d: under_strip(ts, direction, d)
+
+
+def formula_height(ts: TypeScale, d: _Demand | None, width: float) -> float:
+    lines = formula_line_count(ts, d.ndim, d.name, d.offset, width) if d is not None else 2
+    return ts.body * (2.9 + 1.45 * (lines - 2))
+
+
 @lru_cache(maxsize=8192)  # the same demand and pane width at every step of a bisection
-def grid_fixed(ts: TypeScale, d: _Demand | None = None,
-               width: float = 1e9) -> tuple[float, float]:
+def grid_fixed(ts: TypeScale, d: _Demand | None = None, width: float = 1e9,
+               formula: bool = True) -> tuple[float, float]:
     """Height of the grid's title block (its second line when the title wraps at this
-    width) and of the formula below it."""
+    width) and of the formula below it (only its elision notes when the formula goes
+    under the strip)."""
     title = ts.title * 1.5 + ts.small * 1.5 + ts.small * 1.6 + ts.small * 0.8
     if d is not None:  # the "shape … stride … offset …" line wraps (see title_lines)
         title += ts.body * 1.3 * max(0, title_lines(d.name, d.title, ts, width) - 1)
         legend = d.ndim * (text_width("0" * 30, ts.small, bold=True) + ts.small * 1.2)
         title += ts.small * 1.5 * max(0, math.ceil(legend / max(width, 1)) - 1)
     notes = d.notes * ts.small * 1.5 if d is not None else 0.0
-    return title, ts.body * 2.9 + notes
+    return title, (formula_height(ts, d, width) if formula else 0.0) + notes
 
 
-@lru_cache(maxsize=8192)  # a family's choice asks this ~20 times per demand and pane
-def title_lines(name: str, line: str, ts: TypeScale, width: float) -> int:
-    """The lines the grid's title takes beyond its first, plus one: the details wrap beside
-    the name in up to three lines, or under a name that leaves them too little room
-    (grid_layout.grid_layout lays it out so)."""
-    if not line:
-        return 1
-    name_w = text_width(name, ts.title, bold=True) + ts.small
-    beside = len(wrap(line, ts.body, width - name_w))
-    if beside <= 3:
-        return beside
-    return 1 + min(3, len(wrap(line, ts.body, width)))
-
-
-def _grid_fits(d: _Demand, cell: float, ts: TypeScale, pane: Rect) -> bool:
-    title_h, formula_h = grid_fixed(ts, d, pane[2])
+def _grid_fits(d: _Demand, cell: float, ts: TypeScale, pane: Rect,
+               formula: bool = True) -> bool:
+    title_h, formula_h = grid_fixed(ts, d, pane[2], formula)
     pw, ph = panel_size(d.rows, d.cols, cell, ts)
     per_row = max(1, int((pane[2] + ts.small) // (pw + ts.small)))
     panel_rows = math.ceil(d.panels / per_row)
     return pw <= pane[2] and title_h + formula_h + panel_rows * (ph + ts.small) <= pane[3]
 
 
-def _strip_fits(d: _Demand, cell: float, ts: TypeScale, pane: Rect) -> bool:
-    return _strips_height(d, cell, ts, pane[2]) <= pane[3]
+def _strip_fits(d: _Demand, cell: float, ts: TypeScale, pane: Rect,
+                formula: bool = False) -> bool:
+    return _strips_height(d, cell, ts, pane[2], formula) <= pane[3]
 
 
-def _strips_height(d: _Demand, cell: float, ts: TypeScale, width: float) -> float:
-    """Every expanded strip of a step (cell by cell) plus the summary lines of the rest."""
+def _strips_height(d: _Demand, cell: float, ts: TypeScale, width: float,
+                   formula: bool = False) -> float:
+    """Every expanded strip of a step (cell by cell) plus the summary lines of the rest (and
+    the formula, when it goes under them)."""
     heights = [_strip_height(cells, lanes, 0, d.arcs, d.label_chars, cell, ts, width)
                for cells, lanes in d.strips] or [0.0]
-    return sum(heights) + ts.small * (len(heights) - 1) + d.summaries * ts.body * 1.4
-
-
-def panel_size(rows: int, cols: int, cell: float, ts: TypeScale,
-                largest_row: int | None = None) -> tuple[float, float]:
-    header = ts.small * 1.5
-    largest = max(rows - 1, 0) if largest_row is None else largest_row
-    label_w = text_width(str(largest), ts.small, True) + ts.small * 0.8
-    panel_title = ts.small * 1.5
-    return label_w + cols * cell, panel_title + header + rows * cell
-
-
-def strip_geometry(lanes: int, label_chars: int, cell: float, ts: TypeScale,
-                    width: float) -> tuple[float, float, int, float]:
-    """(label column width, lane height, cells per row, height of one wrapped row)."""
-    label_w = min(text_width("0" * label_chars, ts.small, bold=True) + ts.small, width * 0.35)
-    lane_h = ts.small * 1.3
-    per_row = max(1, int((width - label_w) // cell))
-    ruler = ts.small * 1.4
-    return label_w, lane_h, per_row, ruler + cell + lanes * lane_h + ts.small * 0.9
-
-
-def _strip_height(cells: int, lanes: int, summaries: int, arcs: int, label_chars: int,
-                  cell: float, ts: TypeScale, width: float) -> float:
-    label_w, lane_h, per_row, row_h = strip_geometry(lanes, label_chars, cell, ts, width)
-    rows = math.ceil(max(cells, 1) / per_row)
-    title = ts.body * 1.5
-    arcs_h = arcs * ts.small * 1.35 + ts.small * 0.6
-    return title + arcs_h + rows * row_h + summaries * ts.body * 1.4 + ts.small
+    below = formula_height(ts, d, width) + ts.small if formula else 0.0
+    return sum(heights) + ts.small * (len(heights) - 1) + d.summaries * ts.body * 1.4 + below

@@ -29,11 +29,14 @@ from stridescope.engine.model.substeps import (
 from stridescope.engine.picture.arrange import (
     Arrangement,
     Key,
+    _grid_fits,
+    _largest,
     demand,
     expanded_storages,
     grid_height,
     panes,
     squeezed_arrangement,
+    under_strip,
 )
 from stridescope.engine.picture.content import Picture, build_picture
 from stridescope.engine.picture.grid_layout import before_grid, grid_layout
@@ -44,6 +47,7 @@ from stridescope.engine.picture.labels import (
     reserved_header,
     summary,
 )
+from stridescope.engine.picture.measures import formula_line_count
 from stridescope.engine.picture.mesh_layout import (
     mesh_layout,
     mesh_name,
@@ -168,11 +172,15 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     if arrangement.direction == "side":
         own = demand(picture)
         grid_pane = panes(("side", arrangement.share), body, ts)[0]
+        if ts.compact and own is not None:
+            arrangement = _slide_grid(arrangement, own, ts, grid_pane, viewport)
         grid_h = grid_height(own, arrangement, ts, grid_pane) if own else body[3]
         grid_shift = max(0.0, (body[3] - grid_h) / 2)
         shift = max(0.0, (body[3] - arrangement.strip_h) / 2)
     grid, strips, summaries, formula = _place(picture, ts, body, arrangement, colors, tr,
                                               shift, grid_shift)
+    if ts.compact and formula is not None and _formula_overruns(formula, strips, viewport):
+        formula = None  # presenting, a frame too full for it: no formula over the strips
     if step.written_storages and previous is not None and result.steps:
         grid, strips = _mark_written(previous, step, grid, strips)
     elif step.error is not None:
@@ -187,6 +195,25 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
         source_grid = before_grid(plan.before, previous, grid, ts, colors, tr)
     return Scene(viewport, ts, picture, header, grid, strips, summaries, formula, plan,
                  source_grid, len(steps), colors, view.value_colors)
+
+
+def _slide_grid(a: Arrangement, own, ts: TypeScale, grid_pane: Rect,
+                viewport: Viewport) -> Arrangement:
+    """Presenting side by side, a small grid (a 2×2 slice) grows into its pane, up to twice
+    the family's cell: the step's tensor is what the class looks at, and the strip beside it
+    keeps the family's cell and place (issue 20)."""
+    fits = _largest(lambda c: _grid_fits(own, c, ts, grid_pane,
+                                         not under_strip(ts, a.direction, own)))
+    cell = min(fits, a.grid_cell * 2, min(viewport.width, viewport.height) / 3.4)
+    return replace(a, grid_cell=cell) if cell > a.grid_cell else a
+
+
+def _formula_overruns(formula, strips: tuple[StripLayout, ...], viewport: Viewport) -> bool:
+    x, y, w, h = formula
+    if y + h > viewport.height + 1 or x + w > viewport.width + 1:
+        return True
+    return any(x < sx + sw - 1 and sx < x + w - 1 and y < sy + sh - 1 and sy < y + h - 1
+               for sx, sy, sw, sh in (s.rect for s in strips))
 
 
 def _shown_step(steps: Sequence[Step], index: int, k: int) -> tuple[Step, Step | None]:
@@ -224,8 +251,10 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: Arrangement
     summaries: list[Text] = []
     focused = picture.grid.tensor if picture.grid is not None else None
     if picture.grid is not None:
+        below = not under_strip(ts, arrangement.direction, demand(picture))
         grid, formula = grid_layout(picture.grid, ts, grid_pane,
-                                     arrangement.grid_cell, colors, tr, picture)
+                                     arrangement.grid_cell, colors, tr, picture,
+                                     formula_below=below)
         if arrangement.direction == "stack":  # never under the grid, even when it overran
             end = formula[1] + formula[3] + ts.small
             if end > strip_pane[1]:
@@ -259,6 +288,12 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: Arrangement
         y += ts.small * 0.6
     by_id = {s.storage.id: s for s in picture.strips}
     bottom = strip_pane[1] + strip_pane[3]
+    formula_h = 0.0
+    if focused is not None and under_strip(ts, arrangement.direction, demand(picture)):
+        lines = formula_line_count(ts, focused.ndim, focused.name, focused.storage_offset,
+                                   strip_pane[2])
+        formula_h = ts.body * (2.9 + 1.45 * (lines - 2))
+        bottom -= formula_h + ts.small  # room kept for it
     for n, storage_id in enumerate(expanded):
         share = (bottom - y) / (len(expanded) - n)  # the rest, split among the strips left
         layout = strip_layout(by_id[storage_id], focused, ts, (strip_pane[0], y, strip_pane[2],
@@ -273,6 +308,8 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: Arrangement
             continue
         strips.append(layout)
         y = layout.rect[1] + layout.rect[3] + ts.small
+    if formula_h:
+        formula = (strip_pane[0], y, strip_pane[2], formula_h)
     if focused is None and picture.strips:  # no grid (an error before any tensor): strips
         for strip in picture.strips[:1]:
             strips.append(strip_layout(strip, None, ts, strip_pane, arrangement.strip_cell,

@@ -7,9 +7,10 @@ import math
 import numpy as np
 
 from stridescope.engine.model.state import Step, TensorState
-from stridescope.engine.picture.arrange import _legible_cell, grid_fixed, panel_size
+from stridescope.engine.picture.arrange import _legible_cell, grid_fixed
 from stridescope.engine.picture.content import Grid, Picture, extent
 from stridescope.engine.picture.labels import relation_text, title_line
+from stridescope.engine.picture.measures import formula_line_count, panel_size
 from stridescope.engine.picture.scene import (
     MAX_PANELS,
     GridLayout,
@@ -32,7 +33,8 @@ from stridescope.engine.picture.text import (
 
 def grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dict[str, int],
                  tr: Translate, picture: Picture | None,
-                 origin: tuple[float, float] | None = None) -> tuple[GridLayout, Rect]:
+                 origin: tuple[float, float] | None = None,
+                 formula_below: bool = True) -> tuple[GridLayout, Rect]:
     t = grid.tensor
     x, y, w, h = pane
     texts: list[Text] = []
@@ -73,6 +75,10 @@ def grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dict
                                                         "dimensions"), ts.small, "muted"))
     y += ts.small * 1.6 + ts.small * 0.8
     _, formula_h = grid_fixed(ts)
+    lines = formula_line_count(ts, t.ndim, t.name, t.storage_offset, w)
+    formula_h += ts.body * 1.45 * (lines - 2)  # presenting, it breaks at its terms
+    if not formula_below:  # it goes under the strip (arrange.under_strip)
+        formula_h = 0.0
     avail_h = pane[1] + h - y - formula_h
     cell = _whole_cell(grid, cell, ts, w, avail_h)
     rows, cols, panel_keys = _grid_window(grid, cell, ts, w, avail_h)

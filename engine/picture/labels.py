@@ -10,7 +10,7 @@ from stridescope.engine.model.substeps import CALL_MARKS, ORDER_KEEPING_COPIES, 
 from stridescope.engine.picture.content import Picture, Strip
 from stridescope.engine.picture.memo import by_identity
 from stridescope.engine.picture.scene import Key, Text, Translate, TypeScale, ViewState
-from stridescope.engine.picture.text import tuple_text, wrap
+from stridescope.engine.picture.text import text_width, tuple_text, wrap
 
 HEADER_SCAN = 200  # steps whose headers set the reserved header height (bounded cost)
 HEADER_SOURCE_LINES = 3  # of a multi-line statement (the editor shows it whole)
@@ -37,11 +37,18 @@ def header_texts(step: Step, count: int, caption: str, ts: TypeScale, x: float, 
     if step.substep >= 0:  # one call of a chained statement, stepped into
         counter += "  ·  " + tr("call {k} of {n}").format(k=step.substep + 1,
                                                          n=len(step.substeps))
-    add(wrap(counter, ts.small, width), ts.small, "muted")
     source_lines = step.source.splitlines() if step.source else [""]
     shown_source = source_lines[:HEADER_SOURCE_LINES]
-    add([part for line in shown_source for part in wrap(line, ts.code, width, mono=True)],
-        ts.code, "code", bold=True, mono=True)
+    code = [part for line in shown_source for part in wrap(line, ts.code, width, mono=True)]
+    counter_w = text_width(counter, ts.small) + ts.small
+    if ts.compact and text_width(code[0], ts.code, mono=True) + counter_w * 1.5 <= width:
+        # presenting: the counter at the end of the code's first line (a line more for
+        # the picture); muted and small, it is read last
+        out.append(Text((x + width - counter_w, y + (ts.code - ts.small) * 0.9, counter_w,
+                         ts.small * 1.35), counter, ts.small, "muted", align="right"))
+    else:
+        add(wrap(counter, ts.small, width), ts.small, "muted")
+    add(code, ts.code, "code", bold=True, mono=True)
     if len(source_lines) > len(shown_source):
         add(wrap(tr("(+{n} more lines of this statement in the editor)").format(
             n=len(source_lines) - len(shown_source)), ts.small, width), ts.small, "muted")
@@ -65,10 +72,10 @@ def header_texts(step: Step, count: int, caption: str, ts: TypeScale, x: float, 
                  ts.small, width), ts.small, "warning")
     if step.error is not None and with_error:
         message = f"✖ {step.error.type}: {step.error.message}"
-        add(wrap(message, ts.body, width), ts.body, "error", bold=True, fill="error")
+        px = ts.dense  # presenting, a long explanation would leave the grid no rows
+        add(wrap(message, px, width), px, "error", bold=True, fill="error")
         if step.error.explanation is not None:
-            add(wrap(step.error.explanation.text(tr), ts.body, width), ts.body, "text",
-                fill="error")
+            add(wrap(step.error.explanation.text(tr), px, width), px, "text", fill="error")
     return tuple(out)
 
 
@@ -150,7 +157,8 @@ def relation_text(t: TensorState, picture: Picture, tr: Translate) -> str:
     if produced and produced.kind == "view":
         text = tr("view of {source} — shares storage {storage}, no data copied")
     elif produced and produced.kind == "copy" and not bound_here:
-        text = tr("its own storage {storage} (made from {source} at an earlier step)")
+        # (", ": the relation line drops the second part whole where the frame is narrow)
+        text = tr("its own storage {storage}, made from {source} at an earlier step")
     elif produced and produced.kind == "copy" and not keeps_values(step, t.name):
         text = tr("computed from {source} — new storage {storage}")  # `w * 2`, `x.sum(0)`
     elif produced and produced.kind == "copy":

@@ -77,6 +77,16 @@ class TypeScale:
     body: float      # titles, captions, explanations
     code: float      # the statement
     title: float     # the focused tensor's name line
+    # presenting: the frame is all there is (no console, no inspector), so the header folds
+    # tighter (the counter beside the code, an error's words at `dense`) and the picture
+    # keeps room for every row and value (issue 20)
+    compact: bool = False
+
+    @property
+    def dense(self) -> float:
+        """An error block's type when compact: still 18 px at 1280×720 (27 at 1080p), read
+        from the back of a classroom; else the body size."""
+        return round(self.small * 1.125, 1) if self.compact else self.body
 
     @staticmethod
     def for_viewport(viewport: Viewport) -> TypeScale:
@@ -88,7 +98,8 @@ class TypeScale:
         # 1920×1080, so the picture must look the same); in a window it keeps a floor
         small = max(floor * (scale if viewport.presentation else max(scale, 0.72)), 10.0)
         return TypeScale(small=round(small, 1), body=round(small * 1.3, 1),
-                         code=round(small * 1.55, 1), title=round(small * 1.45, 1))
+                         code=round(small * 1.55, 1), title=round(small * 1.45, 1),
+                         compact=viewport.presentation)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,8 @@ import numpy as np
 
 from stridescope.engine.model.layout import element_indices
 from stridescope.engine.model.state import TensorState
-from stridescope.engine.picture.arrange import strip_geometry
 from stridescope.engine.picture.content import Strip, extent
+from stridescope.engine.picture.measures import strip_geometry
 from stridescope.engine.picture.scene import (
     EDGE_CELLS,
     MAX_STRIP_CELLS,
@@ -24,7 +24,9 @@ from stridescope.engine.picture.scene import (
 from stridescope.engine.picture.text import (
     corner_fits,
     elide,
+    fit_clauses,
     fit_value_px,
+    min_value_cell,
     text_width,
     tuple_text,
 )
@@ -106,7 +108,7 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
     tw = text_width(title, ts.body, bold=True) + ts.small
     texts.append(Text((x, y, tw, ts.body * 1.4), title, ts.body, "text", True))
     texts.append(Text((x + tw, y + (ts.body * 1.4 - ts.small * 1.4) / 2, w - tw, ts.small * 1.4),
-                      elide(details, ts.small, w - tw), ts.small, "muted"))
+                      fit_clauses(details, ts.small, w - tw), ts.small, "muted"))
     y += ts.body * 1.5
     label_chars = max((len(o.label) for o in strip.overlays), default=4)
     # arcs (one per dim of the focused tensor, from its first cell) sit above the first row
@@ -128,9 +130,9 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
                                                           cell, ts, w)
         rows, y = _strip_cells_that_fit(window, total, per_row, top, arcs_h, ruler,
                                         row_h, ts, bottom)
-        if y <= bottom or cell <= ts.small * 2.3:
+        if y <= bottom or cell <= min_value_cell(ts):
             break
-        cell = max(ts.small * 2.3, cell * 0.88)
+        cell = max(min_value_cell(ts), cell * 0.88)  # values stay drawn
     if y > pane[1] + h and rows and rows[-1].skipped:  # no room for the closing break note
         rows.pop()
         y -= ts.small * 1.8
@@ -153,7 +155,8 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
             continue
         for k in range(row.start, row.start + row.count):
             if k == row.start or (k % step_every == 0 and k - row.start >= step_every):
-                texts.append(Text((x0 + (k - row.start) * cell, row.y - ruler, cell * step_every,
+                left = x0 + (k - row.start) * cell  # the box ends with the strip's pane
+                texts.append(Text((left, row.y - ruler, min(cell * step_every, x + w - left),
                                    ruler), f"{k:,}", ts.small, "muted", align="left"))
     texts += _fold_marks(layout_rows, x, label_w, cell, ts, tr)
     first_row = next((r for r in layout_rows if not r.skipped), None)
@@ -175,8 +178,9 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
         note = tr("{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B").format(
             name=overlay.name, bytes=tuple_text(tuple(v * overlay.itemsize for v in stride)),
             elements=tuple_text(stride), size=overlay.itemsize)
-        texts.append(Text((x0, y, w - label_w, ts.small * 1.5), elide(note, ts.small,
-                                                                      w - label_w),
+        # narrow: "m: NumPy strides (8,) bytes" alone, the " = …" in elements dropped whole
+        texts.append(Text((x0, y, w - label_w, ts.small * 1.5),
+                          fit_clauses(note, ts.small, w - label_w, sep=" = "),
                           ts.small, f"tensor:{overlay.color}"))
         y += ts.small * 1.5
     reads = _reads(strip, focused)

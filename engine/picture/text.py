@@ -106,7 +106,13 @@ def fit_clauses(text: str, px: float, width: float, sep: str = " · ") -> str:
     clauses = text.split(sep)
     while len(clauses) > 1 and text_width(sep.join(clauses), px) > width:
         clauses.pop()
-    return elide(sep.join(clauses), px, width)
+    first = clauses[0]
+    while text_width(first, px) > width:  # then its own last part ("…, no data copied")
+        cut = max(first.rfind(", "), first.rfind("，"))
+        if cut <= 0:
+            break
+        first = first[:cut]
+    return elide(first if len(clauses) == 1 else sep.join(clauses), px, width)
 
 
 def tuple_text(values: Sequence[int]) -> str:
@@ -129,6 +135,15 @@ def corner_fits(cell: float, value_px: float, widest: str, ts: TypeScale) -> boo
         text_width(widest, ts.small, mono=True) <= cell - 6
 
 
+# a value's type is at most this share of its cell's side (room for the corner label)
+VALUE_SHARE = 0.42
+
+
+def min_value_cell(ts: TypeScale) -> float:
+    """The smallest cell whose value can be drawn at ts.small (fit_value_px's own bound)."""
+    return ts.small / VALUE_SHARE + 0.1
+
+
 def fit_value_px(cell: float, values: np.ndarray | None, shown, ts: TypeScale) -> float:
     """One value size per strip/grid: the largest at which its widest shown value fits."""
     widest = 1
@@ -136,5 +151,5 @@ def fit_value_px(cell: float, values: np.ndarray | None, shown, ts: TypeScale) -
         index = np.asarray(shown, dtype=np.int64).ravel()
         index = index[(index >= 0) & (index < len(values))]
         widest = widest_text(values[index[:8192]])
-    px = min(cell * 0.42, (cell - 8) / (0.62 * widest), ts.code * 1.5)
+    px = min(cell * VALUE_SHARE, (cell - 8) / (0.62 * widest), ts.code * 1.5)
     return round(px, 1) if px >= ts.small else 0.0

@@ -28,17 +28,40 @@ SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 class RunsItem(QGraphicsObject):
     """Lines of coloured text runs (the address formula)."""
 
-    def __init__(self, size: float = 18.0) -> None:
+    def __init__(self, size: float = 18.0, width: float = 0.0) -> None:
         super().__init__()
         self.size = size
+        self.width = width  # > 0: a line breaks before a " + " term that would pass it
         self.lines: list[list[Run]] = []
         self._width = 10.0
 
     def set_lines(self, lines: list[list[Run]]) -> None:
         self.prepareGeometryChange()
+        if self.width > 0:
+            lines = [part for line in lines for part in self._broken(line)]
         self.lines = lines
         self._width = max((runs_width(r, self.size, mono=True) for r in lines), default=10.0)
         self.update()
+
+    def _broken(self, line: list[Run]) -> list[list[Run]]:
+        """The line in pieces no wider than self.width, broken before a run that starts
+        with a space (" + i₀·stride₀", " = 9"): the engine reserved the lines
+        (measures.formula_line_count)."""
+        out: list[list[Run]] = [[]]
+        used = 0.0
+        for n, (text, hex_code, bold) in enumerate(line):
+            w = runs_width([(text, hex_code, bold)], self.size, mono=True)
+            # " + " and its term go together
+            follow = runs_width(line[n + 1:n + 2], self.size, mono=True) \
+                if text.strip() in ("+", "=") else 0.0
+            if out[-1] and text.startswith(" ") and used + w + follow > self.width:
+                text = "  " + text.lstrip()
+                out.append([])
+                w = runs_width([(text, hex_code, bold)], self.size, mono=True)
+                used = 0.0
+            out[-1].append((text, hex_code, bold))
+            used += w
+        return out
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return QRectF(0, 0, self._width + 4, len(self.lines) * self.size * 1.45 + 4)
@@ -159,7 +182,8 @@ class CanvasScene(QGraphicsScene):
             item.sig_click.connect(self._on_strip_click)
             self.addItem(item)
             self.strip_items[layout.strip.storage.id] = item
-        self.formula_item = RunsItem(composed.type.body)
+        self.formula_item = RunsItem(composed.type.body, composed.formula[2]
+                                     if composed.formula and composed.type.compact else 0.0)
         if composed.grid is not None:
             t = composed.grid.grid.tensor
             grid = GridItem(composed.grid, self.theme, composed.colors.get(t.name, 0),

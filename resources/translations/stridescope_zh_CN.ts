@@ -786,8 +786,8 @@
       <translation>meta（仅布局）</translation>
     </message>
     <message>
-      <source>its own storage {storage} (made from {source} at an earlier step)</source>
-      <translation>自己的存储 {storage}（在之前的步骤中由 {source} 得到）</translation>
+      <source>its own storage {storage}, made from {source} at an earlier step</source>
+      <translation>自己的存储 {storage}，在之前的步骤中由 {source} 得到</translation>
     </message>
     <message>
       <source>N{id} · NumPy memory: {names} · {nbytes} bytes</source>

@@ -155,15 +155,15 @@ def test_no_wrapped_line_starts_with_a_closing_mark():
 @pytest.mark.parametrize("name", ["tutorial", "04_stride", "06_contiguity", "13_expand_writes"])
 def test_a_720p_projector_shows_small_tensors_whole_with_their_values(name, size):
     """Presenting at 1280×720 looks like 1920×1080 scaled: a 3×4 grid keeps its rows and its
-    numbers, and the title keeps every word. (Not yet at an error step: its explanation in
-    presentation type leaves too little room — noted on issue 20.)"""
+    numbers, and the title keeps every word; at an error step too (its block is set at the
+    compact type, TypeScale.dense, issue 20)."""
     from stridescope.engine.picture.labels import title_line
 
     viewport = Viewport(*size, presentation=True)
     for step, _, scene in _scenes(name, viewport, "en"):
         grid = scene.grid
         if grid is None or grid.grid.values is None or grid.grid.tensor.ndim != 2 or \
-                max(grid.grid.tensor.shape) > 6 or step.error is not None:
+                max(grid.grid.tensor.shape) > 6:
             continue
         assert -1 not in grid.rows and -1 not in grid.cols, (name, step.index)
         assert grid.value_px >= scene.type.small, (name, step.index, grid.value_px)
@@ -184,8 +184,8 @@ def test_the_address_formula_stays_in_the_frame_and_off_the_strips(name, viewpor
     """The formula under the grid ("(offset = 0)" included) never runs into a strip, its
     lanes' labels or off the bottom of the frame."""
     for step, _, scene in _scenes(name, viewport, "en"):
-        if scene.formula is None or (viewport.presentation and step.error is not None):
-            continue  # presenting, an error's explanation leaves too little room (issue 20)
+        if scene.formula is None:
+            continue
         x, y, w, h = scene.formula
         assert y + h <= viewport.height + 1 and x + w <= viewport.width + 1, (name, step.index)
         for strip in scene.strips:
