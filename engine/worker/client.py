@@ -323,6 +323,7 @@ class Run:
         index = resumed.get("index")
         if origin is None or type(index) is not int or not 0 < index <= len(origin._marks):
             raise WireError("resumed from a run the app does not hold")
+        self.pool._remember(origin)  # in use: its checkpoints outlive newer runs
         states, blobs, blob_bytes = origin._marks[index - 1]
         self.steps = list(origin.steps[:index])
         self._marks = list(origin._marks[:index])

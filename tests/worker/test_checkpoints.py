@@ -208,3 +208,15 @@ def test_checkpoints_are_bounded_and_go_with_the_worker():
     while time.monotonic() < deadline and any(_alive(p) for p in kept):
         time.sleep(0.1)
     assert not any(_alive(p) for p in kept), "checkpoints outlived the worker"
+
+
+def test_many_edits_on_one_line_keep_resuming(keeper):
+    """The run whose checkpoints the edits resume from stays held by the app however many
+    runs come after it (the app holds only its last few runs)."""
+    from stridescope.engine.worker.client import STREAMS
+
+    lines = long_script(30)
+    run_case(keeper, text(lines))
+    for k in range(STREAMS + 3):
+        run = run_case(keeper, text(lines[:-1] + [f"z = {k}"]))
+        assert run.resumed_from == len(lines) - 1, k
