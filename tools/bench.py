@@ -471,6 +471,9 @@ def window_scale_rows(quick: bool) -> list[Row]:
         worker_edits[n] = []
         for k in range(5):
             edited = f"{head}\nt2 = base[{k % 3}:].t()\n"
+            # edits come at least the editor's debounce (700 ms) apart; back to back, each
+            # would also wait for the last resumed run's process to be torn down (~45 ms)
+            time.sleep(0.3)
             start = time.perf_counter()
             pool.start(edited).wait()
             worker_edits[n].append((time.perf_counter() - start) * 1000)
