@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from stridescope.engine.interpret.script import resumable_at, source_lines
 
 MAX_ALIVE = 16
-GROWTH_LIMIT = 128 << 20
+GROWTH_LIMIT = 64 << 20  # so 16 checkpoints hold at most ~1 GiB of their own, worst case
 ANSWER_SECONDS = 5.0  # a checkpoint answers a resume at once; past this it is dropped
 SUPPORTED = sys.platform.startswith("linux")  # /proc, SEQPACKET, PR_SET_CHILD_SUBREAPER
 

@@ -220,3 +220,16 @@ def test_many_edits_on_one_line_keep_resuming(keeper):
     for k in range(STREAMS + 3):
         run = run_case(keeper, text(lines[:-1] + [f"z = {k}"]))
         assert run.resumed_from == len(lines) - 1, k
+
+
+def test_a_run_that_grew_past_the_limit_keeps_no_checkpoints(keeper, fresh):
+    """A checkpoint's own memory is what its run writes after it: a run of big tensors is
+    not kept (GROWTH_LIMIT), and its edits run fresh, correctly."""
+    from stridescope.engine.worker.checkpoints import GROWTH_LIMIT
+
+    n = GROWTH_LIMIT // 4 + 1_000_000  # float32 elements: past the limit
+    lines = ["import torch", f"big = torch.ones({n})", "a = big[:4]", "b = a * 2",
+             "c = b + 1", "d = c.t()"]
+    run_case(keeper, text(lines))
+    run = assert_as_fresh(keeper, fresh, text(lines[:-1] + ["d = c * 3"]), resumed=False)
+    assert run.resumed_from is None
