@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from stridescope.engine.model.layout import join_sentences
 from stridescope.engine.model.state import RunResult, Step, TensorState
 from stridescope.engine.model.substeps import CALL_MARKS, ORDER_KEEPING_COPIES, call_text
 from stridescope.engine.picture.content import Picture, Strip
@@ -15,6 +17,9 @@ from stridescope.engine.picture.text import text_width, tuple_text, wrap
 HEADER_SCAN = 200  # steps whose headers set the reserved header height (bounded cost)
 HEADER_SOURCE_LINES = 3  # of a multi-line statement (the editor shows it whole)
 HEADER_OUTPUT_LINES = 3  # of a step's printed output (the console shows it whole)
+# presenting, of an error block: the whole message, then the explanation's first sentences
+# while they fit; the console shows it whole (issue 20: a long one left the grid no rows)
+HEADER_ERROR_LINES = 5
 
 
 # ----------------------------------------------------------------------------- header
@@ -73,10 +78,36 @@ def header_texts(step: Step, count: int, caption: str, ts: TypeScale, x: float, 
     if step.error is not None and with_error:
         message = f"✖ {step.error.type}: {step.error.message}"
         px = ts.dense  # presenting, a long explanation would leave the grid no rows
-        add(wrap(message, px, width), px, "error", bold=True, fill="error")
-        if step.error.explanation is not None:
-            add(wrap(step.error.explanation.text(tr), px, width), px, "text", fill="error")
+        message_lines = wrap(message, px, width)
+        add(message_lines, px, "error", bold=True, fill="error")
+        explanation = step.error.explanation
+        if explanation is not None:
+            parts = getattr(explanation, "sentences", None)
+            parts = parts(tr) if parts is not None else [explanation.text(tr)]
+            room = HEADER_ERROR_LINES - len(message_lines)
+            shown = _shown_sentences(parts, px, width, room) if ts.compact else parts
+            add(wrap(join_sentences(shown), px, width), px, "text", fill="error")
+            if shown is not parts:
+                add(wrap(tr("(the rest of the explanation is in the console)"), ts.small,
+                         width), ts.small, "muted", fill="error")
     return tuple(out)
+
+
+def _shown_sentences(parts: list[str], px: float, width: float, room: int) -> list[str]:
+    """The explanation's first sentences, in order, while they keep within `room` lines
+    (the first always; whole sentences only: nothing is cut); `parts` when all fit."""
+    sentences = [s for part in parts for s in _SENTENCE_END.split(part) if s]
+    shown = sentences[:1]
+    for sentence in sentences[1:]:
+        if len(wrap(join_sentences(shown + [sentence]), px, width)) > room:
+            break
+        shown.append(sentence)
+    return shown if len(shown) < len(sentences) else parts
+
+
+# a sentence ends at a full stop before a capital ("… version 0. Since then …") or after a
+# full-width one (Chinese); join_sentences puts the space back
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|(?<=。)")
 
 
 def _chain(step: Step, tr: Translate) -> str:

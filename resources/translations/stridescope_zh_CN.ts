@@ -834,6 +834,10 @@
       <translation>（还有 {n} 条警告，见控制台）</translation>
     </message>
     <message>
+      <source>(the rest of the explanation is in the console)</source>
+      <translation>（其余解释见控制台）</translation>
+    </message>
+    <message>
       <source>another name for {source} (same tensor object)</source>
       <translation>{source} 的另一个名字（同一个张量对象）</translation>
     </message>

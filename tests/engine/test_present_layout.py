@@ -65,9 +65,10 @@ def test_presenting_no_label_is_cut(name, viewport, lang):
 
 
 @pytest.mark.parametrize("viewport", PRESENT, ids=["720p", "1080p"])
-# not yet 10_stride_zero_and_overlaps step 5, 13_expand_writes step 4 (1080p) and
-# 21_autograd_views step 21: their explanations are longer still (issue 20)
-@pytest.mark.parametrize("name", ["tutorial", "07_when_view_works", "14_windows_as_strided"])
+# (10, 13 and 21: a long explanation shows its first sentences, the rest in the console)
+@pytest.mark.parametrize("name", ["tutorial", "07_when_view_works", "10_stride_zero_and_overlaps",
+                                  "13_expand_writes", "14_windows_as_strided",
+                                  "21_autograd_views"])
 def test_presenting_an_error_step_keeps_its_grid_whole_with_values(name, viewport):
     """Its explanation (in the compact type, ≥ 18 px at 1280×720) leaves the small grid
     every row and column, and values in the strip."""
@@ -99,3 +100,20 @@ def test_presenting_the_tutorial_slice_shows_a_big_grid_beside_one_line_of_memor
     assert scene.grid.cell >= 80 * scale and scene.grid.cell >= strip.cell
     assert len([r for r in strip.rows if not r.skipped]) == 1 and strip.per_row >= 12
     assert scene.formula[0] >= strip.rect[0] - 1  # under the strip, not the grid
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_presenting_a_long_explanation_shows_its_first_sentences_and_says_where_the_rest_is(
+        lang):
+    """10_stride_zero_and_overlaps step 5: the message whole, the explanation's opening
+    sentences whole (a prefix of it, not cut), then where the rest is (the console)."""
+    tr = translator(lang)
+    step, _, scene = list(_scenes("10_stride_zero_and_overlaps", PRESENT[0], lang))[4]
+    header = "".join(t.text for t in scene.header)
+    squashed = "".join(header.split())
+    full = "".join(step.error.explanation.text(tr).split())
+    assert "".join(step.error.message.split()) in squashed
+    shown = "".join(t.text for t in scene.header if t.style == "text" and t.fill == "error")
+    shown = "".join(shown.split())
+    assert shown and full.startswith(shown) and shown != full
+    assert tr("(the rest of the explanation is in the console)") in header
