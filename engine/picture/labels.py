@@ -88,8 +88,8 @@ def header_texts(step: Step, count: int, caption: str, ts: TypeScale, x: float, 
             shown = _shown_sentences(parts, px, width, room) if ts.compact else parts
             add(wrap(join_sentences(shown), px, width), px, "text", fill="error")
             if shown is not parts:
-                add(wrap(tr("(the rest of the explanation is in the console)"), ts.small,
-                         width), ts.small, "muted", fill="error")
+                rest = tr("(the whole explanation is in the console: Esc leaves presentation)")
+                add(wrap(rest, ts.small, width), ts.small, "muted", fill="error")
     return tuple(out)
 
 

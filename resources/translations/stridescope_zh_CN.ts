@@ -834,8 +834,8 @@
       <translation>（还有 {n} 条警告，见控制台）</translation>
     </message>
     <message>
-      <source>(the rest of the explanation is in the console)</source>
-      <translation>（其余解释见控制台）</translation>
+      <source>(the whole explanation is in the console: Esc leaves presentation)</source>
+      <translation>（完整解释见控制台：按 Esc 退出演示）</translation>
     </message>
     <message>
       <source>another name for {source} (same tensor object)</source>

@@ -116,4 +116,4 @@ def test_presenting_a_long_explanation_shows_its_first_sentences_and_says_where_
     shown = "".join(t.text for t in scene.header if t.style == "text" and t.fill == "error")
     shown = "".join(shown.split())
     assert shown and full.startswith(shown) and shown != full
-    assert tr("(the rest of the explanation is in the console)") in header
+    assert tr("(the whole explanation is in the console: Esc leaves presentation)") in header
