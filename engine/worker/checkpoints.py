@@ -14,7 +14,8 @@ NOTE [Checkpoints]
 - Which: k = N-1, N-2, N-4, …, N-2^j (an edit re-runs at most about twice what follows it)
   and, in a resumed run, the first statement the edit changed (the next keystroke on that
   line re-runs from it). At most MAX_ALIVE are kept (the furthest back go first), and none
-  once the run has grown by GROWTH_LIMIT bytes since it started: a checkpoint's private
+  once the run's anonymous memory has grown by GROWTH_LIMIT bytes since it started (file
+  pages do not count: a fork re-faults libtorch's code as it runs): a checkpoint's private
   memory is what the run writes after it, so a run of big tensors keeps none.
 - Fork-safe: a run that may be kept runs torch on one thread. GNU OpenMP hangs in a fork of
   a process that has run a parallel region (measured here: the child never returns); with one
@@ -80,10 +81,15 @@ def first_changed(statements: list[ast.stmt], start: int, same: int) -> int | No
     return None
 
 
-def resident_bytes() -> int:
+def anonymous_bytes() -> int:
+    """This process's resident anonymous memory (heap, tensors): what a run allocates. Not all
+    of RSS: a fork re-faults the file pages it touches (libtorch's code, tens of MiB on a
+    first call of a kernel), which no checkpoint pays for and which broke the limit at
+    random."""
     try:
         with open("/proc/self/statm", "rb") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            fields = f.read().split()
+        return (int(fields[1]) - int(fields[2])) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
 
@@ -130,11 +136,11 @@ class Keeper:
         self.control = control
         self.out_fd = out_fd
         self.positions = plan(statements, start, changed)
-        self._start_bytes = resident_bytes()
+        self._start_bytes = anonymous_bytes()
 
     def wants(self, index: int) -> bool:
         return index in self.positions and \
-            resident_bytes() - self._start_bytes <= GROWTH_LIMIT
+            anonymous_bytes() - self._start_bytes <= GROWTH_LIMIT
 
     def keep(self, index: int, line: int) -> Resumed | None:
         """Fork a checkpoint before statement `index`. Here: None, and the run goes on. In the

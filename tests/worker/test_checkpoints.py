@@ -233,3 +233,21 @@ def test_a_run_that_grew_past_the_limit_keeps_no_checkpoints(keeper, fresh):
     run_case(keeper, text(lines))
     run = assert_as_fresh(keeper, fresh, text(lines[:-1] + ["d = c * 3"]), resumed=False)
     assert run.resumed_from is None
+
+
+def test_the_growth_limit_counts_what_a_run_allocates_not_file_pages(tmp_path):
+    """Touching file-backed pages (as a fork does when it first runs a libtorch kernel) is no
+    growth; allocating is."""
+    import mmap
+
+    from stridescope.engine.worker.checkpoints import anonymous_bytes
+
+    path = tmp_path / "pages"
+    path.write_bytes(b"x" * (96 << 20))
+    before = anonymous_bytes()
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as pages:
+        touched = sum(pages[i] for i in range(0, len(pages), mmap.PAGESIZE))
+        assert touched and anonymous_bytes() - before < (16 << 20)
+    block = b"y" * (96 << 20)  # written, so resident
+    assert anonymous_bytes() - before > (80 << 20)
+    del block
