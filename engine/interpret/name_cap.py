@@ -4,6 +4,8 @@ statement is about (with their bases and origins) and the newest, and says the r
 from __future__ import annotations
 
 import ast
+from collections import Counter
+from functools import lru_cache
 from itertools import islice
 
 import torch
@@ -12,6 +14,12 @@ from stridescope.engine.interpret.reach import MISSING
 from stridescope.engine.model.state import Produced, TensorState
 
 MAX_NAMED_TENSORS = 256  # tensors recorded per step (the newest names)
+
+
+@lru_cache(maxsize=4096)  # a step asks twice; a long script's loop asks again and again
+def spelled_names(statement: ast.stmt) -> tuple[str, ...]:
+    """The names a statement spells, in walk order."""
+    return tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
 
 
 def kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
@@ -55,15 +63,15 @@ def kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
                 todo.append(origin.source)
         return chain
 
-    for node in ast.walk(statement):
-        if isinstance(node, ast.Name):
-            kept |= with_sources(node.id)
-    for name in reversed(live):
-        if len(kept) >= MAX_NAMED_TENSORS:
-            break
+    for name in spelled_names(statement):
+        kept |= with_sources(name)
+    known = known or {}
+    for name in reversed(live):  # ~MAX_NAMED_TENSORS turns a step: kept lean
         if name in kept:
             continue
-        state = known.get(name) if known else None
+        if len(kept) >= MAX_NAMED_TENSORS:
+            break
+        state = known.get(name)
         if state is not None and name not in spelled and state.base_name not in renamed:
             base_name, origin = state.base_name, state.origin  # as they were: not spelled
         else:
@@ -96,17 +104,17 @@ def left_out_summary(live: dict[str, torch.Tensor], kept: dict[str, torch.Tensor
     how many live names each storage has; the names shown are found from either end)."""
     if len(kept) == len(live):
         return ()
-    kept_count: dict[int, int] = {}
-    for name in kept:
-        kept_count[keys[name]] = kept_count.get(keys[name], 0) + 1
+    kept_count = Counter(map(keys.__getitem__, kept))  # at C speed: this runs every step
     left = {k: c - kept_count.get(k, 0) for k, c in key_count.items()
             if c > kept_count.get(k, 0)}
     storages = len(left)
 
     def ends(key: int | None) -> tuple[str, str]:
-        def out(n: str) -> bool:
-            return n not in kept and (key is None or keys[n] == key)
-        return next(n for n in live if out(n)), next(n for n in reversed(live) if out(n))
+        if key is None:
+            return (next(n for n in live if n not in kept),
+                    next(n for n in reversed(live) if n not in kept))
+        return (next(n for n in live if n not in kept and keys[n] == key),
+                next(n for n in reversed(live) if n not in kept and keys[n] == key))
 
     if storages > 3:  # many storages: one line for all
         groups = {0: (sum(left.values()), *ends(None))}

@@ -17,6 +17,7 @@ from stridescope.engine.interpret.name_cap import (
     MAX_NAMED_TENSORS,
     kept_tensors,
     left_out_summary,
+    spelled_names,
 )
 from stridescope.engine.interpret.provenance import replay_sources
 from stridescope.engine.interpret.reach import MISSING, Delta, LiveNames, dtensor_type, spelled
@@ -289,7 +290,7 @@ class _Recorder:
         left_out = left_out_summary(live, tensors_by_name, labels, keys, self._names.key_count)
         produced = tuple(p for p in produced if p.name in tensors_by_name)
         storages = self._storage_states(tensors_by_name, labels, keys, fresh)
-        referenced = tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
+        referenced = spelled_names(statement)
         tensor_storages = {n: labels[keys[n]] for n in tensors_by_name}
         arrays, memories, written_memories, produced = self._arrays.record(
             arrays_by_name, storages, labels, tensor_storages, referenced, produced)

@@ -33,6 +33,9 @@ def wrap(text: str, px: float, width: float, mono: bool = False) -> list[str]:
     """Greedy word wrap by the width estimate (CJK text breaks between any two characters)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
+        if text_width(paragraph.rstrip(), px, mono) <= width:  # what the loop would find
+            lines.append(paragraph.rstrip())
+            continue
         words: list[str] = []  # of the line being filled
         for word in _fitting_pieces(_words(paragraph), px, width, mono):
             if words and text_width("".join(words + [word]).rstrip(), px, mono) > width:

@@ -17,6 +17,7 @@ import base64
 import dataclasses
 import json
 import math
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -141,13 +142,35 @@ def decode(data: Any, blobs: list[bytes] | None = None, objects: list[Any] | Non
             return [dec(x, depth + 1) for x in v]
         if not isinstance(v, dict) or len(v) not in (1, 2):
             raise WireError(f"unexpected {type(v).__name__}")
+        if "dc" in v and "f" in v:  # first: the commonest (steps, states)
+            cls = REGISTRY.get(v["dc"]) if isinstance(v["dc"], str) else None
+            if cls is None or not isinstance(v["f"], dict):
+                raise WireError(f"unknown value type {v['dc']!r}")
+            names = _field_names(cls)
+            if not v["f"].keys() <= names:
+                raise WireError(f"unknown fields for {v['dc']}: {sorted(set(v['f']) - names)}")
+            try:
+                out = cls(**{k: dec(x, depth + 1) for k, x in v["f"].items()})
+            except TypeError as exc:
+                raise WireError(str(exc)) from None
+            if objects is not None and isinstance(out, SHARED):
+                objects.append(out)
+            return out
         if "t" in v and len(v) == 1:
-            return tuple(dec(x, depth + 1) for x in _list(v["t"]))
+            items = _list(v["t"])
+            if all(type(x) in _SCALARS for x in items):  # () or plain values: nothing to rebuild
+                return tuple(items)
+            return tuple(dec(x, depth + 1) for x in items)
         if "rt" in v and len(v) == 1:
             if objects is None:
                 raise WireError("bad state reference")
+            items = _list(v["rt"])
+            if items and all(type(x) is int for x in items):  # all earlier states (a long
+                if not 0 <= min(items) <= max(items) < len(objects):  # script's usual step)
+                    raise WireError("bad state reference")
+                return tuple(map(objects.__getitem__, items))
             out = []
-            for x in _list(v["rt"]):
+            for x in items:
                 if type(x) is int:
                     if not 0 <= x < len(objects):
                         raise WireError("bad state reference")
@@ -186,26 +209,17 @@ def decode(data: Any, blobs: list[bytes] | None = None, objects: list[Any] | Non
                 key, item = _list(pair, 2)
                 out[dec(key, depth + 1)] = dec(item, depth + 1)
             return out
-        if "dc" in v and "f" in v:
-            cls = REGISTRY.get(v["dc"]) if isinstance(v["dc"], str) else None
-            if cls is None or not isinstance(v["f"], dict):
-                raise WireError(f"unknown value type {v['dc']!r}")
-            names = {f.name for f in dataclasses.fields(cls)}
-            if not set(v["f"]) <= names:
-                raise WireError(f"unknown fields for {v['dc']}: {sorted(set(v['f']) - names)}")
-            try:
-                out = cls(**{k: dec(x, depth + 1) for k, x in v["f"].items()})
-            except TypeError as exc:
-                raise WireError(str(exc)) from None
-            if objects is not None and isinstance(out, SHARED):
-                objects.append(out)
-            return out
         raise WireError(f"unexpected object with keys {sorted(v)[:4]}")
 
     try:
         return dec(data, 0)
     except RecursionError:
         raise WireError("nesting too deep") from None
+
+
+@cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
 
 
 def _list(v: Any, length: int | None = None) -> list:
