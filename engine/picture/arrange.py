@@ -47,6 +47,7 @@ from stridescope.engine.picture.scene import (
     Viewport,
     shown_side,
 )
+from stridescope.engine.picture.strip_layout import reads_band
 from stridescope.engine.picture.text import min_value_cell, text_width, widest_text
 
 
@@ -98,8 +99,9 @@ def demand(picture: Picture) -> _Demand | None:
     t = grid.tensor
     expanded = expanded_storages(picture)
     strips = [s for s in picture.strips if s.storage.id in expanded]
+    # a strip whose cells the tensor reads more than once counts a lane more: its "×4" band
     laid_out = tuple((WINDOWED_STRIP if s.cells > LONG_STRIP else s.cells,
-                      len(s.overlays)) for s in strips)
+                      len(s.overlays) + reads_band(s, t)) for s in strips)
     label = max((len(o.label) for s in strips for o in s.overlays), default=4)
     widest = _widest_value(grid, strips[0] if strips else None)
     panels = min(grid.panel_count, MAX_PANELS) if t.ndim > 2 else 1

@@ -155,6 +155,7 @@ class StripLayout:
     reads: np.ndarray | None = field(compare=False, repr=False)  # grid positions per cell
     written: tuple[int, ...] = ()      # cells whose bytes this step changed (outlined)
     ghosts: tuple[int, ...] = ()       # cells past the end a failed layout would read
+    band: float = 0.0                  # height of the read counts under the cells ("×4")
 
     def cell_rect(self, cell: int) -> Rect | None:
         for row in self.rows:
@@ -171,7 +172,7 @@ class StripLayout:
         return -1
 
     def lane_y(self, row: StripRow, lane: int) -> float:
-        return row.y + self.cell + 3 + lane * self.lane_h
+        return row.y + self.cell + 3 + self.band + lane * self.lane_h
 
 
 @dataclass(frozen=True, slots=True)

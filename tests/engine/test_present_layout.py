@@ -3,6 +3,7 @@ lesson step: the values stay in their cells, the grid is the biggest thing on sc
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import numpy as np
@@ -13,7 +14,7 @@ from stridescope.engine.model.mesh import mesh_of_source
 from stridescope.engine.picture.arrange import _legible_cell
 from stridescope.engine.picture.compose import compose
 from stridescope.engine.picture.scene import TypeScale, Viewport, ViewState
-from stridescope.engine.picture.text import fit_value_px
+from stridescope.engine.picture.text import fit_value_px, text_width
 from stridescope.engine.teaching.i18n import translator
 from stridescope.engine.teaching.lessons import lesson_names, load_lesson
 
@@ -117,3 +118,84 @@ def test_presenting_a_long_explanation_shows_its_first_sentences_and_says_where_
     shown = "".join(shown.split())
     assert shown and full.startswith(shown) and shown != full
     assert tr("(the whole explanation is in the console: Esc leaves presentation)") in header
+
+
+# ----------------------------------------------------------------------------- read counts
+COUNT_VIEWPORTS = [*PRESENT, Viewport(1280, 720), Viewport(1920, 1080)]
+
+
+def _ink_box(text) -> tuple[float, float, float, float]:
+    """The box a Text's words take in its rect (as tests/engine/test_compose.py measures)."""
+    x, y, w, h = text.rect
+    width = min(w, text_width(text.text, text.px, text.mono, text.bold))
+    left = {"right": x + w - width, "center": x + (w - width) / 2}.get(text.align, x)
+    return (left, y, width, h)
+
+
+def _meets(a, b) -> bool:
+    return a[0] < b[0] + b[2] - 1 and b[0] < a[0] + a[2] - 1 and \
+        a[1] < b[1] + b[3] - 1 and b[1] < a[1] + a[3] - 1
+
+
+def _value_boxes(strip) -> list[tuple[float, float, float, float]]:
+    """Where the canvas draws each shown cell's value (centred, lifted over "+8B") and its
+    byte offset (bottom right): gui/canvas/strip_item.py _paint_values."""
+    boxes = []
+    lift = -strip.small_px * 0.45 if strip.show_bytes else 0.0
+    for row in (r for r in strip.rows if not r.skipped):
+        for k in range(row.start, row.start + row.count):
+            x, y, c, _ = strip.cell_rect(k)
+            if strip.value_px:
+                w = text_width(strip.strip.value_text(k), strip.value_px, mono=True)
+                h = strip.value_px * 1.2
+                boxes.append((x + (c - w) / 2, y + (c - h) / 2 + lift, w, h))
+            if strip.show_bytes:
+                w = text_width(f"+{k * strip.strip.itemsize}B", strip.small_px, mono=True)
+                boxes.append((x + c - 3 - w, y + c - 1 - strip.small_px * 1.2, w,
+                              strip.small_px * 1.2))
+    return boxes
+
+
+@pytest.mark.parametrize("viewport", COUNT_VIEWPORTS,
+                         ids=["present-720p", "present-1080p", "720p", "1080p"])
+def test_read_counts_on_the_strip_are_legible_and_clear_of_values_and_labels(viewport):
+    """10_stride_zero_and_overlaps: a storage cell several grid positions read (expand's
+    stride 0, unfold's overlapping windows) says how many ("×4") in a label of the Scene, at
+    the smallest type or bigger, under its own cell, touching neither a value nor a byte
+    offset nor any other label. The counts were painted into the cell's top right corner,
+    over the value of a small cell (unfold: "×2" on "1")."""
+    ts = TypeScale.for_viewport(viewport)
+    seen = 0
+    for step, _, scene in _scenes("10_stride_zero_and_overlaps", viewport):
+        others = [t for t in scene.texts() if t.text.strip()]
+        for strip in scene.strips:
+            if strip.reads is None or not strip.value_px:
+                continue
+            counts = [t for t in strip.texts if re.fullmatch(r"×[\d,]+", t.text)]
+            shown = [k for r in strip.rows if not r.skipped
+                     for k in range(r.start, r.start + r.count)]
+            expected = {k: f"×{int(strip.reads[k]):,}" for k in shown
+                        if k < len(strip.reads) and strip.reads[k] > 1}
+            assert len(counts) == len(expected), (step.index, len(counts), expected)
+            values = _value_boxes(strip)
+            for text in counts:
+                box = _ink_box(text)
+                k = _column_cell(strip, box)
+                assert k in expected and text.text == expected[k], (step.index, text)
+                assert text.px >= ts.small, (step.index, text)
+                assert not any(_meets(box, v) for v in values), (step.index, text.text)
+                assert not any(_meets(box, _ink_box(o)) for o in others if o is not text), \
+                    (step.index, text.text, [o.text for o in others
+                                             if o is not text and _meets(box, _ink_box(o))])
+                seen += 1
+    assert seen >= 3 + 6  # expand's 3 cells, unfold's 6 shared ones
+
+
+def _column_cell(strip, box) -> int:
+    """The shown cell whose column holds the box (its row: the one just above it)."""
+    for row in (r for r in strip.rows if not r.skipped):
+        for k in range(row.start, row.start + row.count):
+            x, y, c, _ = strip.cell_rect(k)
+            if x - 1 <= box[0] and box[0] + box[2] <= x + c + 1 and y <= box[1] < y + c * 2:
+                return k
+    return -1
