@@ -73,6 +73,7 @@ def grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dict
     if t.ndim == 0:
         texts.append(Text((x, y, w, ts.small * 1.5), tr("0-D tensor (a scalar): one cell, no "
                                                         "dimensions"), ts.small, "muted"))
+    titles = len(texts)  # name, shape line, relation, legend: link lines keep clear of them
     y += ts.small * 1.6 + ts.small * 0.8
     _, formula_h = grid_fixed(ts)
     lines = formula_line_count(ts, t.ndim, t.name, t.storage_offset, w)
@@ -129,7 +130,8 @@ def grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dict
     largest = int(shown.max()) if len(shown) else 0
     layout = GridLayout(grid, (pane[0], pane[1], w, bottom - pane[1]), tuple(texts), cell,
                         tuple(rows), tuple(cols), tuple(panels), value_px,
-                        corner_fits(cell, value_px, f"#{largest}", ts), ts.small)
+                        corner_fits(cell, value_px, f"#{largest}", ts), ts.small,
+                        titles=titles)
     formula = (x, bottom + ts.small * 0.6, w, formula_h)
     return layout, formula
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsObject
@@ -44,9 +46,10 @@ class AnimationItem(QGraphicsObject):
 
     def __init__(self, theme: Theme, locate, bounds: QRectF, tween_at: QPointF,
                  type_scale=None, tensor_color: str | None = None,
-                 avoid: tuple | None = None, pad: float = 0.0) -> None:
+                 avoid: Callable[[Frame], tuple] | None = None, pad: float = 0.0) -> None:
         super().__init__()
-        self.avoid, self.pad = avoid, pad  # the address formula: link lines break around it
+        # what link lines break around at a frame (links.link_avoid: the formula, titles)
+        self.avoid, self.pad = avoid, pad
         self.px = type_scale.body if type_scale is not None else 18.0
         self.theme = theme
         # a moving value is filled as the grid it lands in is (no colour snap at the end);
@@ -153,9 +156,10 @@ class AnimationItem(QGraphicsObject):
 
     def _paint_links(self, painter: QPainter, sprites, paths) -> None:
         """A thin line from every moving value to the storage cell it reads, all along,
-        broken around the address formula (the engine's geometry: scene.frame_links)."""
+        broken around the address formula (the engine's geometry: links.frame_links)."""
         pen = QPen(color(self.theme.highlight, 150), 1.3)
         painter.setPen(pen)
+        avoid = self.avoid(self.frame) if self.avoid is not None else None
         for sprite, path in zip(sprites, paths):
             if sprite.link is None or path is None:
                 continue
@@ -165,7 +169,7 @@ class AnimationItem(QGraphicsObject):
             a, b = (r.getRect() for r in path)
             rect = sprite_rect(a, b, sprite.progress, sprite.offset)
             painter.setOpacity(sprite.opacity * 0.9)
-            for start, end in link_pieces(rect, cell.getRect(), self.avoid, self.pad):
+            for start, end in link_pieces(rect, cell.getRect(), avoid, self.pad):
                 painter.drawLine(QPointF(*start), QPointF(*end))
         painter.setOpacity(1.0)
 
