@@ -171,6 +171,12 @@ class StripLayout:
             return row.start + col if 0 <= col < row.count else -1
         return -1
 
+    def count_rect(self, cell: int) -> Rect | None:
+        """Where cell's read count ("×4") goes: the band under it (None: no band)."""
+        rect = self.cell_rect(cell) if self.band else None
+        return None if rect is None else (rect[0], rect[1] + self.cell + 1, self.cell,
+                                          self.band)
+
     def lane_y(self, row: StripRow, lane: int) -> float:
         return row.y + self.cell + 3 + self.band + lane * self.lane_h
 

@@ -212,7 +212,7 @@ def _count_texts(reads: np.ndarray, rows: tuple[StripRow, ...], x: float, x0: fl
     offset in the cell (they were painted in its corner, over a small cell's value). The
     band is named at its left like a lane, "rows reads", when that fits."""
     out = []
-    for row in rows:
+    for row in rows:  # at StripLayout.count_rect (the expand animation counts up there too)
         if row.skipped:
             continue
         y = row.y + cell + 1

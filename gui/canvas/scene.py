@@ -325,7 +325,7 @@ class CanvasScene(QGraphicsScene):
         self.overlay = AnimationItem(self.theme, self.locate, self.sceneRect(), tween_at,
                                      composed.type, tint,
                                      avoid=lambda frame: link_avoid(composed, frame),
-                                     pad=link_pad(composed))
+                                     pad=link_pad(composed), count_at=self._count_at)
         self.overlay.prepare(plan)  # geometry and labels before the first frame
         self.addItem(self.overlay)
         # static items are painted once into a device cache while the overlay moves
@@ -366,6 +366,13 @@ class CanvasScene(QGraphicsScene):
                 item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         self._show_arcs(True)
         self.plan = None
+
+    def _count_at(self, anchor) -> QRectF | None:
+        """Where a storage cell's read count goes (StripLayout.count_rect), if anywhere."""
+        strips = self.composed.strips if self.composed is not None else ()
+        strip = next((s for s in strips if s.strip.storage.id == anchor.storage_id), None)
+        rect = strip.count_rect(anchor.cell) if strip is not None else None
+        return QRectF(*rect) if rect is not None else None
 
     def locate(self, anchor) -> QRectF | None:
         """Scene rectangle of an engine anchor; cached while one animation plays."""

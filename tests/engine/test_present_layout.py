@@ -163,7 +163,8 @@ def test_read_counts_on_the_strip_are_legible_and_clear_of_values_and_labels(vie
     stride 0, unfold's overlapping windows) says how many ("×4") in a label of the Scene, at
     the smallest type or bigger, under its own cell, touching neither a value nor a byte
     offset nor any other label. The counts were painted into the cell's top right corner,
-    over the value of a small cell (unfold: "×2" on "1")."""
+    over the value of a small cell (unfold: "×2" on "1"), and the expand animation's
+    counting "×2, ×3, ×4" in a box over the cell's top half."""
     ts = TypeScale.for_viewport(viewport)
     seen = 0
     for step, _, scene in _scenes("10_stride_zero_and_overlaps", viewport):
@@ -182,6 +183,8 @@ def test_read_counts_on_the_strip_are_legible_and_clear_of_values_and_labels(vie
                 box = _ink_box(text)
                 k = _column_cell(strip, box)
                 assert k in expected and text.text == expected[k], (step.index, text)
+                # the expand animation counts up in the same place (AnimationItem)
+                assert strip.count_rect(k) == pytest.approx(text.rect), (step.index, k)
                 assert text.px >= ts.small, (step.index, text)
                 assert not any(_meets(box, v) for v in values), (step.index, text.text)
                 assert not any(_meets(box, _ink_box(o)) for o in others if o is not text), \
