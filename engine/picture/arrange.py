@@ -30,6 +30,7 @@ from stridescope.engine.picture.content import Grid, Picture, Strip, build_pictu
 from stridescope.engine.picture.labels import title_line
 from stridescope.engine.picture.measures import (
     _strip_height,
+    formula_digits,
     formula_line_count,
     panel_size,
     strip_geometry,
@@ -70,6 +71,7 @@ class _Demand:
     name: str = ""         # the tensor's name and that line (English), wrapped as the grid
     title: str = ""        # title wraps them (title_lines)
     offset: int = 0        # the storage offset (the formula's "(offset = 4)")
+    digits: tuple[int, int, int] = (3, 3, 5)  # its formulas' numbers (formula_digits)
 
     @property
     def strip_cells(self) -> int:
@@ -112,7 +114,8 @@ def demand(picture: Picture) -> _Demand | None:
         + int(t.ndim > 2 and grid.panel_count > MAX_PANELS)
     return _Demand(shown_side(grid.rows), shown_side(grid.cols), panels, laid_out,
                    len(picture.strips) - len(strips), min(arcs, 6), widest, label, t.ndim,
-                   title, notes, t.name, line, t.storage_offset)
+                   title, notes, t.name, line, t.storage_offset,
+                   formula_digits(t.shape, t.stride, t.storage_offset))
 
 
 def _widest_value(grid: Grid, strip: Strip | None) -> int:
@@ -518,7 +521,8 @@ def _under(ts: TypeScale, direction: str) -> Callable[[_Demand | None], bool]:
 
 
 def formula_height(ts: TypeScale, d: _Demand | None, width: float) -> float:
-    lines = formula_line_count(ts, d.ndim, d.name, d.offset, width) if d is not None else 2
+    lines = formula_line_count(ts, d.ndim, d.name, d.offset, width, d.digits) \
+        if d is not None else 2
     return ts.body * (2.9 + 1.45 * (lines - 2))
 
 
