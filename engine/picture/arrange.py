@@ -15,6 +15,10 @@ NOTE [Picture layout]
    The strip's cell is never bigger than the grid's (STRIP_TO_GRID): the grid is the subject.
 4. Focus first: the focused tensor's storage is drawn cell by cell, windowed around what the
    tensor reads; every other storage is one summary line.
+5. Presenting, the header takes what its own lines need (no room kept for the lesson's
+   longest caption: a band of the frame stayed empty under a short one), and the step's
+   grid grows into the height so freed (`grown_arrangement`: the family's direction, split
+   and strip cell); each step is a slide.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from functools import lru_cache
 import numpy as np
 
 from stridescope.engine.picture.content import Grid, Picture, Strip, build_picture, extent
-from stridescope.engine.picture.labels import title_line
+from stridescope.engine.picture.labels import numpy_memories, title_line
 from stridescope.engine.picture.measures import (
     _strip_height,
     formula_digits,
@@ -72,6 +76,7 @@ class _Demand:
     title: str = ""        # title wraps them (title_lines)
     offset: int = 0        # the storage offset (the formula's "(offset = 4)")
     digits: tuple[int, int, int] = (3, 3, 5)  # its formulas' numbers (formula_digits)
+    array_notes: int = 0   # "m: NumPy strides (8,) bytes …" lines under the strips
 
     @property
     def strip_cells(self) -> int:
@@ -112,10 +117,13 @@ def demand(picture: Picture) -> _Demand | None:
     title = len(t.name) + 2 + len(line)
     notes = int(grid.rows > MAX_GRID_SIDE) + int(grid.cols > MAX_GRID_SIDE) + int(t.is_meta) \
         + int(t.ndim > 2 and grid.panel_count > MAX_PANELS)
+    # every other storage and each NumPy memory no storage holds: a summary line each
+    others = len(picture.strips) - len(strips) + len(numpy_memories(picture.step))
+    array_notes = sum(min(3, sum(1 for o in s.overlays if o.kind == "array")) for s in strips)
     return _Demand(shown_side(grid.rows), shown_side(grid.cols), panels, laid_out,
-                   len(picture.strips) - len(strips), min(arcs, 6), widest, label, t.ndim,
+                   others, min(arcs, 6), widest, label, t.ndim,
                    title, notes, t.name, line, t.storage_offset,
-                   formula_digits(t.shape, t.stride, t.storage_offset))
+                   formula_digits(t.shape, t.stride, t.storage_offset), array_notes)
 
 
 def _widest_value(grid: Grid, strip: Strip | None) -> int:
@@ -230,6 +238,21 @@ def squeezed_arrangement(result_key: Key, viewport: Viewport, ts: TypeScale, fam
     # legible cells come first, the step lays out anew (only when that then fits)
     fresh = choose_arrangement(viewport, ts, body, counted)
     return fresh if _overflows(fresh, ts, body, counted) <= 1 else squeezed
+
+
+def grown_arrangement(a: Arrangement, ts: TypeScale, body: Rect, own: _Demand,
+                      cap: float) -> Arrangement:
+    """`a` (made for a shorter body) with a step's own grid grown into `body`, up to `cap`:
+    the same direction and split, the strip's cell the family's (the same memory looks the
+    same from step to step; NOTE [Picture layout] 5)."""
+    grid_pane, strip_pane = panes((a.direction, a.share), body, ts)
+    u = under_strip(ts, a.direction, own)
+    grid_cell = max(a.grid_cell, min(cap, _largest(
+        lambda c: _grid_fits(own, c, ts, grid_pane, not u))))
+    grown = Arrangement(a.direction, a.share, grid_cell, a.strip_cell)
+    return Arrangement(a.direction, a.share, grid_cell, a.strip_cell,
+                       min(body[3], _content_height(own, grown, ts, grid_pane, strip_pane)),
+                       a.strip_h)
 
 
 @lru_cache(maxsize=32)
@@ -407,7 +430,8 @@ def _strip_distinct(demands, ts: TypeScale, width: float, under) -> list[_Demand
     seen: dict[tuple, _Demand] = {}
     for d in demands:
         below = formula_height(ts, d, width) if under(d) else None
-        seen.setdefault((d.strips, d.arcs, d.label_chars, d.summaries, below), d)
+        seen.setdefault((d.strips, d.arcs, d.label_chars, d.summaries, d.array_notes, below),
+                        d)
     return list(seen.values())
 
 
@@ -535,8 +559,10 @@ def grid_fixed(ts: TypeScale, d: _Demand | None = None, width: float = 1e9,
     title = ts.title * 1.5 + ts.small * 1.5 + ts.small * 1.6 + ts.small * 0.8
     if d is not None:  # the "shape … stride … offset …" line wraps (see title_lines)
         title += ts.body * 1.3 * max(0, title_lines(d.name, d.title, ts, width) - 1)
-        legend = d.ndim * (text_width("0" * 30, ts.small, bold=True) + ts.small * 1.2)
-        title += ts.small * 1.5 * max(0, math.ceil(legend / max(width, 1)) - 1)
+        # the legend's "↓ dim 0: size 4, stride 1" labels, as many on a line as fit
+        label = text_width("0" * 30, ts.small, bold=True) + ts.small * 1.2
+        per_line = max(1, int((width + ts.small * 1.2) // label))
+        title += ts.small * 1.5 * (math.ceil(d.ndim / per_line) - 1) if d.ndim else 0.0
     notes = d.notes * ts.small * 1.5 if d is not None else 0.0
     return title, (formula_height(ts, d, width) if formula else 0.0) + notes
 
@@ -562,4 +588,6 @@ def _strips_height(d: _Demand, cell: float, ts: TypeScale, width: float,
     heights = [_strip_height(cells, lanes, 0, d.arcs, d.label_chars, cell, ts, width)
                for cells, lanes in d.strips] or [0.0]
     below = formula_height(ts, d, width) + ts.small if formula else 0.0
-    return sum(heights) + ts.small * (len(heights) - 1) + d.summaries * ts.body * 1.4 + below
+    summaries = d.summaries * ts.body * 1.4 + (ts.small * 0.6 if d.summaries else 0.0)
+    return sum(heights) + ts.small * (len(heights) - 1) + summaries + below \
+        + d.array_notes * ts.small * 1.5

@@ -35,6 +35,7 @@ from stridescope.engine.picture.arrange import (
     demand,
     expanded_storages,
     grid_height,
+    grown_arrangement,
     panes,
     squeezed_arrangement,
     under_strip,
@@ -149,9 +150,8 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
         family = ("calls", step.index)
 
     def body_under(header: tuple[Text, ...]) -> Rect:
-        if ts.compact and step.error is not None:
-            # presenting, an error block may take the room kept for longer captions: the
-            # picture is fitted under it (NOTE [Error room])
+        if ts.compact:  # presenting, a header takes what its lines need (NOTE [Picture
+            # layout] 5); an error block, the room kept for longer captions (NOTE [Error room])
             header_h = header_height(header, ts)
         else:
             header_h = max(reserved_header(result, steps, view, ts, width, tr, header), calm_h)
@@ -175,8 +175,12 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     plan = None
     if view.animate and previous is not None and result.steps:
         plan = plan_transition(previous, step, picture.focus)
-    arrangement = squeezed_arrangement(result_key, viewport, ts, family_body, body, family,
-                                       demand(picture))
+    own = demand(picture)
+    arrangement = squeezed_arrangement(result_key, viewport, ts, family_body, body, family, own)
+    if ts.compact and own is not None and body[3] > family_body[3] + 1:
+        # a header shorter than the family's: the cells grow into the room it leaves
+        cap = max(arrangement.grid_cell, min(viewport.width, viewport.height) / 3.4)
+        arrangement = grown_arrangement(arrangement, ts, body, own, cap)
     # stacked: the grid at the top, the strip at the bottom of the frame (where the family's
     # tallest strip ends: same memory, same place); side by side: the strip centred by the
     # family's tallest strip, the grid by its own height (each step's tensor is a slide)
@@ -184,7 +188,6 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     strip_pane = panes((arrangement.direction, arrangement.share), body, ts)[1]
     shift = max(0.0, strip_pane[3] - arrangement.strip_h)
     if arrangement.direction == "side":
-        own = demand(picture)
         grid_pane = panes(("side", arrangement.share), body, ts)[0]
         if ts.compact and own is not None:
             arrangement = _slide_grid(arrangement, own, ts, grid_pane, viewport)

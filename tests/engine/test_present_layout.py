@@ -326,3 +326,43 @@ def test_presenting_an_error_block_keeps_what_the_picture_leaves_room_for(viewpo
     grid = scene.grid
     assert len([r for r in grid.rows if r >= 0]) == 4 and len(grid.cols) == 3
     assert grid.value_px >= ts.small and all(s.value_px >= ts.small for s in scene.strips)
+
+
+# ----------------------------------------------------------------------------- header room
+def _bands(scene) -> tuple[float, float]:
+    """The empty bands of a frame: between the header's last line and the picture's top,
+    and between the picture's bottom and the frame's bottom margin."""
+    ts = scene.type
+    header = max(t.rect[1] + t.rect[3] for t in scene.header)
+    rects = [scene.grid.rect] + [s.rect for s in scene.strips] + \
+        [t.rect for t in scene.summaries] + ([scene.formula] if scene.formula else [])
+    top = min(r[1] for r in rects)
+    bottom = max(r[1] + r[3] for r in rects)
+    return top - header, scene.viewport.height - round(ts.small * 1.2) - bottom
+
+
+@pytest.mark.parametrize("viewport", PRESENT, ids=["720p", "1080p"])
+def test_presenting_a_short_header_leaves_no_band_under_it(viewport):
+    """Presenting, a header takes what its own lines need: the picture starts under it no
+    lower than it ends above the frame's bottom (room it cannot use is shared above and
+    below, never kept under the header for a longer caption another step has), and grows
+    into the room. The band under the header less the one under the picture was 3.9 ×
+    the smallest type at the median step, over 3 × at 142 of 203 steps, up to 14 ×
+    (20_why_contiguous_is_faster step 5); 10_stride_zero_and_overlaps step 3's 4×3 grid
+    had 78 px cells under a two-line caption at 1280×720, the room of a four-line one kept
+    above it."""
+    ts = TypeScale.for_viewport(viewport)
+    banded = []
+    for name in LESSONS:
+        for step, _, scene in _scenes(name, viewport):
+            if scene.grid is None:
+                continue
+            above, below = _bands(scene)
+            # (2.5 × small: the gap under the header, 0.8, and the one the grid's rectangle
+            # keeps under its last row, 1, are room of the layout's, not a band)
+            if above > max(below, 0.0) + ts.small * 2.5:
+                banded.append((name, step.index, round(above), round(below)))
+    assert not banded, (len(banded), banded[:8])
+    scale = viewport.height / 720
+    scene = list(_scenes("10_stride_zero_and_overlaps", viewport))[2][2]
+    assert scene.grid.cell >= 90 * scale  # it was 78 px (4 rows of 3 at 1280×720)
