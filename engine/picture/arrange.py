@@ -15,6 +15,10 @@ NOTE [Picture layout]
    The strip's cell is never bigger than the grid's (STRIP_TO_GRID): the grid is the subject.
 4. Focus first: the focused tensor's storage is drawn cell by cell, windowed around what the
    tensor reads; every other storage is one summary line.
+5. Presenting, the header takes what its own lines need (no room kept for the lesson's
+   longest caption: a band of the frame stayed empty under a short one), and the step's
+   grid grows into the height so freed (`grown_arrangement`: the family's direction, split
+   and strip cell); each step is a slide.
 """
 
 from __future__ import annotations
@@ -27,9 +31,10 @@ from functools import lru_cache
 import numpy as np
 
 from stridescope.engine.picture.content import Grid, Picture, Strip, build_picture, extent
-from stridescope.engine.picture.labels import title_line
+from stridescope.engine.picture.labels import numpy_memories, title_line
 from stridescope.engine.picture.measures import (
     _strip_height,
+    formula_digits,
     formula_line_count,
     panel_size,
     strip_geometry,
@@ -47,6 +52,7 @@ from stridescope.engine.picture.scene import (
     Viewport,
     shown_side,
 )
+from stridescope.engine.picture.strip_layout import reads_band
 from stridescope.engine.picture.text import min_value_cell, text_width, widest_text
 
 
@@ -69,6 +75,8 @@ class _Demand:
     name: str = ""         # the tensor's name and that line (English), wrapped as the grid
     title: str = ""        # title wraps them (title_lines)
     offset: int = 0        # the storage offset (the formula's "(offset = 4)")
+    digits: tuple[int, int, int] = (3, 3, 5)  # its formulas' numbers (formula_digits)
+    array_notes: int = 0   # "m: NumPy strides (8,) bytes …" lines under the strips
 
     @property
     def strip_cells(self) -> int:
@@ -98,8 +106,9 @@ def demand(picture: Picture) -> _Demand | None:
     t = grid.tensor
     expanded = expanded_storages(picture)
     strips = [s for s in picture.strips if s.storage.id in expanded]
+    # a strip whose cells the tensor reads more than once counts a lane more: its "×4" band
     laid_out = tuple((WINDOWED_STRIP if s.cells > LONG_STRIP else s.cells,
-                      len(s.overlays)) for s in strips)
+                      len(s.overlays) + reads_band(s, t)) for s in strips)
     label = max((len(o.label) for s in strips for o in s.overlays), default=4)
     widest = _widest_value(grid, strips[0] if strips else None)
     panels = min(grid.panel_count, MAX_PANELS) if t.ndim > 2 else 1
@@ -108,9 +117,13 @@ def demand(picture: Picture) -> _Demand | None:
     title = len(t.name) + 2 + len(line)
     notes = int(grid.rows > MAX_GRID_SIDE) + int(grid.cols > MAX_GRID_SIDE) + int(t.is_meta) \
         + int(t.ndim > 2 and grid.panel_count > MAX_PANELS)
+    # every other storage and each NumPy memory no storage holds: a summary line each
+    others = len(picture.strips) - len(strips) + len(numpy_memories(picture.step))
+    array_notes = sum(min(3, sum(1 for o in s.overlays if o.kind == "array")) for s in strips)
     return _Demand(shown_side(grid.rows), shown_side(grid.cols), panels, laid_out,
-                   len(picture.strips) - len(strips), min(arcs, 6), widest, label, t.ndim,
-                   title, notes, t.name, line, t.storage_offset)
+                   others, min(arcs, 6), widest, label, t.ndim,
+                   title, notes, t.name, line, t.storage_offset,
+                   formula_digits(t.shape, t.stride, t.storage_offset), array_notes)
 
 
 def _widest_value(grid: Grid, strip: Strip | None) -> int:
@@ -225,6 +238,21 @@ def squeezed_arrangement(result_key: Key, viewport: Viewport, ts: TypeScale, fam
     # legible cells come first, the step lays out anew (only when that then fits)
     fresh = choose_arrangement(viewport, ts, body, counted)
     return fresh if _overflows(fresh, ts, body, counted) <= 1 else squeezed
+
+
+def grown_arrangement(a: Arrangement, ts: TypeScale, body: Rect, own: _Demand,
+                      cap: float) -> Arrangement:
+    """`a` (made for a shorter body) with a step's own grid grown into `body`, up to `cap`:
+    the same direction and split, the strip's cell the family's (the same memory looks the
+    same from step to step; NOTE [Picture layout] 5)."""
+    grid_pane, strip_pane = panes((a.direction, a.share), body, ts)
+    u = under_strip(ts, a.direction, own)
+    grid_cell = max(a.grid_cell, min(cap, _largest(
+        lambda c: _grid_fits(own, c, ts, grid_pane, not u))))
+    grown = Arrangement(a.direction, a.share, grid_cell, a.strip_cell)
+    return Arrangement(a.direction, a.share, grid_cell, a.strip_cell,
+                       min(body[3], _content_height(own, grown, ts, grid_pane, strip_pane)),
+                       a.strip_h)
 
 
 @lru_cache(maxsize=32)
@@ -402,7 +430,8 @@ def _strip_distinct(demands, ts: TypeScale, width: float, under) -> list[_Demand
     seen: dict[tuple, _Demand] = {}
     for d in demands:
         below = formula_height(ts, d, width) if under(d) else None
-        seen.setdefault((d.strips, d.arcs, d.label_chars, d.summaries, below), d)
+        seen.setdefault((d.strips, d.arcs, d.label_chars, d.summaries, d.array_notes, below),
+                        d)
     return list(seen.values())
 
 
@@ -516,7 +545,8 @@ def _under(ts: TypeScale, direction: str) -> Callable[[_Demand | None], bool]:
 
 
 def formula_height(ts: TypeScale, d: _Demand | None, width: float) -> float:
-    lines = formula_line_count(ts, d.ndim, d.name, d.offset, width) if d is not None else 2
+    lines = formula_line_count(ts, d.ndim, d.name, d.offset, width, d.digits) \
+        if d is not None else 2
     return ts.body * (2.9 + 1.45 * (lines - 2))
 
 
@@ -529,8 +559,10 @@ def grid_fixed(ts: TypeScale, d: _Demand | None = None, width: float = 1e9,
     title = ts.title * 1.5 + ts.small * 1.5 + ts.small * 1.6 + ts.small * 0.8
     if d is not None:  # the "shape … stride … offset …" line wraps (see title_lines)
         title += ts.body * 1.3 * max(0, title_lines(d.name, d.title, ts, width) - 1)
-        legend = d.ndim * (text_width("0" * 30, ts.small, bold=True) + ts.small * 1.2)
-        title += ts.small * 1.5 * max(0, math.ceil(legend / max(width, 1)) - 1)
+        # the legend's "↓ dim 0: size 4, stride 1" labels, as many on a line as fit
+        label = text_width("0" * 30, ts.small, bold=True) + ts.small * 1.2
+        per_line = max(1, int((width + ts.small * 1.2) // label))
+        title += ts.small * 1.5 * (math.ceil(d.ndim / per_line) - 1) if d.ndim else 0.0
     notes = d.notes * ts.small * 1.5 if d is not None else 0.0
     return title, (formula_height(ts, d, width) if formula else 0.0) + notes
 
@@ -556,4 +588,6 @@ def _strips_height(d: _Demand, cell: float, ts: TypeScale, width: float,
     heights = [_strip_height(cells, lanes, 0, d.arcs, d.label_chars, cell, ts, width)
                for cells, lanes in d.strips] or [0.0]
     below = formula_height(ts, d, width) + ts.small if formula else 0.0
-    return sum(heights) + ts.small * (len(heights) - 1) + d.summaries * ts.body * 1.4 + below
+    summaries = d.summaries * ts.body * 1.4 + (ts.small * 0.6 if d.summaries else 0.0)
+    return sum(heights) + ts.small * (len(heights) - 1) + summaries + below \
+        + d.array_notes * ts.small * 1.5

@@ -31,9 +31,11 @@ from stridescope.engine.picture.arrange import (
     Key,
     _grid_fits,
     _largest,
+    _overflows,
     demand,
     expanded_storages,
     grid_height,
+    grown_arrangement,
     panes,
     squeezed_arrangement,
     under_strip,
@@ -41,13 +43,14 @@ from stridescope.engine.picture.arrange import (
 from stridescope.engine.picture.content import Picture, build_picture
 from stridescope.engine.picture.grid_layout import before_grid, grid_layout
 from stridescope.engine.picture.labels import (
+    header_height,
     header_texts,
     memory_summary,
     numpy_memories,
     reserved_header,
     summary,
 )
-from stridescope.engine.picture.measures import formula_line_count
+from stridescope.engine.picture.measures import formula_digits, formula_line_count
 from stridescope.engine.picture.mesh_layout import (
     mesh_layout,
     mesh_name,
@@ -135,16 +138,30 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     ts = TypeScale.for_viewport(viewport)
     margin = round(ts.small * 1.2)
     width = viewport.width - 2 * margin
-    header = header_texts(step, len(steps), view.caption, ts, margin, width, tr)
     # The family's direction and split are chosen for the body under the header with the
     # lesson's longest caption and no error; a step whose error block takes more height is
     # fitted into what is left (smaller cells, same direction: issue 20, no layout jump).
     room = view.caption_room if len(view.caption_room) > len(view.caption) else view.caption
     calm = header_texts(step, len(steps), room, ts, margin, width, tr, False)
     calm_h = reserved_header(result, steps, replace(view, caption=room), ts, width, tr, calm)
-    header_h = max(reserved_header(result, steps, view, ts, width, tr, header), calm_h)
-    body = (margin, margin + header_h, width, viewport.height - 2 * margin - header_h)
     family_body = (margin, margin + calm_h, width, viewport.height - 2 * margin - calm_h)
+    family = picture.grid.tensor.storage_id if picture.grid is not None else None
+    if step.substep >= 0:  # a chain's calls share one layout (see arrange._call_demands)
+        family = ("calls", step.index)
+
+    def body_under(header: tuple[Text, ...]) -> Rect:
+        if ts.compact:  # presenting, a header takes what its lines need (NOTE [Picture
+            # layout] 5); an error block, the room kept for longer captions (NOTE [Error room])
+            header_h = header_height(header, ts)
+        else:
+            header_h = max(reserved_header(result, steps, view, ts, width, tr, header), calm_h)
+        return (margin, margin + header_h, width, viewport.height - 2 * margin - header_h)
+
+    header = _fitted_header(lambda lines: header_texts(step, len(steps), view.caption, ts,
+                                                       margin, width, tr, error_lines=lines),
+                            body_under, step, ts, result_key, viewport, family_body, family,
+                            demand(picture))
+    body = body_under(header)
     name = mesh_name(step, view.focus)
     if name is not None:  # a mesh run's DTensor: the global grid by rank, every rank's strip
         mesh = mesh_layout(step, name, body, ts, tr)
@@ -158,11 +175,12 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     plan = None
     if view.animate and previous is not None and result.steps:
         plan = plan_transition(previous, step, picture.focus)
-    family = picture.grid.tensor.storage_id if picture.grid is not None else None
-    if step.substep >= 0:  # a chain's calls share one layout (see arrange._call_demands)
-        family = ("calls", step.index)
-    arrangement = squeezed_arrangement(result_key, viewport, ts, family_body, body, family,
-                                       demand(picture))
+    own = demand(picture)
+    arrangement = squeezed_arrangement(result_key, viewport, ts, family_body, body, family, own)
+    if ts.compact and own is not None and body[3] > family_body[3] + 1:
+        # a header shorter than the family's: the cells grow into the room it leaves
+        cap = max(arrangement.grid_cell, min(viewport.width, viewport.height) / 3.4)
+        arrangement = grown_arrangement(arrangement, ts, body, own, cap)
     # stacked: the grid at the top, the strip at the bottom of the frame (where the family's
     # tallest strip ends: same memory, same place); side by side: the strip centred by the
     # family's tallest strip, the grid by its own height (each step's tensor is a slide)
@@ -170,7 +188,6 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     strip_pane = panes((arrangement.direction, arrangement.share), body, ts)[1]
     shift = max(0.0, strip_pane[3] - arrangement.strip_h)
     if arrangement.direction == "side":
-        own = demand(picture)
         grid_pane = panes(("side", arrangement.share), body, ts)[0]
         if ts.compact and own is not None:
             arrangement = _slide_grid(arrangement, own, ts, grid_pane, viewport)
@@ -195,6 +212,52 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
         source_grid = before_grid(plan.before, previous, grid, ts, colors, tr)
     return Scene(viewport, ts, picture, header, grid, strips, summaries, formula, plan,
                  source_grid, len(steps), colors, view.value_colors)
+
+
+def _fitted_header(make, body_under, step: Step, ts: TypeScale, result_key: Key,
+                   viewport: Viewport, family_body: Rect, family, own) -> tuple[Text, ...]:
+    """NOTE [Error room]: presenting, an error block keeps as much of its explanation as the
+    picture leaves room for: the whole message always, then the explanation whole if the
+    step's grid and strips still fit at legible cells under it (no row or column elided that
+    the step's calm layout shows, values drawn), else its first whole sentences, as many as
+    keep them so (the first always), and where the rest is (the console, after Esc). The
+    block may take the room the family's header keeps for the lesson's longest caption. It
+    was a fixed 5 lines under that room: tutorial step 8 (a 4×3 grid) kept 2 of its 5
+    explanation lines with a band of the frame left empty. `make(lines)` is the header
+    with the error block in `lines` lines (None: all of it), `body_under(header)` the body
+    it leaves; out of presentation, all of it."""
+    explanation = step.error.explanation if step.error is not None else None
+    whole = make(None)
+    if not ts.compact or explanation is None:
+        return whole
+    if own is None:  # no grid: the strips (if any) keep most of the frame
+        def fits(header) -> bool:
+            return body_under(header)[3] >= (viewport.height - family_body[0] * 2) * 0.4
+    else:
+        counted = ((own, 1),)
+        calm = squeezed_arrangement(result_key, viewport, ts, family_body, family_body,
+                                    family, own)
+        # (+ ts.small: the measure counts a gap under the last row of panels and under the
+        # strip, which the frame's margin takes: grid_layout._grid_window leaves it out)
+        allowed = max(1.0, _overflows(calm, ts, family_body, counted)) + ts.small
+
+        def fits(header) -> bool:
+            body = body_under(header)
+            a = squeezed_arrangement(result_key, viewport, ts, family_body, body, family, own)
+            return _overflows(a, ts, body, counted) <= allowed
+    if fits(whole):
+        return whole
+    # the most lines that fit (fewer lines never fit worse): message + explanation lines
+    lo, hi = 0, sum(1 for t in whole if t.fill == "error" and t.style != "muted") - 1
+    best = make(lo)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        header = make(mid)
+        if fits(header):
+            lo, best = mid, header
+        else:
+            hi = mid - 1
+    return best
 
 
 def _slide_grid(a: Arrangement, own, ts: TypeScale, grid_pane: Rect,
@@ -291,7 +354,8 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: Arrangement
     formula_h = 0.0
     if focused is not None and under_strip(ts, arrangement.direction, demand(picture)):
         lines = formula_line_count(ts, focused.ndim, focused.name, focused.storage_offset,
-                                   strip_pane[2])
+                                   strip_pane[2], formula_digits(focused.shape, focused.stride,
+                                                                 focused.storage_offset))
         formula_h = ts.body * (2.9 + 1.45 * (lines - 2))
         bottom -= formula_h + ts.small  # room kept for it
     for n, storage_id in enumerate(expanded):

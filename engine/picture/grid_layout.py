@@ -10,7 +10,11 @@ from stridescope.engine.model.state import Step, TensorState
 from stridescope.engine.picture.arrange import _legible_cell, grid_fixed
 from stridescope.engine.picture.content import Grid, Picture, extent
 from stridescope.engine.picture.labels import relation_text, title_line
-from stridescope.engine.picture.measures import formula_line_count, panel_size
+from stridescope.engine.picture.measures import (
+    formula_digits,
+    formula_line_count,
+    panel_size,
+)
 from stridescope.engine.picture.scene import (
     MAX_PANELS,
     GridLayout,
@@ -73,9 +77,11 @@ def grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dict
     if t.ndim == 0:
         texts.append(Text((x, y, w, ts.small * 1.5), tr("0-D tensor (a scalar): one cell, no "
                                                         "dimensions"), ts.small, "muted"))
+    titles = len(texts)  # name, shape line, relation, legend: link lines keep clear of them
     y += ts.small * 1.6 + ts.small * 0.8
     _, formula_h = grid_fixed(ts)
-    lines = formula_line_count(ts, t.ndim, t.name, t.storage_offset, w)
+    lines = formula_line_count(ts, t.ndim, t.name, t.storage_offset, w,
+                               formula_digits(t.shape, t.stride, t.storage_offset))
     formula_h += ts.body * 1.45 * (lines - 2)  # presenting, it breaks at its terms
     if not formula_below:  # it goes under the strip (arrange.under_strip)
         formula_h = 0.0
@@ -129,7 +135,8 @@ def grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dict
     largest = int(shown.max()) if len(shown) else 0
     layout = GridLayout(grid, (pane[0], pane[1], w, bottom - pane[1]), tuple(texts), cell,
                         tuple(rows), tuple(cols), tuple(panels), value_px,
-                        corner_fits(cell, value_px, f"#{largest}", ts), ts.small)
+                        corner_fits(cell, value_px, f"#{largest}", ts), ts.small,
+                        titles=titles)
     formula = (x, bottom + ts.small * 0.6, w, formula_h)
     return layout, formula
 

@@ -18,13 +18,18 @@ HEADER_SCAN = 200  # steps whose headers set the reserved header height (bounded
 HEADER_SOURCE_LINES = 3  # of a multi-line statement (the editor shows it whole)
 HEADER_OUTPUT_LINES = 3  # of a step's printed output (the console shows it whole)
 # presenting, of an error block: the whole message, then the explanation's first sentences
-# while they fit; the console shows it whole (issue 20: a long one left the grid no rows)
+# while they fit in what the picture leaves (compose: NOTE [Error room]); the console shows
+# it whole (issue 20: a long one left the grid no rows)
 HEADER_ERROR_LINES = 5
 
 
 # ----------------------------------------------------------------------------- header
 def header_texts(step: Step, count: int, caption: str, ts: TypeScale, x: float, width: float,
-            tr: Translate, with_error: bool = True) -> tuple[Text, ...]:
+                 tr: Translate, with_error: bool = True,
+                 error_lines: int | None = HEADER_ERROR_LINES) -> tuple[Text, ...]:
+    """The header's lines; presenting, an error block takes `error_lines` lines at most
+    (None: as many as it has) for its message (always whole) and the first whole sentences
+    of its explanation (the first always), then says where the rest is."""
     out: list[Text] = []
     y = float(x)
 
@@ -84,8 +89,9 @@ def header_texts(step: Step, count: int, caption: str, ts: TypeScale, x: float, 
         if explanation is not None:
             parts = getattr(explanation, "sentences", None)
             parts = parts(tr) if parts is not None else [explanation.text(tr)]
-            room = HEADER_ERROR_LINES - len(message_lines)
-            shown = _shown_sentences(parts, px, width, room) if ts.compact else parts
+            shown = parts
+            if ts.compact and error_lines is not None:
+                shown = _shown_sentences(parts, px, width, error_lines - len(message_lines))
             add(wrap(join_sentences(shown), px, width), px, "text", fill="error")
             if shown is not parts:
                 rest = tr("(the whole explanation is in the console: Esc leaves presentation)")
@@ -148,6 +154,11 @@ def _tallest_header(result_key: Key, steps_key: Key, caption: str, ts: TypeScale
 def _header_height(step: Step, steps: int, caption: str, ts: TypeScale, width: float,
                    tr_key: Key) -> float:
     return _height(header_texts(step, steps, caption, ts, 0, width, tr_key.value, False))
+
+
+def header_height(header: Sequence[Text], ts: TypeScale) -> float:
+    """What a header's own lines take (no room kept for other steps' longer ones)."""
+    return _height(header) + ts.small * 0.8
 
 
 def _height(texts: Sequence[Text]) -> float:

@@ -14,22 +14,36 @@ from stridescope.engine.picture.text import text_width, wrap
 FORMULA_PIECES = ("storage index = offset", "byte address = 0x7f0000000000")
 
 
-def formula_line_count(ts: TypeScale, ndim: int, name: str, offset: int,
-                       width: float) -> int:
+def formula_digits(shape: tuple[int, ...], stride: tuple[int, ...],
+                   offset: int) -> tuple[int, int, int]:
+    """Digits of the largest index, stride and storage index a formula of this tensor
+    writes."""
+    last = offset + sum((n - 1) * abs(s) for n, s in zip(shape, stride) if n > 0)
+    return (len(str(max(max(shape, default=1) - 1, 0))),
+            len(str(max((abs(s) for s in stride), default=0))), len(str(max(last, 0))))
+
+
+def formula_line_count(ts: TypeScale, ndim: int, name: str, offset: int, width: float,
+                       digits: tuple[int, int, int] = (3, 3, 5)) -> int:
     """Lines the address formula takes in a pane this wide. Presenting, the canvas breaks
     a line before a " + " term where it would run past the pane (RunsItem), so the grid's
     pane need not be as wide as the formula: the strip keeps the width (issue 20). Counted
-    for the widest of the still's and the hover's lines, in English."""
+    for the taller of the still's lines and the hover's, in English, with the indices,
+    strides and storage indices `digits` long (formula_digits)."""
     if not ts.compact:
         return 2
     sub = "₀" * max(1, len(str(max(ndim - 1, 0))))
+    i, s, k = ("0" * max(1, n) for n in digits)
     symbolic = ["storage index = offset", *([f" + i{sub}·stride{sub}"] * ndim),
                 f"   (offset = {offset})"]
-    worked = [f"for example {name}[{', '.join(['000'] * ndim)}] → {offset}",
-              *([" + 000·000"] * ndim), " = 00000"]
-    hover = [FORMULA_PIECES[1], " + 00000 × 8 B", " = 0x7f0000000000"]
-    return _runs_lines(symbolic, ts.body, width) + max(_runs_lines(worked, ts.body, width),
-                                                       _runs_lines(hover, ts.body, width))
+    worked = [f"for example {name}[{', '.join([i] * ndim)}] → {offset}",
+              *([f" + {i}·{s}"] * ndim), f" = {k}"]
+    # hovered, the symbols give way to the cell's numbers (gui/canvas/scene.formula_lines):
+    # they were counted above the address, a line too many where the symbols wrap
+    numbers = [f"storage index = {offset}", *([f" + {i}·{s}"] * ndim), f" = {k}"]
+    hover = [FORMULA_PIECES[1], f" + {k} × 8 B", " = 0x7f0000000000"]
+    still = _runs_lines(symbolic, ts.body, width) + _runs_lines(worked, ts.body, width)
+    return max(still, _runs_lines(numbers, ts.body, width) + _runs_lines(hover, ts.body, width))
 
 
 def _runs_lines(pieces: list[str], px: float, width: float) -> int:

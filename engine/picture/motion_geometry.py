@@ -9,6 +9,7 @@ a lifting value (copy) rises off its strip in an arc.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -150,13 +151,62 @@ def outside_rect(a: Point, b: Point, rect: Rect | None) -> tuple[Segment, ...]:
     return tuple(pieces)
 
 
-def link_pieces(sprite: Rect, cell: Rect, avoid: Rect | None,
+def link_pieces(sprite: Rect, cell: Rect, avoid: Rect | Sequence[Rect] | None,
                 pad: float = 0.0) -> tuple[Segment, ...]:
     """A link line from a moving value's centre to the top of the storage cell it reads,
-    broken where it would cross `avoid` (the address formula: a line through its text makes
-    the numbers unreadable mid-motion), `pad` clear of it on every side."""
+    broken where it would cross what `avoid` holds (one rectangle or several: the address
+    formula and the titles, links.link_avoid), `pad` clear of each on every side."""
     start = (sprite[0] + sprite[2] / 2, sprite[1] + sprite[3] / 2)
     end = (cell[0] + cell[2] / 2, cell[1] + 2)
-    if avoid is not None:
-        avoid = (avoid[0] - pad, avoid[1] - pad, avoid[2] + 2 * pad, avoid[3] + 2 * pad)
-    return outside_rect(start, end, avoid)
+    return without_stubs(clear_of((start, end), avoid, pad), 3 * pad)
+
+
+def clear_of(segment: Segment, avoid: Rect | Sequence[Rect] | None,
+             pad: float = 0.0) -> tuple[Segment, ...]:
+    """The parts of `segment` outside every rectangle of `avoid`, each grown by `pad`."""
+    rects = () if avoid is None else (avoid,) if isinstance(avoid[0], (int, float)) else avoid
+    pieces: tuple[Segment, ...] = (segment,)
+    for x, y, w, h in rects:
+        grown = (x - pad, y - pad, w + 2 * pad, h + 2 * pad)
+        pieces = tuple(part for a, b in pieces for part in outside_rect(a, b, grown))
+    return pieces
+
+
+def without_stubs(pieces: tuple[Segment, ...], shortest: float) -> tuple[Segment, ...]:
+    """`pieces` of one line less the runs of it shorter than `shortest` (a stub left between
+    two titles side by side says nothing), but never the last run: it reaches the cell."""
+    runs: list[list[Segment]] = []
+    for piece in pieces:
+        if runs and _close(runs[-1][-1][1], piece[0]):
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    kept = [run for n, run in enumerate(runs) if n == len(runs) - 1
+            or sum(math.dist(a, b) for a, b in run) >= shortest]
+    return tuple(piece for run in kept for piece in run)
+
+
+def _close(a: Point, b: Point) -> bool:
+    return abs(a[0] - b[0]) < 1e-6 and abs(a[1] - b[1]) < 1e-6
+
+
+def hover_link(cell: Rect, target: Rect, lift: float, samples: int = 24) -> tuple[Segment, ...]:
+    """The curve the window draws on hover from a grid cell to the storage cell it reads, as
+    `samples` straight pieces: it leaves from the cell's side facing the storage cell (its
+    right edge, or its top when the storage cell is not to its right) and comes down onto
+    the storage cell's top edge, rising `lift` over the higher of its two ends."""
+    x, y, w, h = cell
+    end = (target[0] + target[2] / 2, target[1] + 3)
+    side = end[0] > x + w
+    start = (x + w - 3, y + h / 2) if side else (x + w / 2, y + 3)
+    top = min(start[1], end[1]) - lift
+    controls = ((start[0] + end[0]) / 2, start[1]) if side else (start[0], top)
+    points = (start, controls, (end[0], top), end)
+    curve = []
+    for n in range(samples + 1):
+        t = n / samples
+        u = 1 - t
+        weights = (u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t)
+        curve.append((sum(k * p[0] for k, p in zip(weights, points)),
+                      sum(k * p[1] for k, p in zip(weights, points))))
+    return tuple(zip(curve, curve[1:]))

@@ -155,6 +155,7 @@ class StripLayout:
     reads: np.ndarray | None = field(compare=False, repr=False)  # grid positions per cell
     written: tuple[int, ...] = ()      # cells whose bytes this step changed (outlined)
     ghosts: tuple[int, ...] = ()       # cells past the end a failed layout would read
+    band: float = 0.0                  # height of the read counts under the cells ("×4")
 
     def cell_rect(self, cell: int) -> Rect | None:
         for row in self.rows:
@@ -170,8 +171,14 @@ class StripLayout:
             return row.start + col if 0 <= col < row.count else -1
         return -1
 
+    def count_rect(self, cell: int) -> Rect | None:
+        """Where cell's read count ("×4") goes: the band under it (None: no band)."""
+        rect = self.cell_rect(cell) if self.band else None
+        return None if rect is None else (rect[0], rect[1] + self.cell + 1, self.cell,
+                                          self.band)
+
     def lane_y(self, row: StripRow, lane: int) -> float:
-        return row.y + self.cell + 3 + lane * self.lane_h
+        return row.y + self.cell + 3 + self.band + lane * self.lane_h
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +194,7 @@ class GridLayout:
     show_index: bool                   # "#k" storage index in each cell, at small_px
     small_px: float
     written: frozenset = frozenset()   # (panel, row, col) reading a cell this step wrote
+    titles: int = 0                    # texts[:titles]: name, shape, relation, legend lines
 
     def cell_rect(self, panel: tuple[int, ...], row: int, col: int) -> Rect | None:
         origin = next(((x, y) for p, x, y in self.panels if p == panel), None)
@@ -271,23 +279,14 @@ def locate(scene: Scene, anchor) -> Rect | None:
 
 
 def link_pad(scene: Scene) -> float:
-    """How far a link line stays clear of the address formula."""
+    """How far a link line stays clear of the address formula and the titles."""
     return scene.type.small * 0.4
 
 
-def frame_links(scene: Scene, frame) -> list[tuple[float, tuple]]:
-    """The link lines of an animation frame as the canvas draws them: per linked sprite, its
-    opacity and the pieces of its line (motion_geometry.link_pieces), in scene coordinates."""
-    from stridescope.engine.picture.motion_geometry import link_pieces, sprite_rect
-
-    out = []
-    for sprite in frame.sprites:
-        if sprite.link is None:
-            continue
-        a, b = locate(scene, sprite.source), locate(scene, sprite.target)
-        cell = locate(scene, sprite.link)
-        if a is None or b is None or cell is None:
-            continue
-        rect = sprite_rect(a, b, sprite.progress, sprite.offset)
-        out.append((sprite.opacity, link_pieces(rect, cell, scene.formula, link_pad(scene))))
-    return out
+def grid_opacity(plan: Plan | None, frame) -> float:
+    """How visible the step's grid is at an animation frame: a view's, a copy's or a new
+    tensor's grid comes with its result (a copy's is there from the start, faint: the order
+    its values are read in while they fly to the new strip); any other grid stays."""
+    if plan is None or frame is None or plan.kind not in ("view", "copy", "new", "fade"):
+        return 1.0
+    return max(0.3 if plan.kind == "copy" else 0.0, frame.result_opacity)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -125,9 +126,11 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
     top = y
     arrays = [o for o in strip.overlays if o.kind == "array"][:3]
     bottom = pane[1] + h - len(arrays) * ts.small * 1.5  # room for the NumPy stride notes
+    reads = _reads(strip, focused)
     for _ in range(12):  # the largest cell (down from the family's) at which a row fits
-        label_w, lane_h, per_row, row_h = strip_geometry(len(strip.overlays), label_chars,
-                                                          cell, ts, w)
+        band = counts_fit(reads, cell, ts)  # "×4" under the cells: a lane's height
+        label_w, lane_h, per_row, row_h = strip_geometry(len(strip.overlays) + band,
+                                                          label_chars, cell, ts, w)
         rows, y = _strip_cells_that_fit(window, total, per_row, top, arcs_h, ruler,
                                         row_h, ts, bottom)
         if y <= bottom or cell <= min_value_cell(ts):
@@ -159,11 +162,15 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
                 texts.append(Text((left, row.y - ruler, min(cell * step_every, x + w - left),
                                    ruler), f"{k:,}", ts.small, "muted", align="left"))
     texts += _fold_marks(layout_rows, x, label_w, cell, ts, tr)
+    band_h = lane_h if band else 0.0
     first_row = next((r for r in layout_rows if not r.skipped), None)
+    if band:
+        texts += _count_texts(reads, layout_rows, x, x0, label_w, cell, lane_h, focused,
+                              strip, ts, tr)
     if first_row is not None:
         placed: list[Rect] = []
         for lane, overlay in enumerate(strip.overlays):
-            ly = first_row.y + cell + 3 + lane * lane_h
+            ly = first_row.y + cell + 3 + band_h + lane * lane_h
             rect = (x, ly - 1, label_w - ts.small * 0.4, lane_h)
             label = elide(overlay.label, ts.small, rect[2])
             placed.append(rect)
@@ -183,11 +190,48 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
                           fit_clauses(note, ts.small, w - label_w, sep=" = "),
                           ts.small, f"tensor:{overlay.color}"))
         y += ts.small * 1.5
-    reads = _reads(strip, focused)
     return StripLayout(strip, (x, pane[1], w, y - pane[1]), tuple(texts), cell, x0, lane_h,
                        layout_rows, per_row, tuple(arcs), value_px,
                        corner_fits(cell, value_px, f"+{largest * strip.itemsize}B",
-                                    ts), ts.small, ruler, reads, ghosts=ghosts)
+                                    ts), ts.small, ruler, reads, ghosts=ghosts, band=band_h)
+
+
+def counts_fit(reads: np.ndarray | None, cell: float, ts: TypeScale) -> bool:
+    """Whether a strip says under each cell how many grid positions read it: when some
+    cell is read more than once and the largest count fits a cell's width at ts.small."""
+    return reads is not None and \
+        text_width(f"×{int(reads.max()):,}", ts.small, bold=True) + 4 <= cell
+
+
+def _count_texts(reads: np.ndarray, rows: tuple[StripRow, ...], x: float, x0: float,
+                 label_w: float, cell: float, lane_h: float, focused: TensorState | None,
+                 strip: Strip, ts: TypeScale, tr: Translate) -> list[Text]:
+    """NOTE [Read counts]: a cell several grid positions read (a stride 0, overlapping
+    windows) says how many, "×4", in a band of its own under the cells (a lane's height,
+    above the tensors' lanes), centred under its cell: never over the value or the byte
+    offset in the cell (they were painted in its corner, over a small cell's value). The
+    band is named at its left like a lane, "rows reads", when that fits."""
+    out = []
+    for row in rows:  # at StripLayout.count_rect (the expand animation counts up there too)
+        if row.skipped:
+            continue
+        y = row.y + cell + 1
+        for k in range(row.start, min(row.start + row.count, len(reads))):
+            if reads[k] > 1:
+                out.append(Text((x0 + (k - row.start) * cell, y, cell, lane_h),
+                                f"×{int(reads[k]):,}", ts.small, "error", True,
+                                align="center"))
+    first = next((r for r in rows if not r.skipped), None)
+    if first is not None and focused is not None:
+        width = label_w - ts.small * 0.4
+        overlay = next((o for o in strip.overlays if o.name == focused.name), None)
+        style = f"tensor:{overlay.color}" if overlay is not None else "muted"
+        for label in (tr("{name} reads").format(name=focused.name), tr("reads")):
+            if text_width(label, ts.small) <= width:
+                out.append(Text((x, first.y + cell + 1, width, lane_h), label, ts.small,
+                                style, align="right"))
+                break
+    return out
 
 
 def _fold_marks(rows: tuple[StripRow, ...], x: float, label_w: float, cell: float,
@@ -318,12 +362,39 @@ def _overlap(a: Rect, b: Rect) -> bool:
 
 def _reads(strip: Strip, focused: TensorState | None) -> np.ndarray | None:
     """How many grid positions of the focused tensor read each storage cell (expand,
-    overlapping windows read one cell many times)."""
+    overlapping windows read one cell many times); None when each is read once at most, or
+    the strip is another storage (a copy's source)."""
     if focused is None or focused.numel == 0 or focused.numel > 1 << 20 or strip.cells > 1 << 22:
         return None
-    if focused.itemsize != strip.itemsize:
+    if focused.itemsize != strip.itemsize or focused.storage_id != strip.storage.id:
         return None
-    flat = element_indices(focused.shape, focused.stride, focused.storage_offset).ravel()
-    flat = flat[(flat >= 0) & (flat < strip.cells)]
-    counts = np.bincount(flat, minlength=strip.cells)
+    return _read_counts(focused.shape, focused.stride, focused.storage_offset, strip.cells)
+
+
+@lru_cache(maxsize=64)  # the layout asks at every step of a family (arrange.demand)
+def _read_counts(shape: tuple[int, ...], stride: tuple[int, ...], offset: int,
+                 cells: int) -> np.ndarray | None:
+    if _apart(shape, stride):  # strides that never meet (no stride 0): each cell once
+        return None
+    flat = element_indices(shape, stride, offset).ravel()
+    flat = flat[(flat >= 0) & (flat < cells)]
+    counts = np.bincount(flat, minlength=cells)
+    counts.flags.writeable = False  # shared by every layout of the family
     return counts if counts.max(initial=0) > 1 else None
+
+
+def _apart(shape: tuple[int, ...], stride: tuple[int, ...]) -> bool:
+    """A sufficient test that no two elements share a cell: each dim's stride steps past
+    everything the smaller-strided dims span."""
+    span = 0
+    for n, s in sorted(((n, abs(s)) for n, s in zip(shape, stride) if n > 1),
+                       key=lambda ns: ns[1]):
+        if s <= span:
+            return False
+        span += (n - 1) * s
+    return True
+
+
+def reads_band(strip: Strip, focused: TensorState | None) -> int:
+    """1 when the strip has a read-count band (NOTE [Read counts]) to lay out, else 0."""
+    return int(_reads(strip, focused) is not None)

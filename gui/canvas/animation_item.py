@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsObject
@@ -44,10 +46,14 @@ class AnimationItem(QGraphicsObject):
 
     def __init__(self, theme: Theme, locate, bounds: QRectF, tween_at: QPointF,
                  type_scale=None, tensor_color: str | None = None,
-                 avoid: tuple | None = None, pad: float = 0.0) -> None:
+                 avoid: Callable[[Frame], tuple] | None = None, pad: float = 0.0,
+                 count_at: Callable[[StorageCell], QRectF | None] | None = None) -> None:
         super().__init__()
-        self.avoid, self.pad = avoid, pad  # the address formula: link lines break around it
+        # what link lines break around at a frame (links.link_avoid: the formula, titles)
+        self.avoid, self.pad = avoid, pad
         self.px = type_scale.body if type_scale is not None else 18.0
+        self.small = type_scale.small if type_scale is not None else 14.0
+        self.count_at = count_at  # where a storage cell's read count goes (the strip's band)
         self.theme = theme
         # a moving value is filled as the grid it lands in is (no colour snap at the end);
         # its outline, in the highlight colour, says that it moves
@@ -153,9 +159,10 @@ class AnimationItem(QGraphicsObject):
 
     def _paint_links(self, painter: QPainter, sprites, paths) -> None:
         """A thin line from every moving value to the storage cell it reads, all along,
-        broken around the address formula (the engine's geometry: scene.frame_links)."""
+        broken around the address formula (the engine's geometry: links.frame_links)."""
         pen = QPen(color(self.theme.highlight, 150), 1.3)
         painter.setPen(pen)
+        avoid = self.avoid(self.frame) if self.avoid is not None else None
         for sprite, path in zip(sprites, paths):
             if sprite.link is None or path is None:
                 continue
@@ -165,7 +172,7 @@ class AnimationItem(QGraphicsObject):
             a, b = (r.getRect() for r in path)
             rect = sprite_rect(a, b, sprite.progress, sprite.offset)
             painter.setOpacity(sprite.opacity * 0.9)
-            for start, end in link_pieces(rect, cell.getRect(), self.avoid, self.pad):
+            for start, end in link_pieces(rect, cell.getRect(), avoid, self.pad):
                 painter.drawLine(QPointF(*start), QPointF(*end))
         painter.setOpacity(1.0)
 
@@ -220,15 +227,16 @@ class AnimationItem(QGraphicsObject):
                 painter.drawRect(rect.adjusted(1, 1, -1, -1))
 
     def _paint_counts(self, painter: QPainter, frame: Frame) -> None:
-        """"×N" on every storage cell an expand reads N times."""
+        """"×N" counting up under every storage cell an expand reads N times, where the
+        still says it (StripLayout.count_rect: the band under the cells, not over the
+        value); a strip too narrow for the counts has no band, and shows none."""
         painter.setOpacity(frame.counts_opacity)
         for cell, n in frame.counts:
-            rect = self.locate(cell)
-            if rect is None:
+            box = self.count_at(cell) if self.count_at is not None else None
+            if box is None:
                 continue
-            box = QRectF(rect.left() + 3, rect.top() + 3, rect.width() - 6, self.px * 1.3)
-            painter.fillRect(box, color(self.theme.highlight, 230))
-            draw_centered(painter, box, f"×{n}", self.px * 0.85, "#000000", bold=True)
+            painter.fillRect(box, color(self.theme.highlight, 235))
+            draw_centered(painter, box, f"×{n}", self.small, "#000000", bold=True, mono=False)
         painter.setOpacity(1.0)
 
     def _paint_expected(self, painter: QPainter, frame: Frame) -> None:

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (
 )
 
 from stridescope.engine.picture.content import Formula, Picture
-from stridescope.engine.picture.scene import Scene, link_pad, locate
+from stridescope.engine.picture.links import hover_links, link_avoid
+from stridescope.engine.picture.scene import Scene, grid_opacity, link_pad, locate
 from stridescope.engine.picture.transition import Frame, Plan
 from stridescope.gui.canvas.animation_item import AnimationItem
 from stridescope.gui.canvas.grid_item import GridItem
@@ -292,27 +293,16 @@ class CanvasScene(QGraphicsScene):
 
     def _draw_links(self, cells: list[tuple], strip_item: StripItem | None, k: int) -> None:
         """Curves from each grid cell to the storage cell it reads, leaving from the cell's
-        side that faces the strip and arriving at the storage cell's top edge, above the
-        text between them."""
+        side that faces the strip and arriving at the storage cell's top edge, broken around
+        the titles and the formula (the engine's geometry: links.hover_links)."""
         path = QPainterPath()
-        target_rect = strip_item.cell_rect(k) if strip_item is not None else QRectF()
-        if self.grid_item is not None and not target_rect.isEmpty():
-            target = QPointF(target_rect.center().x(), target_rect.top() + 3)
-            for panel, row, col in cells:
-                rect = self.grid_item.cell_rect(panel, row, col)
-                if rect.isEmpty():
-                    continue
-                side = target.x() > rect.right()
-                start = QPointF(rect.right() - 3 if side else rect.center().x(),
-                                rect.center().y() if side else rect.top() + 3)
-                lift = min(start.y(), target.y()) - self.composed.type.small * 2.5
-                if side:
-                    path.moveTo(start)
-                    path.cubicTo(QPointF((start.x() + target.x()) / 2, start.y()),
-                                 QPointF(target.x(), lift), target)
-                else:
-                    path.moveTo(start)
-                    path.cubicTo(QPointF(start.x(), lift), QPointF(target.x(), lift), target)
+        if self.grid_item is not None and strip_item is not None and self.composed is not None:
+            last = None
+            for a, b in hover_links(self.composed, cells, strip_item.strip.storage.id, k):
+                if last is None or abs(last[0] - a[0]) > 0.01 or abs(last[1] - a[1]) > 0.01:
+                    path.moveTo(QPointF(*a))
+                path.lineTo(QPointF(*b))
+                last = b
         pen = QPen(color(self.theme.highlight), 3.0)
         pen.setCosmetic(True)
         self.link_item.setPen(pen)
@@ -333,8 +323,9 @@ class CanvasScene(QGraphicsScene):
         focus = composed.grid.grid.tensor.name if composed.grid else None
         tint = self.theme.tensor_color(composed.colors.get(focus, 0)) if focus else None
         self.overlay = AnimationItem(self.theme, self.locate, self.sceneRect(), tween_at,
-                                     composed.type, tint, avoid=composed.formula,
-                                     pad=link_pad(composed))
+                                     composed.type, tint,
+                                     avoid=lambda frame: link_avoid(composed, frame),
+                                     pad=link_pad(composed), count_at=self._count_at)
         self.overlay.prepare(plan)  # geometry and labels before the first frame
         self.addItem(self.overlay)
         # static items are painted once into a device cache while the overlay moves
@@ -351,8 +342,7 @@ class CanvasScene(QGraphicsScene):
         if self.grid_item is not None and self.plan.kind in ("view", "copy", "new", "fade"):
             # a copy's grid is there from the start, faint: the logical order the values are
             # read in while they fly to the new strip (the frame is never half empty)
-            floor = 0.3 if self.plan.kind == "copy" else 0.0
-            self.grid_item.setOpacity(max(floor, frame.result_opacity))
+            self.grid_item.setOpacity(grid_opacity(self.plan, frame))
         new_strip = self.strip_items.get(self.plan.new_storage or -1)
         if new_strip is not None:
             new_strip.setOpacity(0.25 + 0.75 * frame.result_opacity)
@@ -376,6 +366,13 @@ class CanvasScene(QGraphicsScene):
                 item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         self._show_arcs(True)
         self.plan = None
+
+    def _count_at(self, anchor) -> QRectF | None:
+        """Where a storage cell's read count goes (StripLayout.count_rect), if anywhere."""
+        strips = self.composed.strips if self.composed is not None else ()
+        strip = next((s for s in strips if s.strip.storage.id == anchor.storage_id), None)
+        rect = strip.count_rect(anchor.cell) if strip is not None else None
+        return QRectF(*rect) if rect is not None else None
 
     def locate(self, anchor) -> QRectF | None:
         """Scene rectangle of an engine anchor; cached while one animation plays."""

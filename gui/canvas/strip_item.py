@@ -146,14 +146,7 @@ class StripItem(QGraphicsObject):
                 painter.drawText(rect.adjusted(0, 0, -3, -1), Qt.AlignmentFlag.AlignRight
                                  | Qt.AlignmentFlag.AlignBottom,
                                  f"+{k * self.strip.itemsize}B")
-        reads = layout.reads
-        if reads is not None and layout.value_px:
-            painter.setFont(font(small, True, False))
-            painter.setPen(color(theme.error))
-            for k, rect in zip(cells, rects):
-                if k < len(reads) and reads[k] > 1:  # read by several grid positions
-                    painter.drawText(rect.adjusted(3, 1, -3, 0), Qt.AlignmentFlag.AlignRight
-                                     | Qt.AlignmentFlag.AlignTop, f"×{reads[k]}")
+        # how many grid positions read a cell ("×4") is a label under it, among the texts
 
     def _paint_lanes(self, painter: QPainter, row, cells) -> None:
         layout = self.layout

@@ -798,6 +798,10 @@
       <translation>存储 {label}：{names} · {nbytes} 字节</translation>
     </message>
     <message>
+      <source>(the whole explanation is in the console: Esc leaves presentation)</source>
+      <translation>（完整解释见控制台：按 Esc 退出演示）</translation>
+    </message>
+    <message>
       <source>leaf, requires grad</source>
       <translation>叶子，requires grad</translation>
     </message>
@@ -832,10 +836,6 @@
     <message>
       <source>(+{n} more warnings in the console)</source>
       <translation>（还有 {n} 条警告，见控制台）</translation>
-    </message>
-    <message>
-      <source>(the whole explanation is in the console: Esc leaves presentation)</source>
-      <translation>（完整解释见控制台：按 Esc 退出演示）</translation>
     </message>
     <message>
       <source>another name for {source} (same tensor object)</source>
@@ -894,6 +894,10 @@
       <translation>未记录数值（超出大小限制）</translation>
     </message>
     <message>
+      <source>reads</source>
+      <translation>读取</translation>
+    </message>
+    <message>
       <source>{name}: NumPy strides {bytes} bytes = stride {elements} × {size} B</source>
       <translation>{name}：NumPy 字节步长 {bytes} = 步长 {elements} × {size} 字节</translation>
     </message>
@@ -904,6 +908,10 @@
     <message>
       <source>… {n} more cells ({first}–{last}) …</source>
       <translation>… 另有 {n} 个单元（下标 {first}–{last}）…</translation>
+    </message>
+    <message>
+      <source>{name} reads</source>
+      <translation>{name} 读取</translation>
     </message>
     <message>
       <source>+{n} more tensors without a lane: {names}</source>

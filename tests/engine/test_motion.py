@@ -346,10 +346,11 @@ def _meets(segment, rect) -> bool:
 ])
 def test_link_lines_never_cross_the_address_formula(script, viewport):
     """The lines tying moving cells to their storage cells, in the scene's coordinates as
-    the canvas draws them (scene.frame_links), stay clear of the formula's rectangle at
+    the canvas draws them (links.frame_links), stay clear of the formula's rectangle at
     every frame; they still reach their storage cell."""
     from stridescope.engine.picture.compose import compose
-    from stridescope.engine.picture.scene import Viewport, ViewState, frame_links, locate
+    from stridescope.engine.picture.links import frame_links
+    from stridescope.engine.picture.scene import Viewport, ViewState, locate
 
     result = run_script(script)
     scene = compose(result, ViewState(step=len(result.steps) - 1), Viewport(*viewport))
