@@ -134,16 +134,18 @@ def export_still(result: RunResult, path: str, step: int | None = None,
 def animation_frames(result: RunResult, step: int | None, focus: str | None,
                      size: tuple[int, int], fps: int, seconds: float, theme: Theme = LIGHT,
                      captions: Callable[[Step], str] | None = None, value_colors: bool = False,
-                     substep: int = -1):
+                     substep: int = -1, presentation: bool = False):
     """Yield QImages of the animation into step (1-based; default the last), or into its
-    call `substep` (from the call before it)."""
+    call `substep` (from the call before it); `presentation`: at projector type sizes, as
+    the window presents it."""
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor, QImage, QPainter
 
     from stridescope.engine.picture.transition import frame_at
 
     composed = compose_step(result, step, focus, size, captions, animate=True,
-                            value_colors=value_colors, substep=substep)
+                            value_colors=value_colors, substep=substep,
+                            presentation=presentation)
     scene = scene_for(composed, theme)
     scene.begin_animation()
     count = max(2, round(fps * seconds))
@@ -177,7 +179,8 @@ def export_animation(result: RunResult, path: str, step: int | None = None,
                      focus: str | None = None, size: tuple[int, int] = (1200, 800),
                      fps: int = 30, seconds: float = MOTION_SECONDS, theme: Theme = LIGHT,
                      captions: Callable[[Step], str] | None = None, progress=None,
-                     value_colors: bool = False, substep: int = -1) -> int:
+                     value_colors: bool = False, substep: int = -1,
+                     presentation: bool = False) -> int:
     """Write a GIF (Pillow) or MP4 (imageio-ffmpeg) of the step's animation; return frames.
 
     The first frame is held LEAD_SECONDS and the result HOLD_SECONDS (GIF: one long frame;
@@ -190,7 +193,8 @@ def export_animation(result: RunResult, path: str, step: int | None = None,
     frames = []
     total = max(2, round(fps * seconds))
     for n, image in enumerate(animation_frames(result, step, focus, size, fps, seconds, theme,
-                                               captions, value_colors, substep)):
+                                               captions, value_colors, substep,
+                                               presentation)):
         frames.append(_to_pil(image))
         if progress is not None:
             progress(n + 1, total)
@@ -225,7 +229,8 @@ def export_animation(result: RunResult, path: str, step: int | None = None,
 def export_steps(result: RunResult, folder: str, size: tuple[int, int] = (1200, 800),
                  fps: int = 30, gif: bool = False, theme: Theme = LIGHT,
                  captions: Callable[[Step], str] | None = None,
-                 value_colors: bool = False, substeps: bool = False) -> list[str]:
+                 value_colors: bool = False, substeps: bool = False,
+                 presentation: bool = False) -> list[str]:
     """One numbered PNG (and optionally GIF) per step: a ready figure set for a tutorial.
     With `substeps`, each call of a chained statement too, after its statement, in the order
     → steps into them: step-03.png, step-03_call1.png, step-03_call2.png, step-04.png."""
@@ -238,11 +243,13 @@ def export_steps(result: RunResult, folder: str, size: tuple[int, int] = (1200, 
             name = f"step-{step.index + 1:02d}" + (f"_call{sub + 1}" if sub >= 0 else "")
             stem = out / name
             export_still(result, f"{stem}.png", step=step.index + 1, size=size, theme=theme,
-                         captions=captions, value_colors=value_colors, substep=sub)
+                         captions=captions, value_colors=value_colors, substep=sub,
+                         presentation=presentation)
             written.append(f"{stem}.png")
             if gif and (step.index > 0 or sub > 0):
                 export_animation(result, f"{stem}.gif", step=step.index + 1, size=size,
                                  fps=fps, theme=theme, captions=captions,
-                                 value_colors=value_colors, substep=sub)
+                                 value_colors=value_colors, substep=sub,
+                                 presentation=presentation)
                 written.append(f"{stem}.gif")
     return written

@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="colour theme (default light)")
     parser.add_argument("--present", action="store_true",
                         help="open in presentation mode (full screen, big type; Esc leaves); "
-                             "with --export: the presentation type sizes")
+                             "with --export or --export-steps (stills, GIF, MP4): the "
+                             "presentation type sizes")
     parser.add_argument("--value-colors", action="store_true",
                         help="colour every storage element with its own hue, repeated in the "
                              "grid cells that read it (stills read without hovering)")
@@ -306,7 +307,7 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
             if args.export.lower().endswith(ANIMATION_SUFFIXES):
                 export_animation(result, args.export, step=args.step, focus=args.focus,
                                  size=size, fps=args.fps, captions=captions, theme=theme,
-                                 value_colors=args.value_colors)
+                                 value_colors=args.value_colors, presentation=args.present)
             else:
                 export_still(result, args.export, step=args.step, focus=args.focus,
                              size=size, captions=captions, theme=theme,
@@ -316,7 +317,8 @@ def _headless(args: argparse.Namespace, source: str, parser: argparse.ArgumentPa
 
             written = export_steps(result, args.export_steps, size=size, fps=args.fps,
                                    gif=args.gif, captions=captions, theme=theme,
-                                   value_colors=args.value_colors, substeps=args.substeps)
+                                   value_colors=args.value_colors, substeps=args.substeps,
+                                   presentation=args.present)
             print(f"wrote {len(written)} files to {args.export_steps}")
         if args.export_walk is not None:
             from stridescope.gui.walk_plot import export_walk

@@ -161,3 +161,33 @@ def test_stride_arcs_appear_with_the_result_not_before(window, qtbot):
     assert window.animator.running and not strip.arcs_visible
     qtbot.waitUntil(lambda: not window.animator.running, timeout=6000)
     assert all(item.arcs_visible for item in window.scene.strip_items.values())
+
+
+def test_presenting_reaches_animations_and_step_figures(qapp, tmp_path):
+    """presentation=True sets the type sizes of a GIF and of --export-steps as of a still:
+    the GIF's last frame is the presenting still, not the plain one."""
+    import numpy as np
+
+    from stridescope.gui.export import export_steps
+
+    result = run_script(SCRIPT)
+    size = (640, 360)
+
+    def pixels(path) -> np.ndarray:
+        with Image.open(path) as image:
+            image.seek(getattr(image, "n_frames", 1) - 1)
+            return np.asarray(image.convert("RGB"), dtype=float)
+
+    stills = {}
+    for present in (False, True):
+        export_still(result, str(tmp_path / f"{present}.png"), step=3, size=size,
+                     presentation=present)
+        stills[present] = pixels(tmp_path / f"{present}.png")
+    gif = tmp_path / "present.gif"
+    export_animation(result, str(gif), step=3, size=size, fps=4, seconds=0.5,
+                     presentation=True)
+    last = pixels(gif)
+    assert abs(last - stills[True]).mean() < abs(last - stills[False]).mean() / 4
+    folder = tmp_path / "figures"
+    export_steps(result, str(folder), size=size, presentation=True)
+    assert abs(pixels(folder / "step-03.png") - stills[True]).max() == 0
