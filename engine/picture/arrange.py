@@ -367,7 +367,7 @@ def _overflow(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
     """How far a step's content would run past its panes at these cell sizes."""
     u = under_strip(ts, "side" if grid_pane[0] != strip_pane[0] else "stack", d)
     title_h, formula_h = grid_fixed(ts, d, grid_pane[2], not u)
-    pw, ph = panel_size(d.rows, d.cols, grid_cell, ts)
+    pw, ph = panel_size(d.rows, d.cols, grid_cell, ts, ndim=d.ndim)
     per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
     grid_h = title_h + formula_h + math.ceil(d.panels / per_line) * (ph + ts.small)
     strip_h = _strips_height(d, strip_cell, ts, strip_pane[2], u)
@@ -378,7 +378,7 @@ def _overflow(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
 
 def grid_height(d: _Demand, a: Arrangement, ts: TypeScale, grid_pane: Rect) -> float:
     title_h, formula_h = grid_fixed(ts, d, grid_pane[2], not under_strip(ts, a.direction, d))
-    pw, ph = panel_size(d.rows, d.cols, a.grid_cell, ts)
+    pw, ph = panel_size(d.rows, d.cols, a.grid_cell, ts, ndim=d.ndim)
     per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
     return min(grid_pane[3], title_h + formula_h + math.ceil(d.panels / per_line)
                * (ph + ts.small))
@@ -388,7 +388,7 @@ def _content_height(d: _Demand, a: Arrangement, ts: TypeScale, grid_pane: Rect,
                     strip_pane: Rect) -> float:
     u = under_strip(ts, a.direction, d)
     title_h, formula_h = grid_fixed(ts, d, grid_pane[2], not u)
-    pw, ph = panel_size(d.rows, d.cols, a.grid_cell, ts)
+    pw, ph = panel_size(d.rows, d.cols, a.grid_cell, ts, ndim=d.ndim)
     per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
     grid_h = min(grid_pane[3], title_h + formula_h + math.ceil(d.panels / per_line)
                  * (ph + ts.small))
@@ -403,7 +403,8 @@ def _used_area(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
     """The box around what a step draws, in both panes (for choosing the arrangement)."""
     u = under_strip(ts, "side" if grid_pane[0] != strip_pane[0] else "stack", d)
     title_h, formula_h = grid_fixed(ts, None, 1e9, not u)
-    pw, ph = panel_size(min(d.rows, MAX_GRID_SIDE), min(d.cols, MAX_GRID_SIDE), grid_cell, ts)
+    pw, ph = panel_size(min(d.rows, MAX_GRID_SIDE), min(d.cols, MAX_GRID_SIDE), grid_cell, ts,
+                        ndim=d.ndim)
     per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
     gw = min(grid_pane[2], max(per_line * pw, _title_width(d, ts)))
     gh = min(grid_pane[3], title_h + formula_h + math.ceil(d.panels / per_line) * ph)
@@ -457,7 +458,7 @@ def _shrink_wrap(a: Arrangement, demands: list[_Demand], ts: TypeScale,
     need = 0.0
     for d in demands:
         pw, ph = panel_size(min(d.rows, MAX_GRID_SIDE), min(d.cols, MAX_GRID_SIDE),
-                             a.grid_cell, ts)
+                             a.grid_cell, ts, ndim=d.ndim)
         per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
         if a.direction == "side":
             need = max(need, per_line * (pw + ts.small), _title_width(d, ts))
@@ -570,7 +571,7 @@ def grid_fixed(ts: TypeScale, d: _Demand | None = None, width: float = 1e9,
 def _grid_fits(d: _Demand, cell: float, ts: TypeScale, pane: Rect,
                formula: bool = True) -> bool:
     title_h, formula_h = grid_fixed(ts, d, pane[2], formula)
-    pw, ph = panel_size(d.rows, d.cols, cell, ts)
+    pw, ph = panel_size(d.rows, d.cols, cell, ts, ndim=d.ndim)
     per_row = max(1, int((pane[2] + ts.small) // (pw + ts.small)))
     panel_rows = math.ceil(d.panels / per_row)
     return pw <= pane[2] and title_h + formula_h + panel_rows * (ph + ts.small) <= pane[3]

@@ -14,6 +14,7 @@ from stridescope.engine.picture.measures import (
     formula_digits,
     formula_line_count,
     panel_size,
+    row_label_width,
 )
 from stridescope.engine.picture.scene import (
     MAX_PANELS,
@@ -93,7 +94,7 @@ def grid_layout(grid: Grid, ts: TypeScale, pane: Rect, cell: float, colors: dict
         rows, cols, panel_keys = _grid_window(grid, cell, ts, w,
                                               avail_h - len(notes) * ts.small * 1.5)
         notes = _elision_notes(grid, rows, cols, panel_keys, tr)
-    pw, ph = panel_size(len(rows), len(cols), cell, ts, max(rows))
+    pw, ph = panel_size(len(rows), len(cols), cell, ts, max(rows), t.ndim)
     label_w = pw - len(cols) * cell
     per_line = max(1, int((w + ts.small) // (pw + ts.small)))
     panels = []
@@ -164,7 +165,7 @@ def _whole_cell(grid: Grid, cell: float, ts: TypeScale, width: float, height: fl
     if grid.tensor.ndim > 2 or grid.values is None:
         return cell
     rows, cols = shown_side(grid.rows), shown_side(grid.cols)
-    label_w = text_width(str(max(grid.rows - 1, 0)), ts.small, True) + ts.small * 0.8
+    label_w = row_label_width(max(grid.rows - 1, 0), grid.tensor.ndim, ts)
     if (height - ts.small * 3.0) // cell >= rows and (width - label_w) // cell >= cols:
         return cell  # whole already (_grid_window's own measure)
     # the cell at which it is whole, with the column labels and the formula's gap counted
@@ -180,7 +181,7 @@ def _grid_window(grid: Grid, cell: float, ts: TypeScale, width: float,
     """Rows, columns (-1: an elision) and panels that fit; NumPy-style first/last edges."""
     t = grid.tensor
     panel_keys = grid.panels()[:MAX_PANELS] or [()]
-    label_w = text_width(str(max(grid.rows - 1, 0)), ts.small, True) + ts.small * 0.8
+    label_w = row_label_width(max(grid.rows - 1, 0), grid.tensor.ndim, ts)
     max_cols = max(1, int((width - label_w) // cell))
     overhead = ts.small * 3.0
     max_rows = max(1, int((height - overhead) // cell))

@@ -72,11 +72,17 @@ def title_lines(name: str, line: str, ts: TypeScale, width: float) -> int:
     return 1 + min(3, len(wrap(line, ts.body, width)))
 
 
+def row_label_width(largest_row: int, ndim: int, ts: TypeScale) -> float:
+    """Room left of a grid for its row numbers: none for a 1-D grid, which draws none (its
+    one row is the whole tensor; the room went to cells, so 12 values were elided)."""
+    return 0.0 if ndim < 2 else text_width(str(largest_row), ts.small, True) + ts.small * 0.8
+
+
 def panel_size(rows: int, cols: int, cell: float, ts: TypeScale,
-                largest_row: int | None = None) -> tuple[float, float]:
+                largest_row: int | None = None, ndim: int = 2) -> tuple[float, float]:
     header = ts.small * 1.5
     largest = max(rows - 1, 0) if largest_row is None else largest_row
-    label_w = text_width(str(largest), ts.small, True) + ts.small * 0.8
+    label_w = row_label_width(largest, ndim, ts)
     panel_title = ts.small * 1.5
     return label_w + cols * cell, panel_title + header + rows * cell
 

@@ -366,3 +366,23 @@ def test_presenting_a_short_header_leaves_no_band_under_it(viewport):
     scale = viewport.height / 720
     scene = list(_scenes("10_stride_zero_and_overlaps", viewport))[2][2]
     assert scene.grid.cell >= 90 * scale  # it was 78 px (4 rows of 3 at 1280×720)
+
+
+@pytest.mark.parametrize("viewport", [Viewport(1280, 720), Viewport(1920, 1080),
+                                      Viewport(1280, 720, presentation=True),
+                                      Viewport(1920, 1080, presentation=True)],
+                         ids=["720p", "1080p", "720p-present", "1080p-present"])
+def test_a_short_1d_grid_is_drawn_whole(viewport):
+    """A 1-D grid of up to 12 short values shows every one: it draws no row numbers, so it
+    keeps no room for them (08_view_vs_reshape step 8 presenting elided 2 of 12 columns
+    beside a strip that showed all 12 at the same cell size). Not yet for 4-character
+    values beside a strip at 1280x720 presenting (18_channels_last step 9)."""
+    from stridescope.engine.picture.text import widest_text
+
+    for name in LESSONS:
+        for step, _, scene in _scenes(name, viewport):
+            grid = scene.grid
+            if grid is None or grid.grid.tensor.ndim != 1 or grid.grid.tensor.shape[0] > 12 \
+                    or grid.grid.values is None or widest_text(grid.grid.values) > 3:
+                continue
+            assert -1 not in grid.cols, (name, step.index, grid.cols)
