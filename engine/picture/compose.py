@@ -157,10 +157,11 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
             header_h = max(reserved_header(result, steps, view, ts, width, tr, header), calm_h)
         return (margin, margin + header_h, width, viewport.height - 2 * margin - header_h)
 
+    own = demand(picture)  # what the step asks of the layout (worked out once)
     header = _fitted_header(lambda lines: header_texts(step, len(steps), view.caption, ts,
                                                        margin, width, tr, error_lines=lines),
                             body_under, step, ts, result_key, viewport, family_body, family,
-                            demand(picture))
+                            own)
     body = body_under(header)
     name = mesh_name(step, view.focus)
     if name is not None:  # a mesh run's DTensor: the global grid by rank, every rank's strip
@@ -175,7 +176,6 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     plan = None
     if view.animate and previous is not None and result.steps:
         plan = plan_transition(previous, step, picture.focus)
-    own = demand(picture)
     arrangement = squeezed_arrangement(result_key, viewport, ts, family_body, body, family, own)
     if ts.compact and own is not None and body[3] > family_body[3] + 1:
         # a header shorter than the family's: the cells grow into the room it leaves
@@ -302,6 +302,7 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: Arrangement
            colors: dict[str, int], tr: Translate, shift: float = 0.0,
            grid_shift: float = 0.0):
     grid_pane, strip_pane = panes((arrangement.direction, arrangement.share), body, ts)
+    under = under_strip(ts, arrangement.direction, demand(picture))  # the formula's place
     if arrangement.direction == "side":
         grid_pane = (grid_pane[0], grid_pane[1] + grid_shift, grid_pane[2],
                      grid_pane[3] - grid_shift)
@@ -314,10 +315,9 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: Arrangement
     summaries: list[Text] = []
     focused = picture.grid.tensor if picture.grid is not None else None
     if picture.grid is not None:
-        below = not under_strip(ts, arrangement.direction, demand(picture))
         grid, formula = grid_layout(picture.grid, ts, grid_pane,
                                      arrangement.grid_cell, colors, tr, picture,
-                                     formula_below=below)
+                                     formula_below=not under)
         if arrangement.direction == "stack":  # never under the grid, even when it overran
             end = formula[1] + formula[3] + ts.small
             if end > strip_pane[1]:
@@ -352,7 +352,7 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: Arrangement
     by_id = {s.storage.id: s for s in picture.strips}
     bottom = strip_pane[1] + strip_pane[3]
     formula_h = 0.0
-    if focused is not None and under_strip(ts, arrangement.direction, demand(picture)):
+    if focused is not None and under:
         lines = formula_line_count(ts, focused.ndim, focused.name, focused.storage_offset,
                                    strip_pane[2], formula_digits(focused.shape, focused.stride,
                                                                  focused.storage_offset))

@@ -4,6 +4,7 @@ and the titles (NOTE [Link lines keep clear]); the canvas draws what these give.
 
 from __future__ import annotations
 
+from stridescope.engine.picture.memo import by_identity
 from stridescope.engine.picture.motion_geometry import (
     clear_of,
     hover_link,
@@ -42,8 +43,12 @@ def link_avoid(scene: Scene, frame=None) -> tuple[Rect, ...]:
     the grid shows, grid_opacity: a line is not broken around words not there yet). Only
     the words: a details line's rectangle runs to the pane's edge, and a line across empty
     room stays whole."""
-    shown = grid_opacity(scene.plan, frame) > 0
-    rects = [ink_rect(t) for t in title_texts(scene, shown)]
+    return _avoid_rects(scene, grid_opacity(scene.plan, frame) > 0)
+
+
+@by_identity(16)  # asked at every painted frame of an animation and every hover: two answers
+def _avoid_rects(scene: Scene, grid_shown: bool) -> tuple[Rect, ...]:
+    rects = [ink_rect(t) for t in title_texts(scene, grid_shown)]
     return tuple(([scene.formula] if scene.formula is not None else []) + rects)
 
 
