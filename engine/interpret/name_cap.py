@@ -127,3 +127,111 @@ def left_out_summary(live: dict[str, torch.Tensor], kept: dict[str, torch.Tensor
         lines.append(f"RecorderLimit: +{count:,} more tensors on {where}: {shown} (not "
                      f"drawn or traced at this step; at most {MAX_NAMED_TENSORS} names a step)")
     return tuple(lines)
+
+
+class NameCap:
+    """kept_tensors step after step, with a fast path for a long script's common step: a
+    statement that only adds names (nothing rebound or deleted) to a namespace past the cap.
+    The full rule then keeps K (the names the statement spells, with their bases and
+    origins) and the newest names down to a boundary b, |K ∪ live[b:]| = MAX_NAMED_TENSORS,
+    so the fast path finds b from K's positions and costs what the statement adds instead
+    of a walk over ~MAX_NAMED_TENSORS names. It answers exactly what the full rule answers
+    (tests/engine/test_incremental.py); any step it cannot vouch for takes the full rule."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, torch.Tensor] = {}
+        self._order: list[str] | None = None  # live names in namespace order, once needed
+        self._position: dict[str, int] = {}
+        self._boundary = 0  # the last step kept live[boundary:] and `_outside`
+        self._outside: set[str] = set()
+        self._sources: set[str] = set()  # every base and origin a kept name has had
+
+    def kept(self, statement: ast.stmt, live: dict[str, torch.Tensor],
+             origins: dict[str, Produced], known: dict[str, TensorState],
+             changed: tuple[set[str], set[str]], previous_live: dict[str, torch.Tensor]
+             ) -> dict[str, torch.Tensor]:
+        """kept_tensors(statement, live, origins, known, changed), `previous_live` being the
+        last step's live tensors."""
+        kept = None
+        if known and self._kept and len(previous_live) > MAX_NAMED_TENSORS:
+            kept = self._appended(statement, live, origins, changed[0], previous_live, known)
+        if kept is None:
+            kept = kept_tensors(statement, live, origins, known, changed)
+            self._order = None  # positions and the boundary are found again when needed
+        self._kept = kept if len(kept) < len(live) else {}
+        return kept
+
+    def _appended(self, statement, live, origins, renamed, previous_live, known):
+        """The fast path's answer, or None: not a step it can vouch for."""
+        appeared = list(islice(reversed(live), len(renamed)))[::-1]
+        if set(appeared) != renamed or any(n in previous_live for n in appeared):
+            return None  # a name rebound or deleted (the namespace is not the last + new)
+        if self._order is None and not self._index(previous_live, known):
+            return None
+        order, position = self._order, self._position
+        for name in appeared:
+            position[name] = len(order)
+            order.append(name)
+        spelled_chains = self._chains(statement, live, origins)
+        if (len(spelled_chains) >= MAX_NAMED_TENSORS
+                or any(n not in self._kept and n not in renamed for n in spelled_chains)
+                or any(s in live and s not in spelled_chains for s in self._sources)):
+            self._order = None  # a source outside K (the full rule would keep it), or K
+            return None         # reaches names the last step left out
+        count = len(order)
+        outside_positions = sorted(position[n] for n in spelled_chains)
+        boundary = count - MAX_NAMED_TENSORS
+        while True:  # |K below b| + (count - b) = the cap; b only grows as it is found
+            below = sum(1 for p in outside_positions if p < boundary)
+            found = count - MAX_NAMED_TENSORS + below
+            if found == boundary:
+                break
+            boundary = found
+        if boundary < self._boundary:  # the newest names reach below the last step's
+            self._order = None
+            return None
+        gone = [n for n in (*self._outside, *order[self._boundary:boundary])
+                if n not in spelled_chains]
+        kept = self._kept.copy()
+        for name in gone:
+            kept.pop(name, None)
+        for name in appeared:
+            kept[name] = live[name]
+        self._boundary = boundary
+        self._outside = {n for n in spelled_chains if position[n] < boundary}
+        return kept
+
+    def _index(self, previous_live, known) -> bool:
+        """Positions, boundary and sources of the last step's answer (after a full step)."""
+        if len(known) != len(self._kept):
+            return False
+        self._order = list(previous_live)
+        self._position = {n: i for i, n in enumerate(self._order)}
+        boundary = len(self._order)
+        while boundary and self._order[boundary - 1] in self._kept:
+            boundary -= 1
+        self._boundary = boundary
+        self._outside = {n for n in self._kept if self._position[n] < boundary}
+        self._sources = {s for state in known.values()
+                         for s in (state.base_name, state.origin and state.origin.source)
+                         if s is not None}
+        return True
+
+    def _chains(self, statement, live, origins) -> set[str]:
+        """K: the names the statement spells, with the first names of their bases and their
+        origins' sources, and theirs (all of them sources a kept name has)."""
+        chain, todo = set(), list(spelled_names(statement))
+        while todo:
+            name = todo.pop()
+            if name in chain or name not in live:
+                continue
+            chain.add(name)
+            base = live[name]._base
+            base_name = None if base is None else next(
+                (n for n, t in live.items() if t is base), None)  # bases are named early
+            origin = origins.get(name)
+            for source in (base_name, origin and origin.source):
+                if source is not None:
+                    self._sources.add(source)
+                    todo.append(source)
+        return chain

@@ -15,7 +15,7 @@ from stridescope.engine.interpret.interpreter import Interpreter, StatementResul
 from stridescope.engine.interpret.mesh import is_dtensor
 from stridescope.engine.interpret.name_cap import (
     MAX_NAMED_TENSORS,
-    kept_tensors,
+    NameCap,
     left_out_summary,
     spelled_names,
 )
@@ -161,6 +161,7 @@ class _Recorder:
         # the last step's live tensors told apart, so that a step that names a few of many
         # tensors costs what it names (engine/interpret/reach.py)
         self._names = LiveNames()
+        self._cap = NameCap()  # the names a step records, past MAX_NAMED_TENSORS
         self._incremental = False
         self._touched: tuple[str, ...] = ()  # what the statement being recorded spells
         self._attributes: frozenset[str] = frozenset()
@@ -284,9 +285,10 @@ class _Recorder:
         keys = self._names.keys
         self._origins.update({p.name: p for p in produced})
         known = {} if delta is None else self._previous_states  # their bases' names hold
-        tensors_by_name = kept_tensors(
+        tensors_by_name = self._cap.kept(
             statement, live, self._origins, known,
-            (self._names.renamed, set(delta.bound)) if delta is not None else (set(), set()))
+            (self._names.renamed, set(delta.bound)) if delta is not None else (set(), set()),
+            previous)
         left_out = left_out_summary(live, tensors_by_name, labels, keys, self._names.key_count)
         produced = tuple(p for p in produced if p.name in tensors_by_name)
         storages = self._storage_states(tensors_by_name, labels, keys, fresh)

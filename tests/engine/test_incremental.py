@@ -41,6 +41,14 @@ TRICKY = {
         f"x{i} = a[{i}:]\n" for i in range(150)) + "b = torch.ones(50)\n" + "".join(
         f"y{i} = b[{i % 40}:]\n" for i in range(150)) + "x3 = b[1:]\nc = torch.zeros(9)\n"
         + "".join(f"z{i} = torch.zeros({i % 5 + 1})\n" for i in range(40)) + "y0 = a\n",
+    "many names, every way a step adds them": "import torch\nbase = torch.arange(4096)\n"
+        + "".join(f"v{i} = base[{i}:{i} + 10]\n" for i in range(270))
+        + "w = v5 + 0\nx = v6[1:]\nw3 = v5 + v6 + v7\nc = v260[1:]\nprint(v2)\ny = torch.ones(3)\n"
+        + "".join(f"z{i} = y[{i % 2}:]\n" for i in range(12))
+        + "q = v1.t()\na1, a2 = v3[1:], v4[1:]\nr = x._base\ns = base\n"
+        + "".join(f"t{i} = s[{i}:]\n" for i in range(10)) + "u = w[1:]\nw2 = w\n"
+        + "".join(f"k{i} = z{i % 12}.view(-1)\n" for i in range(30))
+        + "del v100\nlast = t3 + v200[:1]\n",
     "errors": "import torch\na = torch.arange(6)\nb = a.view(4, 4)  #! expect-error\n"
               "c = a[1:]\n",
 }
