@@ -22,6 +22,39 @@ def spelled_names(statement: ast.stmt) -> tuple[str, ...]:
     return tuple(n.id for n in ast.walk(statement) if isinstance(n, ast.Name))
 
 
+def _first_namer(live: dict[str, torch.Tensor], first_names: dict[int, str | None]):
+    """The first name of a tensor in `live`, remembered in `first_names` (bases are few and
+    named early: found by a short scan)."""
+    def first_name(obj: torch.Tensor) -> str | None:
+        key = id(obj)
+        if key not in first_names:
+            first_names[key] = next((n for n, t in live.items() if t is obj), None)
+        return first_names[key]
+    return first_name
+
+
+def _with_sources(names, live: dict[str, torch.Tensor], origins: dict[str, Produced],
+                  first_name, kept: set[str] | frozenset[str] = frozenset(),
+                  sources: set[str] | None = None) -> set[str]:
+    """The live ones of `names` with the first names of their bases and their origins'
+    sources, and theirs, less what `kept` holds; `sources` gathers those bases and origins."""
+    chain, todo = set(), list(names)
+    while todo:
+        n = todo.pop()
+        if n in chain or n in kept or n not in live:
+            continue
+        chain.add(n)
+        base = live[n]._base
+        origin = origins.get(n)
+        for source in (None if base is None else first_name(base),
+                       None if origin is None else origin.source):
+            if source is not None:
+                todo.append(source)
+                if sources is not None:
+                    sources.add(source)
+    return chain
+
+
 def kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
                   origins: dict[str, Produced], known: dict[str, TensorState] | None = None,
                   changed: tuple[set[str], set[str]] = (set(), set())
@@ -37,31 +70,11 @@ def kept_tensors(statement: ast.stmt, live: dict[str, torch.Tensor],
     if len(live) <= MAX_NAMED_TENSORS:
         return live
     first_names: dict[int, str | None] = {}
-
-    def first_name(obj: torch.Tensor) -> str | None:
-        """The first name of `obj` (bases are few and named early: found by a short scan)."""
-        key = id(obj)
-        if key not in first_names:
-            first_names[key] = next((n for n, t in live.items() if t is obj), None)
-        return first_names[key]
-
+    first_name = _first_namer(live, first_names)
     kept: set[str] = set()
 
     def with_sources(name: str) -> set[str]:
-        chain, todo = set(), [name]
-        while todo:
-            n = todo.pop()
-            if n in chain or n in kept or n not in live:
-                continue
-            chain.add(n)
-            base = live[n]._base
-            base_name = None if base is None else first_name(base)
-            if base_name is not None:
-                todo.append(base_name)
-            origin = origins.get(n)
-            if origin is not None and origin.source is not None:
-                todo.append(origin.source)
-        return chain
+        return _with_sources((name,), live, origins, first_name, kept)
 
     for name in spelled_names(statement):
         kept |= with_sources(name)
@@ -176,8 +189,8 @@ class NameCap:
         if (len(spelled_chains) >= MAX_NAMED_TENSORS
                 or any(n not in self._kept and n not in renamed for n in spelled_chains)
                 or any(s in live and s not in spelled_chains for s in self._sources)):
-            self._order = None  # a source outside K (the full rule would keep it), or K
-            return None         # reaches names the last step left out
+            return None  # a source outside K (the full rule would keep it), or K reaches
+            # names the last step left out: the full rule (kept() forgets the positions)
         count = len(order)
         outside_positions = sorted(position[n] for n in spelled_chains)
         boundary = count - MAX_NAMED_TENSORS
@@ -188,7 +201,6 @@ class NameCap:
                 break
             boundary = found
         if boundary < self._boundary:  # the newest names reach below the last step's
-            self._order = None
             return None
         gone = [n for n in (*self._outside, *order[self._boundary:boundary])
                 if n not in spelled_chains]
@@ -219,19 +231,6 @@ class NameCap:
 
     def _chains(self, statement, live, origins) -> set[str]:
         """K: the names the statement spells, with the first names of their bases and their
-        origins' sources, and theirs (all of them sources a kept name has)."""
-        chain, todo = set(), list(spelled_names(statement))
-        while todo:
-            name = todo.pop()
-            if name in chain or name not in live:
-                continue
-            chain.add(name)
-            base = live[name]._base
-            base_name = None if base is None else next(
-                (n for n, t in live.items() if t is base), None)  # bases are named early
-            origin = origins.get(name)
-            for source in (base_name, origin and origin.source):
-                if source is not None:
-                    self._sources.add(source)
-                    todo.append(source)
-        return chain
+        origins' sources, and theirs (each a source a kept name has)."""
+        return _with_sources(spelled_names(statement), live, origins,
+                             _first_namer(live, {}), sources=self._sources)
