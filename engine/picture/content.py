@@ -276,14 +276,34 @@ def default_focus(step: Step) -> str | None:
 
 def _lanes(on_storage: list[TensorState], focus: str | None, source: str) -> set[str]:
     """The names that get a lane: all, or past MAX_LANES the focused tensor, those the
-    statement names, then the newest."""
+    statement names, those reading near the cells the strip shows first (the focused
+    tensor's, or the storage's start), then the newest."""
     if len(on_storage) <= MAX_LANES:
         return {t.name for t in on_storage}
     words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source))
-    ranked = [t.name for t in on_storage if t.name == focus]
+    focused = next((t for t in on_storage if t.name == focus), None)
+    ranked = [focused.name] if focused is not None else []
     ranked += [t.name for t in on_storage if t.name in words and t.name != focus]
+    ranked += [t.name for t in sorted((t for t in on_storage if _near(t, focused)),
+                                      key=lambda t: _distance(t, focused))]
     ranked += [t.name for t in reversed(on_storage)]
     return set(list(dict.fromkeys(ranked))[:MAX_LANES])
+
+
+def _distance(t: TensorState, focused: TensorState | None) -> int:
+    """How far `t`'s first byte lies from the focused tensor's (from the storage's start)."""
+    start = extent(focused)[0] * focused.itemsize if focused is not None else 0
+    return abs(extent(t)[0] * t.itemsize - start)
+
+
+def _near(t: TensorState, focused: TensorState | None, margin: int = 32) -> bool:
+    """Whether `t` reads bytes within `margin` elements of what `focused` reads (of the
+    storage's first bytes when nothing on it is focused): its lane is drawn, not empty."""
+    size = focused.itemsize if focused is not None else t.itemsize
+    lo, hi = ((extent(focused)[0] * size, (extent(focused)[1] + 1) * size)
+              if focused is not None and focused.numel else (0, 0))
+    a, b = extent(t)[0] * t.itemsize, (extent(t)[1] + 1) * t.itemsize
+    return t.numel > 0 and a < hi + margin * size and b > lo - margin * size
 
 
 def build_picture(step: Step, focus: str | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -33,20 +34,19 @@ from stridescope.engine.picture.text import (
 )
 
 
-def _strip_window(strip: Strip, focused: TensorState | None) -> tuple[list[tuple[int, int]], int]:
-    """The storage cells to lay out: all of a small storage; of a large one, the cells the
-    focused tensor reads (its start and its end when that is large too) and the storage's
-    last cells (a small view keeps the whole storage alive: the end shows it goes on), with
-    breaks between. Returns ([(start, count)], total cells)."""
+def _strip_window(strip: Strip, focused: TensorState | None,
+                  whole: bool = True) -> list[tuple[int, int]]:
+    """The storage cells to lay out, [(start, count)]: all of a small storage (`whole`);
+    of a large one, or of one whose start alone would fill the pane, the cells the focused
+    tensor reads (its start and its end when that is large too) and the storage's last
+    cells (a small view keeps the whole storage alive: the end shows it goes on), with
+    breaks between."""
     cells = strip.cells
-    if cells <= MAX_STRIP_CELLS:
-        return [(0, cells)], cells
+    if whole and cells <= MAX_STRIP_CELLS:
+        return [(0, cells)]
     lo, hi = 0, min(cells, 16) - 1
     if focused is not None and focused.numel:
-        lo, hi = extent(focused)
-        scale = focused.itemsize / strip.itemsize if strip.itemsize else 1
-        lo, hi = int(lo * scale), int(math.ceil((hi + 1) * scale)) - 1
-        lo, hi = max(0, min(lo, cells - 1)), max(0, min(hi, cells - 1))
+        lo, hi = _cell_span(strip, focused)
     start, end = max(0, lo - EDGE_CELLS), min(cells, hi + 1 + EDGE_CELLS)
     if end - start <= MAX_STRIP_CELLS:
         segments = [(start, end - start)]
@@ -58,7 +58,26 @@ def _strip_window(strip: Strip, focused: TensorState | None) -> tuple[list[tuple
         segments.append((cells - EDGE_CELLS, EDGE_CELLS))
     elif last < cells:
         segments[-1] = (segments[-1][0], cells - segments[-1][0])
-    return segments, MAX_STRIP_CELLS
+    return segments
+
+
+def _cell_span(strip: Strip, focused: TensorState) -> tuple[int, int]:
+    """The first and last strip cell the focused tensor reads (clamped to the storage)."""
+    lo, hi = extent(focused)
+    scale = focused.itemsize / strip.itemsize if strip.itemsize else 1
+    lo, hi = int(lo * scale), int(math.ceil((hi + 1) * scale)) - 1
+    return max(0, min(lo, strip.cells - 1)), max(0, min(hi, strip.cells - 1))
+
+
+def _shows(rows: list[StripRow], span: tuple[int, int]) -> bool:
+    """Whether the laid-out rows draw a cell of [lo, hi]."""
+    lo, hi = span
+    return any(not r.skipped and r.start <= hi and r.start + r.count > lo for r in rows)
+
+
+def _overlay_span(overlay) -> tuple[int, int]:
+    lo = overlay.extent[0] * overlay.ratio
+    return int(math.floor(lo)), int(math.ceil((overlay.extent[1] + 1) * overlay.ratio)) - 1
 
 
 def _fit_window(segments: list[tuple[int, int]], capacity: int) -> list[tuple[int, int]]:
@@ -93,25 +112,6 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
     # as ghosts (drawn dashed, "past the end"), when they are near it
     ghosts = tuple(k for k in ghosts if strip.cells <= k < strip.cells + 64)
     total = max([strip.cells, *(k + 1 for k in ghosts)])
-    texts: list[Text] = []
-    title = tr("Storage {label}").format(label=strip.storage.label)
-    details = tr("{nbytes} bytes · drawn as {cells} cells of {itemsize} B ({dtype})").format(
-        dtype=strip.dtype.removeprefix("torch."), itemsize=strip.itemsize,
-        cells=f"{strip.cells:,}", nbytes=f"{strip.storage.nbytes:,}")
-    if strip.written:
-        details += " · ✎ " + tr("written this step")
-    if strip.more:  # lanes past MAX_LANES: named once, first (the line is elided)
-        details = tr("+{n} more tensors without a lane: {names}").format(
-            n=f"{len(strip.more):,}", names=strip.more[0] if len(strip.more) == 1
-            else f"{strip.more[0]} … {strip.more[-1]}") + " · " + details
-    if strip.values is None and strip.storage.device != "meta":  # not an empty storage
-        details += " · " + tr("values not recorded (size limit)")
-    tw = text_width(title, ts.body, bold=True) + ts.small
-    texts.append(Text((x, y, tw, ts.body * 1.4), title, ts.body, "text", True))
-    texts.append(Text((x + tw, y + (ts.body * 1.4 - ts.small * 1.4) / 2, w - tw, ts.small * 1.4),
-                      fit_clauses(details, ts.small, w - tw), ts.small, "muted"))
-    y += ts.body * 1.5
-    label_chars = max((len(o.label) for o in strip.overlays), default=4)
     # arcs (one per dim of the focused tensor, from its first cell) sit above the first row
     focus_overlay = next((o for o in strip.overlays if focused and o.name == focused.name), None)
     # no bracket for a size-1 dim: its stride is never used to move (nor for stride 0)
@@ -119,26 +119,32 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
                 if s != 0 and n > 1][:6] \
         if focus_overlay is not None else []
     arcs_h = len(arc_dims) * ts.small * 1.35 + ts.small * 0.6
-    window, _total = _strip_window(strip, focused)
-    if total > strip.cells and window[-1][0] + window[-1][1] == strip.cells:
-        window[-1] = (window[-1][0], total - window[-1][0])
+    top, bottom = y + ts.body * 1.5, y + h - min(3, _arrays(strip)) * ts.small * 1.5
+    family_cell, window = cell, _strip_window(strip, focused)
+    rows, y, cell, geometry = _fit_rows(strip, focused, window, total, family_cell, top,
+                                        arcs_h, bottom, ts, w)
+    if focus_overlay is not None and not _shows(rows, _cell_span(strip, focused)):
+        # the storage's start fills the pane: lay out the cells around the focused tensor
+        window = _strip_window(strip, focused, whole=False)
+        rows, y, cell, geometry = _fit_rows(strip, focused, window, total, family_cell, top,
+                                            arcs_h, bottom, ts, w)
+    # a lane none of whose cells is drawn would be an empty row with a name: it joins the
+    # "+N more" summary instead, and the lanes left get the room
+    unseen = tuple(o for o in strip.overlays if o.kind == "tensor" and o is not focus_overlay
+                   and not _shows(rows, _overlay_span(o)))
+    if unseen:
+        strip = replace(strip, overlays=tuple(o for o in strip.overlays if o not in unseen),
+                        more=strip.more + tuple(o.name for o in unseen))
+        rows, y, cell, geometry = _fit_rows(strip, focused, window, total, family_cell, top,
+                                            arcs_h, bottom, ts, w)
+    band, label_w, lane_h, per_row = geometry
     ruler = ts.small * 1.4
-    top = y
-    arrays = [o for o in strip.overlays if o.kind == "array"][:3]
-    bottom = pane[1] + h - len(arrays) * ts.small * 1.5  # room for the NumPy stride notes
-    reads = _reads(strip, focused)
-    for _ in range(12):  # the largest cell (down from the family's) at which a row fits
-        band = counts_fit(reads, cell, ts)  # "×4" under the cells: a lane's height
-        label_w, lane_h, per_row, row_h = strip_geometry(len(strip.overlays) + band,
-                                                          label_chars, cell, ts, w)
-        rows, y = _strip_cells_that_fit(window, total, per_row, top, arcs_h, ruler,
-                                        row_h, ts, bottom)
-        if y <= bottom or cell <= min_value_cell(ts):
-            break
-        cell = max(min_value_cell(ts), cell * 0.88)  # values stay drawn
     if y > pane[1] + h and rows and rows[-1].skipped:  # no room for the closing break note
         rows.pop()
         y -= ts.small * 1.8
+    texts = _title_texts(strip, ts, (x, pane[1], w, h), tr)
+    arrays = [o for o in strip.overlays if o.kind == "array"][:3]
+    reads = _reads(strip, focused)
     x0 = x + label_w
     layout_rows = tuple(rows)
     shown = [np.arange(r.start, r.start + r.count, dtype=np.int64) for r in layout_rows
@@ -194,6 +200,52 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
                        layout_rows, per_row, tuple(arcs), value_px,
                        corner_fits(cell, value_px, f"+{largest * strip.itemsize}B",
                                     ts), ts.small, ruler, reads, ghosts=ghosts, band=band_h)
+
+
+def _arrays(strip: Strip) -> int:
+    return sum(1 for o in strip.overlays if o.kind == "array")
+
+
+def _fit_rows(strip: Strip, focused: TensorState | None, window: list[tuple[int, int]],
+              total: int, cell: float, top: float, arcs_h: float, bottom: float,
+              ts: TypeScale, w: float):
+    """The rows of `window` at the largest cell (down from the family's) at which they fit
+    above `bottom`: (rows, their end y, the cell, (band, label_w, lane_h, per_row))."""
+    if total > strip.cells and window[-1][0] + window[-1][1] == strip.cells:
+        window = [*window[:-1], (window[-1][0], total - window[-1][0])]  # the ghosts too
+    label_chars = max((len(o.label) for o in strip.overlays), default=4)
+    reads = _reads(strip, focused)
+    for _ in range(12):
+        band = counts_fit(reads, cell, ts)  # "×4" under the cells: a lane's height
+        label_w, lane_h, per_row, row_h = strip_geometry(len(strip.overlays) + band,
+                                                          label_chars, cell, ts, w)
+        rows, y = _strip_cells_that_fit(window, total, per_row, top, arcs_h, ts.small * 1.4,
+                                        row_h, ts, bottom)
+        if y <= bottom or cell <= min_value_cell(ts):
+            break
+        cell = max(min_value_cell(ts), cell * 0.88)  # values stay drawn
+    return rows, y, cell, (band, label_w, lane_h, per_row)
+
+
+def _title_texts(strip: Strip, ts: TypeScale, pane: Rect, tr: Translate) -> list[Text]:
+    """"Storage S1" and its details line: bytes, cells, the tensors without a lane."""
+    x, y, w, _ = pane
+    title = tr("Storage {label}").format(label=strip.storage.label)
+    details = tr("{nbytes} bytes · drawn as {cells} cells of {itemsize} B ({dtype})").format(
+        dtype=strip.dtype.removeprefix("torch."), itemsize=strip.itemsize,
+        cells=f"{strip.cells:,}", nbytes=f"{strip.storage.nbytes:,}")
+    if strip.written:
+        details += " · ✎ " + tr("written this step")
+    if strip.more:  # tensors without a lane: named once, first (the line is elided)
+        details = tr("+{n} more tensors without a lane: {names}").format(
+            n=f"{len(strip.more):,}", names=strip.more[0] if len(strip.more) == 1
+            else f"{strip.more[0]} … {strip.more[-1]}") + " · " + details
+    if strip.values is None and strip.storage.device != "meta":  # not an empty storage
+        details += " · " + tr("values not recorded (size limit)")
+    tw = text_width(title, ts.body, bold=True) + ts.small
+    return [Text((x, y, tw, ts.body * 1.4), title, ts.body, "text", True),
+            Text((x + tw, y + (ts.body * 1.4 - ts.small * 1.4) / 2, w - tw, ts.small * 1.4),
+                 fit_clauses(details, ts.small, w - tw), ts.small, "muted")]
 
 
 def counts_fit(reads: np.ndarray | None, cell: float, ts: TypeScale) -> bool:
