@@ -64,7 +64,8 @@ class _Demand:
     rows: int
     cols: int
     panels: int
-    strips: tuple[tuple[int, int], ...]  # (cells laid out, lanes) per expanded storage
+    strips: tuple[tuple[int, int, bool], ...]  # (cells laid out, lanes, windowed) per
+    # expanded storage: a windowed one (past LONG_STRIP) shows what room it gets, with breaks
     summaries: int
     arcs: int
     widest: int        # characters of the widest value
@@ -80,11 +81,11 @@ class _Demand:
 
     @property
     def strip_cells(self) -> int:
-        return max((cells for cells, _ in self.strips), default=0)
+        return max((cells for cells, _, _ in self.strips), default=0)
 
     @property
     def lanes(self) -> int:
-        return max((lanes for _, lanes in self.strips), default=0)
+        return max((lanes for _, lanes, _ in self.strips), default=0)
 
 
 def expanded_storages(picture: Picture) -> tuple[int, ...]:
@@ -108,7 +109,7 @@ def demand(picture: Picture) -> _Demand | None:
     strips = [s for s in picture.strips if s.storage.id in expanded]
     # a strip whose cells the tensor reads more than once counts a lane more: its "×4" band
     laid_out = tuple((WINDOWED_STRIP if s.cells > LONG_STRIP else s.cells,
-                      len(s.overlays) + reads_band(s, t)) for s in strips)
+                      len(s.overlays) + reads_band(s, t), s.cells > LONG_STRIP) for s in strips)
     label = max((len(o.label) for s in strips for o in s.overlays), default=4)
     widest = _widest_value(grid, strips[0] if strips else None)
     panels = min(grid.panel_count, MAX_PANELS) if t.ndim > 2 else 1
@@ -370,7 +371,10 @@ def _overflow(d: _Demand, grid_cell: float, strip_cell: float, ts: TypeScale,
     pw, ph = panel_size(d.rows, d.cols, grid_cell, ts, ndim=d.ndim)
     per_line = max(1, min(d.panels, int((grid_pane[2] + ts.small) // (pw + ts.small))))
     grid_h = title_h + formula_h + math.ceil(d.panels / per_line) * (ph + ts.small)
-    strip_h = _strips_height(d, strip_cell, ts, strip_pane[2], u)
+    # a windowed strip asks for one row: it shows the cells the room left holds (with
+    # breaks), while a grid that does not fit is shrunk below the strip's cell (issue 20:
+    # 1000×1000 drawn one row high, its values dropped, beside a strip of large cells)
+    strip_h = _strips_height(d, strip_cell, ts, strip_pane[2], u, least=True)
     # a grid too wide loses whole columns (a strip too long is windowed): it counts more
     return max(0.0, grid_h - grid_pane[3]) + max(0.0, strip_h - strip_pane[3]) \
         + 4 * max(0.0, pw - grid_pane[2])
@@ -583,11 +587,17 @@ def _strip_fits(d: _Demand, cell: float, ts: TypeScale, pane: Rect,
 
 
 def _strips_height(d: _Demand, cell: float, ts: TypeScale, width: float,
-                   formula: bool = False) -> float:
+                   formula: bool = False, least: bool = False) -> float:
     """Every expanded strip of a step (cell by cell) plus the summary lines of the rest (and
-    the formula, when it goes under them)."""
-    heights = [_strip_height(cells, lanes, 0, d.arcs, d.label_chars, cell, ts, width)
-               for cells, lanes in d.strips] or [0.0]
+    the formula, when it goes under them); `least`: a windowed strip's first row only,
+    between the notes of the cells it leaves out ("… 999,982 more cells …")."""
+    def height(cells: int, lanes: int, windowed: bool) -> float:
+        if not (least and windowed):
+            return _strip_height(cells, lanes, 0, d.arcs, d.label_chars, cell, ts, width)
+        one_row = min(cells, strip_geometry(lanes, d.label_chars, cell, ts, width)[2])
+        return _strip_height(one_row, lanes, 0, d.arcs, d.label_chars, cell, ts, width) \
+            + 2 * ts.small * 1.8
+    heights = [height(*strip) for strip in d.strips] or [0.0]
     below = formula_height(ts, d, width) + ts.small if formula else 0.0
     summaries = d.summaries * ts.body * 1.4 + (ts.small * 0.6 if d.summaries else 0.0)
     return sum(heights) + ts.small * (len(heights) - 1) + summaries + below \

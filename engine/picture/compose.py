@@ -69,7 +69,7 @@ from stridescope.engine.picture.scene import (
     ViewState,
 )
 from stridescope.engine.picture.strip_layout import strip_layout
-from stridescope.engine.picture.text import elide
+from stridescope.engine.picture.text import fit_clauses
 from stridescope.engine.picture.transition import plan_transition
 
 
@@ -339,12 +339,13 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: Arrangement
             y += ts.body * 1.4
     for memory in numpy_memories(picture.step):  # arrays in memory no tensor storage holds
         summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
-                              elide(memory_summary(picture.step, memory, tr), ts.small * 1.1,
-                                    strip_pane[2]), round(ts.small * 1.1, 1), "muted"))
+                              fit_clauses(memory_summary(picture.step, memory, tr),
+                                          ts.small * 1.1, strip_pane[2]),
+                              round(ts.small * 1.1, 1), "muted"))
         y += ts.body * 1.4
     for strip in others:
         summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
-                              elide(summary(strip, tr), ts.small * 1.1, strip_pane[2]),
+                              fit_clauses(summary(strip, tr), ts.small * 1.1, strip_pane[2]),
                               round(ts.small * 1.1, 1), "muted"))
         y += ts.body * 1.4
     if summaries:
@@ -366,8 +367,9 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: Arrangement
         if n and layout.rect[1] + layout.rect[3] > bottom:  # no room: a summary line instead
             if y + ts.body * 1.4 <= bottom:
                 summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
-                                      elide(summary(by_id[storage_id], tr), ts.small * 1.1,
-                                            strip_pane[2]), round(ts.small * 1.1, 1), "muted"))
+                                      fit_clauses(summary(by_id[storage_id], tr),
+                                                  ts.small * 1.1, strip_pane[2]),
+                              round(ts.small * 1.1, 1), "muted"))
                 y += ts.body * 1.4
             continue
         strips.append(layout)

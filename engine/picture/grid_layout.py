@@ -17,6 +17,7 @@ from stridescope.engine.picture.measures import (
     row_label_width,
 )
 from stridescope.engine.picture.scene import (
+    MAX_GRID_SIDE,
     MAX_PANELS,
     GridLayout,
     Rect,
@@ -161,10 +162,13 @@ def _shown_indices(grid: Grid, panel_keys, rows, cols) -> np.ndarray:
 def _whole_cell(grid: Grid, cell: float, ts: TypeScale, width: float, height: float) -> float:
     """A smaller cell, down to the legible one, where that shows a small 1-D or 2-D grid
     whole: its title took more lines here than the family's layout planned for, and losing
-    a row of a 3×3 matrix costs more than a few pixels of cell."""
-    if grid.tensor.ndim > 2 or grid.values is None:
+    a row of a 3×3 matrix costs more than a few pixels of cell. A grid elided NumPy-style
+    is never whole: it keeps its cell (its values stay drawn; the notes say what is left
+    out)."""
+    if grid.tensor.ndim > 2 or grid.values is None \
+            or max(grid.rows, grid.cols) > MAX_GRID_SIDE:
         return cell
-    rows, cols = shown_side(grid.rows), shown_side(grid.cols)
+    rows, cols = grid.rows, grid.cols
     label_w = row_label_width(max(grid.rows - 1, 0), grid.tensor.ndim, ts)
     if (height - ts.small * 3.0) // cell >= rows and (width - label_w) // cell >= cols:
         return cell  # whole already (_grid_window's own measure)
@@ -216,6 +220,11 @@ def _elision_notes(grid: Grid, rows: list[int], cols: list[int], panels, tr) -> 
             head, tail = shown[:cut], shown[cut + 1:] or [total - 1]
             notes.append(tr("{what} {a}–{b} … {c}–{d} of {n:,} shown").format(
                 what=word, a=head[0], b=head[-1], c=f"{tail[0]:,}", d=f"{tail[-1]:,}", n=total))
+        elif len(shown) < total:  # no room even for "⋮" and the last: the rest is said
+            notes.append(tr("{what} {a}–{b} of {n:,} shown").format(
+                what=word, a=shown[0], b=f"{shown[-1]:,}", n=total) if len(shown) > 1
+                else (tr("row {a} of {n:,} shown") if word == tr("rows")
+                      else tr("column {a} of {n:,} shown")).format(a=shown[0], n=total))
     if t.ndim > 2 and grid.panel_count > len(panels):
         first = grid.panel_start + 1
         notes.append(tr("panels {first}–{last} of {total} (PgDn / PgUp)").format(

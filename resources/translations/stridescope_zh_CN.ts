@@ -762,6 +762,18 @@
       <translation>显示第 {a}–{b} … {c}–{d} {what}，共 {n:,} {what}</translation>
     </message>
     <message>
+      <source>{what} {a}–{b} of {n:,} shown</source>
+      <translation>显示第 {a}–{b} {what}，共 {n:,} {what}</translation>
+    </message>
+    <message>
+      <source>row {a} of {n:,} shown</source>
+      <translation>只显示第 {a} 行，共 {n:,} 行</translation>
+    </message>
+    <message>
+      <source>column {a} of {n:,} shown</source>
+      <translation>只显示第 {a} 列，共 {n:,} 列</translation>
+    </message>
+    <message>
       <source>same</source>
       <translation>同一个张量</translation>
     </message>
