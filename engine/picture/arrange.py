@@ -36,7 +36,9 @@ from stridescope.engine.picture.measures import (
     _strip_height,
     formula_digits,
     formula_line_count,
+    legible_cell,
     panel_size,
+    panes,
     strip_geometry,
     title_lines,
 )
@@ -53,7 +55,7 @@ from stridescope.engine.picture.scene import (
     shown_side,
 )
 from stridescope.engine.picture.strip_layout import reads_band
-from stridescope.engine.picture.text import min_value_cell, text_width, widest_text
+from stridescope.engine.picture.text import text_width, widest_text
 
 
 # ----------------------------------------------------------------------------- arrangement
@@ -113,7 +115,7 @@ def demand(picture: Picture) -> _Demand | None:
     label = max((len(o.label) for s in strips for o in s.overlays), default=4)
     widest = _widest_value(grid, strips[0] if strips else None)
     panels = min(grid.panel_count, MAX_PANELS) if t.ndim > 2 else 1
-    arcs = sum(1 for n, s in zip(t.shape, t.stride) if s != 0 and n > 1)
+    arcs = len({s for n, s in zip(t.shape, t.stride) if s != 0 and n > 1})  # a level a stride
     line = title_line(t, lambda text: text)
     title = len(t.name) + 2 + len(line)
     notes = int(grid.rows > MAX_GRID_SIDE) + int(grid.cols > MAX_GRID_SIDE) + int(t.is_meta) \
@@ -291,7 +293,7 @@ def _squeeze(a: Arrangement, ts: TypeScale, body: Rect,
 def _fit(a: Arrangement, share: float, ts: TypeScale, body: Rect,
          demands: tuple[_Demand, ...]) -> Arrangement:
     grid_pane, strip_pane = panes((a.direction, share), body, ts)
-    legible = max((_legible_cell(ts, d.widest) for d in demands), default=a.grid_cell)
+    legible = max((legible_cell(ts, d.widest) for d in demands), default=a.grid_cell)
     u = _under(ts, a.direction)
     grid_cell = min([a.grid_cell] + [_largest(lambda c, d=d: _grid_fits(d, c, ts, grid_pane,
                                                                         not u(d)))
@@ -324,7 +326,7 @@ def choose_arrangement(viewport: Viewport, ts: TypeScale, body: Rect,
     demands = [d for d, _ in counted]
     weights = [n for _, n in counted]
     steps = sum(weights)
-    legible = max((_legible_cell(ts, d.widest) for d in demands), default=_legible_cell(ts, 3))
+    legible = max((legible_cell(ts, d.widest) for d in demands), default=legible_cell(ts, 3))
     cap = max(legible, min(viewport.height, viewport.width) / 3.4)
     best: tuple[float, Arrangement, float] | None = None
     candidates = [(direction, r) for direction, shares in SHARES.items() for r in shares]
@@ -483,7 +485,7 @@ def _shrink_wrap(a: Arrangement, demands: list[_Demand], ts: TypeScale,
         return a
     strip_cell = min((_largest(lambda c, d=d: _strip_fits(d, c, ts, strip_pane, u(d)))
                       for d in demands), default=a.strip_cell)
-    legible = max((_legible_cell(ts, d.widest) for d in demands), default=a.strip_cell)
+    legible = max((legible_cell(ts, d.widest) for d in demands), default=a.strip_cell)
     strip_cell = _strip_cell(strip_cell, demands, ts, strip_pane, legible, body[3] / 4.2,
                              a.grid_cell, STRIP_TO_GRID)
     return Arrangement(a.direction, share, a.grid_cell, max(a.strip_cell, strip_cell))
@@ -515,26 +517,6 @@ def _title_width(d: _Demand, ts: TypeScale) -> float:
     formula = text_width("storage index = offset + " + "i₀·stride₀ + " * max(d.ndim, 1),
                          ts.body, mono=True)
     return max(formula, text_width("0" * d.title_chars, ts.body))
-
-
-def _legible_cell(ts: TypeScale, widest: int) -> float:
-    """The smallest cell whose value text can be at least the smallest type size."""
-    value_px = ts.small * 1.15
-    # never below the cell at which fit_value_px still draws a value (it was: values were
-    # dropped at the very size the layout called legible)
-    return max(value_px * 2.0, min_value_cell(ts),
-               text_width("8" * widest, value_px, mono=True) + 10)
-
-
-def panes(arrangement: tuple[str, float], body: Rect, ts: TypeScale) -> tuple[Rect, Rect]:
-    x, y, w, h = body
-    direction, share = arrangement
-    gap = ts.small * 2.5
-    if direction == "side":
-        gw = (w - gap) * share
-        return (x, y, gw, h), (x + gw + gap, y, w - gw - gap, h)
-    gh = (h - gap) * share
-    return (x, y, w, gh), (x, y + gh + gap, w, h - gh - gap)
 
 
 def under_strip(ts: TypeScale, direction: str, d: _Demand | None) -> bool:

@@ -7,12 +7,13 @@ import math
 import numpy as np
 
 from stridescope.engine.model.state import Step, TensorState
-from stridescope.engine.picture.arrange import _legible_cell, grid_fixed
+from stridescope.engine.picture.arrange import grid_fixed
 from stridescope.engine.picture.content import Grid, Picture, extent
 from stridescope.engine.picture.labels import relation_text, title_line
 from stridescope.engine.picture.measures import (
     formula_digits,
     formula_line_count,
+    legible_cell,
     panel_size,
     row_label_width,
 )
@@ -176,7 +177,7 @@ def _whole_cell(grid: Grid, cell: float, ts: TypeScale, width: float, height: fl
     fits = min((height - ts.small * 4.5) / max(rows, 1), (width - label_w) / max(cols, 1))
     extent_lo, extent_hi = extent(grid.tensor)
     sample = grid.values[max(0, extent_lo):min(len(grid.values), extent_hi + 1)][:4096]
-    legible = _legible_cell(ts, widest_text(sample))
+    legible = legible_cell(ts, widest_text(sample))
     return max(fits, legible) if legible < cell else cell
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from stridescope.engine.picture.scene import TypeScale
-from stridescope.engine.picture.text import text_width, wrap
+from stridescope.engine.picture.scene import Rect, TypeScale
+from stridescope.engine.picture.text import min_value_cell, text_width, wrap
 
 # the formula's widest unbreakable runs (gui/canvas/scene.py formula_lines), in English
 FORMULA_PIECES = ("storage index = offset", "byte address = 0x7f0000000000")
@@ -104,3 +104,23 @@ def _strip_height(cells: int, lanes: int, summaries: int, arcs: int, label_chars
     title = ts.body * 1.5
     arcs_h = arcs * ts.small * 1.35 + ts.small * 0.6
     return title + arcs_h + rows * row_h + summaries * ts.body * 1.4 + ts.small
+
+
+def legible_cell(ts: TypeScale, widest: int) -> float:
+    """The smallest cell whose value text can be at least the smallest type size."""
+    value_px = ts.small * 1.15
+    # never below the cell at which fit_value_px still draws a value (it was: values were
+    # dropped at the very size the layout called legible)
+    return max(value_px * 2.0, min_value_cell(ts),
+               text_width("8" * widest, value_px, mono=True) + 10)
+
+
+def panes(arrangement: tuple[str, float], body: Rect, ts: TypeScale) -> tuple[Rect, Rect]:
+    x, y, w, h = body
+    direction, share = arrangement
+    gap = ts.small * 2.5
+    if direction == "side":
+        gw = (w - gap) * share
+        return (x, y, gw, h), (x + gw + gap, y, w - gw - gap, h)
+    gh = (h - gap) * share
+    return (x, y, w, gh), (x, y + gh + gap, w, h - gh - gap)

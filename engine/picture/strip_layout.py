@@ -118,7 +118,7 @@ def strip_layout(strip: Strip, focused: TensorState | None, ts: TypeScale, pane:
     arc_dims = [(d, s) for d, (n, s) in enumerate(zip(focused.shape, focused.stride))
                 if s != 0 and n > 1][:6] \
         if focus_overlay is not None else []
-    arcs_h = len(arc_dims) * ts.small * 1.35 + ts.small * 0.6
+    arcs_h = len({s for _, s in arc_dims}) * ts.small * 1.35 + ts.small * 0.6  # a level a stride
     top, bottom = y + ts.body * 1.5, y + h - min(3, _arrays(strip)) * ts.small * 1.5
     family_cell, window = cell, _strip_window(strip, focused)
     rows, y, cell, geometry = _fit_rows(strip, focused, window, total, family_cell, top,
@@ -376,25 +376,33 @@ def _ruler_step(cell: float, cells: int, ts: TypeScale) -> int:
 
 def _arcs(arc_dims, offset: int, rows: tuple[StripRow, ...], x0: float, cell: float,
           ts: TypeScale, tr: Translate, right: float = 1e9) -> list[Arc]:
-    """Stride arcs with their labels placed so that no two labels overlap."""
+    """Stride brackets, one per distinct stride (dims with the same stride share one,
+    "+1 (dims 0, 1)": two brackets on the same cells drew their labels over each other),
+    shorter ones lower; each label sits on its bracket, clear of the other labels and of
+    the legs of the higher brackets, which come down through its band."""
     first = next(r for r in rows if not r.skipped)
     top = first.y - ts.small * 1.4  # above the index ruler
+    groups: dict[int, list[int]] = {}
+    for dim, stride in sorted(arc_dims, key=lambda ds: (abs(ds[1]), ds[0])):
+        end = offset + stride
+        if first.start <= offset < first.start + first.count \
+                and first.start <= end < first.start + first.count:
+            groups.setdefault(stride, []).append(dim)  # (only steps landing on this row)
+    cx = x0 + (offset - first.start + 0.5) * cell
+    legs = [x0 + (offset + stride - first.start + 0.5) * cell for stride in groups]
     arcs: list[Arc] = []
     placed: list[Rect] = []
-    level = 0
-    for dim, stride in sorted(arc_dims, key=lambda ds: abs(ds[1])):
-        end = offset + stride
-        if not (first.start <= offset < first.start + first.count
-                and first.start <= end < first.start + first.count):
-            continue  # only steps that land on the same row are drawn as arcs
-        label = tr("+{step} (dim {dim})").format(step=stride, dim=dim)
+    for level, (stride, dims) in enumerate(groups.items()):
+        label = (tr("+{step} (dim {dim})").format(step=stride, dim=dims[0]) if len(dims) == 1
+                 else tr("+{step} (dims {dims})").format(step=stride,
+                                                          dims=", ".join(map(str, dims))))
         lw = text_width(label, ts.small, bold=True) + 6
         height = ts.small * 1.35 * (level + 1)
-        cx = x0 + (offset - first.start + 0.5) * cell
-        ex = x0 + (end - first.start + 0.5) * cell
-        mid = (cx + ex) / 2
+        ex = legs[level]
         # right of the first cell's centre, where every longer (higher) arc rises
-        left = min(max(mid - lw / 2, min(cx, ex) + ts.small * 0.4), right - lw)
+        left = min(max((cx + ex) / 2 - lw / 2, min(cx, ex) + ts.small * 0.4), right - lw)
+        left = _clear_of_legs(left, lw, legs[level + 1:], min(cx, ex) + ts.small * 0.4,
+                              right, ts.small * 0.4)
         rect = (left, top - height - ts.small * 0.2, lw, ts.small * 1.3)
         while any(_overlap(rect, other) for other in placed):  # shift, within the strip
             moved = rect[0] + lw * 0.6
@@ -402,10 +410,26 @@ def _arcs(arc_dims, offset: int, rows: tuple[StripRow, ...], x0: float, cell: fl
                                                                           else rect[3]), lw,
                     rect[3])
         placed.append(rect)
-        arcs.append(Arc(dim, offset, end, height, Text(rect, label, ts.small, f"dim:{dim}",
-                                                       True, align="center")))
-        level += 1
+        arcs.append(Arc(dims[0], offset, offset + stride, height,
+                        Text(rect, label, ts.small, f"dim:{dims[0]}", True, align="center")))
     return arcs
+
+
+def _clear_of_legs(left: float, width: float, legs: list[float], lowest: float,
+                   right: float, gap: float) -> float:
+    """A label's left edge moved so that no leg (a vertical line at x) runs through it:
+    just right of the leg, else just left of it, else where it was (no room either way)."""
+    for _ in range(len(legs) + 1):
+        leg = next((x for x in legs if left - gap < x < left + width + gap), None)
+        if leg is None:
+            return left
+        if leg + gap + width <= right:
+            left = leg + gap
+        elif leg - gap - width >= lowest:
+            left = leg - gap - width
+        else:
+            return left
+    return left
 
 
 def _overlap(a: Rect, b: Rect) -> bool:

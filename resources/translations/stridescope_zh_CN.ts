@@ -914,16 +914,20 @@
       <translation>{name}：NumPy 字节步长 {bytes} = 步长 {elements} × {size} 字节</translation>
     </message>
     <message>
-      <source>+{step} (dim {dim})</source>
-      <translation>+{step}（第 {dim} 维）</translation>
-    </message>
-    <message>
       <source>… {n} more cells ({first}–{last}) …</source>
       <translation>… 另有 {n} 个单元（下标 {first}–{last}）…</translation>
     </message>
     <message>
       <source>{name} reads</source>
       <translation>{name} 读取</translation>
+    </message>
+    <message>
+      <source>+{step} (dim {dim})</source>
+      <translation>+{step}（第 {dim} 维）</translation>
+    </message>
+    <message>
+      <source>+{step} (dims {dims})</source>
+      <translation>+{step}（第 {dims} 维）</translation>
     </message>
     <message>
       <source>+{n} more tensors without a lane: {names}</source>

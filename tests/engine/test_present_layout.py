@@ -11,8 +11,8 @@ import pytest
 
 from stridescope.engine.interpret.runner import run_script
 from stridescope.engine.model.mesh import mesh_of_source
-from stridescope.engine.picture.arrange import _legible_cell
 from stridescope.engine.picture.compose import compose
+from stridescope.engine.picture.measures import legible_cell
 from stridescope.engine.picture.scene import TypeScale, Viewport, ViewState
 from stridescope.engine.picture.text import fit_value_px, text_width
 from stridescope.engine.teaching.i18n import translator
@@ -28,7 +28,7 @@ def test_a_legible_cell_draws_its_value(viewport, widest):
     vanished at that very size: 0.42 of a cell was below the smallest type)."""
     ts = TypeScale.for_viewport(viewport)
     values = np.array([int("9" * widest)])
-    assert fit_value_px(_legible_cell(ts, widest), values, [0], ts) >= ts.small
+    assert fit_value_px(legible_cell(ts, widest), values, [0], ts) >= ts.small
 
 
 # ----------------------------------------------------------------------------- lessons
