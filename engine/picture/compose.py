@@ -176,11 +176,7 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
     plan = None
     if view.animate and previous is not None and result.steps:
         plan = plan_transition(previous, step, picture.focus)
-    arrangement = squeezed_arrangement(result_key, viewport, ts, family_body, body, family, own)
-    if ts.compact and own is not None and body[3] > family_body[3] + 1:
-        # a header shorter than the family's: the cells grow into the room it leaves
-        cap = max(arrangement.grid_cell, min(viewport.width, viewport.height) / 3.4)
-        arrangement = grown_arrangement(arrangement, ts, body, own, cap)
+    arrangement = _step_arrangement(result_key, viewport, ts, family_body, body, family, own)
     # stacked: the grid at the top, the strip at the bottom of the frame (where the family's
     # tallest strip ends: same memory, same place); side by side: the strip centred by the
     # family's tallest strip, the grid by its own height (each step's tensor is a slide)
@@ -214,6 +210,17 @@ def _compose_cached(result_key: Key, view: ViewState, viewport: Viewport,
                  source_grid, len(steps), colors, view.value_colors)
 
 
+def _step_arrangement(result_key: Key, viewport: Viewport, ts: TypeScale,
+                      family_body: Rect, body: Rect, family, own) -> Arrangement:
+    """The family's arrangement fitted into the step's body; presenting, the step's own
+    grid grows into the room its pane has (NOTE [Picture layout] 5: each step a slide)."""
+    a = squeezed_arrangement(result_key, viewport, ts, family_body, body, family, own)
+    if ts.compact and own is not None:
+        cap = max(a.grid_cell, min(viewport.width, viewport.height) / 3.4)
+        a = grown_arrangement(a, ts, body, own, cap)
+    return a
+
+
 def _fitted_header(make, body_under, step: Step, ts: TypeScale, result_key: Key,
                    viewport: Viewport, family_body: Rect, family, own) -> tuple[Text, ...]:
     """NOTE [Error room]: presenting, an error block keeps as much of its explanation as the
@@ -243,7 +250,7 @@ def _fitted_header(make, body_under, step: Step, ts: TypeScale, result_key: Key,
 
         def fits(header) -> bool:
             body = body_under(header)
-            a = squeezed_arrangement(result_key, viewport, ts, family_body, body, family, own)
+            a = _step_arrangement(result_key, viewport, ts, family_body, body, family, own)
             return _overflows(a, ts, body, counted) <= allowed
     if fits(whole):
         return whole
