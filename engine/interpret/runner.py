@@ -300,7 +300,7 @@ class _Recorder:
         self._origins.update({p.name: p for p in produced})  # with NumPy's word on them
         tensor_states = []
         by_label = {s.id: s for s in storages}
-        name_of: dict[int, str] = {}
+        name_of = _FirstNames(tensors_by_name)  # built only if a base must be looked up
         previous_states, previous_storages = self._previous_states, self._previous_storages
         if delta is not None:
             recheck = {*delta.bound}
@@ -317,8 +317,6 @@ class _Recorder:
                          or id(t._base) not in gained)):
                 tensor_states.append(old)  # nothing it shows can have changed
                 continue
-            if not name_of:
-                name_of = {id(t): n for n, t in reversed(tensors_by_name.items())}
             state = self._unchanged_state(name, t, labels, by_label, name_of)
             if state is None:
                 state = tensor_state(name, t, labels, tensors_by_name, self._origins.get(name),
@@ -386,7 +384,7 @@ class _Recorder:
 
     def _unchanged_state(self, name: str, t: torch.Tensor, labels: dict[int, int],
                          storages: dict[int, StorageState],
-                         name_of: dict[int, str]) -> TensorState | None:
+                         name_of: _FirstNames) -> TensorState | None:
         """The last step's state of `name` when nothing it shows changed: the same tensor
         object, metadata, base name and origin, on a storage whose bytes are the same."""
         old = self._previous_states.get(name)
@@ -566,3 +564,16 @@ def _describe(error: BaseException) -> str:
     if len(text) > 4000:
         text = text[:4000] + " …"
     return text
+
+
+class _FirstNames:
+    """The first name each kept tensor object has (by id), worked out on the first lookup:
+    most steps of a long script look none up, and building it walked every kept name."""
+
+    def __init__(self, tensors: dict[str, torch.Tensor]) -> None:
+        self._tensors, self._by_id = tensors, None
+
+    def get(self, key: int) -> str | None:
+        if self._by_id is None:
+            self._by_id = {id(t): n for n, t in reversed(self._tensors.items())}
+        return self._by_id.get(key)
