@@ -27,6 +27,13 @@ def title_texts(scene: Scene, grid: bool = True) -> list[Text]:
     return [t for t in texts if t.text.strip()]
 
 
+def strip_words(scene: Scene) -> list[Text]:
+    """The strips' words other than their titles and index numbers: lane names, break
+    notes, fold marks, read counts."""
+    return [t for strip in scene.strips for t in strip.texts[2:]
+            if t.text.strip() and not t.text.replace(",", "").isdigit()]
+
+
 def ink_rect(text: Text) -> Rect:
     """The box a Text's words take in its rect (left, right or centre aligned)."""
     x, y, w, h = text.rect
@@ -42,13 +49,17 @@ def link_avoid(scene: Scene, frame=None) -> tuple[Rect, ...]:
     struck through "Storage S1" or the grid's relation line; the grid's titles only once
     the grid shows, grid_opacity: a line is not broken around words not there yet). Only
     the words: a details line's rectangle runs to the pane's edge, and a line across empty
-    room stays whole."""
+    room stays whole. The strips' lane names and notes are words too."""
     return _avoid_rects(scene, grid_opacity(scene.plan, frame) > 0)
 
 
 @by_identity(16)  # asked at every painted frame of an animation and every hover: two answers
 def _avoid_rects(scene: Scene, grid_shown: bool) -> tuple[Rect, ...]:
     rects = [ink_rect(t) for t in title_texts(scene, grid_shown)]
+    # and the strips' own words: lane names, break notes, "↪ continued" (a line rising to
+    # its cell from the grid's side ran through "tensorA_T @0"); not the index numbers, which
+    # sit over every cell's top, where each line ends
+    rects += [ink_rect(t) for t in strip_words(scene)]
     return tuple(([scene.formula] if scene.formula is not None else []) + rects)
 
 
