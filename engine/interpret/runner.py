@@ -293,7 +293,8 @@ class _Recorder:
         produced = tuple(p for p in produced if p.name in tensors_by_name)
         storages = self._storage_states(tensors_by_name, labels, keys, fresh)
         referenced = spelled_names(statement)
-        tensor_storages = {n: labels[keys[n]] for n in tensors_by_name}
+        tensor_storages = dict(zip(tensors_by_name, map(labels.__getitem__, map(
+            keys.__getitem__, tensors_by_name))))  # (at C speed: every step)
         arrays, memories, written_memories, produced = self._arrays.record(
             arrays_by_name, storages, labels, tensor_storages, referenced, produced)
         memories = tuple(self._charge(m) for m in memories)
@@ -444,10 +445,11 @@ class _Recorder:
         """The kept tensors' storages; with `fresh` (the labels the statement could have
         written), any other storage recorded at the last step is that same state."""
         seen: dict[int, StorageState] = {}
-        for name, t in tensors.items():
-            label = labels[keys[name]]
-            if label in seen:
-                continue
+        names = list(tensors)
+        # one name per storage, found at C speed: this runs every step over every kept name
+        first = dict(zip(reversed(list(map(keys.__getitem__, names))), reversed(names)))
+        for key, name in first.items():
+            label, t = labels[key], tensors[name]
             old = self._previous_storages.get(label)
             if fresh is not None and label not in fresh and old is not None \
                     and old.raw is not None:

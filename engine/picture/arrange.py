@@ -573,14 +573,19 @@ def _strips_height(d: _Demand, cell: float, ts: TypeScale, width: float,
     """Every expanded strip of a step (cell by cell) plus the summary lines of the rest (and
     the formula, when it goes under them); `least`: a windowed strip's first row only,
     between the notes of the cells it leaves out ("… 999,982 more cells …")."""
-    def height(cells: int, lanes: int, windowed: bool) -> float:
-        if not (least and windowed):
-            return _strip_height(cells, lanes, 0, d.arcs, d.label_chars, cell, ts, width)
-        one_row = min(cells, strip_geometry(lanes, d.label_chars, cell, ts, width)[2])
-        return _strip_height(one_row, lanes, 0, d.arcs, d.label_chars, cell, ts, width) \
-            + 2 * ts.small * 1.8
-    heights = [height(*strip) for strip in d.strips] or [0.0]
     below = formula_height(ts, d, width) + ts.small if formula else 0.0
     summaries = d.summaries * ts.body * 1.4 + (ts.small * 0.6 if d.summaries else 0.0)
-    return sum(heights) + ts.small * (len(heights) - 1) + summaries + below \
-        + d.array_notes * ts.small * 1.5
+    return _cells_height(d.strips, d.arcs, d.label_chars, cell, ts, width, least) \
+        + summaries + below + d.array_notes * ts.small * 1.5
+
+
+@lru_cache(maxsize=8192)  # a long script's family has hundreds of demands, few strip sets
+def _cells_height(strips: tuple[tuple[int, int, bool], ...], arcs: int, label_chars: int,
+                  cell: float, ts: TypeScale, width: float, least: bool) -> float:
+    heights = []
+    for cells, lanes, windowed in strips:
+        if least and windowed:
+            cells = min(cells, strip_geometry(lanes, label_chars, cell, ts, width)[2])
+        heights.append(_strip_height(cells, lanes, 0, arcs, label_chars, cell, ts, width)
+                       + (2 * ts.small * 1.8 if least and windowed else 0.0))
+    return sum(heights or [0.0]) + ts.small * max(len(heights) - 1, 0)

@@ -6,6 +6,7 @@ logical element reads, which cells a tensor covers, which dims a grid panel show
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import re
@@ -276,34 +277,39 @@ def default_focus(step: Step) -> str | None:
 
 def _lanes(on_storage: list[TensorState], focus: str | None, source: str) -> set[str]:
     """The names that get a lane: all, or past MAX_LANES the focused tensor, those the
-    statement names, those reading near the cells the strip shows first (the focused
-    tensor's, or the storage's start), then the newest."""
+    statement names, those reading nearest the cells the strip shows first (the focused
+    tensor's, or the storage's start: the newest may read cells far beyond the drawn ones),
+    then the newest."""
     if len(on_storage) <= MAX_LANES:
         return {t.name for t in on_storage}
     words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source))
     focused = next((t for t in on_storage if t.name == focus), None)
     ranked = [focused.name] if focused is not None else []
     ranked += [t.name for t in on_storage if t.name in words and t.name != focus]
-    ranked += [t.name for t in sorted((t for t in on_storage if _near(t, focused)),
-                                      key=lambda t: _distance(t, focused))]
+    lo, hi = _byte_span(focused) if focused is not None and focused.numel else (0, 0)
+    margin = 32 * (focused.itemsize if focused is not None else on_storage[0].itemsize)
+    near = []  # (distance of its first byte from the focused tensor's, position, name)
+    for i, t in enumerate(on_storage):
+        if t.numel:
+            a, b = _byte_span(t)
+            if a < hi + margin and b > lo - margin:
+                near.append((abs(a - lo), i, t.name))
+    ranked += [name for _, _, name in heapq.nsmallest(MAX_LANES, near)]
     ranked += [t.name for t in reversed(on_storage)]
     return set(list(dict.fromkeys(ranked))[:MAX_LANES])
 
 
-def _distance(t: TensorState, focused: TensorState | None) -> int:
-    """How far `t`'s first byte lies from the focused tensor's (from the storage's start)."""
-    start = extent(focused)[0] * focused.itemsize if focused is not None else 0
-    return abs(extent(t)[0] * t.itemsize - start)
+def _byte_span(t: TensorState) -> tuple[int, int]:
+    """The bytes [first, end) a tensor reads on its storage."""
+    return _span(t.shape, t.stride, t.storage_offset, t.itemsize)
 
 
-def _near(t: TensorState, focused: TensorState | None, margin: int = 32) -> bool:
-    """Whether `t` reads bytes within `margin` elements of what `focused` reads (of the
-    storage's first bytes when nothing on it is focused): its lane is drawn, not empty."""
-    size = focused.itemsize if focused is not None else t.itemsize
-    lo, hi = ((extent(focused)[0] * size, (extent(focused)[1] + 1) * size)
-              if focused is not None and focused.numel else (0, 0))
-    a, b = extent(t)[0] * t.itemsize, (extent(t)[1] + 1) * t.itemsize
-    return t.numel > 0 and a < hi + margin * size and b > lo - margin * size
+@lru_cache(maxsize=8192)  # a long script's family scan asks for the same views step after step
+def _span(shape: tuple[int, ...], stride: tuple[int, ...], offset: int,
+          itemsize: int) -> tuple[int, int]:
+    low = offset + sum((s - 1) * st for s, st in zip(shape, stride) if st < 0)
+    high = offset + sum((s - 1) * st for s, st in zip(shape, stride) if st > 0)
+    return low * itemsize, (high + 1) * itemsize
 
 
 def build_picture(step: Step, focus: str | None = None,
