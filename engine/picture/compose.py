@@ -376,7 +376,7 @@ def _place(picture: Picture, ts: TypeScale, body: Rect, arrangement: Arrangement
                 summaries.append(Text((strip_pane[0], y, strip_pane[2], ts.body * 1.4),
                                       fit_clauses(summary(by_id[storage_id], tr),
                                                   ts.small * 1.1, strip_pane[2]),
-                              round(ts.small * 1.1, 1), "muted"))
+                                      round(ts.small * 1.1, 1), "muted"))
                 y += ts.body * 1.4
             continue
         strips.append(layout)

@@ -300,16 +300,9 @@ def _lanes(on_storage: list[TensorState], focus: str | None, source: str) -> set
 
 
 def _byte_span(t: TensorState) -> tuple[int, int]:
-    """The bytes [first, end) a tensor reads on its storage."""
-    return _span(t.shape, t.stride, t.storage_offset, t.itemsize)
-
-
-@lru_cache(maxsize=8192)  # a long script's family scan asks for the same views step after step
-def _span(shape: tuple[int, ...], stride: tuple[int, ...], offset: int,
-          itemsize: int) -> tuple[int, int]:
-    low = offset + sum((s - 1) * st for s, st in zip(shape, stride) if st < 0)
-    high = offset + sum((s - 1) * st for s, st in zip(shape, stride) if st > 0)
-    return low * itemsize, (high + 1) * itemsize
+    """The bytes [first, end) a tensor with elements reads on its storage."""
+    lo, hi = extent(t)
+    return lo * t.itemsize, (hi + 1) * t.itemsize
 
 
 def build_picture(step: Step, focus: str | None = None,
@@ -345,10 +338,16 @@ def build_picture(step: Step, focus: str | None = None,
 
 
 def extent(t: TensorState) -> tuple[int, int]:
+    """The lowest and highest storage index a tensor reads (in its own elements)."""
     if t.numel == 0:
         return (t.storage_offset, t.storage_offset - 1)
-    low = t.storage_offset + sum((s - 1) * st for s, st in zip(t.shape, t.stride) if st < 0)
-    high = t.storage_offset + sum((s - 1) * st for s, st in zip(t.shape, t.stride) if st > 0)
+    return _extent(t.shape, t.stride, t.storage_offset)
+
+
+@lru_cache(maxsize=8192)  # a long script's family scan asks for the same views step after step
+def _extent(shape: tuple[int, ...], stride: tuple[int, ...], offset: int) -> tuple[int, int]:
+    low = offset + sum((s - 1) * st for s, st in zip(shape, stride) if st < 0)
+    high = offset + sum((s - 1) * st for s, st in zip(shape, stride) if st > 0)
     return (low, high)
 
 
