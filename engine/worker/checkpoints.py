@@ -33,7 +33,9 @@ Protocol (AF_UNIX SOCK_SEQPACKET, one message each):
                                       worker's end of a socketpair to the checkpoint
   worker → checkpoint                 b"resume <offset of its line>" + [request pipe, output
                                       pipe, control socket]
-  checkpoint → worker                 {"kind": "resumed", "pid"} then, when that run ends,
+  checkpoint → worker                 {"kind": "resumed", "pid"}
+  worker → resumed run (control)      b"go", once /proc says the pid descends from the worker
+  checkpoint → worker                 when that run ends,
                                       {"kind": "exit", "status", "signal", "maxrss_kib", "cpu_s"}
 """
 
@@ -105,6 +107,20 @@ def _send_json(sock: socket.socket, message: dict, fds: tuple[int, ...] = ()) ->
     try:
         socket.send_fds(sock, [json.dumps(message).encode("ascii")], list(fds))
         return True
+    except OSError:
+        return False
+
+
+def _receive(sock: socket.socket) -> bytes:
+    try:
+        return sock.recv(16)
+    except OSError:
+        return b""
+
+
+def _send_go(sock: socket.socket) -> bool:
+    try:
+        return sock.send(b"go") == 2
     except OSError:
         return False
 
@@ -183,7 +199,10 @@ def _serve(sock: socket.socket) -> Resumed:
         if pid == 0:
             sock.close()
             _set_death_signal(9)  # SIGKILL: the resumed run dies with its checkpoint
-            return Resumed(request, out_fd, socket.socket(fileno=control_fd), int(start))
+            control = socket.socket(fileno=control_fd)
+            if _receive(control) != b"go":  # the worker found it was not ours, or is gone
+                os._exit(0)
+            return Resumed(request, out_fd, control, int(start))
         os.close(out_fd)
         os.close(control_fd)
         _send_json(sock, {"kind": "resumed", "pid": pid})
@@ -331,7 +350,10 @@ class Checkpoints:
         if sent:
             answer = self.answer(checkpoint, "resumed")
         pid = answer.get("pid") if answer else None
-        if type(pid) is not int or not _descends_from_us(pid):
+        # the run waits for our "go" until we have seen it is ours: one that ended first would
+        # be reaped by its checkpoint, gone from /proc, and the checkpoint dropped (a one-line
+        # edit on a busy machine ran fresh at random)
+        if type(pid) is not int or not _descends_from_us(pid) or not _send_go(ours):
             self._drop(checkpoint)
             self.alive = [c for c in self.alive if c is not checkpoint]
             os.close(out_read)

@@ -251,3 +251,60 @@ def test_the_growth_limit_counts_what_a_run_allocates_not_file_pages(tmp_path):
     block = b"y" * (96 << 20)  # written, so resident
     assert anonymous_bytes() - before > (80 << 20)
     del block
+
+
+def test_a_resumed_run_that_ends_before_the_worker_looks_is_still_taken():
+    """The worker trusts a resumed run's pid once /proc says it descends from it. A one-line
+    edit can end before that look on a busy machine; its checkpoint then reaped it and the
+    edit ran fresh at random. Here the look is made slow, in a process of its own (a forked
+    stand-in for the worker, so that this one's children stay as they are)."""
+    worker = os.fork()
+    if worker == 0:
+        os._exit(_slow_worker_resumes())
+    _pid, status = os.waitpid(worker, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the slow worker's resume was refused"
+
+
+def _slow_worker_resumes() -> int:
+    import ast
+    import socket
+
+    from stridescope.engine.worker import checkpoints as module
+
+    try:
+        module.become_subreaper()
+        looked = module._descends_from_us
+        module._descends_from_us = lambda pid: time.sleep(0.5) or looked(pid)
+        script = "a = 1\nb = 2\n"
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        out_read, out_write = os.pipe()
+        run = os.fork()
+        if run == 0:  # the run: keeps a checkpoint before `b = 2`, then ends
+            ours.close()
+            keeper = module.Keeper(theirs, out_write, ast.parse(script).body)
+            resumed = keeper.keep(1, 2)
+            if resumed is not None:  # the edit's run: one statement, done at once
+                os.write(resumed.out_fd, b"done")
+            os._exit(0)
+        theirs.close()
+        os.close(out_write)
+        os.waitpid(run, 0)
+        os.close(out_read)
+        request = {"id": 1, "script": script, "checkpoints": True}
+        kept = module.Checkpoints()
+        kept.collect(ours, request)
+        edit = {"id": 2, "script": "a = 1\nb = 3\n", "checkpoints": True,
+                "resumable": {"1": 2}}
+        checkpoint = kept.take(edit)
+        resumed = kept.resume(checkpoint, json.dumps(edit).encode() + b"\n") \
+            if checkpoint is not None else None
+        if resumed is None:
+            return 1
+        pid, read_end, control = resumed
+        with os.fdopen(read_end, "rb") as output:
+            said = output.read()
+        answer = kept.exit_of(checkpoint, lambda pid: None, pid)
+        kept.close()
+        return 0 if said == b"done" and answer["status"] == 0 else 2
+    except BaseException:  # noqa: BLE001 - anything here is a failure of the forked check
+        return 3
