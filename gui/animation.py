@@ -64,8 +64,11 @@ class Animator(QObject):
             except RuntimeError:  # the scene replaced (deleted) it meanwhile
                 pass
         if self.plan is not None:
-            self.plan = None
-            self.scene.end_animation()
+            plan, self.plan = self.plan, None
+            if plan.kind == "error" and plan.walk:  # the break stays marked until the next step
+                self.scene.show_frame(frame_at(plan, 1.0))
+            else:
+                self.scene.end_animation()
             self.sig_finished.emit()
 
     def _on_value(self, value: float) -> None:

@@ -210,3 +210,23 @@ def hover_link(cell: Rect, target: Rect, lift: float, samples: int = 24) -> tupl
         curve.append((sum(k * p[0] for k, p in zip(weights, points)),
                       sum(k * p[1] for k, p in zip(weights, points))))
     return tuple(zip(curve, curve[1:]))
+
+
+def reading_positions(t: TensorState, cells: np.ndarray, limit: int = 4096
+                      ) -> list[tuple[tuple[int, ...], int, int, int]]:
+    """(panel, row, col, storage cell) of every element of `t` that reads one of `cells`, in
+    the grid's terms: a 0-D or 1-D tensor is one row."""
+    if t.numel == 0 or t.numel > 1 << 22:
+        return []
+    index = element_indices(t.shape, t.stride, t.storage_offset)
+    hits = np.argwhere(np.isin(index, cells))[:limit]
+    if t.ndim == 0:
+        return [((), 0, 0, int(index))] if len(hits) else []
+    out = []
+    for position in hits.tolist():
+        k = int(index[tuple(position)])
+        if t.ndim == 1:
+            out.append(((), 0, position[0], k))
+        else:
+            out.append((tuple(position[:-2]), position[-2], position[-1], k))
+    return out

@@ -31,10 +31,12 @@ cells the tensors read (motion_geometry.view_motion), never off the op's name.
                                      and land in the new strip
   a failed view                      "walk": grid cell and storage cell     a view needs one
                                      light up pair by pair and stop at the  constant step per
-                                     first break, marked, with the cell a   axis; here it
-                                     constant step would have reached       breaks
-  in-place write                     "pulse": the written storage cells     every view of the
-                                     pulse with the grid cells reading them storage sees it
+                                     first break, marked (and left marked   axis; here it
+                                     at rest), with the cell a constant     breaks
+                                     step would have reached
+  in-place write                     "pulse": the old value leaves the      every view of the
+                                     written storage cell first, then the   storage sees it
+                                     grid cells reading it answer
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from stridescope.engine.model.layout import N_, element_indices
+from stridescope.engine.model.layout import N_
 from stridescope.engine.model.state import Step, TensorState
 from stridescope.engine.picture.content import Grid, default_focus, format_value
 from stridescope.engine.picture.motion_geometry import (
@@ -54,6 +56,7 @@ from stridescope.engine.picture.motion_geometry import (
     flip_offset,
     lift_offset,
     permutation,
+    reading_positions,
     view_motion,
 )
 
@@ -216,11 +219,14 @@ def frame_at(plan: Plan, t: float) -> Frame:
     pairs = count // 2  # a grid cell and its storage cell appear together, never apart
     walk_t = min(1.0, t / plan.walk_end) if plan.walk_end > 0 else 1.0
     shown = min(count, 2 * int(math.floor(walk_t * (pairs + 1)))) if count else 0
-    walk = plan.walk[:shown] if t < 1.0 else ()
+    # a failed view rests on its walk: the break stays marked after the motion ends
+    walk = plan.walk[:shown] if t < 1.0 or plan.kind == "error" else ()
     broken = any(j < shown for j in plan.jumps)
     tweens = tuple((tw.label, tw.before, tw.after) for tw in plan.tweens) if t < 1.0 else ()
     flash = plan.flashes if t < 1.0 else ()
-    strength = math.sin(math.pi * min(1.0, t * 2)) if t < 1.0 else 0.0
+    # an in-place write pulses over the whole motion: the storage cell first, then the views
+    pulse = t if plan.kind == "inplace" else min(1.0, t * 2)
+    strength = math.sin(math.pi * pulse) if t < 1.0 else 0.0
     if plan.kind in ("view", "copy"):
         result_opacity = 1.0 if t >= 1.0 else max(0.0, (t - 0.75) / 0.25)
     elif plan.kind in ("new", "fade"):
@@ -234,12 +240,11 @@ def frame_at(plan: Plan, t: float) -> Frame:
     # the count ticks up as each copy peels off: ×2, ×3, …
     counts = tuple((cell, 1 + sum(1 for start in starts if start <= t))
                    for cell, starts in plan.counts) if t < 1.0 else ()
-    counts = tuple((cell, n) for cell, n in counts if n > 1)
-    counts_opacity = 1.0 if counts else 0.0
+    counts_opacity = 1.0 if counts else 0.0  # from ×1: the original alone, before any copy
     return Frame(t, sprites, flash, strength, walk, broken, tweens,
                  plan.pointer and (plan.pointer[0], plan.pointer[1], plan.pointer[2]),
                  pointer_progress, result_opacity, window, span,
-                 counts, counts_opacity, plan.expected if broken and t < 1.0 else None,
+                 counts, counts_opacity, plan.expected if broken else None,
                  plan.expected_step, plan.storage_last)
 
 
@@ -497,30 +502,25 @@ def _plan_inplace(before: Step, after: Step, focus: str | None) -> Plan:
             continue
         changed = np.nonzero((a != b) & ~(_isnan(a) & _isnan(b)))[0]
         flashes += [StorageCell(storage_id, int(k)) for k in changed[:4096]]
-        # the old values sit on the written cells and fade as the new ones flash in
+        # the write lands in storage first: the old values sit on the written cells and fade
+        # as the new ones flash in; then every grid cell reading them answers (never the new
+        # value on the grid while the strip still shows the old one)
         motions += [Motion(format_value(a[k]), StorageCell(storage_id, int(k)),
-                           StorageCell(storage_id, int(k)), "out") for k in changed[:MAX_MOVING]]
+                           StorageCell(storage_id, int(k)), "out", start=0.1, end=0.45)
+                    for k in changed[:MAX_MOVING]]
         if focused is not None and focused.storage_id == storage_id:
-            flashes += _grid_cells_reading(focused, changed)
+            readers = [(GridCell("after", *at), k) for *at, k in reading_positions(
+                focused, changed)]
+            flashes += [anchor for anchor, _ in readers]
+            motions += [Motion(format_value(a[k]), anchor, anchor, "out", start=0.5, end=0.85)
+                        for anchor, k in readers[:MAX_MOVING]]
     return Plan("inplace", focus, motions=tuple(motions), flashes=tuple(flashes),
                 motion="pulse")
 
 
 def _grid_cells_reading(t: TensorState, cells: np.ndarray, limit: int = 4096) -> list[Anchor]:
     """Every grid position of `t`, on any 2-D panel, that reads one of the storage cells."""
-    if t.numel == 0 or t.numel > 1 << 22:
-        return []
-    index = element_indices(t.shape, t.stride, t.storage_offset)
-    hits = np.argwhere(np.isin(index, cells))[:limit]
-    out: list[Anchor] = []
-    for position in hits.tolist():
-        if t.ndim == 0:
-            out.append(GridCell("after", (), 0, 0))
-        elif t.ndim == 1:
-            out.append(GridCell("after", (), 0, position[0]))
-        else:
-            out.append(GridCell("after", tuple(position[:-2]), position[-2], position[-1]))
-    return out
+    return [GridCell("after", *at) for *at, _ in reading_positions(t, cells, limit)]
 
 
 def _isnan(values: np.ndarray) -> np.ndarray:

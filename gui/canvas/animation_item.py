@@ -95,8 +95,8 @@ class AnimationItem(QGraphicsObject):
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         frame = self.frame
-        if frame is None or frame.t >= 1.0:
-            return
+        if frame is None or (frame.t >= 1.0 and not frame.walk_cells):
+            return  # at rest nothing moves; a failed view keeps its walk marked
         theme = self.theme
         for anchor in frame.flash:
             rect = self.locate(anchor)
@@ -182,7 +182,7 @@ class AnimationItem(QGraphicsObject):
         centre = (base.center().x() / size, base.center().y() / size)
         corners = card_corners(centre, sprite.shape)
         painter.setPen(QPen(color(self.theme.highlight), 2.0))
-        painter.setBrush(color(self.card_fill, 235))
+        painter.setBrush(color(self.card_fill))
         painter.drawPolygon(QPolygonF([QPointF(x * size, y * size) for x, y in corners]))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if sprite.text_opacity > 0.05:
@@ -305,7 +305,7 @@ class AnimationItem(QGraphicsObject):
             boxes = groups.get(opacity, [])
             painter.setOpacity(opacity)
             painter.setPen(pen)
-            painter.setBrush(color(self.card_fill, 235))
+            painter.setBrush(color(self.card_fill))
             for polygon in cards.get(opacity, []):
                 painter.drawPolygon(polygon)
             if opacity in plain:
@@ -347,7 +347,7 @@ class AnimationItem(QGraphicsObject):
             p.scale(2, 2)
             rect = QRectF(0.75, 0.75, width - 1.5, height - 1.5)
             p.setPen(QPen(color(self.theme.highlight), 2.0))
-            p.setBrush(color(self.card_fill, 235))
+            p.setBrush(color(self.card_fill))
             p.drawRoundedRect(rect, 6, 6)
             draw_centered(p, rect, text, self._value_px(rect), self.theme.text, bold=True)
             p.end()

@@ -295,6 +295,38 @@ def test_expand_repeats_out_of_the_original_and_counts_on_the_strip():
                for m in copies)
 
 
+def test_expand_counts_from_the_original_alone_to_every_reader():
+    """×1 → ×2 → ×3 over the motion, never above what the still shows after it (the
+    strip's static count showed through before the first copy left)."""
+    plan, _, after = _plan("import torch\nrow = torch.arange(4).reshape(1, 4)\n"
+                           "e = row.expand(3, 4)\n")
+    for t in SAMPLES[:-1]:
+        counts = frame_at(plan, t).counts
+        assert [c.cell for c, _ in counts] == [0, 1, 2, 3], t  # on every frame, from t = 0
+        assert all(1 <= n <= 3 for _, n in counts)
+    assert {n for _, n in frame_at(plan, 0.0).counts} == {1}
+    assert frame_at(plan, 1.0).counts == ()  # the still's own count takes over
+
+
+def test_an_inplace_write_lands_in_storage_first_then_every_grid_cell_reading_it_answers():
+    plan, before, after = _plan(SETUP + "b = a.t()\na[0, 0] = 100\nb[1, 2] = 7\n", "b")
+    b = after.tensor("b")
+    assert plan.motion == "pulse"
+    on_strip = [m for m in plan.motions if isinstance(m.source, StorageCell)]
+    on_grid = [m for m in plan.motions if isinstance(m.source, GridCell)]
+    assert [m.text for m in on_strip] == ["9"]  # b[1, 2] is storage cell 1·1 + 2·4 = 9
+    assert [(m.source.row, m.source.col, m.text) for m in on_grid] == [(1, 2, "9")]
+    assert b.storage_id == on_strip[0].source.storage_id
+    for t in SAMPLES:
+        frame = frame_at(plan, t)
+        old_on_strip = [s.opacity for s in frame.sprites if isinstance(s.source, StorageCell)]
+        old_on_grid = [s.opacity for s in frame.sprites if isinstance(s.source, GridCell)]
+        # the grid never shows the new value while the strip still shows the old one
+        assert all(g >= s for g in old_on_grid for s in old_on_strip), t
+    assert frame_at(plan, 0.05).sprites[0].opacity == 1.0  # the old value, before the write
+    assert all(s.opacity < 0.05 for s in frame_at(plan, 0.9).sprites)  # all answered
+
+
 def test_reflow_moves_cells_in_storage_order():
     plan, _, _ = _plan(SETUP + "v = a.view(2, 6)\n")
     assert plan.motion == "reflow"
@@ -317,7 +349,9 @@ def test_failed_view_walk_stops_at_the_first_break_and_marks_where_it_should_lan
     early, late = frame_at(plan, 0.3), frame_at(plan, 0.85)
     assert not early.broken and early.expected is None
     assert late.broken and late.walk_cells == plan.walk and late.expected == plan.expected
-    assert frame_at(plan, 1.0).walk_cells == ()
+    rest = frame_at(plan, 1.0)  # at rest the break stays marked (the GIF's held frame)
+    assert rest.broken and rest.walk_cells == plan.walk and rest.expected == plan.expected
+    assert rest.sprites == () and rest.flash == ()
 
 
 def test_failed_view_past_the_end_still_marks_the_cell():

@@ -191,3 +191,23 @@ def test_presenting_reaches_animations_and_step_figures(qapp, tmp_path):
     folder = tmp_path / "figures"
     export_steps(result, str(folder), size=size, presentation=True)
     assert abs(pixels(folder / "step-03.png") - stills[True]).max() == 0
+
+
+def test_a_failed_view_rests_with_its_break_marked_until_the_next_step(qtbot, tmp_path):
+    """The walk stops at the first break; once the motion ends the marks stay (the learner
+    reads "#12 past the end" at leisure) and go with the next step."""
+    script = SCRIPT + "e = b.view(12)  #! expect-error\nf = a[0]\n"
+    w = open_window(qtbot, tmp_path, script)
+    w.show()
+    w.animator.speed = 8.0
+    w.controller.goto(5)
+    w.controller.step_forward()  # the failed view
+    assert w.animator.running and w.animator.plan.kind == "error"
+    qtbot.waitUntil(lambda: not w.animator.running, timeout=3000)
+    overlay = w.scene.overlay
+    assert overlay is not None and overlay.frame.t == 1.0
+    assert overlay.frame.broken and overlay.frame.walk_cells and overlay.frame.expected
+    w.controller.step_forward()
+    assert w.scene.overlay is not overlay
+    w.animator.finish()
+    assert w.scene.overlay is None
