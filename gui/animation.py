@@ -40,7 +40,7 @@ class Animator(QObject):
         self.plan = plan
         self.scene.begin_animation(plan)
         self.scene.show_frame(frame_at(plan, 0.0))
-        self._clock.setDuration(max(1, int(BASE_DURATION_MS / self.speed)))
+        self._clock.setDuration(max(1, int(BASE_DURATION_MS * plan.length / self.speed)))
         self._clock.start()
 
     def play_mesh(self, item) -> None:

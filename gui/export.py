@@ -148,7 +148,7 @@ def animation_frames(result: RunResult, step: int | None, focus: str | None,
                             presentation=presentation)
     scene = scene_for(composed, theme)
     scene.begin_animation()
-    count = max(2, round(fps * seconds))
+    count = max(2, round(fps * seconds * (composed.plan.length if composed.plan else 1.0)))
     for i in range(count):
         if composed.plan is not None:
             scene.show_frame(frame_at(composed.plan, i / (count - 1)))

@@ -15,8 +15,11 @@ cells the tensors read (motion_geometry.view_motion), never off the op's name.
                                      other); the row/column labels travel   moves, every cell
                                      with their axis colour; every cell     stays tied to its
                                      keeps a link line to its storage cell  storage cell
-  permute, movedim (N-D)             "turn": cells travel panel by panel,   the axes trade
-                                     linked to their storage cells          places, not bytes
+  permute, movedim (N-D)             "turn": each result panel gathers a    the axes trade
+                                     strip of every source panel, one strip places, not bytes
+                                     at a time, turned over as a sheet when
+                                     rows become columns, else slid; linked
+                                     to their storage cells all the way
   slice, narrow, select, split       "window": a frame slides and shrinks   a view is a window
                                      over the grid and the strip, the       (offset + strides)
                                      offset pointer travels to the new      on the same bytes
@@ -42,7 +45,7 @@ cells the tensors read (motion_geometry.view_motion), never off the op's name.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
@@ -51,7 +54,6 @@ from stridescope.engine.model.state import Step, TensorState
 from stridescope.engine.picture.content import Grid, default_focus, format_value
 from stridescope.engine.picture.motion_geometry import (
     IDENTITY,
-    Matrix,
     flip_matrix,
     flip_offset,
     lift_offset,
@@ -59,119 +61,19 @@ from stridescope.engine.picture.motion_geometry import (
     reading_positions,
     view_motion,
 )
+from stridescope.engine.picture.plan_values import (  # noqa: F401 - the plan's values, here too
+    Anchor,
+    Frame,
+    GridCell,
+    Motion,
+    Plan,
+    Sprite,
+    StorageCell,
+    Tween,
+    Window,
+)
 
 MAX_MOVING = 1000  # above this many moving cells the plan degrades to a cross-fade
-
-
-@dataclass(frozen=True, slots=True)
-class GridCell:
-    which: str  # "before" (the source tensor's grid) or "after" (the focused tensor's grid)
-    panel: tuple[int, ...]
-    row: int
-    col: int
-
-
-@dataclass(frozen=True, slots=True)
-class StorageCell:
-    storage_id: int
-    cell: int
-
-
-Anchor = GridCell | StorageCell
-
-
-@dataclass(frozen=True, slots=True)
-class Motion:
-    text: str
-    source: Anchor
-    target: Anchor
-    fade: str = "none"  # "none" | "out" (left behind) | "in" | "appear" (shown from start)
-    path: str = "line"  # "line" | "flip" (the turning sheet) | "lift" (an arc off the strip)
-    #                     | "shrink" (half size mid-flight)
-    start: float = 0.0  # when in [0, 1] it leaves and arrives (staggered motions)
-    end: float = 1.0
-    link: StorageCell | None = None  # the storage cell it reads: a line ties them all along
-    style: str = ""     # "": a value's card; "dim:N": an axis label travelling in its colour
-
-
-@dataclass(frozen=True, slots=True)
-class Tween:
-    label: str
-    before: tuple[int, ...]
-    after: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """A frame over the grid, key by key: (t, top-left cell, bottom-right cell)."""
-
-    keys: tuple[tuple[float, Anchor, Anchor], ...]
-    # the storage the window covers, from (first, last) cell to (first, last), in the first
-    # key interval: the frame on the strip shrinks with the frame on the grid
-    storage_id: int | None = None
-    span_from: tuple[int, int] = (0, 0)
-    span_to: tuple[int, int] = (0, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    kind: str                         # view | copy | inplace | error | new | fade | none
-    focus: str | None
-    before: TensorState | None = None  # the tensor whose grid the motion starts from
-    motions: tuple[Motion, ...] = ()
-    flashes: tuple[Anchor, ...] = ()
-    walk: tuple[Anchor, ...] = ()      # error: the logical order, one cell at a time
-    jumps: tuple[int, ...] = ()        # walk positions where the storage step breaks
-    tweens: tuple[Tween, ...] = ()
-    pointer: tuple[int, int, int] | None = None  # storage id, from cell, to cell
-    new_storage: int | None = None     # a strip that appears (copies)
-    motion: str = ""                   # the vocabulary's word (NOTE [Motion vocabulary])
-    window: Window | None = None
-    # "×N": a cell read more than once, and when each further reader peels off
-    counts: tuple[tuple[StorageCell, tuple[float, ...]], ...] = ()
-    expected: StorageCell | None = None  # failed view: where a constant step would land
-    expected_step: int = 0
-    storage_last: int = -1
-    # the walk plays over [0, walk_end], then holds on its last (broken) pair
-    walk_end: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class Sprite:
-    text: str
-    source: Anchor
-    target: Anchor
-    progress: float   # 0 at source, 1 at target (eased)
-    opacity: float
-    offset: tuple[float, float] = (0.0, 0.0)  # cells off the straight source → target line
-    shape: Matrix = IDENTITY          # the card's unit square mapped (the turning sheet)
-    text_opacity: float = 1.0         # a card seen edge-on hides its number
-    link: StorageCell | None = None   # draw a line from the sprite to this storage cell
-    style: str = ""                   # "": a card; "dim:N": a label in that axis colour
-
-
-@dataclass(frozen=True, slots=True)
-class Frame:
-    t: float
-    sprites: tuple[Sprite, ...]
-    flash: tuple[Anchor, ...]
-    flash_strength: float
-    walk_cells: tuple[Anchor, ...]   # the walk so far (last one is current)
-    broken: bool                     # the walk has crossed a jump
-    # (label, before, after): a tween moves cells, never numbers — metadata shows old → new
-    tweens: tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...]
-    pointer: tuple[int, float, float] | None  # storage id, from cell, to cell progress
-    pointer_progress: float
-    result_opacity: float            # how visible the after-picture's result is
-    # the window now: its top-left and bottom-right cells at both ends of this key interval
-    # and the progress between them
-    window: tuple[Anchor, Anchor, Anchor, Anchor, float] | None = None
-    span: tuple[int, float, float] | None = None  # storage id, first and last cell covered
-    counts: tuple[tuple[StorageCell, int], ...] = ()
-    counts_opacity: float = 0.0
-    expected: StorageCell | None = None  # the cell a constant step would have reached
-    expected_step: int = 0               # that constant step
-    storage_last: int = -1               # the storage's last cell (expected may be past it)
 
 
 def ease(t: float) -> float:
@@ -192,10 +94,12 @@ def _sprite(m: Motion, t: float) -> Sprite:
     opacity = 1.0 - p if m.fade == "out" else p if m.fade == "in" else 1.0
     if m.fade == "appear":  # hidden under the one it peels off until it starts
         opacity = 1.0 if t >= m.start else 0.0
+    elif m.fade == "wait":  # a card's place while it waits its turn, faint under those landing
+        opacity = 1.0 - 0.7 * _local(t, 0.0, 0.08) if t < m.start else 0.0
     progress = 0.0 if m.fade == "out" else p
     offset, shape, text_opacity = (0.0, 0.0), IDENTITY, 1.0
     if m.path == "flip" and isinstance(m.source, GridCell):
-        offset = flip_offset(m.source.row, m.source.col, p)
+        offset = flip_offset(*(m.sheet or (m.source.row, m.source.col)), p)
         if not m.style:
             shape = flip_matrix(p)
             # edge-on, the card is a sliver: its number fades out and back in
@@ -342,15 +246,66 @@ def _plan_view(before: Step, after: Step, source: TensorState, result: TensorSta
         arriving = [(k, replace(m, path="shrink", start=0.15 + REFLOW_SPREAD * order[k] / n,
                                 end=0.85 - REFLOW_SPREAD + REFLOW_SPREAD * order[k] / n))
                     for k, m in arriving]
-    elif word == "turn":  # panel by panel of the result, shrunk in flight to pass
-        panels = sorted({m.target.panel for _, m in arriving})
-        n = max(1, len(panels) - 1)
-        arriving = [(k, replace(m, path="shrink",
-                                start=0.15 + 0.45 * panels.index(m.target.panel) / n,
-                                end=0.4 + 0.45 * panels.index(m.target.panel) / n))
-                    for k, m in arriving]
-        leaving += _turned_labels(src_grid, dst_grid, source, result)
+    elif word == "turn":
+        labels = _turned_labels(src_grid, dst_grid, source, result)
+        strips = turned_strips(arriving, permutation(source, result))
+        if strips:  # the axis labels travel with the first strip
+            first = min((m for _, m in strips if m.fade == "appear"), key=lambda m: m.start)
+            leaving += [_timed(m, first.start, first.end) for m in labels]
+            arriving = strips
+            plan = replace(plan, length=strips_length(len({
+                (m.source.panel, m.target.panel) for _, m in strips})))
+        else:  # a grid drawn in part: panel by panel of the result, shrunk in flight to pass
+            panels = sorted({m.target.panel for _, m in arriving})
+            n = max(1, len(panels) - 1)
+            arriving = [(k, replace(m, path="shrink", start=0.15 + 0.45 * panels.index(
+                m.target.panel) / n, end=0.4 + 0.45 * panels.index(m.target.panel) / n))
+                for k, m in arriving]
+            leaving += labels
     return replace(plan, motions=tuple(m for _, m in arriving) + tuple(leaving))
+
+
+def turned_strips(arriving: list[tuple[int, Motion]], perm: tuple[int, ...] | None
+                  ) -> list[tuple[int, Motion]] | None:
+    """A permute re-slices the block: each result panel gathers one strip (or block) of each
+    source panel. A strip whose rows become columns turns over as a sheet about its first
+    cell's diagonal (as a transpose does); one that keeps its direction slides. The strips
+    go one after another, result panel by result panel, over the faint places of those
+    still waiting (two in flight at once can cross: 0.97 of a cell, measured with each
+    leaving 30 % before the last landed). None: not a re-slicing of whole strips (a grid
+    drawn in part)."""
+    if perm is None or any(m.fade != "none" for _, m in arriving):
+        return None
+    n = len(perm)
+    flipped = perm[n - 2] == n - 1 or perm[n - 1] == n - 2
+    groups: dict[tuple, list[tuple[int, Motion]]] = {}
+    for k, m in arriving:
+        groups.setdefault((m.target.panel, m.source.panel), []).append((k, m))
+    order = sorted(groups)
+    # all landed before the result fades in (0.75)
+    width = 0.65 / len(order)
+    out, waits = [], []
+    for key, members in groups.items():
+        top, left = (min(m.source.row for _, m in members), min(m.source.col for _, m in members))
+        to_top = min(m.target.row for _, m in members)
+        to_left = min(m.target.col for _, m in members)
+        start = 0.1 + order.index(key) * width
+        for k, m in members:
+            on_sheet = (m.source.row - top, m.source.col - left)
+            lands = (m.target.row - to_top, m.target.col - to_left)
+            if lands != (on_sheet[::-1] if flipped else on_sheet):
+                return None  # not a whole strip turned or slid (a grid drawn in part)
+            waits.append((k, Motion(m.text, m.source, m.source, "wait", start=start, end=start,
+                                    link=m.link)))
+            out.append((k, replace(m, path="flip" if flipped else "line", sheet=on_sheet,
+                                   fade="appear", start=start, end=start + width)))
+    # drawn in this order: the places waiting under everything, each strip over those landed
+    return waits + sorted(out, key=lambda pair: pair[1].start)
+
+
+def strips_length(strips: int) -> float:
+    """A permute's motion takes longer the more strips it moves (each stays followable)."""
+    return min(2.5, max(1.0, 0.25 * strips))
 
 
 def _turned_labels(src_grid: Grid, dst_grid: Grid, source: TensorState,

@@ -204,34 +204,61 @@ def test_each_view_gets_the_motion_its_meaning_has(op, word):
     assert plan.motion == word, op
 
 
-def test_permute_of_three_axes_turns_panel_by_panel_tied_to_storage():
-    plan, before, after = _plan("import torch\nx = torch.arange(24).reshape(2, 3, 4)\n"
-                                "p = x.permute(2, 0, 1)\n")
-    assert plan.motion == "turn"
+PERMUTES = [((2, 3, 4), (2, 0, 1)), ((2, 3, 4), (1, 2, 0)), ((2, 3, 4), (1, 0, 2)),
+            ((2, 3, 4), (2, 1, 0)), ((3, 2, 5), (2, 0, 1)), ((3, 2, 2), (1, 0, 2))]
+
+
+@pytest.mark.parametrize("shape,perm", PERMUTES)
+def test_permute_re_slices_the_block_strip_by_strip_tied_to_storage(shape, perm):
+    """Each result panel gathers one strip of every source panel; a strip whose rows become
+    columns turns over as a sheet, one that keeps its direction slides; one strip in flight
+    at a time, full size, over the faint places of those waiting (it was a scramble of
+    half-size cards, two of them covering each other)."""
+    n = shape[0] * shape[1] * shape[2]
+    plan, before, after = _plan(f"import torch\nx = torch.arange({n}).reshape{shape}\n"
+                                f"p = x.permute{perm}\n")
+    assert plan.motion == "turn" and plan.length > 1.0  # more strips, more time to follow
     p = after.tensor("p")
     grid = Grid(p, after.storage(p.storage_id).elements(p.dtype))
-    cards = [m for m in plan.motions if not m.style]
-    assert len(cards) == 24
-    for m in cards:  # one result panel at a time, each card linked to what it reads
+    moving = [m for m in plan.motions if not m.style and m.fade == "appear"]
+    waiting = [m for m in plan.motions if not m.style and m.fade == "wait"]
+    assert len(moving) == len(waiting) == n
+    turned = perm[1] == 2 or perm[2] == 1  # x's rows become p's columns, or its columns rows
+    strips: dict[tuple, list] = {}
+    for m in moving:  # each card linked to what it reads, all the way
         assert m.link.cell == grid.storage_index(m.target.panel, m.target.row, m.target.col)
-    starts = {m.target.panel: m.start for m in cards}
-    assert sorted(starts.values()) == [starts[(i,)] for i in range(4)]
-    assert len(set(starts.values())) == 4
+        assert m.path == ("flip" if turned else "line")
+        strips.setdefault((m.target.panel, m.source.panel), []).append(m)
+    windows = sorted({(m.start, m.end) for m in moving})
+    assert len(windows) == len(strips)  # one window a strip ...
+    assert all(a[1] <= b[0] + 1e-9 for a, b in zip(windows, windows[1:]))  # ... in turn
+    for cards in strips.values():  # a strip lands whole: a row as a column when it turns
+        top = min(m.source.row for m in cards), min(m.source.col for m in cards)
+        to = min(m.target.row for m in cards), min(m.target.col for m in cards)
+        for m in cards:
+            here = (m.source.row - top[0], m.source.col - top[1])
+            assert (m.target.row - to[0], m.target.col - to[1]) == (here[::-1] if turned
+                                                                      else here)
+    widths = {"before": shape[2], "after": p.shape[2]}
+    for t in SAMPLES:
+        frame = frame_at(plan, t)
+        flying = [s for s in frame.sprites if not s.style and 0 < s.progress < 1]
+        assert all(s.shape == (1.0, 0.0, 0.0, 1.0) for s in flying if not turned), t
+        moving_only = frame.__class__(**{**{f: getattr(frame, f) for f in frame.__slots__},
+                                         "sprites": tuple(flying)})
+        assert max_overlap(moving_only, widths) < 0.02, t
+
+
+def test_permute_axis_labels_travel_in_their_colour_with_the_first_strip():
+    plan, _, _ = _plan("import torch\nx = torch.arange(24).reshape(2, 3, 4)\n"
+                       "p = x.permute(2, 0, 1)\n")
     # x's row axis (dim 1, 3 long) lands as p's column axis in its colour; dim 2 → panels
     labels = [m for m in plan.motions if m.style]
     assert {m.style for m in labels if m.target.which == "after"} == {"dim:1"}
     assert all(m.target.row == -1 for m in labels if m.target.which == "after")
     assert all(m.fade == "out" for m in labels if m.style == "dim:2")
-    widths = {"before": 4, "after": 3}
-    worst = max(max_overlap(frame_at(plan, t), widths) for t in SAMPLES)
-    # while any card is in flight every card is half size: two may cross (a quarter of a
-    # cell, measured 0.25), two full cards never cover each other
-    assert worst <= 0.25 + 1e-9, worst
-    for t in SAMPLES:
-        frame = frame_at(plan, t)
-        if any(0 < s.progress < 1 for s in frame.sprites if not s.style):
-            assert all(s.shape == (0.5, 0.0, 0.0, 0.5) for s in frame.sprites
-                       if not s.style), t
+    first = min(m.start for m in plan.motions if m.fade == "appear")
+    assert {m.start for m in labels} == {first}
 
 
 def test_slice_window_shrinks_onto_the_kept_cells_and_the_pointer_follows():
