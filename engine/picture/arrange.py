@@ -31,7 +31,7 @@ from functools import lru_cache
 import numpy as np
 
 from stridescope.engine.picture.content import Grid, Picture, Strip, build_picture, extent
-from stridescope.engine.picture.labels import numpy_memories, title_line
+from stridescope.engine.picture.labels import TITLE_SEP, numpy_memories, title_line
 from stridescope.engine.picture.measures import (
     _strip_height,
     formula_digits,
@@ -511,7 +511,7 @@ def _title_width(d: _Demand, ts: TypeScale) -> float:
     """The grid's title and formula lines must stay readable: at least this wide."""
     if ts.compact:  # presenting: the title wraps beside the name, the formula at its terms
         name_w = text_width(d.name, ts.title, bold=True) + ts.small
-        widest = max((text_width(part, ts.body) for part in d.title.split("  · ")), default=0)
+        widest = max((text_width(part, ts.body) for part in d.title.split(TITLE_SEP)), default=0)
         details = max(widest, text_width(d.title, ts.body) / 2.6)  # in up to three lines
         return name_w + details  # the formula: under the strip, or as wide as the frame
     formula = text_width("storage index = offset + " + "i₀·stride₀ + " * max(d.ndim, 1),

@@ -165,6 +165,9 @@ def _height(texts: Sequence[Text]) -> float:
     return sum(t.rect[3] for t in texts)
 
 
+TITLE_SEP = "  ·\u00a0"  # between a tensor title's parts
+
+
 def title_line(t: TensorState, tr: Translate) -> str:
     contiguity = tr("contiguous") if t.is_contiguous else tr("not contiguous")
     line = tr("shape {shape}  ·  stride {stride}  ·  offset {offset}").format(
@@ -177,9 +180,10 @@ def title_line(t: TensorState, tr: Translate) -> str:
                            else f"grad_fn {t.grad_fn}")
     if t.version:
         line += "  ·  " + tr("version {n}").format(n=t.version)
-    # each "name value" part stays on one line when the title wraps (no-break spaces)
+    # each "name value" part stays on one line when the title wraps (no-break spaces), and
+    # the "·" goes with the part after it: a wrapped line never ends in a dangling separator
     parts = [part.strip().replace(" ", "\u00a0") for part in line.split("  ·  ")]
-    return "  · ".join(parts)
+    return TITLE_SEP.join(parts)
 
 
 def relation_text(t: TensorState, picture: Picture, tr: Translate) -> str:

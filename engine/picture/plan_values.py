@@ -122,3 +122,4 @@ class Frame:
     expected: StorageCell | None = None  # the cell a constant step would have reached
     expected_step: int = 0               # that constant step
     storage_last: int = -1               # the storage's last cell (expected may be past it)
+    tweens_opacity: float = 1.0          # the old → new line gives way to the result's header

@@ -71,6 +71,20 @@ def _fitting_pieces(words: list[str], px: float, width: float, mono: bool) -> li
 
 
 def _words(paragraph: str) -> list[str]:
+    if "\u00a0" not in paragraph:
+        return _plain_words(paragraph)
+    words: list[str] = []
+    parts = paragraph.split(" ")
+    for i, part in enumerate(parts):
+        end = " " if i < len(parts) - 1 else ""
+        if "\u00a0" in part:  # no-break spaces glue what they join, CJK too (a title's part)
+            words.append(part + end)
+        else:
+            words += _plain_words(part + end)
+    return [w for w in words if w]
+
+
+def _plain_words(paragraph: str) -> list[str]:
     words, current = [], ""
     for ch in paragraph:
         if unicodedata.east_asian_width(ch) in "WF":

@@ -109,8 +109,8 @@ def _sprite(m: Motion, t: float) -> Sprite:
     elif m.path == "shrink":  # every card at half size while any moves: room to pass
         scale = 1.0 - 0.5 * min(_local(t, 0.0, 0.15), 1.0 - _local(t, 0.85, 1.0))
         shape = (scale, 0.0, 0.0, scale)
-    if m.style:  # a label keeps its axis colour all the way; the result's own takes over
-        opacity *= 1.0 - _local(t, 0.8, 1.0)
+    if m.style:  # a label keeps its axis colour all the way, and is gone before the
+        opacity *= 1.0 - _local(t, 0.68, 0.76)  # result's own comes in (0.75): never doubled
     return Sprite(m.text, m.source, m.target, progress, opacity, offset, shape, text_opacity,
                   m.link, m.style)
 
@@ -149,7 +149,9 @@ def frame_at(plan: Plan, t: float) -> Frame:
                  plan.pointer and (plan.pointer[0], plan.pointer[1], plan.pointer[2]),
                  pointer_progress, result_opacity, window, span,
                  counts, counts_opacity, plan.expected if broken else None,
-                 plan.expected_step, plan.storage_last)
+                 plan.expected_step, plan.storage_last,
+                 # gone before a view's or copy's header comes in under it: never both at once
+                 min(1.0, max(0.0, (0.74 - t) / 0.08)) if plan.kind in ("view", "copy") else 1.0)
 
 
 def _window_at(window: Window, t: float):

@@ -154,8 +154,10 @@ class AnimationItem(QGraphicsObject):
             px = self.px
             x, y = self.tween_at.x(), self.tween_at.y()
             width = runs_width(runs, px, mono=True)
+            painter.setOpacity(frame.tweens_opacity)
             painter.fillRect(QRectF(x - 6, y, width + 12, px * 1.6), color(theme.panel, 240))
             draw_runs(painter, x, y + px * 1.15, runs, px, mono=True)
+            painter.setOpacity(1.0)
 
     def _paint_links(self, painter: QPainter, sprites, paths) -> None:
         """A thin line from every moving value to the storage cell it reads, all along,

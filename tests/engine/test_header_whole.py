@@ -68,6 +68,8 @@ def test_every_header_text_is_whole_and_drawn_once(name, viewport, lang):
         elsewhere = " ".join(t.text for t in scene.texts()[len(scene.header):])
         assert len(said) == len(set(said)), (where, said)  # the caption is not the explanation
         assert not [s for s in said if s in elsewhere], where
+        dangling = [t.text for t in scene.texts() if t.text.rstrip().endswith("·")]
+        assert not dangling, (where, dangling)  # a wrapped title's "·" starts the next line
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=["720p", "1080p"])

@@ -432,3 +432,19 @@ def test_link_lines_never_cross_the_address_formula(script, viewport):
                 assert not _meets(piece, scene.formula), (t, piece, scene.formula)
     if viewport == (1280, 720) and "permute" in script:
         assert crossed > 0  # the stacked layout: the formula is in their way, so they break
+
+
+@pytest.mark.parametrize("script", [SETUP + "b = a.t()\n", SETUP + "b = a.t().contiguous()\n",
+                                    "import torch\nx = torch.arange(24).reshape(2, 3, 4)\n"
+                                    "b = x.permute(2, 0, 1)\n", SETUP + "b = a[1:, ::2]\n"])
+def test_the_old_to_new_line_and_travelling_labels_are_gone_before_the_result_comes(script):
+    """The result's header and labels fade in where the tweens and the travelling labels
+    are: both at once read as garbled text ("shape (3, 4) → (4, 3)" over "b shape (4, 3) ·")."""
+    plan, _, _ = _plan(script)
+    assert plan.kind in ("view", "copy")
+    for t in SAMPLES:
+        frame = frame_at(plan, t)
+        labels = [s.opacity for s in frame.sprites if s.style]
+        if frame.result_opacity > 0:
+            assert frame.tweens_opacity == 0 and not any(labels), t
+    assert frame_at(plan, 0.5).tweens_opacity == 1.0
