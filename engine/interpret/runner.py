@@ -345,7 +345,7 @@ class _Recorder:
         except Exception:  # an exotic dtype the replay cannot read: no provenance, no failure
             provenance = ()
         try:
-            substeps = self._substeps(segments, labels, tensors_by_name)
+            substeps = self._substeps(segments, labels, tensors_by_name, error is not None)
         except Exception:  # noqa: BLE001 - the same for a temporary torch cannot describe
             self.interpreter.call_results = []
             substeps = ()
@@ -407,10 +407,12 @@ class _Recorder:
         return old
 
     def _substeps(self, segments: SourceSegments, labels: dict[int, int],
-                  named: dict[str, torch.Tensor]) -> tuple[SubStep, ...]:
-        """The tensor each call of a chained statement returned (see Step.substeps)."""
+                  named: dict[str, torch.Tensor], failed: bool) -> tuple[SubStep, ...]:
+        """The tensor each call of a chained statement returned (see Step.substeps); one
+        call is a chain too when the call after it failed (`a.t().view(12)`: the picture
+        shows the tensor the failing call was made on)."""
         calls = self.interpreter.call_results
-        if not calls or len(calls) < 2:
+        if not calls or (len(calls) < 2 and not failed):
             return ()
         out = []
         temporaries: dict[int, int] = {}  # storage key -> 0, -1, -2 … in order of appearance

@@ -63,7 +63,8 @@ def _comparable(result):
         storages = tuple(replace(s, data_ptr=0) for s in step.storages)
         substeps = tuple(replace(s, tensor=replace(
             s.tensor, data_ptr=s.tensor.data_ptr - s.tensor.storage_data_ptr,
-            storage_data_ptr=0)) for s in step.substeps)
+            storage_data_ptr=0), temporary=s.temporary and replace(s.temporary, data_ptr=0))
+            for s in step.substeps)
         steps.append(replace(step, tensors=tensors, storages=storages, substeps=substeps,
                              arrays=(), memories=()))
     return steps

@@ -162,3 +162,23 @@ def test_a_chain_failing_on_an_unnamed_tensor_draws_that_tensor():
     # a failure on a named tensor keeps the statement's picture
     named = run_script("import torch\na = torch.arange(12).reshape(3, 4).t()\nb = a.view(12)\n")
     assert compose(named, ViewState(step=2), Viewport(1280, 720)).grid.grid.tensor.name == "a"
+
+
+def test_one_call_then_a_failing_one_draws_the_tensor_the_failure_speaks_of():
+    """`a.t().view(12)`: one call returned, the next failed. The error speaks of strides
+    (1, 4), so the picture shows `① a.t()` with its walk, not `a` with (4, 1)."""
+    from stridescope.engine.picture.transition import plan_transition
+
+    script = "import torch\na = torch.arange(12).reshape(3, 4)\nb = a.t().view(12)\n"
+    result = run_script(script)
+    step = result.steps[2]
+    assert [s.source for s in step.substeps] == ["a.t()"]
+    scene = compose(result, ViewState(step=2), Viewport(1280, 720))
+    t = scene.grid.grid.tensor
+    assert (t.name, t.stride) == ("① a.t()", (1, 4)) == (t.name, step.error.explanation.stride)
+    plan = compose(result, ViewState(step=2, animate=True), Viewport(1280, 720)).plan
+    assert plan.kind == "error" and plan.motion == "walk"
+    assert [a.cell for a in plan.walk[1::2]] == [0, 4, 8, 1]
+    assert plan_transition(result.steps[1], step).kind == "error"
+    ok = run_script("import torch\na = torch.arange(12).reshape(3, 4)\nb = a.t()\n")
+    assert ok.steps[2].substeps == ()  # a single call that returned is no chain
