@@ -9,17 +9,16 @@ stridescope.gui is gui/ (PySide6), stridescope.resources is resources/ (lessons,
 translations). Importing it imports neither torch nor Qt.
 """
 
-from stridescope.api import (
-    Figure,
-    explain,
-    explanation_for,
-    figure,
-    load_ipython_extension,
-    show,
-    trace,
-    unload_ipython_extension,
-)
-
 __version__ = "0.2.0"
 __all__ = ["Figure", "__version__", "explain", "explanation_for", "figure",
            "load_ipython_extension", "show", "trace", "unload_ipython_extension"]
+
+
+def __getattr__(name: str):
+    """The API's names, imported on first use: `python -m stridescope` and the CLI start the
+    worker before importing anything they do not need (stridescope.api costs ~15 ms)."""
+    if name in __all__ and name != "__version__":
+        from stridescope import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'stridescope' has no attribute {name!r}")

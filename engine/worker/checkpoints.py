@@ -16,7 +16,9 @@ NOTE [Checkpoints]
   line re-runs from it). At most MAX_ALIVE are kept (the furthest back go first), and none
   once the run's anonymous memory has grown by GROWTH_LIMIT bytes since it started (file
   pages do not count: a fork re-faults libtorch's code as it runs): a checkpoint's private
-  memory is what the run writes after it, so a run of big tensors keeps none.
+  memory is what the run writes after it, so a run of big tensors keeps none. None either
+  before the run (or the resumed part of it) has spent WORTH_SECONDS: a prefix that quick
+  runs again faster than a checkpoint is forked and resumed.
 - Fork-safe: a run that may be kept runs torch on one thread. GNU OpenMP hangs in a fork of
   a process that has run a parallel region (measured here: the child never returns); with one
   thread no team is ever started. Timings (engine/worker/timing.py) run in their own child
@@ -47,6 +49,7 @@ import os
 import select
 import socket
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -56,6 +59,12 @@ MAX_ALIVE = 16
 GROWTH_LIMIT = 64 << 20  # so 16 checkpoints hold at most ~1 GiB of their own, worst case
 ANSWER_SECONDS = 5.0  # a checkpoint answers a resume at once; past this it is dropped
 SUPPORTED = sys.platform.startswith("linux")  # /proc, SEQPACKET, PR_SET_CHILD_SUBREAPER
+# A checkpoint is kept only once the run has spent this long on its statements: a fork of a
+# process with torch costs 5-10 ms here and a resume about as much again, so a prefix that runs
+# quicker than that is better run again (the tutorial's 8 statements take ~20 ms: its three
+# checkpoints added ~25 ms to the window's first picture). Tests of resuming set it to 0.
+WORTH_SECONDS = 0.025
+WORTH_VARIABLE = "STRIDESCOPE_CHECKPOINT_AFTER_S"
 
 def plan(statements: list[ast.stmt], start: int, changed: int | None = None) -> frozenset[int]:
     """Where a run that starts at statement `start` keeps checkpoints."""
@@ -64,6 +73,15 @@ def plan(statements: list[ast.stmt], start: int, changed: int | None = None) -> 
     if changed is not None:
         marks.add(changed)
     return frozenset(k for k in marks if k > start and resumable_at(statements, k))
+
+
+def worth_seconds() -> float:
+    """How long a run goes before its first checkpoint (WORTH_SECONDS unless set for tests)."""
+    try:
+        value = float(os.environ.get(WORTH_VARIABLE, WORTH_SECONDS))
+    except ValueError:
+        return WORTH_SECONDS
+    return value if value >= 0 else WORTH_SECONDS
 
 
 def shares_lines(old: str, new: str, start: int) -> bool:
@@ -153,9 +171,12 @@ class Keeper:
         self.out_fd = out_fd
         self.positions = plan(statements, start, changed)
         self._start_bytes = anonymous_bytes()
+        self._started = time.perf_counter()
+        self._worth = worth_seconds()
 
     def wants(self, index: int) -> bool:
         return index in self.positions and \
+            time.perf_counter() - self._started >= self._worth and \
             anonymous_bytes() - self._start_bytes <= GROWTH_LIMIT
 
     def keep(self, index: int, line: int) -> Resumed | None:

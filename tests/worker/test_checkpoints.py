@@ -12,13 +12,22 @@ import time
 
 import pytest
 
-from stridescope.engine.worker.checkpoints import MAX_ALIVE, SUPPORTED
+from stridescope.engine.worker.checkpoints import MAX_ALIVE, SUPPORTED, WORTH_VARIABLE
 from stridescope.engine.worker.client import WorkerPool
 from stridescope.engine.worker.wire import encode
 
 from .conftest import SMALL, run_case
 
 pytestmark = pytest.mark.skipif(not SUPPORTED, reason="checkpoints need Linux")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def checkpoint_at_once():
+    """These scripts are quick: the workers started here keep checkpoints from the first
+    statement on (the default waits until a run has spent WORTH_SECONDS)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(WORTH_VARIABLE, "0")
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -220,6 +229,20 @@ def test_many_edits_on_one_line_keep_resuming(keeper):
     for k in range(STREAMS + 3):
         run = run_case(keeper, text(lines[:-1] + [f"z = {k}"]))
         assert run.resumed_from == len(lines) - 1, k
+
+
+def test_a_quick_prefix_is_run_again_a_slow_one_is_kept(monkeypatch, fresh):
+    """With the default WORTH_SECONDS: a run's first statements that take less time than a
+    fork costs are run again (no checkpoint before them); after a slow one, it is kept."""
+    monkeypatch.delenv(WORTH_VARIABLE)
+    with WorkerPool(SMALL) as pool:
+        quick = "a = 1\nb = 2\nc = 3\nd = 4\n"
+        run_case(pool, quick)
+        again = assert_as_fresh(pool, fresh, quick.replace("d = 4", "d = 5"), resumed=False)
+        assert again.resumed_from is None
+        slow = "import torch\nx = torch.ones(1200, 1200)\ny = x @ x @ x\nz = y[0, :3]\nw = 1\n"
+        run_case(pool, slow)
+        assert assert_as_fresh(pool, fresh, slow.replace("w = 1", "w = 2")).resumed_from == 4
 
 
 def test_a_run_that_grew_past_the_limit_keeps_no_checkpoints(keeper, fresh):
