@@ -9,6 +9,20 @@ stridescope.gui is gui/ (PySide6), stridescope.resources is resources/ (lessons,
 translations). Importing it imports neither torch nor Qt.
 """
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for editors and type checkers; at run time __getattr__ below imports them
+    from stridescope.api import (
+        Figure,
+        explain,
+        explanation_for,
+        figure,
+        load_ipython_extension,
+        show,
+        trace,
+        unload_ipython_extension,
+    )
+
 __version__ = "0.2.0"
 __all__ = ["Figure", "__version__", "explain", "explanation_for", "figure",
            "load_ipython_extension", "show", "trace", "unload_ipython_extension"]

@@ -66,6 +66,7 @@ SUPPORTED = sys.platform.startswith("linux")  # /proc, SEQPACKET, PR_SET_CHILD_S
 WORTH_SECONDS = 0.025
 WORTH_VARIABLE = "STRIDESCOPE_CHECKPOINT_AFTER_S"
 
+
 def plan(statements: list[ast.stmt], start: int, changed: int | None = None) -> frozenset[int]:
     """Where a run that starts at statement `start` keeps checkpoints."""
     n = len(statements)
